@@ -1,0 +1,313 @@
+//! Customer profiles: validation of what staff type, field-by-field merge of patches (local
+//! or from other devices), and the derived search keys kept in step with every change.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use touchpoint_protocol::{Consent, CustomerPatch};
+use uuid::Uuid;
+
+use crate::contact::{self, Phone, Region};
+use crate::db::{opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
+use crate::error::{CoreError, Problems, Result};
+use crate::hlc::Hlc;
+
+pub const NAME_MAX: usize = 120;
+
+/// What staff type to create a customer. Empty strings mean "not given".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]
+pub struct NewCustomer {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct Customer {
+    pub id: Uuid,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub emails: Vec<String>,
+    pub loyalty_id: Option<String>,
+    pub external_id: Option<String>,
+    pub language: Option<String>,
+    pub tags: Vec<String>,
+    pub consent: Consent,
+    pub note: Option<String>,
+    pub home_store_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// Checks a new customer's details and turns them into the patch that creates them. Every bad
+/// field is reported at once.
+pub(crate) fn validate_new(input: &NewCustomer, region: Region, id: Uuid) -> Result<CustomerPatch> {
+    let mut problems = Problems::default();
+    let name = problems.check(validate_name(&input.name));
+    let phones = if input.phone.trim().is_empty() {
+        Some(vec![])
+    } else {
+        problems.check(
+            contact::parse_phone(&input.phone, region)
+                .map(|n| vec![contact::e164(&n)])
+                .map_err(|m| crate::FieldError::new("phone", m)),
+        )
+    };
+    let emails = if input.email.trim().is_empty() {
+        Some(vec![])
+    } else {
+        problems.check(
+            contact::parse_email(&input.email).map(|e| vec![e]).map_err(|m| crate::FieldError::new("email", m)),
+        )
+    };
+    problems.finish()?;
+    Ok(CustomerPatch {
+        customer_id: id,
+        name,
+        phones,
+        emails,
+        tags: Some(vec![]),
+        consent: Some(Consent::default()),
+        ..CustomerPatch::default()
+    })
+}
+
+fn validate_name(raw: &str) -> std::result::Result<String, crate::FieldError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(crate::FieldError::new("name", "Enter the customer's name."));
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(crate::FieldError::new("name", format!("A name can be at most {NAME_MAX} characters.")));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(crate::FieldError::new("name", "A name cannot contain control characters."));
+    }
+    Ok(name)
+}
+
+/// One field of a patch, as the column it sets and the value it stores.
+struct FieldValue {
+    column: &'static str,
+    value: Value,
+}
+
+fn json_text<T: Serialize>(v: &T) -> Result<Value> {
+    Ok(Value::Text(serde_json::to_string(v)?))
+}
+
+fn opt_text(s: &str) -> Value {
+    if s.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::Text(s.to_owned())
+    }
+}
+
+fn fields_of(p: &CustomerPatch) -> Result<Vec<FieldValue>> {
+    let mut out = Vec::new();
+    let mut push = |column: &'static str, value: Value| out.push(FieldValue { column, value });
+    if let Some(v) = &p.name {
+        push("name", Value::Text(v.clone()));
+    }
+    if let Some(v) = &p.phones {
+        push("phones", json_text(v)?);
+    }
+    if let Some(v) = &p.emails {
+        push("emails", json_text(v)?);
+    }
+    if let Some(v) = &p.loyalty_id {
+        push("loyalty_id", opt_text(v));
+    }
+    if let Some(v) = &p.external_id {
+        push("external_id", opt_text(v));
+    }
+    if let Some(v) = &p.language {
+        push("language", opt_text(v));
+    }
+    if let Some(v) = &p.tags {
+        push("tags", json_text(v)?);
+    }
+    if let Some(v) = &p.consent {
+        push("consent", json_text(v)?);
+    }
+    if let Some(v) = &p.note {
+        push("note", opt_text(v));
+    }
+    if let Some(v) = &p.home_store_id {
+        push("home_store_id", Value::Text(v.to_string()));
+    }
+    Ok(out)
+}
+
+/// A field whose value this patch actually changed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Changed {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Applies a patch stamped `hlc`: each field is taken only if `hlc` is later than the stamp
+/// the field already carries (last writer wins, field by field). Creates the customer if this
+/// is the first op about them. Keeps the search keys in step. Returns what changed.
+pub(crate) fn apply_patch(tx: &Transaction<'_>, patch: &CustomerPatch, hlc: Hlc, now: DateTime<Utc>, actor: Option<Uuid>) -> Result<Vec<Changed>> {
+    let id = patch.customer_id.to_string();
+    let rowid: i64 = match tx
+        .prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))
+        .optional()?
+    {
+        Some(rowid) => rowid,
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO customers (id, name, created_at, created_by, updated_at) VALUES (?1, '', ?2, ?3, ?2)",
+            )?
+            .execute(params![id, ts(now), actor.map(|a| a.to_string())])?;
+            tx.last_insert_rowid()
+        }
+    };
+
+    let stamp = hlc.to_string();
+    let mut changed = Vec::new();
+    for FieldValue { column, value } in fields_of(patch)? {
+        let current: Option<String> = tx
+            .prepare_cached("SELECT hlc FROM field_clocks WHERE entity = 'customer' AND entity_id = ?1 AND field = ?2")?
+            .query_row([&id, column], |r| r.get(0))
+            .optional()?;
+        if current.as_deref().is_some_and(|c| c >= stamp.as_str()) {
+            continue; // a later (or the same) write already set this field
+        }
+        // `column` comes from the fixed list in `fields_of`, never from input.
+        let old: Option<String> =
+            tx.query_row(&format!("SELECT {column} FROM customers WHERE rowid = ?1"), [rowid], |r| r.get(0))?;
+        tx.execute(&format!("UPDATE customers SET {column} = ?1, updated_at = ?2 WHERE rowid = ?3"), params![value, ts(now), rowid])?;
+        tx.prepare_cached(
+            "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES ('customer', ?1, ?2, ?3)
+             ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
+        )?
+        .execute(params![id, column, stamp])?;
+        let new = match value {
+            Value::Text(s) => Some(s),
+            _ => None,
+        };
+        if old != new {
+            changed.push(Changed { field: column, old, new });
+        }
+    }
+    reindex(tx, rowid)?;
+    Ok(changed)
+}
+
+/// Rebuilds the search entries of one customer from their row.
+fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
+    let (name, phones, emails, loyalty, external, deleted): (String, String, String, Option<String>, Option<String>, bool) = tx
+        .prepare_cached(
+            "SELECT name, phones, emails, loyalty_id, external_id, deleted_at IS NOT NULL FROM customers WHERE rowid = ?1",
+        )?
+        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    tx.prepare_cached("DELETE FROM customer_keys WHERE customer_rowid = ?1")?.execute([rowid])?;
+    tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
+    tx.prepare_cached("DELETE FROM customer_phone_fts WHERE rowid = ?1")?.execute([rowid])?;
+    if deleted {
+        return Ok(());
+    }
+    let phones: Vec<String> = serde_json::from_str(&phones)?;
+    let emails: Vec<String> = serde_json::from_str(&emails)?;
+    let mut key = tx.prepare_cached("INSERT OR IGNORE INTO customer_keys (kind, value, customer_rowid) VALUES (?1, ?2, ?3)")?;
+    for p in &phones {
+        key.execute(params!["phone", p, rowid])?;
+    }
+    for e in &emails {
+        key.execute(params!["email", e, rowid])?;
+    }
+    if let Some(l) = loyalty {
+        key.execute(params!["loyalty", normalise_id(&l), rowid])?;
+    }
+    if let Some(x) = external {
+        key.execute(params!["external", normalise_id(&x), rowid])?;
+    }
+    if !name.is_empty() {
+        tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name) VALUES (?1, ?2)")?.execute(params![rowid, name])?;
+    }
+    if !phones.is_empty() {
+        let digits = phones.iter().map(|p| contact::searchable_digits(p)).collect::<Vec<_>>().join(" ");
+        tx.prepare_cached("INSERT INTO customer_phone_fts (rowid, digits) VALUES (?1, ?2)")?.execute(params![rowid, digits])?;
+    }
+    Ok(())
+}
+
+/// Loyalty and external ids match regardless of case and surrounding space.
+pub(crate) fn normalise_id(s: &str) -> String {
+    s.trim().to_uppercase()
+}
+
+const CUSTOMER_COLUMNS: &str = "id, name, phones, emails, loyalty_id, external_id, language, tags, consent, note, \
+     home_store_id, created_at, updated_at, last_seen_at";
+
+fn json_col<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(&r.get::<_, String>(idx)?)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
+    let phones: Vec<String> = json_col(r, 2)?;
+    Ok(Customer {
+        id: uuid_col(r, 0)?,
+        name: r.get(1)?,
+        phones: phones.iter().map(|p| contact::display_phone(p)).collect(),
+        emails: json_col(r, 3)?,
+        loyalty_id: r.get(4)?,
+        external_id: r.get(5)?,
+        language: r.get(6)?,
+        tags: json_col(r, 7)?,
+        consent: json_col(r, 8)?,
+        note: r.get(9)?,
+        home_store_id: opt_uuid_col(r, 10)?,
+        created_at: ts_col(r, 11)?,
+        updated_at: ts_col(r, 12)?,
+        last_seen_at: opt_ts_col(r, 13)?,
+    })
+}
+
+/// A customer who has not been deleted.
+pub fn get(conn: &Connection, id: Uuid) -> Result<Customer> {
+    conn.prepare_cached(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1 AND deleted_at IS NULL"))?
+        .query_row([id.to_string()], customer_from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("This customer"))
+}
+
+pub(crate) fn exists(conn: &Connection, id: Uuid) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM customers WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Marks the customer as seen now (for "recent customers"), never moving it back in time.
+pub(crate) fn touch_last_seen(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE customers SET last_seen_at = ?2 WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2)",
+    )?
+    .execute(params![id.to_string(), ts(at)])?;
+    Ok(())
+}
+
+pub(crate) fn rows_to_customers(conn: &Connection, rowids: &[i64]) -> Result<Vec<Customer>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE rowid = ?1 AND deleted_at IS NULL"
+    ))?;
+    let mut out = Vec::with_capacity(rowids.len());
+    for rowid in rowids {
+        if let Some(c) = stmt.query_row([rowid], customer_from_row).optional()? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,276 @@
+//! `Desk`: one install of Touchpoint and its local store. Every action the app offers is a
+//! method here; the Tauri commands only adapt them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use specta::Type;
+use touchpoint_protocol::{Op, OpBody};
+use uuid::Uuid;
+
+use crate::catalogue::{self, Reason, StaffMember, Store, TouchPoint};
+use crate::clock::{Clock, SystemClock};
+use crate::contact::Region;
+use crate::customer_page::{self, CustomerPage};
+use crate::customers::{self, Customer, NewCustomer};
+use crate::db::{self, parse_uuid, ts};
+use crate::error::{CoreError, Result};
+use crate::hlc::{Hlc, HlcClock};
+use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
+use crate::outbox::{self, OutboxCounts};
+use crate::search::{self, CustomerHit};
+
+/// The database file inside the data directory.
+pub const DATABASE_FILE: &str = "touchpoint.sqlite3";
+
+#[derive(Debug, Clone, Default)]
+pub struct DeskOptions {
+    /// Region for reading phone numbers typed without a country code, used when the database
+    /// is first created (e.g. from the system locale). Defaults to US.
+    pub region: Option<String>,
+}
+
+/// Who and where this desk is, for the header of every screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct DeskInfo {
+    pub device_id: Uuid,
+    pub store: Store,
+    pub staff: StaffMember,
+    pub touch_point: Option<TouchPoint>,
+    /// ISO 3166 code phone numbers without a country code are read in.
+    pub region: String,
+    pub database_path: String,
+    pub outbox: OutboxCounts,
+}
+
+pub struct Desk {
+    conn: Connection,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+    hlc: HlcClock,
+    device_id: Uuid,
+    store_id: Uuid,
+    staff_id: Uuid,
+    region: Region,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk").field("path", &self.path).field("device_id", &self.device_id).finish()
+    }
+}
+
+/// One write transaction: the changes, their outbox ops, and the clock stamps, all committed
+/// together or not at all.
+pub(crate) struct Write<'a> {
+    pub tx: Transaction<'a>,
+    pub now: DateTime<Utc>,
+    pub actor: Actor,
+    hlc: &'a mut HlcClock,
+}
+
+impl Write<'_> {
+    /// Stamps `body`, records it in the outbox, and returns the op.
+    pub fn record(&mut self, body: OpBody) -> Result<Op> {
+        let op = Op {
+            op_id: Uuid::now_v7(),
+            device_id: self.actor.device_id,
+            store_id: self.actor.store_id,
+            staff_id: self.actor.staff_id,
+            hlc: self.hlc.tick(self.now).to_string(),
+            body,
+        };
+        outbox::enqueue(&self.tx, &op, self.now)?;
+        Ok(op)
+    }
+}
+
+impl Desk {
+    /// Opens the desk whose data lives in `dir` (created if missing), with the system clock.
+    pub fn open_in(dir: &Path, options: &DeskOptions) -> Result<Desk> {
+        std::fs::create_dir_all(dir).map_err(|e| CoreError::Storage {
+            message: format!("Cannot create the data folder {}: {e}", dir.display()),
+        })?;
+        Desk::open(&dir.join(DATABASE_FILE), options, Arc::new(SystemClock))
+    }
+
+    /// Opens (creating and seeding on first start) the database at `path`.
+    pub fn open(path: &Path, options: &DeskOptions, clock: Arc<dyn Clock>) -> Result<Desk> {
+        let mut conn = db::open(path)?;
+        let now = clock.now();
+        ensure_device(&mut conn, now, options)?;
+        let (device_id, store_id, staff_id, region, last_hlc): (String, String, Option<String>, String, Option<String>) =
+            conn.query_row(
+                "SELECT device_id, store_id, signed_in_staff, default_region, last_hlc FROM device",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+        let device_id = parse_uuid(&device_id)?;
+        let staff_id = match staff_id {
+            Some(s) => parse_uuid(&s)?,
+            None => first_staff(&conn)?,
+        };
+        let last_hlc = last_hlc.and_then(|h| h.parse::<Hlc>().ok());
+        Ok(Desk {
+            conn,
+            path: path.to_owned(),
+            hlc: HlcClock::resume(device_id, last_hlc),
+            clock,
+            device_id,
+            store_id: parse_uuid(&store_id)?,
+            staff_id,
+            region: Region::parse(&region).unwrap_or_default(),
+        })
+    }
+
+    /// Read access for checks and reports that have no method yet.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    fn actor(&self) -> Actor {
+        Actor { staff_id: self.staff_id, store_id: self.store_id, device_id: self.device_id }
+    }
+
+    fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let actor = self.actor();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Write { tx, now, actor, hlc: &mut self.hlc };
+        let out = f(&mut w)?;
+        let Write { tx, hlc, .. } = w;
+        tx.prepare_cached("UPDATE device SET last_hlc = ?1")?.execute([hlc.last().to_string()])?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn info(&self) -> Result<DeskInfo> {
+        let store = catalogue::store(&self.conn, self.store_id)?.ok_or_else(|| CoreError::not_found("This desk's store"))?;
+        let staff = catalogue::staff_member(&self.conn, self.staff_id)?
+            .ok_or_else(|| CoreError::not_found("The signed-in staff member"))?;
+        let touch_point_id: Option<String> = self.conn.query_row("SELECT touch_point_id FROM device", [], |r| r.get(0))?;
+        let touch_point = match touch_point_id {
+            Some(id) => catalogue::touch_point(&self.conn, parse_uuid(&id)?)?,
+            None => None,
+        };
+        Ok(DeskInfo {
+            device_id: self.device_id,
+            store,
+            staff,
+            touch_point,
+            region: self.region.code(),
+            database_path: self.path.display().to_string(),
+            outbox: outbox::counts(&self.conn)?,
+        })
+    }
+
+    pub fn touch_points(&self) -> Result<Vec<TouchPoint>> {
+        catalogue::touch_points(&self.conn)
+    }
+
+    pub fn reasons(&self) -> Result<Vec<Reason>> {
+        catalogue::reasons(&self.conn)
+    }
+
+    /// Sets the touch point this desk logs at by default.
+    pub fn set_desk_touch_point(&mut self, id: Uuid) -> Result<TouchPoint> {
+        let tp = catalogue::touch_point(&self.conn, id)?
+            .ok_or_else(|| CoreError::field("touch_point_id", "Choose a touch point from the list."))?;
+        self.conn.execute("UPDATE device SET touch_point_id = ?1", [id.to_string()])?;
+        Ok(tp)
+    }
+
+    pub fn create_customer(&mut self, input: &NewCustomer) -> Result<Customer> {
+        let patch = customers::validate_new(input, self.region, Uuid::now_v7())?;
+        let id = patch.customer_id;
+        let home = self.store_id;
+        self.write(|w| {
+            let patch = touchpoint_protocol::CustomerPatch { home_store_id: Some(home), ..patch };
+            let op = w.record(OpBody::CustomerPatch(patch.clone()))?;
+            let hlc = op.hlc.parse::<Hlc>().map_err(|e| CoreError::Storage { message: e.to_string() })?;
+            customers::apply_patch(&w.tx, &patch, hlc, w.now, Some(w.actor.staff_id))?;
+            Ok(())
+        })?;
+        customers::get(&self.conn, id)
+    }
+
+    pub fn search_customers(&self, query: &str, limit: usize) -> Result<Vec<CustomerHit>> {
+        search::search(&self.conn, query, self.region, limit)
+    }
+
+    pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
+        customer_page::open(&self.conn, id)
+    }
+
+    /// Logs a conversation (and how the customer felt) in one transaction with its outbox ops.
+    pub fn log_interaction(&mut self, input: &LogInteraction) -> Result<LoggedInteraction> {
+        self.write(|w| {
+            let checked = interactions::validate(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::InteractionLogged(checked.interaction.clone()))?;
+            interactions::insert_interaction(&w.tx, &checked.interaction, w.actor, &op.hlc, w.now)?;
+            let feedback_id = match &checked.feedback {
+                Some(f) => {
+                    let op = w.record(OpBody::FeedbackRecorded(f.clone()))?;
+                    interactions::insert_feedback(&w.tx, f, w.actor, &op.hlc, w.now)?;
+                    Some(f.feedback_id)
+                }
+                None => None,
+            };
+            Ok(LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id })
+        })
+    }
+
+    pub fn outbox_counts(&self) -> Result<OutboxCounts> {
+        outbox::counts(&self.conn)
+    }
+
+    pub fn pending_ops(&self, limit: usize) -> Result<Vec<Op>> {
+        outbox::pending(&self.conn, limit)
+    }
+}
+
+/// Gives a new database its identity and catalogue, once.
+fn ensure_device(conn: &mut Connection, now: DateTime<Utc>, options: &DeskOptions) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists = tx.query_row("SELECT 1 FROM device", [], |_| Ok(())).optional()?.is_some();
+    if !exists {
+        let seeded = catalogue::seed(&tx, now)?;
+        let region = options.region.as_deref().and_then(Region::parse).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO device (singleton, device_id, store_id, default_region, touch_point_id, signed_in_staff, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                Uuid::now_v7().to_string(),
+                seeded.store_id.to_string(),
+                region.code(),
+                seeded.touch_point_id.to_string(),
+                seeded.staff_id.to_string(),
+                ts(now),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO sync_state (singleton, protocol_version, schema_version) VALUES (1, ?1, ?2)",
+            params![touchpoint_protocol::PROTOCOL_VERSION, db::SCHEMA_VERSION as i64],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn first_staff(conn: &Connection) -> Result<Uuid> {
+    let id: Option<String> = conn
+        .query_row("SELECT id FROM staff WHERE active = 1 ORDER BY created_at LIMIT 1", [], |r| r.get(0))
+        .optional()?;
+    id.as_deref().map(parse_uuid).transpose()?.ok_or_else(|| CoreError::not_found("A staff member"))
+}

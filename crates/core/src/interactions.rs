@@ -1,0 +1,190 @@
+//! Logging a conversation at a touch point, with how the customer felt.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use touchpoint_protocol::{ContactChannel, FeedbackRecord, Feeling, InteractionRecord, Outcome};
+use uuid::Uuid;
+
+use crate::db::ts;
+use crate::error::{Problems, Result};
+use crate::{catalogue, customers};
+
+pub const REASON_MAX: usize = 200;
+pub const SUMMARY_MAX: usize = 4000;
+pub const VERBATIM_MAX: usize = 2000;
+/// Longer than any conversation at a desk; a bigger number is a typo.
+pub const DURATION_MAX_SECS: u32 = 8 * 3600;
+
+/// What staff enter to log a conversation. Only the touch point, channel and outcome are
+/// required; everything else may be left out.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct LogInteraction {
+    /// `None` logs a walk-in whose name was never asked.
+    pub customer_id: Option<Uuid>,
+    pub touch_point_id: Uuid,
+    pub channel: ContactChannel,
+    pub reason: Option<String>,
+    pub outcome: Outcome,
+    pub duration_secs: Option<u32>,
+    pub summary: Option<String>,
+    /// The staff member's read of how the customer felt.
+    pub feeling: Option<Feeling>,
+    /// The customer's own scores, if they gave any.
+    pub csat: Option<u8>,
+    pub nps: Option<u8>,
+    pub ces: Option<u8>,
+    pub verbatim: Option<String>,
+    /// When it happened; now if left out.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct LoggedInteraction {
+    pub interaction_id: Uuid,
+    pub feedback_id: Option<Uuid>,
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// The checked records a log turns into.
+pub(crate) struct Checked {
+    pub interaction: InteractionRecord,
+    pub feedback: Option<FeedbackRecord>,
+}
+
+pub(crate) fn validate(tx: &Transaction<'_>, input: &LogInteraction, now: DateTime<Utc>) -> Result<Checked> {
+    let mut p = Problems::default();
+    if catalogue::touch_point(tx, input.touch_point_id)?.is_none() {
+        p.add("touch_point_id", "Choose a touch point from the list.");
+    }
+    if let Some(c) = input.customer_id {
+        if !customers::exists(tx, c)? {
+            p.add("customer_id", "This customer no longer exists on this desk.");
+        }
+    }
+    let reason = clean(&input.reason);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX) {
+        p.add("reason", format!("Keep the reason under {REASON_MAX} characters; put details in the note."));
+    }
+    let summary = clean(&input.summary);
+    if summary.as_ref().is_some_and(|s| s.chars().count() > SUMMARY_MAX) {
+        p.add("summary", format!("The note can be at most {SUMMARY_MAX} characters."));
+    }
+    let verbatim = clean(&input.verbatim);
+    if verbatim.as_ref().is_some_and(|s| s.chars().count() > VERBATIM_MAX) {
+        p.add("verbatim", format!("The customer's words can be at most {VERBATIM_MAX} characters."));
+    }
+    if input.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
+        p.add("duration_secs", "A conversation cannot last more than 8 hours. Check the duration.");
+    }
+    if input.csat.is_some_and(|v| !(1..=5).contains(&v)) {
+        p.add("csat", "CSAT is a score from 1 to 5.");
+    }
+    if input.nps.is_some_and(|v| v > 10) {
+        p.add("nps", "NPS is a score from 0 to 10.");
+    }
+    if input.ces.is_some_and(|v| !(1..=7).contains(&v)) {
+        p.add("ces", "Customer effort is a score from 1 to 7.");
+    }
+    let occurred_at = input.occurred_at.unwrap_or(now);
+    if occurred_at > now + Duration::minutes(5) {
+        p.add("occurred_at", "An interaction cannot happen in the future.");
+    }
+    p.finish()?;
+
+    let interaction = InteractionRecord {
+        interaction_id: Uuid::now_v7(),
+        customer_id: input.customer_id,
+        touch_point_id: input.touch_point_id,
+        channel: input.channel,
+        reason,
+        outcome: input.outcome,
+        duration_secs: input.duration_secs,
+        summary,
+        occurred_at,
+    };
+    let has_feedback = input.feeling.is_some()
+        || input.csat.is_some()
+        || input.nps.is_some()
+        || input.ces.is_some()
+        || verbatim.is_some();
+    let feedback = has_feedback.then(|| FeedbackRecord {
+        feedback_id: Uuid::now_v7(),
+        interaction_id: Some(interaction.interaction_id),
+        customer_id: input.customer_id,
+        feeling: input.feeling,
+        csat: input.csat,
+        nps: input.nps,
+        ces: input.ces,
+        verbatim,
+        occurred_at,
+    });
+    Ok(Checked { interaction, feedback })
+}
+
+/// Who did it, from where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Actor {
+    pub staff_id: Uuid,
+    pub store_id: Uuid,
+    pub device_id: Uuid,
+}
+
+pub(crate) fn insert_interaction(tx: &Transaction<'_>, r: &InteractionRecord, by: Actor, hlc: &str, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id, channel, reason,
+                                   outcome, duration_secs, summary, occurred_at, recorded_at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![
+        r.interaction_id.to_string(),
+        r.customer_id.map(|c| c.to_string()),
+        by.store_id.to_string(),
+        by.staff_id.to_string(),
+        by.device_id.to_string(),
+        r.touch_point_id.to_string(),
+        r.channel.as_str(),
+        r.reason,
+        r.outcome.as_str(),
+        r.duration_secs,
+        r.summary,
+        ts(r.occurred_at),
+        ts(now),
+        hlc,
+    ])?;
+    if let Some(c) = r.customer_id {
+        customers::touch_last_seen(tx, c, r.occurred_at)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_feedback(tx: &Transaction<'_>, f: &FeedbackRecord, by: Actor, hlc: &str, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO feedback (id, interaction_id, customer_id, store_id, staff_id, device_id, feeling, csat, nps, ces,
+                               verbatim, occurred_at, recorded_at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![
+        f.feedback_id.to_string(),
+        f.interaction_id.map(|i| i.to_string()),
+        f.customer_id.map(|c| c.to_string()),
+        by.store_id.to_string(),
+        by.staff_id.to_string(),
+        by.device_id.to_string(),
+        f.feeling.map(|x| x.as_str()),
+        f.csat,
+        f.nps,
+        f.ces,
+        f.verbatim,
+        ts(f.occurred_at),
+        ts(now),
+        hlc,
+    ])?;
+    Ok(())
+}

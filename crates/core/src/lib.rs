@@ -1,0 +1,19 @@
+//! Touchpoint's domain and local store. No Tauri here: everything worth testing runs with
+//! `cargo test -p touchpoint-core` against a temporary database.
+
+pub mod catalogue;
+pub mod clock;
+pub mod contact;
+pub mod customer_page;
+pub mod customers;
+pub mod db;
+mod desk;
+pub mod error;
+pub mod hlc;
+pub mod interactions;
+pub mod outbox;
+pub mod search;
+
+pub use desk::{Desk, DeskInfo, DeskOptions, DATABASE_FILE};
+pub use error::{CoreError, FieldError, Result};
+pub use touchpoint_protocol as protocol;

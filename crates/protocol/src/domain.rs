@@ -1,0 +1,190 @@
+//! Small closed vocabularies that both the app and the server must agree on.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// How the staff member read the customer's mood: a five-step scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Feeling {
+    VeryUnhappy,
+    Unhappy,
+    Neutral,
+    Happy,
+    VeryHappy,
+}
+
+impl Feeling {
+    pub const ALL: [Feeling; 5] = [
+        Feeling::VeryUnhappy,
+        Feeling::Unhappy,
+        Feeling::Neutral,
+        Feeling::Happy,
+        Feeling::VeryHappy,
+    ];
+
+    /// 1 (very unhappy) to 5 (very happy), for averages and trends.
+    pub fn score(self) -> u8 {
+        match self {
+            Feeling::VeryUnhappy => 1,
+            Feeling::Unhappy => 2,
+            Feeling::Neutral => 3,
+            Feeling::Happy => 4,
+            Feeling::VeryHappy => 5,
+        }
+    }
+
+    pub fn is_unhappy(self) -> bool {
+        self.score() <= 2
+    }
+}
+
+/// How the conversation happened. Named `ContactChannel` because `Channel` clashes with the
+/// tauri-specta runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactChannel {
+    InPerson,
+    Phone,
+    Email,
+    Chat,
+    Video,
+    Social,
+}
+
+impl ContactChannel {
+    pub const ALL: [ContactChannel; 6] = [
+        ContactChannel::InPerson,
+        ContactChannel::Phone,
+        ContactChannel::Email,
+        ContactChannel::Chat,
+        ContactChannel::Video,
+        ContactChannel::Social,
+    ];
+}
+
+/// How the conversation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Resolved,
+    Escalated,
+    FollowUpNeeded,
+    Unresolved,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Resolved,
+        Outcome::Escalated,
+        Outcome::FollowUpNeeded,
+        Outcome::Unresolved,
+    ];
+}
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Frontline,
+    Supervisor,
+    Admin,
+}
+
+/// One table per vocabulary gives its stable snake_case name (wire and database) both ways.
+macro_rules! names {
+    ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// The stable snake_case name used on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$ty>::$variant => $name),* }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok(<$ty>::$variant),)*
+                    _ => Err(format!("unknown {}: {s:?}", stringify!($ty))),
+                }
+            }
+        }
+    };
+}
+
+names!(Feeling {
+    VeryUnhappy => "very_unhappy",
+    Unhappy => "unhappy",
+    Neutral => "neutral",
+    Happy => "happy",
+    VeryHappy => "very_happy",
+});
+names!(ContactChannel {
+    InPerson => "in_person",
+    Phone => "phone",
+    Email => "email",
+    Chat => "chat",
+    Video => "video",
+    Social => "social",
+});
+names!(Outcome {
+    Resolved => "resolved",
+    Escalated => "escalated",
+    FollowUpNeeded => "follow_up_needed",
+    Unresolved => "unresolved",
+});
+names!(Role {
+    Frontline => "frontline",
+    Supervisor => "supervisor",
+    Admin => "admin",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The database and the wire must spell every variant the same way serde does.
+    #[test]
+    fn names_match_serde_and_round_trip() {
+        fn check<T>(all: &[T])
+        where
+            T: Copy + Serialize + std::str::FromStr + PartialEq + std::fmt::Debug,
+            T: NameOf,
+        {
+            for v in all {
+                let json = serde_json::to_value(v).expect("serialises");
+                assert_eq!(json, serde_json::Value::String(v.name().to_owned()));
+                assert_eq!(v.name().parse::<T>().ok(), Some(*v));
+            }
+        }
+        trait NameOf {
+            fn name(&self) -> &'static str;
+        }
+        impl NameOf for Feeling {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+        impl NameOf for ContactChannel {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+        impl NameOf for Outcome {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+        impl NameOf for Role {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+        check(&Feeling::ALL);
+        check(&ContactChannel::ALL);
+        check(&Outcome::ALL);
+        check(&[Role::Frontline, Role::Supervisor, Role::Admin]);
+        assert!("cheerful".parse::<Feeling>().is_err());
+    }
+}
