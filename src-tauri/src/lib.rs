@@ -1,0 +1,78 @@
+//! The Tauri shell: resolves where the data lives, opens the `Desk`, and exposes its methods
+//! as typed commands. No domain rule lives here.
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+use touchpoint_core::{Desk, DeskOptions};
+
+pub use state::AppState;
+
+/// The command list, shared by the app and the bindings export so they cannot drift apart.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::desk_info,
+            commands::list_touch_points,
+            commands::list_reasons,
+            commands::set_desk_touch_point,
+            commands::create_customer,
+            commands::search_customers,
+            commands::open_customer,
+            commands::log_interaction,
+        ])
+        .error_handling(tauri_specta::ErrorHandlingMode::Result)
+        // Our types are read and written in one shape, so one TypeScript type each is enough.
+        .disable_serde_phases()
+}
+
+/// Where the data lives: `--data-dir DIR` beats `TOUCHPOINT_DATA_DIR`, which beats the
+/// platform's app data directory.
+fn data_dir_override() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    std::env::var_os("TOUCHPOINT_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// The region part of the system locale (`en_GB.UTF-8` → `GB`), to read local phone numbers.
+fn locale_region() -> Option<String> {
+    ["LC_ALL", "LC_TELEPHONE", "LANG"].iter().find_map(|var| {
+        let value = std::env::var(var).ok()?;
+        let region = value.split(['.', '@']).next()?.split('_').nth(1)?;
+        (region.len() == 2).then(|| region.to_owned())
+    })
+}
+
+pub fn run() {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let dir = match data_dir_override() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            let desk = Desk::open_in(&dir, &DeskOptions { region: locale_region() });
+            if let Err(e) = &desk {
+                eprintln!("touchpoint: cannot open the data in {}: {e}", dir.display());
+            }
+            app.manage(AppState::new(desk));
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("touchpoint: the window could not start: {e}");
+            std::process::exit(1);
+        });
+}

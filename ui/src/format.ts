@@ -1,0 +1,71 @@
+import { differenceInCalendarDays, differenceInMinutes, differenceInSeconds } from "date-fns";
+
+import i18n from "./i18n";
+
+function locale(): string {
+  return i18n.language || "en";
+}
+
+/** "just now", "3 min ago", "2 h ago", "yesterday 16:20", "12 Nov", "12 Nov 2025". */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const seconds = differenceInSeconds(now, at);
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: "auto", style: "short" });
+  if (seconds < 45) return i18n.t("time.justNow");
+  const minutes = differenceInMinutes(now, at);
+  if (minutes < 60) return rtf.format(-minutes, "minute");
+  const days = differenceInCalendarDays(now, at);
+  if (days === 0) return rtf.format(-Math.floor(minutes / 60), "hour");
+  if (days === 1) return `${rtf.format(-1, "day")} ${timeOfDay(iso)}`;
+  if (days < 7) return rtf.format(-days, "day");
+  return shortDate(iso, now);
+}
+
+/** The full date and time, for hover titles. */
+export function absoluteTime(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeStyle: "short" }).format(new Date(iso));
+}
+
+export function timeOfDay(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+export function shortDate(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const sameYear = at.getFullYear() === now.getFullYear();
+  return new Intl.DateTimeFormat(locale(), {
+    day: "numeric",
+    month: "short",
+    year: sameYear ? undefined : "numeric",
+  }).format(at);
+}
+
+/** Heading of a day group on the timeline: Today, Yesterday, Monday 16 Nov, 3 Mar 2025. */
+export function dayHeading(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const days = differenceInCalendarDays(now, at);
+  if (days === 0) return i18n.t("time.today");
+  if (days === 1) return i18n.t("time.yesterday");
+  const sameYear = at.getFullYear() === now.getFullYear();
+  return new Intl.DateTimeFormat(locale(), {
+    weekday: days < 7 ? "long" : undefined,
+    day: "numeric",
+    month: "long",
+    year: sameYear ? undefined : "numeric",
+  }).format(at);
+}
+
+/** A key that groups timestamps by the local calendar day. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return i18n.t("time.seconds", { count: seconds });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return i18n.t("time.minutes", { count: minutes });
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? i18n.t("time.hours", { count: h }) : i18n.t("time.hoursMinutes", { h, m });
+}
