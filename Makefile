@@ -1,0 +1,60 @@
+# Touchpoint: the README's two commands are `make run` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Builds live outside the checkout so fresh clones (and CI runs) reuse a warm cache.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/touchpoint/target
+APP := $(CARGO_TARGET_DIR)/debug/touchpoint
+TAURI := ui/node_modules/.bin/tauri
+DATA_DIR ?=
+
+.PHONY: help setup run dev app test test-rust test-ui lint bindings e2e screenshot clean
+
+help:
+	@echo "make run         build and open Touchpoint (DATA_DIR=dir to use another data folder)"
+	@echo "make test        every check and test: format, lint, types, unit, UI, end-to-end"
+	@echo "make screenshot  DATA_DIR=dir OUT=shot.png: the app under Xvfb at 1280x800"
+	@echo "make dev         hot-reloading UI development"
+	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
+
+setup:
+	@scripts/setup.sh
+
+# The app with the UI embedded (what end-to-end tests and screenshots use).
+app: setup
+	$(TAURI) build --debug --no-bundle
+
+run: app
+	$(APP) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
+
+dev: setup
+	$(TAURI) dev
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -q -p touchpoint-app --test bindings
+
+lint: setup
+	cargo fmt --all --check
+	npm --prefix ui run --silent typecheck
+	npm --prefix ui run --silent lint
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+test-rust:
+	cargo test --workspace --quiet
+
+test-ui: setup
+	npm --prefix ui run --silent test
+
+e2e: app
+	TOUCHPOINT_APP=$(APP) cargo test -p touchpoint-e2e --quiet -- --test-threads=1
+
+test: setup lint test-rust test-ui e2e
+	@echo "make test: all checks passed"
+
+OUT ?= .shots/touchpoint.png
+screenshot: app
+	scripts/screenshot.sh "$(or $(DATA_DIR),$(shell mktemp -d))" "$(OUT)"
+
+clean:
+	rm -rf ui/dist .shots

@@ -1,0 +1,46 @@
+// The only door to the backend: every call goes through the generated bindings and comes
+// back either as data or as a thrown `CommandError` carrying the typed `CoreError`.
+import { commands, type CoreError } from "../bindings";
+
+export class CommandError extends Error {
+  readonly error: CoreError;
+  constructor(error: CoreError) {
+    super(error.message);
+    this.error = error;
+    this.name = "CommandError";
+  }
+}
+
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CoreError };
+
+async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const result = await pending;
+  if (result.status === "ok") return result.data;
+  throw new CommandError(result.error);
+}
+
+/** Field name → message, for a refused form; empty for any other failure. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (error instanceof CommandError && error.error.kind === "validation") {
+    return Object.fromEntries(error.error.fields.map((f) => [f.field, f.message]));
+  }
+  return {};
+}
+
+/** A message for a failure that is not about one field. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof CommandError) return error.error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export const api = {
+  deskInfo: () => call(commands.deskInfo()),
+  touchPoints: () => call(commands.listTouchPoints()),
+  reasons: () => call(commands.listReasons()),
+  setDeskTouchPoint: (id: string) => call(commands.setDeskTouchPoint(id)),
+  createCustomer: (...args: Parameters<typeof commands.createCustomer>) => call(commands.createCustomer(...args)),
+  searchCustomers: (query: string) => call(commands.searchCustomers(query)),
+  openCustomer: (id: string) => call(commands.openCustomer(id)),
+  logInteraction: (...args: Parameters<typeof commands.logInteraction>) => call(commands.logInteraction(...args)),
+};

@@ -1,0 +1,168 @@
+import { useEffect, useRef, useState } from "react";
+import {
+  Autocomplete,
+  Header,
+  Input,
+  Keyboard,
+  ListBox,
+  ListBoxItem,
+  ListBoxSection,
+  SearchField,
+  Label,
+} from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { useCustomerSearch } from "../api/hooks";
+import type { CustomerHit } from "../bindings";
+import { relativeTime } from "../format";
+import { useNavigation } from "../navigation";
+
+const CREATE = "__create__";
+
+type Item = { id: string; hit?: CustomerHit };
+
+/** Search as you type. Arrows move, Enter opens the highlighted customer (the first one if
+ * none is highlighted) or, when nobody matches, starts creating one from what was typed. */
+export function SearchBox() {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const [query, setQuery] = useState("");
+  const [open, setOpen] = useState(false);
+  const search = useCustomerSearch(query, open);
+  const hits = search.data ?? [];
+  const typed = query.trim();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const { registerSearchInput } = nav;
+  useEffect(() => {
+    registerSearchInput(inputRef.current);
+    return () => registerSearchInput(null);
+  }, [registerSearchInput]);
+
+  const items: Item[] = hits.map((hit) => ({ id: hit.customer.id, hit }));
+  const showCreate = typed.length > 0;
+
+  function choose(key: string) {
+    if (key === CREATE) {
+      nav.newCustomer(typed);
+    } else {
+      nav.go({ name: "customer", id: key });
+    }
+    setQuery("");
+    setOpen(false);
+    nav.blurSearch();
+  }
+
+  function submit() {
+    const first = typed && hits.length > 0 && hits[0]?.matched_on !== "recent" ? hits[0] : undefined;
+    if (first) choose(first.customer.id);
+    else if (typed) choose(CREATE);
+  }
+
+  return (
+    <div
+      className="search"
+      onFocus={() => setOpen(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+      onKeyDown={(e) => {
+        // Esc leaves search (and does not also navigate back a level).
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          setQuery("");
+          setOpen(false);
+          nav.blurSearch();
+        }
+      }}
+    >
+      <Autocomplete inputValue={query} onInputChange={setQuery}>
+        <SearchField
+          className="search-field"
+          aria-label={t("search.label")}
+          onSubmit={submit}
+        >
+          <Label className="visually-hidden">{t("search.label")}</Label>
+          <svg className="search-icon" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+            <circle cx="8.5" cy="8.5" r="5.5" fill="none" stroke="currentColor" strokeWidth="1.8" />
+            <path d="M12.6 12.6 L17 17" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+          <Input
+            ref={inputRef}
+            className="search-input"
+            placeholder={t("search.placeholder")}
+            data-testid="search-input"
+          />
+          <Keyboard className="kbd search-kbd">/</Keyboard>
+        </SearchField>
+        {open ? (
+          // Keep focus in the input when an item is clicked, so the click lands.
+          <div className="search-panel" onMouseDown={(e) => e.preventDefault()} data-testid="search-results">
+            <ListBox
+              aria-label={typed ? t("search.results") : t("search.recent")}
+              className="search-list"
+              onAction={(key) => choose(String(key))}
+              renderEmptyState={() => <div className="search-empty">{t("search.noneYet")}</div>}
+            >
+              {items.length > 0 ? (
+                <ListBoxSection>
+                  <Header className="search-section">{typed ? t("search.results") : t("search.recent")}</Header>
+                  {items.map((item) => (
+                    <ListBoxItem
+                      key={item.id}
+                      id={item.id}
+                      textValue={item.hit?.customer.name}
+                      className="search-item"
+                    >
+                      {item.hit ? <HitRow hit={item.hit} /> : null}
+                    </ListBoxItem>
+                  ))}
+                </ListBoxSection>
+              ) : null}
+              {showCreate ? (
+                <ListBoxSection>
+                  {items.length === 0 ? (
+                    <Header className="search-section search-nobody">{t("search.nobody", { query: typed })}</Header>
+                  ) : null}
+                  <ListBoxItem id={CREATE} textValue={typed} className="search-item search-create">
+                    <span className="plus" aria-hidden="true">
+                      +
+                    </span>
+                    <span>{t("search.create", { query: typed })}</span>
+                  </ListBoxItem>
+                </ListBoxSection>
+              ) : null}
+            </ListBox>
+          </div>
+        ) : null}
+      </Autocomplete>
+    </div>
+  );
+}
+
+function HitRow({ hit }: { hit: CustomerHit }) {
+  const { t } = useTranslation();
+  const c = hit.customer;
+  const contact = [c.phones[0]?.display, c.emails[0]].filter(Boolean).join(" · ");
+  return (
+    <>
+      <span className="avatar" aria-hidden="true">
+        {initials(c.name)}
+      </span>
+      <span className="hit-main">
+        <span className="hit-name">{c.name}</span>
+        <span className="hit-contact">{contact || t("customer.contactNone")}</span>
+      </span>
+      <span className="hit-meta">
+        {c.last_seen_at ? t("search.lastSeen", { when: relativeTime(c.last_seen_at) }) : t("search.neverSeen")}
+      </span>
+    </>
+  );
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  const first = parts[0]?.[0] ?? "";
+  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? "") : "";
+  return (first + last).toUpperCase();
+}

@@ -1,0 +1,55 @@
+import type { Ref } from "react";
+import { FieldError, Input, Label, Text, TextArea, TextField } from "react-aria-components";
+
+/** A labelled text field whose error (from the core) sits right under it. */
+export function TextInput({
+  name,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  placeholder,
+  multiline = false,
+  autoFocus = false,
+  type = "text",
+  inputRef,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  hint?: string;
+  placeholder?: string;
+  multiline?: boolean;
+  autoFocus?: boolean;
+  type?: "text" | "email" | "tel";
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  return (
+    <TextField
+      className="text-field"
+      name={name}
+      value={value}
+      onChange={onChange}
+      isInvalid={Boolean(error)}
+      validationBehavior="aria"
+      autoFocus={autoFocus}
+      type={type}
+    >
+      <Label className="field-label">{label}</Label>
+      {multiline ? (
+        <TextArea className="input textarea" placeholder={placeholder} rows={3} />
+      ) : (
+        <Input className="input" placeholder={placeholder} ref={inputRef} />
+      )}
+      {hint && !error ? (
+        <Text slot="description" className="field-hint">
+          {hint}
+        </Text>
+      ) : null}
+      <FieldError className="field-error">{error}</FieldError>
+    </TextField>
+  );
+}

@@ -1,0 +1,58 @@
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+
+export type Route = { name: "home" } | { name: "customer"; id: string };
+
+type Navigation = {
+  route: Route;
+  go: (route: Route) => void;
+  /** Esc: one level back (customer → home). */
+  back: () => void;
+  /** Opens the new-customer form, prefilled from what was typed in search. */
+  newCustomer: (prefill?: string) => void;
+  newCustomerPrefill: string | null;
+  closeNewCustomer: () => void;
+  focusSearch: () => void;
+  blurSearch: () => void;
+  /** Callback ref for the search input, so any screen can move focus to it. */
+  registerSearchInput: (el: HTMLInputElement | null) => void;
+};
+
+const NavigationContext = createContext<Navigation | null>(null);
+
+export function NavigationProvider({ children, initial = { name: "home" } }: { children: ReactNode; initial?: Route }) {
+  const [stack, setStack] = useState<Route[]>([initial]);
+  const [prefill, setPrefill] = useState<string | null>(null);
+  const searchInput = useRef<HTMLInputElement | null>(null);
+
+  const go = useCallback((route: Route) => setStack((s) => [...s.slice(-19), route]), []);
+  const back = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : [{ name: "home" }])), []);
+  const focusSearch = useCallback(() => {
+    searchInput.current?.focus();
+    searchInput.current?.select();
+  }, []);
+  const blurSearch = useCallback(() => searchInput.current?.blur(), []);
+  const registerSearchInput = useCallback((el: HTMLInputElement | null) => {
+    searchInput.current = el;
+  }, []);
+  const value = useMemo<Navigation>(
+    () => ({
+      route: stack[stack.length - 1] ?? { name: "home" },
+      go,
+      back,
+      newCustomer: (text = "") => setPrefill(text),
+      newCustomerPrefill: prefill,
+      closeNewCustomer: () => setPrefill(null),
+      focusSearch,
+      blurSearch,
+      registerSearchInput,
+    }),
+    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput],
+  );
+  return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
+}
+
+export function useNavigation(): Navigation {
+  const nav = useContext(NavigationContext);
+  if (!nav) throw new Error("useNavigation outside NavigationProvider");
+  return nav;
+}

@@ -1,0 +1,104 @@
+import { useState } from "react";
+import { Button, Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { errorMessage, fieldErrors } from "../../api/commands";
+import { useCreateCustomer, useDeskInfo } from "../../api/hooks";
+import { TextInput } from "../../components/TextInput";
+import { useNavigation } from "../../navigation";
+
+/** What was typed in search decides which field it lands in. */
+export function prefillFrom(text: string): { name: string; phone: string; email: string } {
+  const s = text.trim();
+  if (s.includes("@")) return { name: "", phone: "", email: s };
+  const digits = s.replace(/\D/g, "").length;
+  if (digits >= 3 && digits >= s.replace(/\s/g, "").length / 2) return { name: "", phone: s, email: "" };
+  return { name: s, phone: "", email: "" };
+}
+
+export function NewCustomerDialog() {
+  const nav = useNavigation();
+  const open = nav.newCustomerPrefill !== null;
+  return (
+    <ModalOverlay className="modal-overlay" isOpen={open} onOpenChange={(o) => !o && nav.closeNewCustomer()} isDismissable>
+      <Modal className="modal">
+        {open ? <NewCustomerForm prefill={nav.newCustomerPrefill ?? ""} /> : null}
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+function NewCustomerForm({ prefill }: { prefill: string }) {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const desk = useDeskInfo();
+  const create = useCreateCustomer();
+  const [form, setForm] = useState(() => prefillFrom(prefill));
+  const errors = fieldErrors(create.error);
+  const otherError = create.isError && Object.keys(errors).length === 0 ? errorMessage(create.error) : null;
+  const focus = form.email ? "email" : form.phone ? "phone" : "name";
+
+  return (
+    <Dialog className="dialog" aria-labelledby="new-customer-title">
+      <form
+        data-testid="new-customer-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (create.isPending) return;
+          create.mutate(form, {
+            onSuccess: (customer) => {
+              nav.closeNewCustomer();
+              nav.go({ name: "customer", id: customer.id });
+            },
+          });
+        }}
+      >
+        <Heading slot="title" id="new-customer-title" className="dialog-title">
+          {t("newCustomer.title")}
+        </Heading>
+        <div className="dialog-body">
+          <TextInput
+            name="name"
+            label={t("newCustomer.name")}
+            value={form.name}
+            onChange={(name) => setForm((f) => ({ ...f, name }))}
+            error={errors.name}
+            autoFocus={focus === "name"}
+          />
+          <TextInput
+            name="phone"
+            type="tel"
+            label={t("newCustomer.phone")}
+            value={form.phone}
+            onChange={(phone) => setForm((f) => ({ ...f, phone }))}
+            error={errors.phone}
+            hint={t("newCustomer.phoneHint", { region: desk.data?.region ?? "" })}
+            autoFocus={focus === "phone"}
+          />
+          <TextInput
+            name="email"
+            type="email"
+            label={t("newCustomer.email")}
+            value={form.email}
+            onChange={(email) => setForm((f) => ({ ...f, email }))}
+            error={errors.email}
+            autoFocus={focus === "email"}
+          />
+          {otherError ? (
+            <p className="field-error" role="alert">
+              {t("newCustomer.failed", { message: otherError })}
+            </p>
+          ) : null}
+        </div>
+        <div className="dialog-actions">
+          <Button className="button" onPress={() => nav.closeNewCustomer()}>
+            {t("newCustomer.cancel")}
+          </Button>
+          <Button type="submit" className="button primary" isDisabled={create.isPending} data-testid="new-customer-submit">
+            {create.isPending ? t("newCustomer.creating") : t("newCustomer.create")}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
