@@ -100,20 +100,15 @@ pub(crate) fn seed(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Seeded> {
             params![Uuid::now_v7().to_string(), label, i as i64],
         )?;
     }
-    Ok(Seeded {
-        store_id,
-        staff_id,
-        touch_point_id: first_touch_point.unwrap_or_default(),
-    })
+    Ok(Seeded { store_id, staff_id, touch_point_id: first_touch_point.unwrap_or_default() })
 }
 
 pub fn touch_points(conn: &Connection) -> Result<Vec<TouchPoint>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, default_channel FROM touch_points WHERE active = 1 ORDER BY sort_order, name",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(TouchPoint { id: uuid_col(r, 0)?, name: r.get(1)?, default_channel: enum_col(r, 2)? })
-    })?;
+    let rows = stmt
+        .query_map([], |r| Ok(TouchPoint { id: uuid_col(r, 0)?, name: r.get(1)?, default_channel: enum_col(r, 2)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -127,8 +122,7 @@ pub(crate) fn touch_point(conn: &Connection, id: Uuid) -> Result<Option<TouchPoi
 }
 
 pub fn reasons(conn: &Connection) -> Result<Vec<Reason>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, label FROM reasons WHERE active = 1 ORDER BY sort_order, label")?;
+    let mut stmt = conn.prepare_cached("SELECT id, label FROM reasons WHERE active = 1 ORDER BY sort_order, label")?;
     let rows = stmt.query_map([], |r| Ok(Reason { id: uuid_col(r, 0)?, label: r.get(1)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -55,10 +55,7 @@ pub fn parse_phone(input: &str, region: Region) -> Result<PhoneNumber, String> {
         _ => "This does not look like a phone number.".to_string(),
     })?;
     if !number.is_valid() {
-        return Err(
-            "No phone number looks like this. Check the digits, or start with + and the country code."
-                .into(),
-        );
+        return Err("No phone number looks like this. Check the digits, or start with + and the country code.".into());
     }
     Ok(number)
 }

@@ -60,9 +60,8 @@ pub(crate) fn validate_new(input: &NewCustomer, region: Region, id: Uuid) -> Res
     let emails = if input.email.trim().is_empty() {
         Some(vec![])
     } else {
-        problems.check(
-            contact::parse_email(&input.email).map(|e| vec![e]).map_err(|m| crate::FieldError::new("email", m)),
-        )
+        problems
+            .check(contact::parse_email(&input.email).map(|e| vec![e]).map_err(|m| crate::FieldError::new("email", m)))
     };
     problems.finish()?;
     Ok(CustomerPatch {
@@ -155,7 +154,13 @@ pub(crate) struct Changed {
 /// Applies a patch stamped `hlc`: each field is taken only if `hlc` is later than the stamp
 /// the field already carries (last writer wins, field by field). Creates the customer if this
 /// is the first op about them. Keeps the search keys in step. Returns what changed.
-pub(crate) fn apply_patch(tx: &Transaction<'_>, patch: &CustomerPatch, hlc: Hlc, now: DateTime<Utc>, actor: Option<Uuid>) -> Result<Vec<Changed>> {
+pub(crate) fn apply_patch(
+    tx: &Transaction<'_>,
+    patch: &CustomerPatch,
+    hlc: Hlc,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+) -> Result<Vec<Changed>> {
     let id = patch.customer_id.to_string();
     let rowid: i64 = match tx
         .prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?
@@ -185,7 +190,10 @@ pub(crate) fn apply_patch(tx: &Transaction<'_>, patch: &CustomerPatch, hlc: Hlc,
         // `column` comes from the fixed list in `fields_of`, never from input.
         let old: Option<String> =
             tx.query_row(&format!("SELECT {column} FROM customers WHERE rowid = ?1"), [rowid], |r| r.get(0))?;
-        tx.execute(&format!("UPDATE customers SET {column} = ?1, updated_at = ?2 WHERE rowid = ?3"), params![value, ts(now), rowid])?;
+        tx.execute(
+            &format!("UPDATE customers SET {column} = ?1, updated_at = ?2 WHERE rowid = ?3"),
+            params![value, ts(now), rowid],
+        )?;
         tx.prepare_cached(
             "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES ('customer', ?1, ?2, ?3)
              ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
@@ -218,7 +226,8 @@ fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
     }
     let phones: Vec<String> = serde_json::from_str(&phones)?;
     let emails: Vec<String> = serde_json::from_str(&emails)?;
-    let mut key = tx.prepare_cached("INSERT OR IGNORE INTO customer_keys (kind, value, customer_rowid) VALUES (?1, ?2, ?3)")?;
+    let mut key =
+        tx.prepare_cached("INSERT OR IGNORE INTO customer_keys (kind, value, customer_rowid) VALUES (?1, ?2, ?3)")?;
     for p in &phones {
         key.execute(params!["phone", p, rowid])?;
     }
@@ -232,11 +241,13 @@ fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
         key.execute(params!["external", normalise_id(&x), rowid])?;
     }
     if !name.is_empty() {
-        tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name) VALUES (?1, ?2)")?.execute(params![rowid, name])?;
+        tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name) VALUES (?1, ?2)")?
+            .execute(params![rowid, name])?;
     }
     if !phones.is_empty() {
         let digits = phones.iter().map(|p| contact::searchable_digits(p)).collect::<Vec<_>>().join(" ");
-        tx.prepare_cached("INSERT INTO customer_phone_fts (rowid, digits) VALUES (?1, ?2)")?.execute(params![rowid, digits])?;
+        tx.prepare_cached("INSERT INTO customer_phone_fts (rowid, digits) VALUES (?1, ?2)")?
+            .execute(params![rowid, digits])?;
     }
     Ok(())
 }
@@ -300,9 +311,8 @@ pub(crate) fn touch_last_seen(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>)
 }
 
 pub(crate) fn rows_to_customers(conn: &Connection, rowids: &[i64]) -> Result<Vec<Customer>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE rowid = ?1 AND deleted_at IS NULL"
-    ))?;
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE rowid = ?1 AND deleted_at IS NULL"))?;
     let mut out = Vec::with_capacity(rowids.len());
     for rowid in rowids {
         if let Some(c) = stmt.query_row([rowid], customer_from_row).optional()? {

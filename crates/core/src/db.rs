@@ -85,9 +85,7 @@ pub(crate) fn opt_ts_col(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Resul
 /// Reads a column holding a snake_case vocabulary word (feeling, outcome, …).
 pub(crate) fn enum_col<T: std::str::FromStr<Err = String>>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
     let s: String = row.get(idx)?;
-    s.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
-    })
+    s.parse().map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into()))
 }
 
 pub(crate) fn opt_enum_col<T: std::str::FromStr<Err = String>>(
@@ -96,8 +94,9 @@ pub(crate) fn opt_enum_col<T: std::str::FromStr<Err = String>>(
 ) -> rusqlite::Result<Option<T>> {
     match row.get::<_, Option<String>>(idx)? {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|e: String| {
-            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
-        }),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())),
     }
 }

@@ -102,12 +102,17 @@ impl Desk {
         let mut conn = db::open(path)?;
         let now = clock.now();
         ensure_device(&mut conn, now, options)?;
-        let (device_id, store_id, staff_id, region, last_hlc): (String, String, Option<String>, String, Option<String>) =
-            conn.query_row(
-                "SELECT device_id, store_id, signed_in_staff, default_region, last_hlc FROM device",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
+        let (device_id, store_id, staff_id, region, last_hlc): (
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = conn.query_row(
+            "SELECT device_id, store_id, signed_in_staff, default_region, last_hlc FROM device",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
         let device_id = parse_uuid(&device_id)?;
         let staff_id = match staff_id {
             Some(s) => parse_uuid(&s)?,
@@ -156,10 +161,12 @@ impl Desk {
     }
 
     pub fn info(&self) -> Result<DeskInfo> {
-        let store = catalogue::store(&self.conn, self.store_id)?.ok_or_else(|| CoreError::not_found("This desk's store"))?;
+        let store =
+            catalogue::store(&self.conn, self.store_id)?.ok_or_else(|| CoreError::not_found("This desk's store"))?;
         let staff = catalogue::staff_member(&self.conn, self.staff_id)?
             .ok_or_else(|| CoreError::not_found("The signed-in staff member"))?;
-        let touch_point_id: Option<String> = self.conn.query_row("SELECT touch_point_id FROM device", [], |r| r.get(0))?;
+        let touch_point_id: Option<String> =
+            self.conn.query_row("SELECT touch_point_id FROM device", [], |r| r.get(0))?;
         let touch_point = match touch_point_id {
             Some(id) => catalogue::touch_point(&self.conn, parse_uuid(&id)?)?,
             None => None,

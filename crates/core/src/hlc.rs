@@ -43,8 +43,7 @@ impl FromStr for Hlc {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadHlc(s.to_owned());
         let mut parts = s.splitn(3, '-');
-        let (Some(wall), Some(counter), Some(node)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(wall), Some(counter), Some(node)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
         if wall.len() != 13 || counter.len() != 6 {
@@ -68,8 +67,7 @@ impl HlcClock {
     /// Resumes from the last stamp this node issued (persisted by the store), so a restart
     /// with a clock that went back still issues later stamps.
     pub fn resume(node: Uuid, last: Option<Hlc>) -> Self {
-        HlcClock { last: last.unwrap_or(Hlc { wall_ms: 0, counter: 0, node }) }
-            .with_node(node)
+        HlcClock { last: last.unwrap_or(Hlc { wall_ms: 0, counter: 0, node }) }.with_node(node)
     }
 
     fn with_node(mut self, node: Uuid) -> Self {

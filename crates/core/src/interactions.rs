@@ -134,7 +134,13 @@ pub(crate) struct Actor {
     pub device_id: Uuid,
 }
 
-pub(crate) fn insert_interaction(tx: &Transaction<'_>, r: &InteractionRecord, by: Actor, hlc: &str, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn insert_interaction(
+    tx: &Transaction<'_>,
+    r: &InteractionRecord,
+    by: Actor,
+    hlc: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id, channel, reason,
                                    outcome, duration_secs, summary, occurred_at, recorded_at, hlc)
@@ -163,7 +169,13 @@ pub(crate) fn insert_interaction(tx: &Transaction<'_>, r: &InteractionRecord, by
     Ok(())
 }
 
-pub(crate) fn insert_feedback(tx: &Transaction<'_>, f: &FeedbackRecord, by: Actor, hlc: &str, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn insert_feedback(
+    tx: &Transaction<'_>,
+    f: &FeedbackRecord,
+    by: Actor,
+    hlc: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO feedback (id, interaction_id, customer_id, store_id, staff_id, device_id, feeling, csat, nps, ces,
                                verbatim, occurred_at, recorded_at, hlc)

@@ -34,10 +34,9 @@ pub struct OutboxCounts {
 }
 
 pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
-    Ok(conn.prepare_cached(
-        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected'), 0) FROM outbox",
-    )?
-    .query_row([], |r| Ok(OutboxCounts { pending: r.get(0)?, rejected: r.get(1)? }))?)
+    Ok(conn
+        .prepare_cached("SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected'), 0) FROM outbox")?
+        .query_row([], |r| Ok(OutboxCounts { pending: r.get(0)?, rejected: r.get(1)? }))?)
 }
 
 /// The ops still waiting, oldest first.

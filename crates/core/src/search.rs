@@ -60,7 +60,8 @@ pub fn search(conn: &Connection, query: &str, region: Region, limit: usize) -> R
 
     // 2. Names starting with each typed word.
     if let Some(fts) = name_query(q) {
-        let mut rowids = fts_rows(conn, "SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2", &fts)?;
+        let mut rowids =
+            fts_rows(conn, "SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2", &fts)?;
         // Most recently seen first among name matches: the person at the desk is more likely
         // a regular than someone from years ago.
         order_by_recency(conn, &mut rowids)?;
@@ -114,7 +115,8 @@ impl Hits {
 }
 
 fn key_rows(conn: &Connection, kind: &str, value: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT customer_rowid FROM customer_keys WHERE kind = ?1 AND value = ?2 LIMIT ?3")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT customer_rowid FROM customer_keys WHERE kind = ?1 AND value = ?2 LIMIT ?3")?;
     let rows = stmt.query_map(params![kind, value, CANDIDATES], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -65,7 +65,9 @@ fn a_walk_in_can_be_logged_without_a_customer() {
     let customer: Option<String> = t
         .desk
         .connection()
-        .query_row("SELECT customer_id FROM interactions WHERE id = ?1", [logged.interaction_id.to_string()], |r| r.get(0))
+        .query_row("SELECT customer_id FROM interactions WHERE id = ?1", [logged.interaction_id.to_string()], |r| {
+            r.get(0)
+        })
         .expect("row");
     assert_eq!(customer, None);
     assert_eq!(t.count("feedback"), 1);

@@ -33,7 +33,8 @@ fn empty_file_migrates_to_the_latest_schema_with_wal_and_foreign_keys() {
     assert_eq!(mode, "wal");
     let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fk");
     assert_eq!(fk, 1);
-    for table in ["customers", "interactions", "feedback", "outbox", "sync_state", "follow_ups", "reviews", "audit_log"] {
+    for table in ["customers", "interactions", "feedback", "outbox", "sync_state", "follow_ups", "reviews", "audit_log"]
+    {
         assert!(schema(&conn).iter().any(|(n, _)| n == table), "missing table {table}");
     }
     assert_healthy(&conn);
@@ -74,7 +75,8 @@ fn every_earlier_version_migrates_forward_keeping_its_data() {
         assert_eq!(schema(&conn), expected, "schema after migrating from version {from}");
         assert_healthy(&conn);
         if from >= 1 {
-            let name: String = conn.query_row("SELECT name FROM stores WHERE id = 's1'", [], |r| r.get(0)).expect("kept");
+            let name: String =
+                conn.query_row("SELECT name FROM stores WHERE id = 's1'", [], |r| r.get(0)).expect("kept");
             assert_eq!(name, "Old store");
         }
         if from >= 2 {

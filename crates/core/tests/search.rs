@@ -94,7 +94,9 @@ fn hot_queries_use_indexes() {
     let key = plan("SELECT customer_rowid FROM customer_keys WHERE kind = 'phone' AND value = '+44'");
     assert!(key.contains("PRIMARY KEY") || key.contains("INDEX"), "{key}");
     assert!(!key.contains("SCAN"), "{key}");
-    let recent = plan("SELECT rowid FROM customers WHERE deleted_at IS NULL ORDER BY last_seen_at DESC, updated_at DESC LIMIT 20");
+    let recent = plan(
+        "SELECT rowid FROM customers WHERE deleted_at IS NULL ORDER BY last_seen_at DESC, updated_at DESC LIMIT 20",
+    );
     assert!(recent.contains("customers_recent"), "{recent}");
     let outbox = plan("SELECT payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 100");
     assert!(outbox.contains("outbox_by_state"), "{outbox}");

@@ -15,13 +15,8 @@ pub enum Feeling {
 }
 
 impl Feeling {
-    pub const ALL: [Feeling; 5] = [
-        Feeling::VeryUnhappy,
-        Feeling::Unhappy,
-        Feeling::Neutral,
-        Feeling::Happy,
-        Feeling::VeryHappy,
-    ];
+    pub const ALL: [Feeling; 5] =
+        [Feeling::VeryUnhappy, Feeling::Unhappy, Feeling::Neutral, Feeling::Happy, Feeling::VeryHappy];
 
     /// 1 (very unhappy) to 5 (very happy), for averages and trends.
     pub fn score(self) -> u8 {
@@ -74,12 +69,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Resolved,
-        Outcome::Escalated,
-        Outcome::FollowUpNeeded,
-        Outcome::Unresolved,
-    ];
+    pub const ALL: [Outcome; 4] = [Outcome::Resolved, Outcome::Escalated, Outcome::FollowUpNeeded, Outcome::Unresolved];
 }
 
 /// What a staff member may do.

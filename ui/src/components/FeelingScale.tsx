@@ -28,12 +28,14 @@ export function FeelingScale({
       value={value ?? ""}
       onChange={(v) => onChange(v === "" ? null : (v as Feeling))}
     >
-      <Label className="field-label">{label}</Label>
-      {hint ? (
-        <Text slot="description" className="field-hint">
-          {hint}
-        </Text>
-      ) : null}
+      <div className="field-label-row">
+        <Label className="field-label">{label}</Label>
+        {hint ? (
+          <Text slot="description" className="field-hint">
+            {hint}
+          </Text>
+        ) : null}
+      </div>
       <div className="feeling-options">
         {FEELINGS.map((f) => (
           <Radio key={f} value={f} className={`feeling-option feeling-${f}`} data-feeling={f}>

@@ -35,6 +35,10 @@ export function ScoreScale({
           <Button className="link-button" onPress={() => onChange(null)}>
             {t("log.clear")}
           </Button>
+        ) : hint ? (
+          <Text slot="description" className="field-hint">
+            {hint}
+          </Text>
         ) : null}
       </div>
       <div className="score-options">
@@ -44,11 +48,6 @@ export function ScoreScale({
           </Radio>
         ))}
       </div>
-      {hint ? (
-        <Text slot="description" className="field-hint">
-          {hint}
-        </Text>
-      ) : null}
     </RadioGroup>
   );
 }

@@ -40,7 +40,7 @@ export function TextInput({
     >
       <Label className="field-label">{label}</Label>
       {multiline ? (
-        <TextArea className="input textarea" placeholder={placeholder} rows={3} />
+        <TextArea className="input textarea" placeholder={placeholder} rows={2} />
       ) : (
         <Input className="input" placeholder={placeholder} ref={inputRef} />
       )}

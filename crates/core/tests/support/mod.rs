@@ -69,10 +69,7 @@ impl TestDesk {
     }
 
     pub fn count(&self, table: &str) -> i64 {
-        self.desk
-            .connection()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .expect("count")
+        self.desk.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
     }
 }
 

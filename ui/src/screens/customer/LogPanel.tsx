@@ -104,6 +104,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
       <form
         className="log-form"
         data-testid="log-form"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           save();

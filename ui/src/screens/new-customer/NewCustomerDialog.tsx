@@ -42,6 +42,7 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
     <Dialog className="dialog" aria-labelledby="new-customer-title">
       <form
         data-testid="new-customer-form"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           if (create.isPending) return;

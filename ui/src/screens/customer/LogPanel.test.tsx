@@ -1,0 +1,74 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { Refusal, mockBackend, renderWithDesk } from "../../test/render";
+import { LogPanel } from "./LogPanel";
+
+describe("LogPanel", () => {
+  it("sends the feeling, CSAT, outcome and note with the desk's touch point", async () => {
+    const calls = mockBackend({ log_interaction: () => ({ interaction_id: "i1", feedback_id: "f1" }) });
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+
+    await screen.findByRole("button", { name: /Service desk/ });
+    await user.type(screen.getByRole("combobox", { name: "Reason" }), "Refund for kettle");
+    await user.click(screen.getByRole("radio", { name: "Follow-up needed" }));
+    await user.click(screen.getByRole("radio", { name: "Unhappy" }));
+    await user.click(within(screen.getByRole("radiogroup", { name: "Their CSAT" })).getByRole("radio", { name: "2" }));
+    await user.type(screen.getByRole("textbox", { name: "Note" }), "Promised a call back");
+    await user.click(screen.getByRole("button", { name: /Save/ }));
+
+    await screen.findByText(/Logged at/);
+    const sent = calls.find((c) => c.cmd === "log_interaction")?.args.input as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      customer_id: "c1",
+      touch_point_id: "tp-desk",
+      channel: "in_person",
+      reason: "Refund for kettle",
+      outcome: "follow_up_needed",
+      feeling: "unhappy",
+      csat: 2,
+      summary: "Promised a call back",
+    });
+    // Ready for the next conversation.
+    expect(screen.getByRole("combobox", { name: "Reason" })).toHaveValue("");
+    expect(screen.getByRole("radio", { name: "Unhappy" })).not.toBeChecked();
+  });
+
+  it("shows a refusal next to the field and keeps everything typed", async () => {
+    mockBackend({
+      log_interaction: () =>
+        new Refusal({
+          kind: "validation",
+          message: "The note can be at most 4000 characters.",
+          fields: [{ field: "summary", message: "The note can be at most 4000 characters." }],
+        }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    await user.click(screen.getByRole("radio", { name: "Delighted" }));
+    await user.type(screen.getByRole("textbox", { name: "Note" }), "A long story");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    const note = screen.getByRole("textbox", { name: "Note" });
+    await waitFor(() => expect(note).toHaveAttribute("aria-invalid", "true"));
+    expect(screen.getByText("The note can be at most 4000 characters.")).toBeInTheDocument();
+    expect(note).toHaveValue("A long story");
+    expect(screen.getByRole("radio", { name: "Delighted" })).toBeChecked();
+  });
+
+  it("follows the touch point's usual channel until one is picked", async () => {
+    const calls = mockBackend({ log_interaction: () => ({ interaction_id: "i1", feedback_id: null }) });
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId={null} />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    await user.click(screen.getByRole("button", { name: /Touch point/ }));
+    await user.click(await screen.findByRole("option", { name: "Phone support" }));
+    await user.click(screen.getByRole("button", { name: /Save/ }));
+    await screen.findByText(/Logged at/);
+    const sent = calls.find((c) => c.cmd === "log_interaction")?.args.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ customer_id: null, touch_point_id: "tp-phone", channel: "phone", feeling: null });
+  });
+});

@@ -1,0 +1,65 @@
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+
+import { makeQueryClient } from "../App";
+import type { CoreError, DeskInfo, TouchPoint } from "../bindings";
+import { NavigationProvider, type Route } from "../navigation";
+import { QueryClientProvider } from "@tanstack/react-query";
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+
+/** A command refused by the core: what the backend sends when a `Result` is `Err`. */
+export class Refusal {
+  constructor(readonly error: CoreError) {}
+}
+
+export const touchPoints: TouchPoint[] = [
+  { id: "tp-desk", name: "Service desk", default_channel: "in_person" },
+  { id: "tp-phone", name: "Phone support", default_channel: "phone" },
+];
+
+export const deskInfo: DeskInfo = {
+  device_id: "dev-1",
+  store: { id: "store-1", name: "My store" },
+  staff: { id: "staff-1", name: "Store manager", role: "admin" },
+  touch_point: touchPoints[0] ?? null,
+  region: "GB",
+  database_path: "/tmp/touchpoint.sqlite3",
+  outbox: { pending: 0, rejected: 0 },
+};
+
+/** Mocks the backend: every command the UI calls is answered by `handlers` (plus a sensible
+ * desk), and every call is recorded so tests can assert on what was sent. */
+export function mockBackend(handlers: Record<string, Handler> = {}) {
+  const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  const all: Record<string, Handler> = {
+    desk_info: () => deskInfo,
+    list_touch_points: () => touchPoints,
+    list_reasons: () => [
+      { id: "r1", label: "Refund" },
+      { id: "r2", label: "Exchange" },
+    ],
+    search_customers: () => [],
+    ...handlers,
+  };
+  mockIPC((cmd, args) => {
+    const payload = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: payload });
+    const handler = all[cmd];
+    if (!handler) throw new Error(`unexpected command ${cmd}`);
+    const result = handler(payload);
+    if (result instanceof Refusal) return Promise.reject(result.error);
+    return result;
+  });
+  return calls;
+}
+
+export function renderWithDesk(ui: ReactElement, initial: Route = { name: "home" }) {
+  const client = makeQueryClient();
+  return render(
+    <QueryClientProvider client={client}>
+      <NavigationProvider initial={initial}>{ui}</NavigationProvider>
+    </QueryClientProvider>,
+  );
+}
