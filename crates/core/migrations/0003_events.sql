@@ -59,7 +59,31 @@ CREATE TABLE amendments (
     hlc             TEXT NOT NULL
 );
 
-CREATE INDEX amendments_by_interaction ON amendments (interaction_id, recorded_at);
+CREATE INDEX amendments_by_interaction ON amendments (interaction_id, hlc);
+
+-- Interactions as they stand after every correction (latest amendment per field by HLC);
+-- the logged row itself never changes.
+CREATE VIEW interactions_current AS
+SELECT i.*,
+       coalesce((SELECT json_extract(a.changes, '$.touch_point_id') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.touch_point_id') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.touch_point_id) AS cur_touch_point_id,
+       coalesce((SELECT json_extract(a.changes, '$.channel') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.channel') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.channel) AS cur_channel,
+       coalesce((SELECT json_extract(a.changes, '$.reason') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.reason') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.reason) AS cur_reason,
+       coalesce((SELECT json_extract(a.changes, '$.outcome') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.outcome') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.outcome) AS cur_outcome,
+       coalesce((SELECT json_extract(a.changes, '$.duration_secs') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.duration_secs') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.duration_secs) AS cur_duration_secs,
+       coalesce((SELECT json_extract(a.changes, '$.summary') FROM amendments a
+                 WHERE a.interaction_id = i.id AND json_extract(a.changes, '$.summary') IS NOT NULL
+                 ORDER BY a.hlc DESC LIMIT 1), i.summary) AS cur_summary
+FROM interactions i;
 
 CREATE TABLE follow_ups (
     id              TEXT PRIMARY KEY,

@@ -121,6 +121,15 @@ pub(crate) fn touch_point(conn: &Connection, id: Uuid) -> Result<Option<TouchPoi
         .optional()?)
 }
 
+/// The name of a touch point, even one no longer in use.
+pub(crate) fn touch_point_name(conn: &Connection, id: Uuid) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM touch_points WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| "Unknown touch point".to_owned()))
+}
+
 pub fn reasons(conn: &Connection) -> Result<Vec<Reason>> {
     let mut stmt = conn.prepare_cached("SELECT id, label FROM reasons WHERE active = 1 ORDER BY sort_order, label")?;
     let rows = stmt.query_map([], |r| Ok(Reason { id: uuid_col(r, 0)?, label: r.get(1)? }))?;

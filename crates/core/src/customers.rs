@@ -12,6 +12,7 @@ use crate::contact::{self, Phone, Region};
 use crate::db::{opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
 use crate::hlc::Hlc;
+use crate::merge;
 
 pub const NAME_MAX: usize = 120;
 
@@ -180,11 +181,7 @@ pub(crate) fn apply_patch(
     let stamp = hlc.to_string();
     let mut changed = Vec::new();
     for FieldValue { column, value } in fields_of(patch)? {
-        let current: Option<String> = tx
-            .prepare_cached("SELECT hlc FROM field_clocks WHERE entity = 'customer' AND entity_id = ?1 AND field = ?2")?
-            .query_row([&id, column], |r| r.get(0))
-            .optional()?;
-        if current.as_deref().is_some_and(|c| c >= stamp.as_str()) {
+        if !merge::claim_field(tx, "customer", &id, column, &stamp)? {
             continue; // a later (or the same) write already set this field
         }
         // `column` comes from the fixed list in `fields_of`, never from input.
@@ -194,11 +191,6 @@ pub(crate) fn apply_patch(
             &format!("UPDATE customers SET {column} = ?1, updated_at = ?2 WHERE rowid = ?3"),
             params![value, ts(now), rowid],
         )?;
-        tx.prepare_cached(
-            "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES ('customer', ?1, ?2, ?3)
-             ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
-        )?
-        .execute(params![id, column, stamp])?;
         let new = match value {
             Value::Text(s) => Some(s),
             _ => None,

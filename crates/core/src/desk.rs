@@ -11,13 +11,15 @@ use specta::Type;
 use touchpoint_protocol::{Op, OpBody};
 use uuid::Uuid;
 
+use crate::amendments::{self, AmendInteraction};
 use crate::catalogue::{self, Reason, StaffMember, Store, TouchPoint};
 use crate::clock::{Clock, SystemClock};
 use crate::contact::Region;
-use crate::customer_page::{self, CustomerPage};
+use crate::customer_page::{self, CustomerPage, TimelinePage, TimelineQuery};
 use crate::customers::{self, Customer, NewCustomer};
 use crate::db::{self, parse_uuid, ts};
 use crate::error::{CoreError, Result};
+use crate::follow_ups::{self, CloseFollowUp, FollowUp, NewFollowUp};
 use crate::hlc::{Hlc, HlcClock};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
 use crate::outbox::{self, OutboxCounts};
@@ -217,7 +219,13 @@ impl Desk {
     }
 
     pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
-        customer_page::open(&self.conn, id)
+        customer_page::open(&self.conn, id, self.clock.now())
+    }
+
+    /// A page of a customer's timeline (older history, or filtered by touch point/channel).
+    pub fn customer_timeline(&self, id: Uuid, query: &TimelineQuery) -> Result<TimelinePage> {
+        customers::get(&self.conn, id)?;
+        customer_page::timeline(&self.conn, id, query, self.clock.now())
     }
 
     /// Logs a conversation (and how the customer felt) in one transaction with its outbox ops.
@@ -234,8 +242,57 @@ impl Desk {
                 }
                 None => None,
             };
-            Ok(LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id })
+            let proposal = follow_ups::propose(&checked, w.actor.staff_id, w.now);
+            Ok(LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id, proposal })
         })
+    }
+
+    /// Corrects a logged interaction with a new amendment event; the original is kept.
+    pub fn amend_interaction(&mut self, input: &AmendInteraction) -> Result<()> {
+        self.write(|w| {
+            let record = amendments::validate(&w.tx, input)?;
+            let op = w.record(OpBody::InteractionAmended(record.clone()))?;
+            amendments::insert(&w.tx, &record, w.actor, &op.hlc, w.now)
+        })
+    }
+
+    pub fn create_follow_up(&mut self, input: &NewFollowUp) -> Result<FollowUp> {
+        let id = self.write(|w| {
+            let patch = follow_ups::validate_new(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)?;
+            Ok(patch.follow_up_id)
+        })?;
+        follow_ups::get(&self.conn, id, self.clock.now())
+    }
+
+    /// Closes a follow-up as done (with how the customer feels now) or as could not reach.
+    pub fn close_follow_up(&mut self, input: &CloseFollowUp) -> Result<FollowUp> {
+        self.write(|w| {
+            let patch = follow_ups::validate_close(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        follow_ups::get(&self.conn, input.follow_up_id, self.clock.now())
+    }
+
+    /// The signed-in staff member's open follow-ups, most overdue first.
+    pub fn my_follow_ups(&self) -> Result<Vec<FollowUp>> {
+        follow_ups::open_for_owner(&self.conn, self.staff_id, self.clock.now())
+    }
+
+    /// Follow-ups the signed-in staff member closed in the last 24 hours.
+    pub fn my_recently_closed_follow_ups(&self) -> Result<Vec<FollowUp>> {
+        let now = self.clock.now();
+        follow_ups::recently_closed_by_owner(&self.conn, self.staff_id, now - chrono::Duration::hours(24), now)
+    }
+
+    pub fn staff_id(&self) -> Uuid {
+        self.staff_id
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {

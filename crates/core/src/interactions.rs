@@ -40,10 +40,13 @@ pub struct LogInteraction {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct LoggedInteraction {
     pub interaction_id: Uuid,
     pub feedback_id: Option<Uuid>,
+    /// A follow-up the rules suggest (follow-up needed, detractor, low CSAT, unhappy), for
+    /// staff to accept or dismiss. Nothing is created until they accept.
+    pub proposal: Option<crate::follow_ups::FollowUpProposal>,
 }
 
 fn clean(s: &Option<String>) -> Option<String> {

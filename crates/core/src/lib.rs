@@ -1,6 +1,7 @@
 //! Touchpoint's domain and local store. No Tauri here: everything worth testing runs with
 //! `cargo test -p touchpoint-core` against a temporary database.
 
+pub mod amendments;
 pub mod catalogue;
 pub mod clock;
 pub mod contact;
@@ -9,9 +10,12 @@ pub mod customers;
 pub mod db;
 mod desk;
 pub mod error;
+pub mod follow_ups;
 pub mod hlc;
 pub mod interactions;
+mod merge;
 pub mod outbox;
+pub mod risk;
 pub mod search;
 
 pub use desk::{Desk, DeskInfo, DeskOptions, DATABASE_FILE};

@@ -23,13 +23,13 @@ fn logged_interaction_with_feedback_appears_first_on_the_timeline() {
     let logged = t.log(entry);
 
     let page = t.desk.open_customer(ana.id).expect("page");
-    assert_eq!(page.timeline.len(), 2);
-    let TimelineEntry::Interaction(first) = &page.timeline[0];
+    assert_eq!(page.timeline.entries.len(), 2);
+    let TimelineEntry::Interaction(first) = &page.timeline.entries[0] else { panic!("interaction expected") };
     assert_eq!(first.id, logged.interaction_id);
-    assert_eq!(first.touch_point, "Returns desk");
-    assert_eq!(first.reason.as_deref(), Some("Refund"));
+    assert_eq!(first.current.touch_point, "Returns desk");
+    assert_eq!(first.current.reason.as_deref(), Some("Refund"));
     assert_eq!(first.staff, "Store manager");
-    assert_eq!(first.duration_secs, Some(360));
+    assert_eq!(first.current.duration_secs, Some(360));
     let feedback = first.feedback.as_ref().expect("feedback shown with the interaction");
     assert_eq!(feedback.feeling, Some(Feeling::Unhappy));
     assert_eq!(feedback.csat, Some(2));

@@ -72,6 +72,25 @@ impl Outcome {
     pub const ALL: [Outcome; 4] = [Outcome::Resolved, Outcome::Escalated, Outcome::FollowUpNeeded, Outcome::Unresolved];
 }
 
+/// Where a follow-up stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpStatus {
+    Open,
+    InProgress,
+    Done,
+    CouldNotReach,
+}
+
+impl FollowUpStatus {
+    pub const ALL: [FollowUpStatus; 4] =
+        [FollowUpStatus::Open, FollowUpStatus::InProgress, FollowUpStatus::Done, FollowUpStatus::CouldNotReach];
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, FollowUpStatus::Done | FollowUpStatus::CouldNotReach)
+    }
+}
+
 /// What a staff member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +143,12 @@ names!(Outcome {
     FollowUpNeeded => "follow_up_needed",
     Unresolved => "unresolved",
 });
+names!(FollowUpStatus {
+    Open => "open",
+    InProgress => "in_progress",
+    Done => "done",
+    CouldNotReach => "could_not_reach",
+});
 names!(Role {
     Frontline => "frontline",
     Supervisor => "supervisor",
@@ -166,6 +191,11 @@ mod tests {
                 self.as_str()
             }
         }
+        impl NameOf for FollowUpStatus {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
         impl NameOf for Role {
             fn name(&self) -> &'static str {
                 self.as_str()
@@ -175,6 +205,7 @@ mod tests {
         check(&ContactChannel::ALL);
         check(&Outcome::ALL);
         check(&[Role::Frontline, Role::Supervisor, Role::Admin]);
+        check(&FollowUpStatus::ALL);
         assert!("cheerful".parse::<Feeling>().is_err());
     }
 }

@@ -7,8 +7,11 @@
 mod domain;
 mod ops;
 
-pub use domain::{ContactChannel, Feeling, Outcome, Role};
-pub use ops::{Consent, CustomerPatch, FeedbackRecord, InteractionRecord, Op, OpBody};
+pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
+pub use ops::{
+    AmendmentRecord, Consent, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionChanges, InteractionRecord, Op,
+    OpBody,
+};
 
 /// The protocol version this build speaks. Sent with every sync request.
 pub const PROTOCOL_VERSION: u32 = 1;

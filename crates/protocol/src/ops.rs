@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::{ContactChannel, Feeling, Outcome};
+use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome};
 
 /// One change made on one device by one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -31,6 +31,10 @@ pub enum OpBody {
     CustomerPatch(CustomerPatch),
     InteractionLogged(InteractionRecord),
     FeedbackRecorded(FeedbackRecord),
+    /// A correction to an interaction; the original stays as it was logged.
+    InteractionAmended(AmendmentRecord),
+    /// Creates a follow-up or changes some of its fields.
+    FollowUpPatch(FollowUpPatch),
 }
 
 impl OpBody {
@@ -40,6 +44,8 @@ impl OpBody {
             OpBody::CustomerPatch(_) => "customer_patch",
             OpBody::InteractionLogged(_) => "interaction_logged",
             OpBody::FeedbackRecorded(_) => "feedback_recorded",
+            OpBody::InteractionAmended(_) => "interaction_amended",
+            OpBody::FollowUpPatch(_) => "follow_up_patch",
         }
     }
 
@@ -49,6 +55,8 @@ impl OpBody {
             OpBody::CustomerPatch(p) => p.customer_id,
             OpBody::InteractionLogged(i) => i.interaction_id,
             OpBody::FeedbackRecorded(f) => f.feedback_id,
+            OpBody::InteractionAmended(a) => a.amendment_id,
+            OpBody::FollowUpPatch(f) => f.follow_up_id,
         }
     }
 }
@@ -121,4 +129,57 @@ pub struct FeedbackRecord {
     pub ces: Option<u8>,
     pub verbatim: Option<String>,
     pub occurred_at: DateTime<Utc>,
+}
+
+/// The fields an amendment corrects. Absent fields keep the value logged (or last amended).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct InteractionChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touch_point_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ContactChannel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct AmendmentRecord {
+    pub amendment_id: Uuid,
+    pub interaction_id: Uuid,
+    pub changes: InteractionChanges,
+    /// Why it was corrected.
+    pub note: Option<String>,
+}
+
+/// Fields of a follow-up that were set (absent = untouched), merged field by field like
+/// customers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct FollowUpPatch {
+    pub follow_up_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_staff_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// What was promised to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promise: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<FollowUpStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// How the customer felt when it was closed (the re-measure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feeling_after: Option<Feeling>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
 }

@@ -131,3 +131,45 @@ fn unknown_op_type_is_refused_rather_than_guessed() {
     let err = serde_json::from_value::<OpBody>(json!({"type": "customer_teleported"}));
     assert!(err.is_err());
 }
+
+#[test]
+fn amendment_and_follow_up_patch_have_a_fixed_shape() {
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).single().expect("valid time");
+    let amend = serde_json::to_value(OpBody::InteractionAmended(AmendmentRecord {
+        amendment_id: id(9),
+        interaction_id: id(6),
+        changes: InteractionChanges { outcome: Some(Outcome::Resolved), ..InteractionChanges::default() },
+        note: Some("Refund approved".into()),
+    }))
+    .expect("serialises");
+    assert_eq!(
+        amend,
+        json!({
+            "type": "interaction_amended",
+            "amendment_id": "00000000-0000-0000-0000-000000000009",
+            "interaction_id": "00000000-0000-0000-0000-000000000006",
+            "changes": {"outcome": "resolved"},
+            "note": "Refund approved"
+        })
+    );
+    let close = serde_json::to_value(OpBody::FollowUpPatch(FollowUpPatch {
+        follow_up_id: id(10),
+        status: Some(FollowUpStatus::CouldNotReach),
+        resolution: Some("Voicemail".into()),
+        closed_at: Some(at),
+        ..FollowUpPatch::default()
+    }))
+    .expect("serialises");
+    assert_eq!(
+        close,
+        json!({
+            "type": "follow_up_patch",
+            "follow_up_id": "00000000-0000-0000-0000-00000000000a",
+            "status": "could_not_reach",
+            "resolution": "Voicemail",
+            "closed_at": "2026-11-24T10:00:00Z"
+        })
+    );
+    let back: OpBody = serde_json::from_value(close).expect("deserialises");
+    assert!(matches!(back, OpBody::FollowUpPatch(p) if p.status == Some(FollowUpStatus::CouldNotReach)));
+}

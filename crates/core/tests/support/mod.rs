@@ -97,6 +97,8 @@ pub trait LogExt {
     fn csat(self, v: u8) -> Self;
     fn reason(self, r: &str) -> Self;
     fn at(self, t: DateTime<Utc>) -> Self;
+    fn nps(self, v: u8) -> Self;
+    fn outcome(self, o: Outcome) -> Self;
 }
 
 impl LogExt for LogInteraction {
@@ -114,6 +116,14 @@ impl LogExt for LogInteraction {
     }
     fn at(mut self, t: DateTime<Utc>) -> Self {
         self.occurred_at = Some(t);
+        self
+    }
+    fn nps(mut self, v: u8) -> Self {
+        self.nps = Some(v);
+        self
+    }
+    fn outcome(mut self, o: Outcome) -> Self {
+        self.outcome = o;
         self
     }
 }

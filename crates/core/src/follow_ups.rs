@@ -1,0 +1,374 @@
+//! The closed loop: follow-ups with an owner, a due time and what was promised; proposed
+//! automatically when a conversation went badly, closed with a resolution and a re-measure of
+//! how the customer feels now.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use touchpoint_protocol::{Feeling, FollowUpPatch, FollowUpStatus, Outcome};
+use uuid::Uuid;
+
+use crate::catalogue;
+use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
+use crate::error::{CoreError, Problems, Result};
+use crate::interactions::Checked;
+use crate::merge;
+
+pub const PROMISE_MAX: usize = 500;
+pub const RESOLUTION_MAX: usize = 2000;
+
+/// A person referred to by name in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct NameRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Where a follow-up stands against its due time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    Overdue,
+    DueToday,
+    Upcoming,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct FollowUp {
+    pub id: Uuid,
+    pub customer: Option<NameRef>,
+    pub interaction_id: Option<Uuid>,
+    pub owner: NameRef,
+    pub due_at: DateTime<Utc>,
+    pub promise: String,
+    pub status: FollowUpStatus,
+    pub due_state: DueState,
+    pub resolution: Option<String>,
+    pub feeling_after: Option<Feeling>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<String>,
+}
+
+/// What staff enter to open a follow-up.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct NewFollowUp {
+    pub customer_id: Option<Uuid>,
+    pub interaction_id: Option<Uuid>,
+    pub owner_staff_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    pub promise: String,
+}
+
+/// How a follow-up ended.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct CloseFollowUp {
+    pub follow_up_id: Uuid,
+    /// `done` or `could_not_reach`.
+    pub status: FollowUpStatus,
+    pub resolution: String,
+    /// How the customer feels now (the re-measure); not known when they could not be reached.
+    pub feeling_after: Option<Feeling>,
+}
+
+/// Why a follow-up is suggested after a log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProposalReason {
+    FollowUpNeeded,
+    Detractor { nps: u8 },
+    LowCsat { csat: u8 },
+    Unhappy { feeling: Feeling },
+}
+
+/// A follow-up the app suggests; staff accept (perhaps after editing) or dismiss it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct FollowUpProposal {
+    pub reasons: Vec<ProposalReason>,
+    pub customer_id: Option<Uuid>,
+    pub interaction_id: Uuid,
+    pub owner_staff_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    /// A starting point for "what was promised", from the reason for contact.
+    pub promise: String,
+}
+
+/// NPS 0–6 is a detractor; CSAT 1–2 is dissatisfied; unhappy or very unhappy is unhappy.
+pub fn proposal_reasons(
+    outcome: Outcome,
+    feeling: Option<Feeling>,
+    csat: Option<u8>,
+    nps: Option<u8>,
+) -> Vec<ProposalReason> {
+    let mut reasons = Vec::new();
+    if outcome == Outcome::FollowUpNeeded {
+        reasons.push(ProposalReason::FollowUpNeeded);
+    }
+    if let Some(nps) = nps.filter(|n| *n <= 6) {
+        reasons.push(ProposalReason::Detractor { nps });
+    }
+    if let Some(csat) = csat.filter(|c| *c <= 2) {
+        reasons.push(ProposalReason::LowCsat { csat });
+    }
+    if let Some(feeling) = feeling.filter(|f| f.is_unhappy()) {
+        reasons.push(ProposalReason::Unhappy { feeling });
+    }
+    reasons
+}
+
+/// A follow-up for a logged conversation, if the rules above call for one: due the next day
+/// at the same hour, owned by whoever logged it.
+pub(crate) fn propose(checked: &Checked, owner: Uuid, now: DateTime<Utc>) -> Option<FollowUpProposal> {
+    let f = checked.feedback.as_ref();
+    let reasons = proposal_reasons(
+        checked.interaction.outcome,
+        f.and_then(|f| f.feeling),
+        f.and_then(|f| f.csat),
+        f.and_then(|f| f.nps),
+    );
+    if reasons.is_empty() {
+        return None;
+    }
+    let due = (now + Duration::days(1)).duration_trunc(Duration::hours(1)).unwrap_or(now + Duration::days(1));
+    let promise = match &checked.interaction.reason {
+        Some(r) => format!("Call back about: {r}"),
+        None => "Call back to check everything is sorted".to_owned(),
+    };
+    Some(FollowUpProposal {
+        reasons,
+        customer_id: checked.interaction.customer_id,
+        interaction_id: checked.interaction.interaction_id,
+        owner_staff_id: owner,
+        due_at: due,
+        promise,
+    })
+}
+
+pub(crate) fn validate_new(tx: &Transaction<'_>, input: &NewFollowUp, now: DateTime<Utc>) -> Result<FollowUpPatch> {
+    let mut p = Problems::default();
+    let promise = input.promise.trim().to_owned();
+    if promise.is_empty() {
+        p.add("promise", "Say what was promised, so whoever picks this up knows.");
+    } else if promise.chars().count() > PROMISE_MAX {
+        p.add("promise", format!("Keep the promise under {PROMISE_MAX} characters."));
+    }
+    if catalogue::staff_member(tx, input.owner_staff_id)?.is_none() {
+        p.add("owner_staff_id", "Choose who will follow up.");
+    }
+    if input.due_at < now - Duration::minutes(5) {
+        p.add("due_at", "The due time is in the past.");
+    }
+    if input.due_at > now + Duration::days(366) {
+        p.add("due_at", "Choose a due time within a year.");
+    }
+    if let Some(c) = input.customer_id {
+        if !crate::customers::exists(tx, c)? {
+            p.add("customer_id", "This customer no longer exists on this desk.");
+        }
+    }
+    p.finish()?;
+    Ok(FollowUpPatch {
+        follow_up_id: Uuid::now_v7(),
+        customer_id: input.customer_id,
+        interaction_id: input.interaction_id,
+        owner_staff_id: Some(input.owner_staff_id),
+        due_at: Some(input.due_at),
+        promise: Some(promise),
+        status: Some(FollowUpStatus::Open),
+        ..FollowUpPatch::default()
+    })
+}
+
+pub(crate) fn validate_close(conn: &Connection, input: &CloseFollowUp, now: DateTime<Utc>) -> Result<FollowUpPatch> {
+    let current = get(conn, input.follow_up_id, now)?;
+    let mut p = Problems::default();
+    if current.status.is_closed() {
+        p.add("status", "This follow-up is already closed.");
+    }
+    if !input.status.is_closed() {
+        p.add("status", "Close a follow-up as done or as could not reach.");
+    }
+    let resolution = input.resolution.trim().to_owned();
+    if resolution.is_empty() {
+        p.add("resolution", "Say what happened, for whoever reads this later.");
+    } else if resolution.chars().count() > RESOLUTION_MAX {
+        p.add("resolution", format!("Keep the resolution under {RESOLUTION_MAX} characters."));
+    }
+    if input.status == FollowUpStatus::CouldNotReach && input.feeling_after.is_some() {
+        p.add("feeling_after", "There is no new feeling to record when the customer could not be reached.");
+    }
+    p.finish()?;
+    Ok(FollowUpPatch {
+        follow_up_id: input.follow_up_id,
+        status: Some(input.status),
+        resolution: Some(resolution),
+        feeling_after: input.feeling_after,
+        closed_at: Some(now),
+        ..FollowUpPatch::default()
+    })
+}
+
+/// Applies a follow-up patch stamped `hlc`, field by field; creates the row on first sight.
+/// `by` is the staff member who made the change (creator on first sight, closer on closing).
+pub(crate) fn apply_patch(
+    tx: &Transaction<'_>,
+    patch: &FollowUpPatch,
+    hlc: &str,
+    by: Uuid,
+    store: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let id = patch.follow_up_id.to_string();
+    let exists =
+        tx.prepare_cached("SELECT 1 FROM follow_ups WHERE id = ?1")?.query_row([&id], |_| Ok(())).optional()?.is_some();
+    if !exists {
+        let owner = patch.owner_staff_id.unwrap_or(by);
+        tx.prepare_cached(
+            "INSERT INTO follow_ups (id, customer_id, interaction_id, store_id, owner_staff_id, due_at, promise, status,
+                                     created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9)",
+        )?
+        .execute(params![
+            id,
+            patch.customer_id.map(|c| c.to_string()),
+            patch.interaction_id.map(|i| i.to_string()),
+            store.to_string(),
+            owner.to_string(),
+            ts(patch.due_at.unwrap_or(now)),
+            patch.promise.clone().unwrap_or_default(),
+            by.to_string(),
+            ts(now),
+        ])?;
+    }
+    let mut fields: Vec<(&'static str, Value)> = Vec::new();
+    if let Some(v) = patch.owner_staff_id {
+        fields.push(("owner_staff_id", Value::Text(v.to_string())));
+    }
+    if let Some(v) = patch.due_at {
+        fields.push(("due_at", Value::Text(ts(v))));
+    }
+    if let Some(v) = &patch.promise {
+        fields.push(("promise", Value::Text(v.clone())));
+    }
+    if let Some(v) = patch.status {
+        fields.push(("status", Value::Text(v.as_str().to_owned())));
+    }
+    if let Some(v) = &patch.resolution {
+        fields.push(("resolution", Value::Text(v.clone())));
+    }
+    if let Some(v) = patch.feeling_after {
+        fields.push(("feeling_after", Value::Text(v.as_str().to_owned())));
+    }
+    if let Some(v) = patch.closed_at {
+        fields.push(("closed_at", Value::Text(ts(v))));
+        fields.push(("closed_by", Value::Text(by.to_string())));
+    }
+    for (column, value) in fields {
+        if merge::claim_field(tx, "follow_up", &id, column, hlc)? {
+            // `column` comes from the fixed list above, never from input.
+            tx.execute(&format!("UPDATE follow_ups SET {column} = ?1 WHERE id = ?2"), params![value, id])?;
+        }
+    }
+    Ok(())
+}
+
+const SELECT: &str = "
+    SELECT f.id, f.customer_id, c.name, f.interaction_id, f.owner_staff_id, coalesce(o.name, 'Unknown staff member'),
+           f.due_at, f.promise, f.status, f.resolution, f.feeling_after, f.created_at,
+           coalesce(cb.name, 'Unknown staff member'), f.closed_at, cl.name
+    FROM follow_ups f
+    LEFT JOIN customers c ON c.id = f.customer_id
+    LEFT JOIN staff o ON o.id = f.owner_staff_id
+    LEFT JOIN staff cb ON cb.id = f.created_by
+    LEFT JOIN staff cl ON cl.id = f.closed_by";
+
+/// Whether a follow-up is overdue, due today (by the device's calendar day in UTC terms of
+/// "within the next 24 hours or earlier today"), upcoming or closed.
+pub fn due_state(status: FollowUpStatus, due_at: DateTime<Utc>, now: DateTime<Utc>) -> DueState {
+    if status.is_closed() {
+        DueState::Closed
+    } else if due_at < now {
+        DueState::Overdue
+    } else if due_at < now + Duration::hours(24) {
+        DueState::DueToday
+    } else {
+        DueState::Upcoming
+    }
+}
+
+fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<FollowUp> {
+    let customer = match opt_uuid_col(r, 1)? {
+        Some(id) => Some(NameRef { id, name: r.get::<_, Option<String>>(2)?.unwrap_or_default() }),
+        None => None,
+    };
+    let status: FollowUpStatus = enum_col(r, 8)?;
+    let due_at = ts_col(r, 6)?;
+    Ok(FollowUp {
+        id: uuid_col(r, 0)?,
+        customer,
+        interaction_id: opt_uuid_col(r, 3)?,
+        owner: NameRef { id: uuid_col(r, 4)?, name: r.get(5)? },
+        due_at,
+        promise: r.get(7)?,
+        status,
+        due_state: due_state(status, due_at, now),
+        resolution: r.get(9)?,
+        feeling_after: opt_enum_col(r, 10)?,
+        created_at: ts_col(r, 11)?,
+        created_by: r.get(12)?,
+        closed_at: opt_ts_col(r, 13)?,
+        closed_by: r.get(14)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<FollowUp> {
+    conn.prepare_cached(&format!("{SELECT} WHERE f.id = ?1"))?
+        .query_row([id.to_string()], |r| from_row(r, now))
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("This follow-up"))
+}
+
+/// Open follow-ups owned by `staff`, the most overdue first.
+pub fn open_for_owner(conn: &Connection, staff: Uuid, now: DateTime<Utc>) -> Result<Vec<FollowUp>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE f.owner_staff_id = ?1 AND f.status IN ('open', 'in_progress') ORDER BY f.due_at, f.id"
+    ))?;
+    let rows = stmt.query_map([staff.to_string()], |r| from_row(r, now))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Follow-ups `staff` closed recently (newest first), for "done today" lists.
+pub fn recently_closed_by_owner(
+    conn: &Connection,
+    staff: Uuid,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<FollowUp>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE f.owner_staff_id = ?1 AND f.status IN ('done', 'could_not_reach') AND f.closed_at >= ?2
+         ORDER BY f.closed_at DESC LIMIT 50"
+    ))?;
+    let rows = stmt.query_map(params![staff.to_string(), ts(since)], |r| from_row(r, now))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// All of a customer's follow-ups, newest first.
+pub fn for_customer(conn: &Connection, customer: Uuid, now: DateTime<Utc>) -> Result<Vec<FollowUp>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE f.customer_id = ?1 ORDER BY f.created_at DESC, f.id DESC"))?;
+    let rows = stmt.query_map([customer.to_string()], |r| from_row(r, now))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many open follow-ups `staff` owns, and how many of them are overdue (for the rail).
+pub fn open_counts(conn: &Connection, staff: Uuid, now: DateTime<Utc>) -> Result<(u32, u32)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(due_at < ?2), 0) FROM follow_ups
+             WHERE owner_staff_id = ?1 AND status IN ('open', 'in_progress')",
+        )?
+        .query_row(params![staff.to_string(), ts(now)], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}

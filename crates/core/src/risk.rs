@@ -1,0 +1,98 @@
+//! "At risk": customers whose recent experience says someone should act, each with the
+//! reason in words, never a bare score.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use specta::Type;
+use uuid::Uuid;
+
+use crate::db::{enum_col, ts, ts_col};
+use crate::error::Result;
+use touchpoint_protocol::Outcome;
+
+/// Unhappy visits within this many days…
+pub const UNHAPPY_WINDOW_DAYS: i64 = 30;
+/// …at least this many of them make a customer at risk.
+pub const UNHAPPY_VISITS: u32 = 2;
+/// A detractor score counts for this long.
+pub const DETRACTOR_WINDOW_DAYS: i64 = 90;
+/// An unresolved last visit counts for this long.
+pub const UNRESOLVED_WINDOW_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RiskReason {
+    /// Several visits recently where they felt unhappy or scored low.
+    UnhappyVisits { count: u32, days: u32 },
+    /// A promise to them is past its due time.
+    FollowUpOverdue { promise: String, due_at: DateTime<Utc> },
+    /// Their latest NPS was 0–6.
+    Detractor { nps: u8, at: DateTime<Utc> },
+    /// Their last visit ended unresolved or escalated and nobody owns a follow-up.
+    LastVisitUnresolved { outcome: Outcome, at: DateTime<Utc> },
+}
+
+/// An interaction counts as unhappy when the customer felt unhappy, or scored CSAT ≤ 2 or
+/// NPS ≤ 6. The same rule feeds follow-up proposals.
+const UNHAPPY_FEEDBACK: &str = "(f.feeling IN ('unhappy', 'very_unhappy') OR f.csat <= 2 OR f.nps <= 6)";
+
+pub fn assess(conn: &Connection, customer: Uuid, now: DateTime<Utc>) -> Result<Vec<RiskReason>> {
+    let id = customer.to_string();
+    let mut reasons = Vec::new();
+
+    let unhappy: u32 = conn
+        .prepare_cached(&format!(
+            "SELECT count(DISTINCT f.interaction_id) FROM feedback f
+             WHERE f.customer_id = ?1 AND f.occurred_at >= ?2 AND {UNHAPPY_FEEDBACK}"
+        ))?
+        .query_row(params![id, ts(now - Duration::days(UNHAPPY_WINDOW_DAYS))], |r| r.get(0))?;
+    if unhappy >= UNHAPPY_VISITS {
+        reasons.push(RiskReason::UnhappyVisits { count: unhappy, days: UNHAPPY_WINDOW_DAYS as u32 });
+    }
+
+    let overdue = conn
+        .prepare_cached(
+            "SELECT promise, due_at FROM follow_ups
+             WHERE customer_id = ?1 AND status IN ('open', 'in_progress') AND due_at < ?2
+             ORDER BY due_at LIMIT 1",
+        )?
+        .query_row(params![id, ts(now)], |r| Ok((r.get::<_, String>(0)?, ts_col(r, 1)?)))
+        .optional()?;
+    if let Some((promise, due_at)) = overdue {
+        reasons.push(RiskReason::FollowUpOverdue { promise, due_at });
+    }
+
+    let latest_nps = conn
+        .prepare_cached(
+            "SELECT nps, occurred_at FROM feedback WHERE customer_id = ?1 AND nps IS NOT NULL
+             ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([&id], |r| Ok((r.get::<_, u8>(0)?, ts_col(r, 1)?)))
+        .optional()?;
+    if let Some((nps, at)) = latest_nps {
+        if nps <= 6 && at >= now - Duration::days(DETRACTOR_WINDOW_DAYS) {
+            reasons.push(RiskReason::Detractor { nps, at });
+        }
+    }
+
+    let last = conn
+        .prepare_cached(
+            "SELECT i.cur_outcome, i.occurred_at FROM interactions_current i WHERE i.customer_id = ?1
+             ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1",
+        )?
+        .query_row([&id], |r| Ok((enum_col::<Outcome>(r, 0)?, ts_col(r, 1)?)))
+        .optional()?;
+    if let Some((outcome, at)) = last {
+        let open_follow_up = conn
+            .prepare_cached("SELECT 1 FROM follow_ups WHERE customer_id = ?1 AND status IN ('open', 'in_progress')")?
+            .exists([&id])?;
+        if matches!(outcome, Outcome::Unresolved | Outcome::Escalated)
+            && !open_follow_up
+            && at >= now - Duration::days(UNRESOLVED_WINDOW_DAYS)
+        {
+            reasons.push(RiskReason::LastVisitUnresolved { outcome, at });
+        }
+    }
+    Ok(reasons)
+}
