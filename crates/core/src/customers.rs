@@ -24,6 +24,49 @@ pub struct NewCustomer {
     pub phone: String,
     #[serde(default)]
     pub email: String,
+    /// Create even though someone already has this phone or email.
+    #[serde(default)]
+    pub allow_duplicate: bool,
+}
+
+/// A change to one or more profile fields; absent fields are left as they are. Phones and
+/// emails are given as typed and stored normalised.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]
+pub struct CustomerEdit {
+    pub customer_id: Uuid,
+    pub name: Option<String>,
+    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    pub loyalty_id: Option<String>,
+    pub external_id: Option<String>,
+    /// A BCP 47 language tag (`en`, `pt-PT`), or empty to clear.
+    pub language: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub consent: Option<Consent>,
+    pub note: Option<String>,
+}
+
+/// One recorded change of a profile field.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct ProfileChange {
+    pub field: String,
+    /// Stored form: text, or JSON for lists and consent.
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub staff: String,
+    pub at: DateTime<Utc>,
+}
+
+pub const TAG_MAX: usize = 40;
+pub const TAGS_MAX: usize = 20;
+pub const NOTE_MAX: usize = 4000;
+pub const ID_MAX: usize = 64;
+
+/// Who made a change, for the profile history.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Author {
+    pub staff_id: Uuid,
+    pub device_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -74,6 +117,129 @@ pub(crate) fn validate_new(input: &NewCustomer, region: Region, id: Uuid) -> Res
         consent: Some(Consent::default()),
         ..CustomerPatch::default()
     })
+}
+
+fn phones(typed: &[String], region: Region, field: &str) -> std::result::Result<Vec<String>, crate::FieldError> {
+    let mut out: Vec<String> = Vec::new();
+    for t in typed.iter().filter(|t| !t.trim().is_empty()) {
+        let n = contact::parse_phone(t, region).map_err(|m| crate::FieldError::new(field, format!("{t}: {m}")))?;
+        let e = contact::e164(&n);
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+fn emails(typed: &[String], field: &str) -> std::result::Result<Vec<String>, crate::FieldError> {
+    let mut out: Vec<String> = Vec::new();
+    for t in typed.iter().filter(|t| !t.trim().is_empty()) {
+        let e = contact::parse_email(t).map_err(|m| crate::FieldError::new(field, format!("{}: {m}", t.trim())))?;
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+fn short_id(raw: &str, field: &str) -> std::result::Result<String, crate::FieldError> {
+    let v = raw.trim();
+    if v.chars().count() > ID_MAX || v.chars().any(char::is_control) {
+        return Err(crate::FieldError::new(field, format!("An id can be at most {ID_MAX} plain characters.")));
+    }
+    Ok(v.to_owned())
+}
+
+/// `en`, `pt-PT`, `zh-Hant`: a 2–3 letter language with optional subtags.
+fn language(raw: &str) -> std::result::Result<String, crate::FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    let mut parts = v.split('-');
+    let lang_ok =
+        parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !(lang_ok && rest_ok) {
+        return Err(crate::FieldError::new("language", "Choose a language from the list (for example en or pt-PT)."));
+    }
+    Ok(v.to_owned())
+}
+
+fn tags(typed: &[String]) -> std::result::Result<Vec<String>, crate::FieldError> {
+    let mut out: Vec<String> = Vec::new();
+    for t in typed {
+        let tag = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if tag.is_empty() {
+            continue;
+        }
+        if tag.chars().count() > TAG_MAX {
+            return Err(crate::FieldError::new("tags", format!("A tag can be at most {TAG_MAX} characters.")));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&tag)) {
+            out.push(tag);
+        }
+    }
+    if out.len() > TAGS_MAX {
+        return Err(crate::FieldError::new("tags", format!("A customer can have at most {TAGS_MAX} tags.")));
+    }
+    Ok(out)
+}
+
+pub(crate) fn validate_edit(input: &CustomerEdit, region: Region) -> Result<CustomerPatch> {
+    let mut p = Problems::default();
+    let patch = CustomerPatch {
+        customer_id: input.customer_id,
+        name: input.name.as_deref().and_then(|n| p.check(validate_name(n))),
+        phones: input.phones.as_deref().and_then(|v| p.check(phones(v, region, "phones"))),
+        emails: input.emails.as_deref().and_then(|v| p.check(emails(v, "emails"))),
+        loyalty_id: input.loyalty_id.as_deref().and_then(|v| p.check(short_id(v, "loyalty_id"))),
+        external_id: input.external_id.as_deref().and_then(|v| p.check(short_id(v, "external_id"))),
+        language: input.language.as_deref().and_then(|v| p.check(language(v))),
+        tags: input.tags.as_deref().and_then(|v| p.check(tags(v))),
+        consent: input.consent,
+        note: match input.note.as_deref().map(str::trim) {
+            Some(n) if n.chars().count() > NOTE_MAX => {
+                p.add("note", format!("The note can be at most {NOTE_MAX} characters."));
+                None
+            }
+            other => other.map(str::to_owned),
+        },
+        home_store_id: None,
+    };
+    p.finish()?;
+    if patch == (CustomerPatch { customer_id: input.customer_id, ..CustomerPatch::default() }) {
+        return Err(CoreError::field("customer", "Nothing to change."));
+    }
+    Ok(patch)
+}
+
+/// Customers other than `except` who already have one of the patch's phones or emails.
+pub(crate) fn duplicates(
+    conn: &Connection,
+    patch: &CustomerPatch,
+    except: Option<Uuid>,
+) -> Result<Vec<crate::error::DuplicateMatch>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name FROM customer_keys k JOIN customers c ON c.rowid = k.customer_rowid
+         WHERE k.kind = ?1 AND k.value = ?2 AND c.deleted_at IS NULL LIMIT 5",
+    )?;
+    let mut out = Vec::new();
+    let keys =
+        patch.phones.iter().flatten().map(|v| ("phone", v)).chain(patch.emails.iter().flatten().map(|v| ("email", v)));
+    for (kind, value) in keys {
+        let rows = stmt.query_map(params![kind, value], |r| Ok((uuid_col(r, 0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (customer_id, name) = row?;
+            if Some(customer_id) != except
+                && !out.iter().any(|m: &crate::error::DuplicateMatch| m.customer_id == customer_id)
+            {
+                let shown = if kind == "phone" { contact::display_phone(value).display } else { value.clone() };
+                out.push(crate::error::DuplicateMatch { customer_id, name, on: kind.to_owned(), value: shown });
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn validate_name(raw: &str) -> std::result::Result<String, crate::FieldError> {
@@ -160,20 +326,18 @@ pub(crate) fn apply_patch(
     patch: &CustomerPatch,
     hlc: Hlc,
     now: DateTime<Utc>,
-    actor: Option<Uuid>,
+    by: Author,
 ) -> Result<Vec<Changed>> {
     let id = patch.customer_id.to_string();
-    let rowid: i64 = match tx
-        .prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?
-        .query_row([&id], |r| r.get(0))
-        .optional()?
-    {
+    let existing: Option<i64> =
+        tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
+    let rowid: i64 = match existing {
         Some(rowid) => rowid,
         None => {
             tx.prepare_cached(
                 "INSERT INTO customers (id, name, created_at, created_by, updated_at) VALUES (?1, '', ?2, ?3, ?2)",
             )?
-            .execute(params![id, ts(now), actor.map(|a| a.to_string())])?;
+            .execute(params![id, ts(now), by.staff_id.to_string()])?;
             tx.last_insert_rowid()
         }
     };
@@ -196,6 +360,13 @@ pub(crate) fn apply_patch(
             _ => None,
         };
         if old != new {
+            if existing.is_some() {
+                tx.prepare_cached(
+                    "INSERT INTO customer_changes (customer_id, field, old_value, new_value, staff_id, device_id, changed_at, hlc)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![id, column, old, new, by.staff_id.to_string(), by.device_id.to_string(), ts(now), stamp])?;
+            }
             changed.push(Changed { field: column, old, new });
         }
     }
@@ -312,4 +483,23 @@ pub(crate) fn rows_to_customers(conn: &Connection, rowids: &[i64]) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+/// The profile's change history, newest first.
+pub fn history(conn: &Connection, id: Uuid) -> Result<Vec<ProfileChange>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ch.field, ch.old_value, ch.new_value, coalesce(s.name, 'Unknown staff member'), ch.changed_at
+         FROM customer_changes ch LEFT JOIN staff s ON s.id = ch.staff_id
+         WHERE ch.customer_id = ?1 ORDER BY ch.changed_at DESC, ch.rowid DESC LIMIT 200",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        Ok(ProfileChange {
+            field: r.get(0)?,
+            old_value: r.get(1)?,
+            new_value: r.get(2)?,
+            staff: r.get(3)?,
+            at: ts_col(r, 4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

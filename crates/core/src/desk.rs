@@ -16,7 +16,7 @@ use crate::catalogue::{self, Reason, StaffMember, Store, TouchPoint};
 use crate::clock::{Clock, SystemClock};
 use crate::contact::Region;
 use crate::customer_page::{self, CustomerPage, TimelinePage, TimelineQuery};
-use crate::customers::{self, Customer, NewCustomer};
+use crate::customers::{self, Author, Customer, CustomerEdit, NewCustomer, ProfileChange};
 use crate::db::{self, parse_uuid, ts};
 use crate::error::{CoreError, Result};
 use crate::follow_ups::{self, CloseFollowUp, FollowUp, NewFollowUp};
@@ -24,6 +24,8 @@ use crate::hlc::{Hlc, HlcClock};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
 use crate::outbox::{self, OutboxCounts};
 use crate::search::{self, CustomerHit};
+use crate::staff::{self, NewStaff, StaffListing};
+use touchpoint_protocol::Role;
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "touchpoint.sqlite3";
@@ -200,18 +202,39 @@ impl Desk {
         Ok(tp)
     }
 
+    /// Creates a customer. When someone already has the phone or email, refuses with the
+    /// matches (so staff can open that customer instead) unless `allow_duplicate` is set.
     pub fn create_customer(&mut self, input: &NewCustomer) -> Result<Customer> {
         let patch = customers::validate_new(input, self.region, Uuid::now_v7())?;
+        if !input.allow_duplicate {
+            let matches = customers::duplicates(&self.conn, &patch, None)?;
+            if let Some(first) = matches.first() {
+                return Err(CoreError::Duplicate {
+                    message: format!("{} already has this {}.", first.name, first.on),
+                    matches,
+                });
+            }
+        }
         let id = patch.customer_id;
         let home = self.store_id;
         self.write(|w| {
             let patch = touchpoint_protocol::CustomerPatch { home_store_id: Some(home), ..patch };
-            let op = w.record(OpBody::CustomerPatch(patch.clone()))?;
-            let hlc = op.hlc.parse::<Hlc>().map_err(|e| CoreError::Storage { message: e.to_string() })?;
-            customers::apply_patch(&w.tx, &patch, hlc, w.now, Some(w.actor.staff_id))?;
-            Ok(())
+            apply_customer_patch(w, patch)
         })?;
         customers::get(&self.conn, id)
+    }
+
+    /// Changes profile fields; each change is recorded with who made it and when.
+    pub fn update_customer(&mut self, input: &CustomerEdit) -> Result<Customer> {
+        customers::get(&self.conn, input.customer_id)?;
+        let patch = customers::validate_edit(input, self.region)?;
+        self.write(|w| apply_customer_patch(w, patch))?;
+        customers::get(&self.conn, input.customer_id)
+    }
+
+    pub fn customer_history(&self, id: Uuid) -> Result<Vec<ProfileChange>> {
+        customers::get(&self.conn, id)?;
+        customers::history(&self.conn, id)
     }
 
     pub fn search_customers(&self, query: &str, limit: usize) -> Result<Vec<CustomerHit>> {
@@ -291,6 +314,46 @@ impl Desk {
         self.staff_id
     }
 
+    fn role(&self) -> Result<Role> {
+        Ok(catalogue::staff_member(&self.conn, self.staff_id)?
+            .ok_or_else(|| CoreError::not_found("The signed-in staff member"))?
+            .role)
+    }
+
+    pub fn list_staff(&self) -> Result<Vec<StaffListing>> {
+        staff::list(&self.conn)
+    }
+
+    /// Switches the signed-in staff member; from now on every event records them.
+    pub fn sign_in(&mut self, staff_id: Uuid, pin: Option<&str>) -> Result<StaffMember> {
+        staff::verify(&self.conn, staff_id, pin)?;
+        self.conn.execute("UPDATE device SET signed_in_staff = ?1", [staff_id.to_string()])?;
+        self.staff_id = staff_id;
+        catalogue::staff_member(&self.conn, staff_id)?.ok_or_else(|| CoreError::not_found("This staff member"))
+    }
+
+    /// Adds a staff member to this desk (admins only).
+    pub fn add_staff(&mut self, input: &NewStaff) -> Result<StaffListing> {
+        if self.role()? != Role::Admin {
+            return Err(CoreError::forbidden("add staff"));
+        }
+        let (name, pin) = staff::validate_new(input)?;
+        let store = self.store_id;
+        let now = self.clock.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = staff::insert(&tx, &name, input.role, pin.as_deref(), store, now)?;
+        tx.commit()?;
+        Ok(StaffListing { id, name, role: input.role, has_pin: pin.is_some() })
+    }
+
+    /// Sets (or, with an empty PIN, removes) a PIN: your own, or anyone's as an admin.
+    pub fn set_pin(&mut self, staff_id: Uuid, pin: &str) -> Result<()> {
+        if staff_id != self.staff_id && self.role()? != Role::Admin {
+            return Err(CoreError::forbidden("change someone else's PIN"));
+        }
+        staff::set_pin(&self.conn, staff_id, pin)
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
@@ -302,6 +365,14 @@ impl Desk {
     pub fn pending_ops(&self, limit: usize) -> Result<Vec<Op>> {
         outbox::pending(&self.conn, limit)
     }
+}
+
+fn apply_customer_patch(w: &mut Write<'_>, patch: touchpoint_protocol::CustomerPatch) -> Result<()> {
+    let op = w.record(OpBody::CustomerPatch(patch.clone()))?;
+    let hlc = op.hlc.parse::<Hlc>().map_err(|e| CoreError::Storage { message: e.to_string() })?;
+    let by = Author { staff_id: w.actor.staff_id, device_id: w.actor.device_id };
+    customers::apply_patch(&w.tx, &patch, hlc, w.now, by)?;
+    Ok(())
 }
 
 /// Gives a new database its identity and catalogue, once.

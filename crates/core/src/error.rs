@@ -36,6 +36,23 @@ pub enum CoreError {
     /// The database was written by a newer version of Touchpoint.
     #[error("{message}")]
     TooNew { message: String },
+    /// The signed-in staff member's role does not allow this.
+    #[error("{message}")]
+    Forbidden { message: String },
+    /// Someone already has this phone or email; nothing was written. Open one of `matches`, or
+    /// confirm that this is a different person.
+    #[error("{message}")]
+    Duplicate { message: String, matches: Vec<DuplicateMatch> },
+}
+
+/// An existing customer who shares a phone or email with the one being created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct DuplicateMatch {
+    pub customer_id: uuid::Uuid,
+    pub name: String,
+    /// `phone` or `email`.
+    pub on: String,
+    pub value: String,
 }
 
 impl CoreError {
@@ -50,6 +67,10 @@ impl CoreError {
             _ => format!("{} fields need attention.", fields.len()),
         };
         CoreError::Validation { message, fields }
+    }
+
+    pub fn forbidden(what: &str) -> Self {
+        CoreError::Forbidden { message: format!("Your role does not allow you to {what}. Ask an admin.") }
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {

@@ -17,7 +17,8 @@ mod merge;
 pub mod outbox;
 pub mod risk;
 pub mod search;
+pub mod staff;
 
 pub use desk::{Desk, DeskInfo, DeskOptions, DATABASE_FILE};
-pub use error::{CoreError, FieldError, Result};
+pub use error::{CoreError, DuplicateMatch, FieldError, Result};
 pub use touchpoint_protocol as protocol;

@@ -61,7 +61,12 @@ fn bad_phone_and_email_are_refused_together_and_nothing_is_written() {
     let mut t = TestDesk::new();
     let err = t
         .desk
-        .create_customer(&NewCustomer { name: "Ana".into(), phone: "12".into(), email: "ana@nowhere".into() })
+        .create_customer(&NewCustomer {
+            name: "Ana".into(),
+            phone: "12".into(),
+            email: "ana@nowhere".into(),
+            ..Default::default()
+        })
         .expect_err("refused");
     let CoreError::Validation { fields, .. } = err else { panic!("expected a validation error, got {err:?}") };
     let mut names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();

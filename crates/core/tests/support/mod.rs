@@ -50,7 +50,12 @@ impl TestDesk {
 
     pub fn customer_with(&mut self, name: &str, phone: &str, email: &str) -> Customer {
         self.desk
-            .create_customer(&NewCustomer { name: name.into(), phone: phone.into(), email: email.into() })
+            .create_customer(&NewCustomer {
+                name: name.into(),
+                phone: phone.into(),
+                email: email.into(),
+                allow_duplicate: false,
+            })
             .expect("customer created")
     }
 
