@@ -1,11 +1,14 @@
 //! Commands: each one adapts a `Desk` method. Async so they run off the UI thread.
 
 use tauri::State;
-use touchpoint_core::catalogue::{Reason, TouchPoint};
-use touchpoint_core::customer_page::CustomerPage;
-use touchpoint_core::customers::{Customer, NewCustomer};
+use touchpoint_core::amendments::AmendInteraction;
+use touchpoint_core::catalogue::{Reason, StaffMember, TouchPoint};
+use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
+use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
+use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
 use touchpoint_core::search::{CustomerHit, DEFAULT_LIMIT};
+use touchpoint_core::staff::{NewStaff, StaffListing};
 use touchpoint_core::{CoreError, DeskInfo};
 use uuid::Uuid;
 
@@ -59,4 +62,80 @@ pub async fn open_customer(state: State<'_, AppState>, customer_id: Uuid) -> Res
 #[specta::specta]
 pub async fn log_interaction(state: State<'_, AppState>, input: LogInteraction) -> Result<LoggedInteraction> {
     state.with(|d| d.log_interaction(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn customer_timeline(
+    state: State<'_, AppState>,
+    customer_id: Uuid,
+    query: TimelineQuery,
+) -> Result<TimelinePage> {
+    state.with(|d| d.customer_timeline(customer_id, &query))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_customer(state: State<'_, AppState>, input: CustomerEdit) -> Result<Customer> {
+    state.with(|d| d.update_customer(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn customer_history(state: State<'_, AppState>, customer_id: Uuid) -> Result<Vec<ProfileChange>> {
+    state.with(|d| d.customer_history(customer_id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn amend_interaction(state: State<'_, AppState>, input: AmendInteraction) -> Result<()> {
+    state.with(|d| d.amend_interaction(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_follow_up(state: State<'_, AppState>, input: NewFollowUp) -> Result<FollowUp> {
+    state.with(|d| d.create_follow_up(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn close_follow_up(state: State<'_, AppState>, input: CloseFollowUp) -> Result<FollowUp> {
+    state.with(|d| d.close_follow_up(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn my_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> {
+    state.with(|d| d.my_follow_ups())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn my_closed_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> {
+    state.with(|d| d.my_recently_closed_follow_ups())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_staff(state: State<'_, AppState>) -> Result<Vec<StaffListing>> {
+    state.with(|d| d.list_staff())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(state: State<'_, AppState>, staff_id: Uuid, pin: Option<String>) -> Result<StaffMember> {
+    state.with(|d| d.sign_in(staff_id, pin.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_staff(state: State<'_, AppState>, input: NewStaff) -> Result<StaffListing> {
+    state.with(|d| d.add_staff(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_pin(state: State<'_, AppState>, staff_id: Uuid, pin: String) -> Result<()> {
+    state.with(|d| d.set_pin(staff_id, &pin))
 }

@@ -23,6 +23,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::search_customers,
             commands::open_customer,
             commands::log_interaction,
+            commands::customer_timeline,
+            commands::update_customer,
+            commands::customer_history,
+            commands::amend_interaction,
+            commands::create_follow_up,
+            commands::close_follow_up,
+            commands::my_follow_ups,
+            commands::my_closed_follow_ups,
+            commands::list_staff,
+            commands::sign_in,
+            commands::add_staff,
+            commands::set_pin,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.

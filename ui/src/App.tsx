@@ -2,14 +2,19 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { ACTIONS } from "./actions";
 import { CommandError, errorMessage } from "./api/commands";
 import { useDeskInfo } from "./api/hooks";
+import { CommandPalette } from "./components/CommandPalette";
+import { HelpOverlay } from "./components/HelpOverlay";
 import { Rail } from "./components/Rail";
 import { TopBar } from "./components/TopBar";
 import { NavigationProvider, useNavigation, type Route } from "./navigation";
 import { CustomerScreen } from "./screens/customer/CustomerScreen";
+import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { NewCustomerDialog } from "./screens/new-customer/NewCustomerDialog";
+import { WalkInScreen } from "./screens/walk-in/WalkInScreen";
 import { useShortcuts } from "./shortcuts";
 
 export function makeQueryClient() {
@@ -39,15 +44,17 @@ function Desk() {
   const nav = useNavigation();
 
   const shortcuts = useMemo(
-    () => [
-      { key: "/", run: nav.focusSearch },
-      { key: "k", ctrl: true, inFields: true, run: nav.focusSearch },
-      { key: "n", run: () => nav.newCustomer("") },
-      { key: "Escape", run: nav.back },
-    ],
+    () =>
+      ACTIONS.filter((a) => a.key && a.run).map((a) => ({
+        key: a.key as string,
+        ctrl: a.ctrl,
+        inFields: a.inFields,
+        run: () => a.run?.(nav),
+      })),
     [nav],
   );
-  useShortcuts(shortcuts);
+  // Shortcuts are off while the customer holds the screen, or while a dialog has focus.
+  useShortcuts(shortcuts, !nav.kiosk && nav.overlay === null && nav.newCustomerPrefill === null && nav.staffDialog === null);
 
   if (desk.isError) {
     const e = desk.error;
@@ -64,9 +71,25 @@ function Desk() {
       <TopBar />
       <div className="desk-main">
         <Rail />
-        {nav.route.name === "customer" ? <CustomerScreen key={nav.route.id} id={nav.route.id} /> : <HomeScreen />}
+        <Room />
       </div>
       <NewCustomerDialog />
+      {nav.overlay === "palette" ? <CommandPalette /> : null}
+      {nav.overlay === "help" ? <HelpOverlay /> : null}
     </div>
   );
+}
+
+function Room() {
+  const nav = useNavigation();
+  switch (nav.route.name) {
+    case "customer":
+      return <CustomerScreen key={nav.route.id} id={nav.route.id} />;
+    case "follow-ups":
+      return <FollowUpsScreen />;
+    case "walk-in":
+      return <WalkInScreen />;
+    default:
+      return <HomeScreen />;
+  }
 }

@@ -14,9 +14,50 @@ export const commands = {
 	searchCustomers: (query: string) => typedError<CustomerHit[], CoreError>(__TAURI_INVOKE("search_customers", { query })),
 	openCustomer: (customerId: string) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("open_customer", { customerId })),
 	logInteraction: (input: LogInteraction) => typedError<LoggedInteraction, CoreError>(__TAURI_INVOKE("log_interaction", { input })),
+	customerTimeline: (customerId: string, query: TimelineQuery) => typedError<TimelinePage, CoreError>(__TAURI_INVOKE("customer_timeline", { customerId, query })),
+	updateCustomer: (input: CustomerEdit) => typedError<Customer, CoreError>(__TAURI_INVOKE("update_customer", { input })),
+	customerHistory: (customerId: string) => typedError<ProfileChange[], CoreError>(__TAURI_INVOKE("customer_history", { customerId })),
+	amendInteraction: (input: AmendInteraction) => typedError<null, CoreError>(__TAURI_INVOKE("amend_interaction", { input })),
+	createFollowUp: (input: NewFollowUp) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("create_follow_up", { input })),
+	closeFollowUp: (input: CloseFollowUp) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("close_follow_up", { input })),
+	myFollowUps: () => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("my_follow_ups")),
+	myClosedFollowUps: () => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("my_closed_follow_ups")),
+	listStaff: () => typedError<StaffListing[], CoreError>(__TAURI_INVOKE("list_staff")),
+	signIn: (staffId: string, pin: string | null) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("sign_in", { staffId, pin })),
+	addStaff: (input: NewStaff) => typedError<StaffListing, CoreError>(__TAURI_INVOKE("add_staff", { input })),
+	setPin: (staffId: string, pin: string) => typedError<null, CoreError>(__TAURI_INVOKE("set_pin", { staffId, pin })),
 };
 
 /* Types */
+export type AmendInteraction = {
+	interaction_id: string,
+	changes: InteractionChanges,
+	/**  Why it is being corrected. */
+	note: string | null,
+};
+
+/**  One correction: who, when, why, and the values before and after it. */
+export type AmendmentView = {
+	id: string,
+	at: string,
+	staff: string,
+	note: string | null,
+	/**  Names of the fields it changed (`outcome`, `reason`, …). */
+	fields: string[],
+	before: InteractionValues,
+	after: InteractionValues,
+};
+
+/**  How a follow-up ended. */
+export type CloseFollowUp = {
+	follow_up_id: string,
+	/**  `done` or `could_not_reach`. */
+	status: FollowUpStatus,
+	resolution: string,
+	/**  How the customer feels now (the re-measure); not known when they could not be reached. */
+	feeling_after: Feeling | null,
+};
+
 /**  What the customer agreed to be contacted about. */
 export type Consent = {
 	marketing_email?: boolean,
@@ -38,7 +79,14 @@ export type CoreError =
 /**  The local database could not do what was asked; nothing was half-written. */
 { kind: "storage"; message: string } | 
 /**  The database was written by a newer version of Touchpoint. */
-{ kind: "too_new"; message: string };
+{ kind: "too_new"; message: string } | 
+/**  The signed-in staff member's role does not allow this. */
+{ kind: "forbidden"; message: string } | 
+/**
+ *  Someone already has this phone or email; nothing was written. Open one of `matches`, or
+ *  confirm that this is a different person.
+ */
+{ kind: "duplicate"; message: string; matches: DuplicateMatch[] };
 
 export type Customer = {
 	id: string,
@@ -57,6 +105,24 @@ export type Customer = {
 	last_seen_at: string | null,
 };
 
+/**
+ *  A change to one or more profile fields; absent fields are left as they are. Phones and
+ *  emails are given as typed and stored normalised.
+ */
+export type CustomerEdit = {
+	customer_id: string,
+	name: string | null,
+	phones: string[] | null,
+	emails: string[] | null,
+	loyalty_id: string | null,
+	external_id: string | null,
+	/**  A BCP 47 language tag (`en`, `pt-PT`), or empty to clear. */
+	language: string | null,
+	tags: string[] | null,
+	consent: Consent | null,
+	note: string | null,
+};
+
 export type CustomerHit = {
 	customer: Customer,
 	matched_on: MatchedOn,
@@ -65,7 +131,7 @@ export type CustomerHit = {
 export type CustomerPage = {
 	customer: Customer,
 	summary: Summary,
-	timeline: TimelineEntry[],
+	timeline: TimelinePage,
 };
 
 /**  Who and where this desk is, for the header of every screen. */
@@ -78,6 +144,21 @@ export type DeskInfo = {
 	region: string,
 	database_path: string,
 	outbox: OutboxCounts,
+	/**  Open follow-ups the signed-in staff member owns, and how many are overdue. */
+	my_open_follow_ups: number,
+	my_overdue_follow_ups: number,
+};
+
+/**  Where a follow-up stands against its due time. */
+export type DueState = "overdue" | "due_today" | "upcoming" | "closed";
+
+/**  An existing customer who shares a phone or email with the one being created. */
+export type DuplicateMatch = {
+	customer_id: string,
+	name: string,
+	/**  `phone` or `email`. */
+	on: string,
+	value: string,
 };
 
 export type FeedbackView = {
@@ -91,6 +172,11 @@ export type FeedbackView = {
 /**  How the staff member read the customer's mood: a five-step scale. */
 export type Feeling = "very_unhappy" | "unhappy" | "neutral" | "happy" | "very_happy";
 
+export type FeelingPoint = {
+	at: string,
+	feeling: Feeling,
+};
+
 /**  A problem with one input field, in words a frontline person understands. */
 export type FieldError = {
 	/**  The input's field name as the UI knows it (`name`, `phone`, `email`, `csat`, …). */
@@ -98,17 +184,72 @@ export type FieldError = {
 	message: string,
 };
 
+export type FollowUp = {
+	id: string,
+	customer: NameRef | null,
+	interaction_id: string | null,
+	owner: NameRef,
+	due_at: string,
+	promise: string,
+	status: FollowUpStatus,
+	due_state: DueState,
+	resolution: string | null,
+	feeling_after: Feeling | null,
+	created_at: string,
+	created_by: string,
+	closed_at: string | null,
+	closed_by: string | null,
+};
+
+export type FollowUpEvent = {
+	at: string,
+	follow_up: FollowUp,
+};
+
+/**  A follow-up the app suggests; staff accept (perhaps after editing) or dismiss it. */
+export type FollowUpProposal = {
+	reasons: ProposalReason[],
+	customer_id: string | null,
+	interaction_id: string,
+	owner_staff_id: string,
+	due_at: string,
+	/**  A starting point for "what was promised", from the reason for contact. */
+	promise: string,
+};
+
+/**  Where a follow-up stands. */
+export type FollowUpStatus = "open" | "in_progress" | "done" | "could_not_reach";
+
+/**  The fields an amendment corrects. Absent fields keep the value logged (or last amended). */
+export type InteractionChanges = {
+	touch_point_id?: string | null,
+	channel?: ContactChannel | null,
+	reason?: string | null,
+	outcome?: Outcome | null,
+	duration_secs?: number | null,
+	summary?: string | null,
+};
+
 export type InteractionEntry = {
 	id: string,
-	occurred_at: string,
+	at: string,
+	/**  The values as they stand after every correction. */
+	current: InteractionValues,
+	staff: string,
+	feedback: FeedbackView | null,
+	/**  Corrections, oldest first; the first one's `before` is what was logged. */
+	amendments: AmendmentView[],
+};
+
+/**  The values of an interaction at one point of its history. */
+export type InteractionValues = {
+	touch_point_id: string,
 	touch_point: string,
 	channel: ContactChannel,
 	reason: string | null,
 	outcome: Outcome,
 	duration_secs: number | null,
 	summary: string | null,
-	staff: string,
-	feedback: FeedbackView | null,
 };
 
 export type LastVisit = {
@@ -145,15 +286,44 @@ export type LogInteraction = {
 export type LoggedInteraction = {
 	interaction_id: string,
 	feedback_id: string | null,
+	/**
+	 *  A follow-up the rules suggest (follow-up needed, detractor, low CSAT, unhappy), for
+	 *  staff to accept or dismiss. Nothing is created until they accept.
+	 */
+	proposal: FollowUpProposal | null,
 };
 
 export type MatchedOn = "phone" | "email" | "loyalty_id" | "external_id" | "name" | "phone_digits" | "email_prefix" | "recent";
+
+/**  A person referred to by name in lists. */
+export type NameRef = {
+	id: string,
+	name: string,
+};
 
 /**  What staff type to create a customer. Empty strings mean "not given". */
 export type NewCustomer = {
 	name: string,
 	phone?: string,
 	email?: string,
+	/**  Create even though someone already has this phone or email. */
+	allow_duplicate?: boolean,
+};
+
+/**  What staff enter to open a follow-up. */
+export type NewFollowUp = {
+	customer_id: string | null,
+	interaction_id: string | null,
+	owner_staff_id: string,
+	due_at: string,
+	promise: string,
+};
+
+export type NewStaff = {
+	name: string,
+	role: Role,
+	/**  4 to 8 digits; empty for none. */
+	pin: string,
 };
 
 /**  How much is waiting to reach the server. */
@@ -173,14 +343,45 @@ export type Phone = {
 	display: string,
 };
 
+/**  One recorded change of a profile field. */
+export type ProfileChange = {
+	field: string,
+	/**  Stored form: text, or JSON for lists and consent. */
+	old_value: string | null,
+	new_value: string | null,
+	staff: string,
+	at: string,
+};
+
+/**  Why a follow-up is suggested after a log. */
+export type ProposalReason = { kind: "follow_up_needed" } | { kind: "detractor"; nps: number } | { kind: "low_csat"; csat: number } | { kind: "unhappy"; feeling: Feeling };
+
 /**  A suggested reason for contact. */
 export type Reason = {
 	id: string,
 	label: string,
 };
 
+export type RiskReason = 
+/**  Several visits recently where they felt unhappy or scored low. */
+{ kind: "unhappy_visits"; count: number; days: number } | 
+/**  A promise to them is past its due time. */
+{ kind: "follow_up_overdue"; promise: string; due_at: string } | 
+/**  Their latest NPS was 0–6. */
+{ kind: "detractor"; nps: number; at: string } | 
+/**  Their last visit ended unresolved or escalated and nobody owns a follow-up. */
+{ kind: "last_visit_unresolved"; outcome: Outcome; at: string };
+
 /**  What a staff member may do. */
 export type Role = "frontline" | "supervisor" | "admin";
+
+export type StaffListing = {
+	id: string,
+	name: string,
+	role: Role,
+	/**  Whether signing in as them needs a PIN. */
+	has_pin: boolean,
+};
 
 export type StaffMember = {
 	id: string,
@@ -193,19 +394,48 @@ export type Store = {
 	name: string,
 };
 
-/**  The answers to "what happened last time and how did they feel", above the fold. */
+/**  The answers to "what happened last time, is anything open, how did they feel". */
 export type Summary = {
 	visits: number,
 	last_visit: LastVisit | null,
 	/**  The most recent feeling recorded, even if the last visit had none. */
 	last_feeling: Feeling | null,
+	/**  Recent feelings, oldest first, for the trend. */
+	feelings: FeelingPoint[],
+	trend: Trend | null,
 	latest_csat: number | null,
 	latest_nps: number | null,
+	latest_ces: number | null,
+	open_follow_ups: FollowUp[],
+	risk: RiskReason[],
+};
+
+/**  Where the next page of a timeline starts (exclusive). */
+export type TimelineCursor = {
+	at: string,
+	id: string,
 };
 
 export type TimelineEntry = {
 	type: "interaction",
-} & InteractionEntry;
+} & InteractionEntry | {
+	type: "follow_up_opened",
+} & FollowUpEvent | {
+	type: "follow_up_closed",
+} & FollowUpEvent;
+
+export type TimelinePage = {
+	entries: TimelineEntry[],
+	/**  Present when there is more, older history. */
+	next: TimelineCursor | null,
+};
+
+export type TimelineQuery = {
+	before: TimelineCursor | null,
+	limit: number | null,
+	touch_point_id: string | null,
+	channel: ContactChannel | null,
+};
 
 export type TouchPoint = {
 	id: string,
@@ -213,6 +443,8 @@ export type TouchPoint = {
 	/**  The channel most conversations here happen on; the log form starts with it. */
 	default_channel: ContactChannel,
 };
+
+export type Trend = "improving" | "steady" | "worsening";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -69,3 +69,16 @@ export function duration(seconds: number): string {
   const m = minutes % 60;
   return m === 0 ? i18n.t("time.hours", { count: h }) : i18n.t("time.hoursMinutes", { h, m });
 }
+
+/** An ISO time as the value of an `<input type="datetime-local">` (local wall time). */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The value of a datetime-local input as an ISO time, or null when it is not a time. */
+export function fromLocalInput(value: string): string | null {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

@@ -1,8 +1,12 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 
-export type Route = { name: "home" } | { name: "customer"; id: string };
+export type Route =
+  | { name: "home" }
+  | { name: "customer"; id: string }
+  | { name: "follow-ups" }
+  | { name: "walk-in" };
 
-type Navigation = {
+export type Navigation = {
   route: Route;
   go: (route: Route) => void;
   /** Esc: one level back (customer → home). */
@@ -15,6 +19,15 @@ type Navigation = {
   blurSearch: () => void;
   /** Callback ref for the search input, so any screen can move focus to it. */
   registerSearchInput: (el: HTMLInputElement | null) => void;
+  /** The screen is handed to the customer: app shortcuts are off. */
+  kiosk: boolean;
+  setKiosk: (on: boolean) => void;
+  /** A staff dialog asked for by a shortcut or the palette. */
+  staffDialog: "switch" | null;
+  setStaffDialog: (d: "switch" | null) => void;
+  /** Overlays opened from anywhere. */
+  overlay: "palette" | "help" | null;
+  setOverlay: (o: "palette" | "help" | null) => void;
 };
 
 const NavigationContext = createContext<Navigation | null>(null);
@@ -22,6 +35,9 @@ const NavigationContext = createContext<Navigation | null>(null);
 export function NavigationProvider({ children, initial = { name: "home" } }: { children: ReactNode; initial?: Route }) {
   const [stack, setStack] = useState<Route[]>([initial]);
   const [prefill, setPrefill] = useState<string | null>(null);
+  const [kiosk, setKiosk] = useState(false);
+  const [staffDialog, setStaffDialog] = useState<"switch" | null>(null);
+  const [overlay, setOverlay] = useState<"palette" | "help" | null>(null);
   const searchInput = useRef<HTMLInputElement | null>(null);
 
   const go = useCallback((route: Route) => setStack((s) => [...s.slice(-19), route]), []);
@@ -45,8 +61,14 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
       focusSearch,
       blurSearch,
       registerSearchInput,
+      kiosk,
+      setKiosk,
+      staffDialog,
+      setStaffDialog,
+      overlay,
+      setOverlay,
     }),
-    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput],
+    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput, kiosk, staffDialog, overlay],
   );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }

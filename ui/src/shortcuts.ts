@@ -1,8 +1,14 @@
 import { useEffect } from "react";
 
+function isField(el: Element | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+}
+
+/** Typing goes to a field. The focused element is checked as well as the event target:
+ * React Aria's autocomplete re-dispatches keys from its input to the list it drives. */
 function typingInField(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+  return isField(target instanceof Element ? target : null) || isField(document.activeElement);
 }
 
 export type Shortcut = {
@@ -14,8 +20,9 @@ export type Shortcut = {
 };
 
 /** Window-wide keyboard shortcuts. Plain keys never fire while typing in a field. */
-export function useShortcuts(shortcuts: Shortcut[]) {
+export function useShortcuts(shortcuts: Shortcut[], enabled = true) {
   useEffect(() => {
+    if (!enabled) return;
     function onKey(e: KeyboardEvent) {
       if (e.defaultPrevented) return;
       for (const s of shortcuts) {
@@ -29,5 +36,5 @@ export function useShortcuts(shortcuts: Shortcut[]) {
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [shortcuts]);
+  }, [shortcuts, enabled]);
 }

@@ -48,6 +48,9 @@ pub struct DeskInfo {
     pub region: String,
     pub database_path: String,
     pub outbox: OutboxCounts,
+    /// Open follow-ups the signed-in staff member owns, and how many are overdue.
+    pub my_open_follow_ups: u32,
+    pub my_overdue_follow_ups: u32,
 }
 
 pub struct Desk {
@@ -175,7 +178,11 @@ impl Desk {
             Some(id) => catalogue::touch_point(&self.conn, parse_uuid(&id)?)?,
             None => None,
         };
+        let (my_open_follow_ups, my_overdue_follow_ups) =
+            follow_ups::open_counts(&self.conn, self.staff_id, self.clock.now())?;
         Ok(DeskInfo {
+            my_open_follow_ups,
+            my_overdue_follow_ups,
             device_id: self.device_id,
             store,
             staff,

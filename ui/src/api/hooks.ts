@@ -1,15 +1,52 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
 
-import type { LogInteraction, NewCustomer } from "../bindings";
+import type {
+  AmendInteraction,
+  CloseFollowUp,
+  ContactChannel,
+  CustomerEdit,
+  LogInteraction,
+  NewCustomer,
+  NewFollowUp,
+  NewStaff,
+  TimelineCursor,
+  TimelinePage,
+} from "../bindings";
 import { api } from "./commands";
 
 export const keys = {
   desk: ["desk"] as const,
   touchPoints: ["touch-points"] as const,
   reasons: ["reasons"] as const,
+  staff: ["staff"] as const,
   search: (q: string) => ["search", q] as const,
   customer: (id: string) => ["customer", id] as const,
+  timeline: (id: string, filters: TimelineFilters) => ["timeline", id, filters] as const,
+  history: (id: string) => ["history", id] as const,
+  myFollowUps: ["follow-ups", "mine"] as const,
+  myClosedFollowUps: ["follow-ups", "closed"] as const,
 };
+
+export type TimelineFilters = { touchPointId: string | null; channel: ContactChannel | null };
+
+/** After any write, these views may show something new. */
+function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
+  if (customerId) {
+    void qc.invalidateQueries({ queryKey: keys.customer(customerId) });
+    void qc.invalidateQueries({ queryKey: ["timeline", customerId] });
+    void qc.invalidateQueries({ queryKey: keys.history(customerId) });
+  }
+  void qc.invalidateQueries({ queryKey: ["search"] });
+  void qc.invalidateQueries({ queryKey: ["follow-ups"] });
+  void qc.invalidateQueries({ queryKey: keys.desk });
+}
 
 export function useDeskInfo() {
   return useQuery({ queryKey: keys.desk, queryFn: api.deskInfo });
@@ -21,6 +58,10 @@ export function useTouchPoints() {
 
 export function useReasons() {
   return useQuery({ queryKey: keys.reasons, queryFn: api.reasons, staleTime: Infinity });
+}
+
+export function useStaff() {
+  return useQuery({ queryKey: keys.staff, queryFn: api.listStaff });
 }
 
 /** Results for what is typed; the previous results stay on screen while the next arrive, so
@@ -38,14 +79,53 @@ export function useCustomerPage(id: string) {
   return useQuery({ queryKey: keys.customer(id), queryFn: () => api.openCustomer(id) });
 }
 
+const TIMELINE_PAGE = 200;
+
+/** The timeline in pages, oldest pages fetched as the list scrolls. The unfiltered first page
+ * comes with the customer page, so opening a customer costs one call. */
+export function useTimeline(id: string, filters: TimelineFilters, firstPage: TimelinePage | undefined) {
+  const unfiltered = filters.touchPointId === null && filters.channel === null;
+  return useInfiniteQuery({
+    queryKey: keys.timeline(id, filters),
+    queryFn: ({ pageParam }) =>
+      api.customerTimeline(id, {
+        before: pageParam,
+        limit: TIMELINE_PAGE,
+        touch_point_id: filters.touchPointId,
+        channel: filters.channel,
+      }),
+    initialPageParam: null as TimelineCursor | null,
+    getNextPageParam: (last) => last.next ?? undefined,
+    initialData: unfiltered && firstPage ? { pages: [firstPage], pageParams: [null] } : undefined,
+    staleTime: unfiltered ? 0 : undefined,
+  });
+}
+
+export function useCustomerHistory(id: string, enabled: boolean) {
+  return useQuery({ queryKey: keys.history(id), queryFn: () => api.customerHistory(id), enabled });
+}
+
+export function useMyFollowUps() {
+  return useQuery({ queryKey: keys.myFollowUps, queryFn: api.myFollowUps });
+}
+
+export function useMyClosedFollowUps() {
+  return useQuery({ queryKey: keys.myClosedFollowUps, queryFn: api.myClosedFollowUps });
+}
+
 export function useCreateCustomer() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: NewCustomer) => api.createCustomer(input),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ["search"] });
-      void qc.invalidateQueries({ queryKey: keys.desk });
-    },
+    onSuccess: () => refreshAfterWrite(qc),
+  });
+}
+
+export function useUpdateCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CustomerEdit) => api.updateCustomer(input),
+    onSuccess: (_d, input) => refreshAfterWrite(qc, input.customer_id),
   });
 }
 
@@ -53,11 +133,31 @@ export function useLogInteraction() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: LogInteraction) => api.logInteraction(input),
-    onSuccess: (_data, input) => {
-      if (input.customer_id) void qc.invalidateQueries({ queryKey: keys.customer(input.customer_id) });
-      void qc.invalidateQueries({ queryKey: ["search"] });
-      void qc.invalidateQueries({ queryKey: keys.desk });
-    },
+    onSuccess: (_data, input) => refreshAfterWrite(qc, input.customer_id),
+  });
+}
+
+export function useAmendInteraction(customerId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: AmendInteraction) => api.amendInteraction(input),
+    onSuccess: () => refreshAfterWrite(qc, customerId),
+  });
+}
+
+export function useCreateFollowUp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewFollowUp) => api.createFollowUp(input),
+    onSuccess: (_d, input) => refreshAfterWrite(qc, input.customer_id),
+  });
+}
+
+export function useCloseFollowUp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CloseFollowUp) => api.closeFollowUp(input),
+    onSuccess: (f) => refreshAfterWrite(qc, f.customer?.id),
   });
 }
 
@@ -66,5 +166,30 @@ export function useSetDeskTouchPoint() {
   return useMutation({
     mutationFn: (id: string) => api.setDeskTouchPoint(id),
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.desk }),
+  });
+}
+
+export function useSignIn() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ staffId, pin }: { staffId: string; pin: string | null }) => api.signIn(staffId, pin),
+    // Everything "mine" changes with the person.
+    onSuccess: () => void qc.invalidateQueries(),
+  });
+}
+
+export function useAddStaff() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewStaff) => api.addStaff(input),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.staff }),
+  });
+}
+
+export function useSetPin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ staffId, pin }: { staffId: string; pin: string }) => api.setPin(staffId, pin),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.staff }),
   });
 }

@@ -9,6 +9,8 @@ export function Choice<T extends string>({
   options,
   onChange,
   error,
+  hideLabel = false,
+  compact = false,
 }: {
   label: string;
   name: string;
@@ -16,6 +18,8 @@ export function Choice<T extends string>({
   options: { id: T; label: string }[];
   onChange: (v: T) => void;
   error?: string;
+  hideLabel?: boolean;
+  compact?: boolean;
 }) {
   return (
     <Select
@@ -26,8 +30,8 @@ export function Choice<T extends string>({
       isInvalid={Boolean(error)}
       data-testid={`choice-${name}`}
     >
-      <Label className="field-label">{label}</Label>
-      <Button className="select-button input">
+      <Label className={hideLabel ? "visually-hidden" : "field-label"}>{label}</Label>
+      <Button className={compact ? "select-button quiet" : "select-button input"}>
         <SelectValue />
         <span aria-hidden="true" className="chevron">
           ▾

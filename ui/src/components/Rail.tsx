@@ -1,25 +1,67 @@
+import type { ReactNode } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useNavigation } from "../navigation";
+import { useDeskInfo } from "../api/hooks";
+import { useNavigation, type Route } from "../navigation";
 
 /** The app's rooms. Only rooms that exist are listed. */
 export function Rail() {
   const { t } = useTranslation();
   const nav = useNavigation();
+  const desk = useDeskInfo();
+  const open = desk.data?.my_open_follow_ups ?? 0;
+  const overdue = desk.data?.my_overdue_follow_ups ?? 0;
+
+  const room = (route: Route, label: string, icon: ReactNode, testId: string, badge?: ReactNode) => (
+    <Button
+      className="rail-item"
+      data-current={nav.route.name === route.name || undefined}
+      onPress={() => nav.go(route)}
+      data-testid={testId}
+    >
+      {icon}
+      <span>{label}</span>
+      {badge}
+    </Button>
+  );
+
   return (
     <nav className="rail" aria-label={t("nav.label")}>
-      <Button
-        className="rail-item"
-        data-current={nav.route.name === "home" || undefined}
-        onPress={() => nav.go({ name: "home" })}
-      >
+      {room(
+        { name: "home" },
+        t("nav.today"),
         <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
           <rect x="3" y="4" width="14" height="13" rx="2" fill="none" stroke="currentColor" strokeWidth="1.6" />
           <path d="M3 8h14M7 2.5v3M13 2.5v3" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-        </svg>
-        <span>{t("nav.today")}</span>
-      </Button>
+        </svg>,
+        "rail-today",
+      )}
+      {room(
+        { name: "follow-ups" },
+        t("nav.followUps"),
+        <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+          <path d="M4 10.5l3.5 3.5L16 5.5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>,
+        "rail-follow-ups",
+        open > 0 ? (
+          <span
+            className={`rail-badge${overdue > 0 ? " overdue" : ""}`}
+            aria-label={overdue > 0 ? t("nav.badgeOverdue", { count: open, overdue }) : t("nav.badge", { count: open })}
+          >
+            {open}
+          </span>
+        ) : null,
+      )}
+      {room(
+        { name: "walk-in" },
+        t("nav.walkIn"),
+        <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+          <circle cx="10" cy="4.5" r="2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          <path d="M10 7.5v5l-3 5M10 12.5l3 5M6.5 10h7" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>,
+        "rail-walk-in",
+      )}
       <Button className="rail-item" onPress={() => nav.newCustomer("")} data-testid="rail-new-customer">
         <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
           <circle cx="8" cy="7" r="3.2" fill="none" stroke="currentColor" strokeWidth="1.6" />
@@ -27,6 +69,13 @@ export function Rail() {
           <path d="M15.5 6v6M12.5 9h6" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
         </svg>
         <span>{t("nav.newCustomer")}</span>
+      </Button>
+      <Button className="rail-item rail-help" onPress={() => nav.setOverlay("help")} data-testid="rail-help">
+        <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+          <circle cx="10" cy="10" r="7.5" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          <path d="M7.8 7.8a2.3 2.3 0 1 1 3.2 2.1c-.7.3-1 .8-1 1.5v.4M10 14.2v.3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>
+        <span>{t("nav.shortcuts")}</span>
       </Button>
     </nav>
   );

@@ -14,6 +14,7 @@ export function TextInput({
   autoFocus = false,
   type = "text",
   inputRef,
+  password = false,
 }: {
   name: string;
   label: string;
@@ -26,6 +27,8 @@ export function TextInput({
   autoFocus?: boolean;
   type?: "text" | "email" | "tel";
   inputRef?: Ref<HTMLInputElement>;
+  /** Hidden characters, digits keyboard (PINs). */
+  password?: boolean;
 }) {
   return (
     <TextField
@@ -36,7 +39,8 @@ export function TextInput({
       isInvalid={Boolean(error)}
       validationBehavior="aria"
       autoFocus={autoFocus}
-      type={type}
+      type={password ? "password" : type}
+      inputMode={password ? "numeric" : undefined}
     >
       <Label className="field-label">{label}</Label>
       {multiline ? (

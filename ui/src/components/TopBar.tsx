@@ -2,7 +2,8 @@ import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } fro
 import { useTranslation } from "react-i18next";
 
 import { useDeskInfo, useSetDeskTouchPoint, useTouchPoints } from "../api/hooks";
-import { SearchBox, initials } from "./SearchBox";
+import { SearchBox } from "./SearchBox";
+import { StaffMenu } from "./StaffMenu";
 import { SyncStatus } from "./SyncStatus";
 
 export function TopBar() {
@@ -45,14 +46,7 @@ export function TopBar() {
             </Popover>
           </Select>
         ) : null}
-        {info ? (
-          <span className="staff-chip" title={t("desk.signedIn", { name: info.staff.name })}>
-            <span className="avatar small" aria-hidden="true">
-              {initials(info.staff.name)}
-            </span>
-            {info.staff.name}
-          </span>
-        ) : null}
+        <StaffMenu />
         <SyncStatus />
       </div>
     </header>

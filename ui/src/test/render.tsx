@@ -27,6 +27,8 @@ export const deskInfo: DeskInfo = {
   region: "GB",
   database_path: "/tmp/touchpoint.sqlite3",
   outbox: { pending: 0, rejected: 0 },
+  my_open_follow_ups: 0,
+  my_overdue_follow_ups: 0,
 };
 
 /** Mocks the backend: every command the UI calls is answered by `handlers` (plus a sensible

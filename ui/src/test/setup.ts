@@ -8,4 +8,5 @@ import { afterEach } from "vitest";
 afterEach(() => {
   cleanup();
   clearMocks();
+  window.localStorage.clear();
 });

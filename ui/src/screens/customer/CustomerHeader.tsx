@@ -1,16 +1,32 @@
+import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import type { CustomerPage } from "../../bindings";
+import type { CustomerPage, FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
+import { FeelingTrend } from "../../components/FeelingTrend";
+import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/SearchBox";
 import { absoluteTime, relativeTime } from "../../format";
 
-/** Who is this, what happened last time, how did they feel — in one glance. */
-export function CustomerHeader({ page }: { page: CustomerPage }) {
+/** Who is this, what happened last time, is anything open, how did they feel — one glance. */
+export function CustomerHeader({
+  page,
+  onEdit,
+  onCompleteFollowUp,
+}: {
+  page: CustomerPage;
+  onEdit: () => void;
+  onCompleteFollowUp: (f: FollowUp) => void;
+}) {
   const { t } = useTranslation();
   const { customer: c, summary: s } = page;
   const contact = [...c.phones.map((p) => p.display), ...c.emails];
-  if (c.loyalty_id) contact.push(`Loyalty ${c.loyalty_id}`);
+  if (c.loyalty_id) contact.push(t("customer.loyalty", { id: c.loyalty_id }));
+  const consents = [
+    c.consent.marketing_email && t("consent.marketing_email"),
+    c.consent.marketing_sms && t("consent.marketing_sms"),
+    c.consent.feedback_requests && t("consent.feedback_requests"),
+  ].filter(Boolean);
 
   return (
     <header className="customer-head">
@@ -18,9 +34,20 @@ export function CustomerHeader({ page }: { page: CustomerPage }) {
         {initials(c.name)}
       </span>
       <div className="customer-id">
-        <h1 id="customer-name" data-testid="customer-name">
-          {c.name}
-        </h1>
+        <div className="name-row">
+          <h1 id="customer-name" data-testid="customer-name">
+            {c.name}
+          </h1>
+          {c.language ? <span className="chip" title={t("customer.language")}>{c.language}</span> : null}
+          {c.tags.map((tag) => (
+            <span key={tag} className="chip tag">
+              {tag}
+            </span>
+          ))}
+          <Button className="link-button edit-profile" onPress={onEdit} data-testid="edit-profile">
+            {t("customer.edit")}
+          </Button>
+        </div>
         <p className="contact-line">
           {contact.length > 0 ? (
             contact.map((item, i) => (
@@ -32,6 +59,12 @@ export function CustomerHeader({ page }: { page: CustomerPage }) {
           ) : (
             <span className="muted">{t("customer.contactNone")}</span>
           )}
+          {consents.length > 0 ? (
+            <>
+              <span className="sep">·</span>
+              <span className="muted">{t("customer.consents", { list: consents.join(", ") })}</span>
+            </>
+          ) : null}
         </p>
         <p className="summary-line" data-testid="customer-summary">
           {s.last_visit ? (
@@ -49,16 +82,13 @@ export function CustomerHeader({ page }: { page: CustomerPage }) {
                   <FeelingBadge feeling={s.last_feeling} />
                 </>
               ) : null}
-              {s.latest_csat !== null ? (
+              {s.latest_nps !== null ? <Score label="NPS" value={s.latest_nps} /> : null}
+              {s.latest_csat !== null ? <Score label="CSAT" value={s.latest_csat} /> : null}
+              {s.latest_ces !== null ? <Score label="CES" value={s.latest_ces} /> : null}
+              {s.feelings.length >= 2 ? (
                 <>
                   <span className="sep">·</span>
-                  <span className="score">{t("customer.latestCsat", { value: s.latest_csat })}</span>
-                </>
-              ) : null}
-              {s.latest_nps !== null ? (
-                <>
-                  <span className="sep">·</span>
-                  <span className="score">{t("customer.latestNps", { value: s.latest_nps })}</span>
+                  <FeelingTrend points={s.feelings} trend={s.trend} />
                 </>
               ) : null}
             </>
@@ -66,11 +96,42 @@ export function CustomerHeader({ page }: { page: CustomerPage }) {
             <span className="muted">{t("customer.firstVisit")}</span>
           )}
         </p>
+        {s.open_follow_ups.length > 0 ? (
+          <ul className="open-follow-ups" data-testid="open-follow-ups">
+            {s.open_follow_ups.map((f) => (
+              <li key={f.id} className={`due-${f.due_state}`}>
+                <span className="open-label">{t("customer.open")}</span>
+                <span className="promise">“{f.promise}”</span>
+                <span className="due" title={absoluteTime(f.due_at)}>
+                  {t(`due.${f.due_state}`, { when: relativeTime(f.due_at) })}
+                </span>
+                <span className="muted">({f.owner.name})</span>
+                <Button className="link-button" onPress={() => onCompleteFollowUp(f)}>
+                  {t("followUps.complete")}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </div>
-      <div className="visit-count">
-        <strong>{s.visits}</strong>
-        <span>{t("customer.visitsLabel", { count: s.visits })}</span>
+      <div className="head-side">
+        <RiskBadge reasons={s.risk} />
+        <div className="visit-count">
+          <strong>{s.visits}</strong>
+          <span>{t("customer.visitsLabel", { count: s.visits })}</span>
+        </div>
       </div>
     </header>
+  );
+}
+
+function Score({ label, value }: { label: string; value: number }) {
+  return (
+    <>
+      <span className="sep">·</span>
+      <span className="score">
+        {label} {value}
+      </span>
+    </>
   );
 }

@@ -1,14 +1,35 @@
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { useCustomerPage } from "../../api/hooks";
 import { CommandError, errorMessage } from "../../api/commands";
+import { useCustomerPage } from "../../api/hooks";
+import type { FollowUp, InteractionEntry } from "../../bindings";
+import { CompleteFollowUpDialog } from "../follow-ups/CompleteFollowUpDialog";
+import { AmendDialog } from "./AmendDialog";
 import { CustomerHeader } from "./CustomerHeader";
 import { LogPanel } from "./LogPanel";
+import { NewFollowUpDialog } from "./NewFollowUpDialog";
+import { useNavigation } from "../../navigation";
+import { useShortcuts } from "../../shortcuts";
+import { ProfileDialog } from "./ProfileDialog";
 import { Timeline } from "./Timeline";
 
 export function CustomerScreen({ id }: { id: string }) {
   const { t } = useTranslation();
   const page = useCustomerPage(id);
+  const [editing, setEditing] = useState(false);
+  const [amending, setAmending] = useState<InteractionEntry | null>(null);
+  const [completing, setCompleting] = useState<FollowUp | null>(null);
+  const [newFollowUp, setNewFollowUp] = useState(false);
+  const nav = useNavigation();
+  const shortcuts = useMemo(
+    () => [
+      { key: "e", run: () => setEditing(true) },
+      { key: "f", run: () => setNewFollowUp(true) },
+    ],
+    [],
+  );
+  useShortcuts(shortcuts, !nav.kiosk);
 
   if (page.isError) {
     const notFound = page.error instanceof CommandError && page.error.error.kind === "not_found";
@@ -24,11 +45,15 @@ export function CustomerScreen({ id }: { id: string }) {
 
   return (
     <main className="screen customer" aria-labelledby="customer-name">
-      <CustomerHeader page={page.data} />
+      <CustomerHeader page={page.data} onEdit={() => setEditing(true)} onCompleteFollowUp={setCompleting} />
       <div className="customer-body">
-        <Timeline entries={page.data.timeline} />
+        <Timeline customerId={id} firstPage={page.data.timeline} onAmend={setAmending} />
         <LogPanel key={id} customerId={id} />
       </div>
+      {editing ? <ProfileDialog customer={page.data.customer} onClose={() => setEditing(false)} /> : null}
+      {amending ? <AmendDialog customerId={id} entry={amending} onClose={() => setAmending(null)} /> : null}
+      {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
+      {newFollowUp ? <NewFollowUpDialog customerId={id} onClose={() => setNewFollowUp(false)} /> : null}
     </main>
   );
 }

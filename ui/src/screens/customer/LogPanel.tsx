@@ -1,7 +1,10 @@
-import { useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   Button,
   ComboBox,
+  Disclosure,
+  DisclosurePanel,
+  Heading,
   Input,
   Keyboard,
   Label,
@@ -10,20 +13,25 @@ import {
   Popover,
   Radio,
   RadioGroup,
+  TextField,
 } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
 import { useDeskInfo, useLogInteraction, useReasons, useTouchPoints } from "../../api/hooks";
-import type { ContactChannel, Feeling, Outcome } from "../../bindings";
+import type { ContactChannel, Feeling, FollowUpProposal, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingScale } from "../../components/FeelingScale";
 import { ScoreScale } from "../../components/ScoreScale";
 import { TextInput } from "../../components/TextInput";
+import { useDraft } from "../../draft";
 import { timeOfDay } from "../../format";
+import { useNavigation } from "../../navigation";
 import { useShortcuts } from "../../shortcuts";
+import { Kiosk, type KioskAnswers } from "./Kiosk";
+import { ProposalCard } from "./ProposalCard";
 
-const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
+export const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
 const OUTCOMES: Outcome[] = ["resolved", "escalated", "follow_up_needed", "unresolved"];
 
 type Draft = {
@@ -33,41 +41,75 @@ type Draft = {
   outcome: Outcome;
   feeling: Feeling | null;
   csat: number | null;
+  nps: number | null;
+  ces: number | null;
+  verbatim: string;
   summary: string;
+  /** When the customer was opened: the timer's start. */
+  startedAt: string;
+  /** Minutes typed by staff; null while the timer runs. */
+  minutes: string | null;
 };
 
-const EMPTY: Draft = {
-  touchPointId: null,
-  channel: null,
-  reason: "",
-  outcome: "resolved",
-  feeling: null,
-  csat: null,
-  summary: "",
-};
+function emptyDraft(): Draft {
+  return {
+    touchPointId: null,
+    channel: null,
+    reason: "",
+    outcome: "resolved",
+    feeling: null,
+    csat: null,
+    nps: null,
+    ces: null,
+    verbatim: "",
+    summary: "",
+    startedAt: new Date().toISOString(),
+    minutes: null,
+  };
+}
 
-/** "Log this conversation": sensible defaults, everything optional but the outcome, Ctrl+Enter
- * saves, and a refused or failed save keeps every field as typed. */
+function elapsedSeconds(startedAt: string): number {
+  return Math.max(0, Math.round((Date.now() - new Date(startedAt).getTime()) / 1000));
+}
+
+/** "Log this conversation": sensible defaults, the timer already running, everything but the
+ * outcome optional, Ctrl+Enter saves; a refused save keeps every field, and a half-typed log
+ * survives a crash. */
 export function LogPanel({ customerId }: { customerId: string | null }) {
   const { t } = useTranslation();
   const desk = useDeskInfo();
   const touchPoints = useTouchPoints();
   const reasons = useReasons();
   const log = useLogInteraction();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const nav = useNavigation();
+  const [draft, setDraft, clearDraft] = useDraft<Draft>(customerId ?? "walk-in", emptyDraft);
   const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [proposal, setProposal] = useState<FollowUpProposal | null>(null);
+  const [kiosk, setKiosk] = useState(false);
+  const [elapsed, setElapsed] = useState(() => elapsedSeconds(draft.startedAt));
   const reasonInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const timer = window.setInterval(() => setElapsed(elapsedSeconds(draft.startedAt)), 5000);
+    return () => window.clearInterval(timer);
+  }, [draft.startedAt]);
 
   const touchPointId = draft.touchPointId ?? desk.data?.touch_point?.id ?? touchPoints.data?.[0]?.id ?? null;
   const touchPoint = touchPoints.data?.find((tp) => tp.id === touchPointId);
   const channel = draft.channel ?? touchPoint?.default_channel ?? "in_person";
   const errors = fieldErrors(log.error);
   const otherError = log.isError && Object.keys(errors).length === 0 ? errorMessage(log.error) : null;
+  const minutesShown = draft.minutes ?? String(Math.max(1, Math.round(elapsed / 60)));
+  const minutesInvalid = draft.minutes !== null && draft.minutes.trim() !== "" && !/^\d+([.,]\d+)?$/.test(draft.minutes.trim());
+  const moreScores = draft.nps !== null || draft.ces !== null || draft.verbatim !== "";
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
-  function save() {
-    if (!touchPointId || log.isPending) return;
+  const save = useCallback(() => {
+    if (!touchPointId || log.isPending || minutesInvalid) return;
+    const typedMinutes = draft.minutes?.trim().replace(",", ".");
+    const durationSecs =
+      draft.minutes === null ? elapsedSeconds(draft.startedAt) : typedMinutes ? Math.round(Number(typedMinutes) * 60) : null;
     log.mutate(
       {
         customer_id: customerId,
@@ -75,32 +117,65 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
         channel,
         reason: draft.reason.trim() || null,
         outcome: draft.outcome,
-        duration_secs: null,
+        duration_secs: durationSecs,
         summary: draft.summary.trim() || null,
         feeling: draft.feeling,
         csat: draft.csat,
-        nps: null,
-        ces: null,
-        verbatim: null,
+        nps: draft.nps,
+        ces: draft.ces,
+        verbatim: draft.verbatim.trim() || null,
         occurred_at: null,
       },
       {
-        onSuccess: () => {
-          setDraft((d) => ({ ...EMPTY, touchPointId: d.touchPointId, channel: d.channel }));
+        onSuccess: (logged) => {
+          const keep = { touchPointId: draft.touchPointId, channel: draft.channel };
+          clearDraft();
+          setDraft((d) => ({ ...d, ...keep }));
           setSavedAt(new Date().toISOString());
+          setProposal(logged.proposal);
         },
       },
     );
-  }
+  }, [touchPointId, log, minutesInvalid, draft, customerId, channel, clearDraft, setDraft]);
 
-  useShortcuts([{ key: "l", run: () => reasonInput.current?.focus() }]);
+  const takeBack = useCallback(
+    (answers: KioskAnswers) => {
+      setKiosk(false);
+      nav.setKiosk(false);
+      setDraft((d) => ({
+        ...d,
+        csat: answers.csat ?? d.csat,
+        nps: answers.nps ?? d.nps,
+        ces: answers.ces ?? d.ces,
+        verbatim: answers.verbatim || d.verbatim,
+      }));
+    },
+    [nav, setDraft],
+  );
+
+  useShortcuts(
+    [
+      { key: "l", run: () => reasonInput.current?.focus() },
+      {
+        key: "h",
+        run: () => {
+          setKiosk(true);
+          nav.setKiosk(true);
+        },
+      },
+    ],
+    !nav.kiosk,
+  );
 
   return (
     <aside className="log-panel card" aria-labelledby="log-title">
       <h2 id="log-title" className="card-title">
-        {t("log.title")}
+        {customerId ? t("log.title") : t("log.walkInTitle")}
         <Keyboard className="kbd">L</Keyboard>
       </h2>
+      {proposal ? (
+        <ProposalCard proposal={proposal} onDone={() => setProposal(null)} />
+      ) : null}
       <form
         className="log-form"
         data-testid="log-form"
@@ -134,31 +209,47 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
           />
         </div>
 
-        <ComboBox
-          className="text-field"
-          name="reason"
-          allowsCustomValue
-          inputValue={draft.reason}
-          onInputChange={(v) => set("reason", v)}
-          defaultItems={reasons.data ?? []}
-          isInvalid={Boolean(errors.reason)}
-          menuTrigger="focus"
-        >
-          <Label className="field-label">{t("log.reason")}</Label>
-          <div className="combo">
+        <div className="field-row reason-row">
+          <ComboBox
+            className="text-field"
+            name="reason"
+            allowsCustomValue
+            inputValue={draft.reason}
+            onInputChange={(v) => set("reason", v)}
+            defaultItems={reasons.data ?? []}
+            isInvalid={Boolean(errors.reason)}
+            menuTrigger="focus"
+          >
+            <Label className="field-label">{t("log.reason")}</Label>
             <Input className="input" ref={reasonInput} placeholder={t("log.reasonPlaceholder")} />
-          </div>
-          {errors.reason ? <div className="field-error">{errors.reason}</div> : null}
-          <Popover className="popover">
-            <ListBox className="menu-list">
-              {(r: { id: string; label: string }) => (
-                <ListBoxItem id={r.id} textValue={r.label} className="menu-item">
-                  {r.label}
-                </ListBoxItem>
-              )}
-            </ListBox>
-          </Popover>
-        </ComboBox>
+            {errors.reason ? <div className="field-error">{errors.reason}</div> : null}
+            <Popover className="popover">
+              <ListBox className="menu-list">
+                {(r: { id: string; label: string }) => (
+                  <ListBoxItem id={r.id} textValue={r.label} className="menu-item">
+                    {r.label}
+                  </ListBoxItem>
+                )}
+              </ListBox>
+            </Popover>
+          </ComboBox>
+          <TextField
+            className="text-field minutes-field"
+            name="minutes"
+            value={minutesShown}
+            onChange={(v) => set("minutes", v)}
+            isInvalid={minutesInvalid || Boolean(errors.duration_secs)}
+            inputMode="decimal"
+          >
+            <Label className="field-label">
+              {t("log.minutes")}
+              {draft.minutes === null ? <span className="timer-dot" title={t("log.timerRunning")} /> : null}
+            </Label>
+            <Input className="input" />
+            {minutesInvalid ? <div className="field-error">{t("log.minutesInvalid")}</div> : null}
+            {errors.duration_secs ? <div className="field-error">{errors.duration_secs}</div> : null}
+          </TextField>
+        </div>
 
         <RadioGroup
           className="segmented-field"
@@ -195,6 +286,43 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
         />
         {errors.csat ? <div className="field-error">{errors.csat}</div> : null}
 
+        <Disclosure className="more-scores" defaultExpanded={moreScores}>
+          <Heading className="more-scores-heading">
+            <Button slot="trigger" className="link-button">
+              {t("log.moreScores")}
+            </Button>
+          </Heading>
+          <DisclosurePanel className="more-scores-panel">
+            <ScoreScale
+              name="nps"
+              label={t("log.nps")}
+              hint={t("log.npsHint")}
+              min={0}
+              max={10}
+              value={draft.nps}
+              onChange={(v) => set("nps", v)}
+            />
+            {errors.nps ? <div className="field-error">{errors.nps}</div> : null}
+            <ScoreScale
+              name="ces"
+              label={t("log.ces")}
+              hint={t("log.cesHint")}
+              min={1}
+              max={7}
+              value={draft.ces}
+              onChange={(v) => set("ces", v)}
+            />
+            {errors.ces ? <div className="field-error">{errors.ces}</div> : null}
+            <TextInput
+              name="verbatim"
+              label={t("log.verbatim")}
+              value={draft.verbatim}
+              onChange={(v) => set("verbatim", v)}
+              error={errors.verbatim}
+            />
+          </DisclosurePanel>
+        </Disclosure>
+
         <TextInput
           name="summary"
           label={t("log.note")}
@@ -206,21 +334,37 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
         />
 
         <div className="form-actions">
-          <div className="form-status" role="status" aria-live="polite">
-            {otherError ? (
-              <span className="field-error">{t("log.failed", { message: otherError })}</span>
-            ) : savedAt && !log.isPending ? (
-              <span className="saved" data-testid="log-saved">
-                ✓ {t("log.saved", { time: timeOfDay(savedAt) })}
-              </span>
-            ) : null}
-          </div>
-          <Button type="submit" className="button primary" isDisabled={log.isPending || !touchPointId} data-testid="log-save">
+          <Button
+            className="button"
+            onPress={() => {
+              setKiosk(true);
+              nav.setKiosk(true);
+            }}
+            data-testid="hand-over"
+          >
+            {t("log.handOver")} <Keyboard className="kbd">H</Keyboard>
+          </Button>
+          <Button
+            type="submit"
+            className="button primary"
+            isDisabled={log.isPending || !touchPointId}
+            data-testid="log-save"
+          >
             {log.isPending ? t("log.saving") : t("log.save")}
             <Keyboard className="kbd on-accent">{t("log.saveShortcut")}</Keyboard>
           </Button>
         </div>
+        <div className="form-status" role="status" aria-live="polite">
+          {otherError ? (
+            <span className="field-error">{t("log.failed", { message: otherError })}</span>
+          ) : savedAt && !log.isPending ? (
+            <span className="saved" data-testid="log-saved">
+              ✓ {t("log.saved", { time: timeOfDay(savedAt) })}
+            </span>
+          ) : null}
+        </div>
       </form>
+      {kiosk ? <Kiosk storeName={desk.data?.store.name ?? ""} onTakeBack={takeBack} /> : null}
     </aside>
   );
 }

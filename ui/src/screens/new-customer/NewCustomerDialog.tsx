@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Button, Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { errorMessage, fieldErrors } from "../../api/commands";
+import { CommandError, errorMessage, fieldErrors } from "../../api/commands";
 import { useCreateCustomer, useDeskInfo } from "../../api/hooks";
 import { TextInput } from "../../components/TextInput";
 import { useNavigation } from "../../navigation";
@@ -35,7 +35,10 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
   const create = useCreateCustomer();
   const [form, setForm] = useState(() => prefillFrom(prefill));
   const errors = fieldErrors(create.error);
-  const otherError = create.isError && Object.keys(errors).length === 0 ? errorMessage(create.error) : null;
+  const duplicate =
+    create.error instanceof CommandError && create.error.error.kind === "duplicate" ? create.error.error : null;
+  const otherError =
+    create.isError && !duplicate && Object.keys(errors).length === 0 ? errorMessage(create.error) : null;
   const focus = form.email ? "email" : form.phone ? "phone" : "name";
 
   return (
@@ -46,7 +49,7 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (create.isPending) return;
-          create.mutate(form, {
+          create.mutate({ ...form, allow_duplicate: false }, {
             onSuccess: (customer) => {
               nav.closeNewCustomer();
               nav.go({ name: "customer", id: customer.id });
@@ -85,6 +88,45 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
             error={errors.email}
             autoFocus={focus === "email"}
           />
+          {duplicate ? (
+            <div className="duplicate-warning" role="alert" data-testid="duplicate-warning">
+              <p>{t("newCustomer.duplicate", { on: t(`newCustomer.duplicateOn.${duplicate.matches[0]?.on ?? "phone"}`) })}</p>
+              <ul>
+                {duplicate.matches.map((m) => (
+                  <li key={m.customer_id}>
+                    <Button
+                      className="button"
+                      data-testid="open-duplicate"
+                      onPress={() => {
+                        nav.closeNewCustomer();
+                        nav.go({ name: "customer", id: m.customer_id });
+                      }}
+                    >
+                      {t("newCustomer.openExisting", { name: m.name })}
+                    </Button>
+                    <span className="muted small">{m.value}</span>
+                  </li>
+                ))}
+              </ul>
+              <Button
+                className="link-button"
+                data-testid="create-anyway"
+                onPress={() =>
+                  create.mutate(
+                    { ...form, allow_duplicate: true },
+                    {
+                      onSuccess: (customer) => {
+                        nav.closeNewCustomer();
+                        nav.go({ name: "customer", id: customer.id });
+                      },
+                    },
+                  )
+                }
+              >
+                {t("newCustomer.createAnyway")}
+              </Button>
+            </div>
+          ) : null}
           {otherError ? (
             <p className="field-error" role="alert">
               {t("newCustomer.failed", { message: otherError })}

@@ -1,0 +1,44 @@
+import type { Navigation } from "./navigation";
+
+/** Every app action with its shortcut: one list feeds the keyboard handler, the command
+ * palette and the shortcuts overlay, so they cannot disagree. */
+export type AppAction = {
+  id: string;
+  /** i18n key of the label. */
+  label: string;
+  /** Shown as typed: "N", "Ctrl+K". */
+  keys: string;
+  /** Key handled by the global keyboard handler (others are handled where they live). */
+  key?: string;
+  ctrl?: boolean;
+  inFields?: boolean;
+  run?: (nav: Navigation) => void;
+  /** Only on a customer's page. */
+  customerOnly?: boolean;
+};
+
+export const ACTIONS: AppAction[] = [
+  { id: "search", label: "actions.search", keys: "/", key: "/", run: (n) => n.focusSearch() },
+  { id: "palette", label: "actions.palette", keys: "Ctrl+K", key: "k", ctrl: true, inFields: true, run: (n) => n.setOverlay("palette") },
+  { id: "new-customer", label: "actions.newCustomer", keys: "N", key: "n", run: (n) => n.newCustomer("") },
+  { id: "walk-in", label: "actions.walkIn", keys: "W", key: "w", run: (n) => n.go({ name: "walk-in" }) },
+  { id: "today", label: "actions.today", keys: "Ctrl+1", key: "1", ctrl: true, inFields: true, run: (n) => n.go({ name: "home" }) },
+  {
+    id: "follow-ups",
+    label: "actions.followUps",
+    keys: "Ctrl+2",
+    key: "2",
+    ctrl: true,
+    inFields: true,
+    run: (n) => n.go({ name: "follow-ups" }),
+  },
+  { id: "switch-user", label: "actions.switchUser", keys: "U", key: "u", run: (n) => n.setStaffDialog("switch") },
+  { id: "help", label: "actions.help", keys: "?", key: "?", run: (n) => n.setOverlay("help") },
+  { id: "back", label: "actions.back", keys: "Esc", key: "Escape", run: (n) => n.back() },
+  { id: "log", label: "actions.log", keys: "L", customerOnly: true },
+  { id: "hand-over", label: "actions.handOver", keys: "H", customerOnly: true },
+  { id: "follow-up", label: "actions.newFollowUp", keys: "F", customerOnly: true },
+  { id: "edit", label: "actions.editProfile", keys: "E", customerOnly: true },
+  { id: "save", label: "actions.save", keys: "Ctrl+Enter", customerOnly: true },
+  { id: "take-back", label: "actions.takeBack", keys: "Ctrl+Shift+K", customerOnly: true },
+];

@@ -1,0 +1,200 @@
+import { useState } from "react";
+import { Button, Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { errorMessage, fieldErrors } from "../api/commands";
+import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/hooks";
+import type { Role, StaffListing } from "../bindings";
+import { useNavigation } from "../navigation";
+import { Choice } from "./Choice";
+import { DialogFrame } from "./DialogFrame";
+import { initials } from "./SearchBox";
+import { TextInput } from "./TextInput";
+
+type Open = "switch" | "add" | "pin" | null;
+
+/** The signed-in staff member, with switch user, change PIN and (admins) add staff. */
+export function StaffMenu() {
+  const { t } = useTranslation();
+  const desk = useDeskInfo();
+  const nav = useNavigation();
+  const [open, setOpen] = useState<Open>(null);
+  const me = desk.data?.staff;
+  if (!me) return null;
+  const requested = nav.staffDialog;
+  const showing = open ?? requested;
+  const close = () => {
+    setOpen(null);
+    nav.setStaffDialog(null);
+  };
+
+  return (
+    <>
+      <MenuTrigger>
+        <Button className="staff-chip" aria-label={t("desk.signedIn", { name: me.name })} data-testid="staff-menu">
+          <span className="avatar small" aria-hidden="true">
+            {initials(me.name)}
+          </span>
+          {me.name}
+          <span aria-hidden="true" className="chevron">
+            ▾
+          </span>
+        </Button>
+        <Popover className="popover" placement="bottom end">
+          <Menu className="menu-list" onAction={(k) => setOpen(k as Open)}>
+            <MenuItem id="switch" className="menu-item" data-testid="menu-switch-user">
+              {t("staff.switch")}
+            </MenuItem>
+            <MenuItem id="pin" className="menu-item">
+              {t("staff.changePin")}
+            </MenuItem>
+            {me.role === "admin" ? (
+              <MenuItem id="add" className="menu-item" data-testid="menu-add-staff">
+                {t("staff.add")}
+              </MenuItem>
+            ) : null}
+          </Menu>
+        </Popover>
+      </MenuTrigger>
+      {showing === "switch" ? <SwitchUser onClose={close} /> : null}
+      {showing === "add" ? <AddStaff onClose={close} /> : null}
+      {showing === "pin" ? <ChangePin staffId={me.id} onClose={close} /> : null}
+    </>
+  );
+}
+
+function SwitchUser({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const staff = useStaff();
+  const signIn = useSignIn();
+  const desk = useDeskInfo();
+  const [picked, setPicked] = useState<StaffListing | null>(null);
+  const [pin, setPin] = useState("");
+  const errors = fieldErrors(signIn.error);
+
+  function go(s: StaffListing, withPin: string | null) {
+    signIn.mutate({ staffId: s.id, pin: withPin }, { onSuccess: onClose });
+  }
+
+  return (
+    <DialogFrame isOpen onClose={onClose} title={t("staff.switch")} testId="switch-user">
+      <div className="dialog-body">
+        <ul className="staff-list">
+          {(staff.data ?? []).map((s) => (
+            <li key={s.id}>
+              <Button
+                className="staff-option"
+                data-current={s.id === desk.data?.staff.id || undefined}
+                data-selected={s.id === picked?.id || undefined}
+                onPress={() => {
+                  setPicked(s);
+                  setPin("");
+                  signIn.reset();
+                  if (!s.has_pin) go(s, null);
+                }}
+              >
+                <span className="avatar" aria-hidden="true">
+                  {initials(s.name)}
+                </span>
+                <span className="staff-name">{s.name}</span>
+                <span className="muted small">{t(`role.${s.role}`)}</span>
+              </Button>
+            </li>
+          ))}
+        </ul>
+        {picked?.has_pin ? (
+          <form
+            noValidate
+            className="pin-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              go(picked, pin);
+            }}
+          >
+            <TextInput
+              name="pin"
+              label={t("staff.pinFor", { name: picked.name })}
+              value={pin}
+              onChange={setPin}
+              error={errors.pin}
+              autoFocus
+              password
+            />
+            <Button type="submit" className="button primary" isDisabled={signIn.isPending} data-testid="pin-submit">
+              {t("staff.signIn")}
+            </Button>
+          </form>
+        ) : null}
+        {signIn.isError && !errors.pin ? <p className="field-error">{errorMessage(signIn.error)}</p> : null}
+      </div>
+    </DialogFrame>
+  );
+}
+
+const ROLES: Role[] = ["frontline", "supervisor", "admin"];
+
+function AddStaff({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const add = useAddStaff();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("frontline");
+  const [pin, setPin] = useState("");
+  const errors = fieldErrors(add.error);
+  return (
+    <DialogFrame isOpen onClose={onClose} title={t("staff.add")} testId="add-staff">
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate({ name, role, pin }, { onSuccess: onClose });
+        }}
+      >
+        <div className="dialog-body">
+          <TextInput name="name" label={t("newCustomer.name")} value={name} onChange={setName} error={errors.name} autoFocus />
+          <Choice label={t("staff.role")} name="role" value={role} options={ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }))} onChange={setRole} />
+          <TextInput name="pin" label={t("staff.pin")} hint={t("staff.pinHint")} value={pin} onChange={setPin} error={errors.pin} password />
+          {add.isError && Object.keys(errors).length === 0 ? <p className="field-error">{errorMessage(add.error)}</p> : null}
+        </div>
+        <div className="dialog-actions">
+          <Button className="button" onPress={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" className="button primary" isDisabled={add.isPending} data-testid="add-staff-save">
+            {t("staff.addSave")}
+          </Button>
+        </div>
+      </form>
+    </DialogFrame>
+  );
+}
+
+function ChangePin({ staffId, onClose }: { staffId: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const setPinMutation = useSetPin();
+  const [pin, setPin] = useState("");
+  const errors = fieldErrors(setPinMutation.error);
+  return (
+    <DialogFrame isOpen onClose={onClose} title={t("staff.changePin")}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPinMutation.mutate({ staffId, pin }, { onSuccess: onClose });
+        }}
+      >
+        <div className="dialog-body">
+          <TextInput name="pin" label={t("staff.newPin")} hint={t("staff.pinHint")} value={pin} onChange={setPin} error={errors.pin} autoFocus password />
+          {setPinMutation.isError && !errors.pin ? <p className="field-error">{errorMessage(setPinMutation.error)}</p> : null}
+        </div>
+        <div className="dialog-actions">
+          <Button className="button" onPress={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" className="button primary" isDisabled={setPinMutation.isPending}>
+            {t("staff.savePin")}
+          </Button>
+        </div>
+      </form>
+    </DialogFrame>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from "react";
+import { Button, Label, Radio, RadioGroup } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { errorMessage, fieldErrors } from "../../api/commands";
+import { useAmendInteraction, useTouchPoints } from "../../api/hooks";
+import type { ContactChannel, InteractionChanges, InteractionEntry, Outcome } from "../../bindings";
+import { Choice } from "../../components/Choice";
+import { DialogFrame } from "../../components/DialogFrame";
+import { TextInput } from "../../components/TextInput";
+import { CHANNELS } from "./LogPanel";
+
+const OUTCOMES: Outcome[] = ["resolved", "escalated", "follow_up_needed", "unresolved"];
+
+/** Corrects a logged interaction. Only fields that differ from what stands now are sent; the
+ * original stays on the timeline beside the correction. */
+export function AmendDialog({
+  customerId,
+  entry,
+  onClose,
+}: {
+  customerId: string;
+  entry: InteractionEntry;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const touchPoints = useTouchPoints();
+  const amend = useAmendInteraction(customerId);
+  const cur = entry.current;
+  const [touchPointId, setTouchPointId] = useState(cur.touch_point_id);
+  const [channel, setChannel] = useState<ContactChannel>(cur.channel);
+  const [reason, setReason] = useState(cur.reason ?? "");
+  const [outcome, setOutcome] = useState<Outcome>(cur.outcome);
+  const [minutes, setMinutes] = useState(cur.duration_secs === null ? "" : String(Math.round(cur.duration_secs / 60)));
+  const [summary, setSummary] = useState(cur.summary ?? "");
+  const [note, setNote] = useState("");
+  const errors = fieldErrors(amend.error);
+  const minutesValid = minutes.trim() === "" || /^\d+$/.test(minutes.trim());
+
+  function changes(): InteractionChanges {
+    const c: InteractionChanges = {};
+    if (touchPointId !== cur.touch_point_id) c.touch_point_id = touchPointId;
+    if (channel !== cur.channel) c.channel = channel;
+    if (reason.trim() !== (cur.reason ?? "")) c.reason = reason.trim();
+    if (outcome !== cur.outcome) c.outcome = outcome;
+    const secs = minutes.trim() === "" ? null : Number(minutes) * 60;
+    if (secs !== null && secs !== cur.duration_secs) c.duration_secs = secs;
+    if (summary.trim() !== (cur.summary ?? "")) c.summary = summary.trim();
+    return c;
+  }
+
+  return (
+    <DialogFrame isOpen onClose={onClose} title={t("amend.title")} width={520} testId="amend-dialog">
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!minutesValid) return;
+          amend.mutate({ interaction_id: entry.id, changes: changes(), note: note.trim() || null }, { onSuccess: onClose });
+        }}
+      >
+        <div className="dialog-body">
+          <p className="muted">{t("amend.help")}</p>
+          <div className="field-row">
+            <Choice
+              label={t("log.touchPoint")}
+              name="amend_touch_point"
+              value={touchPointId}
+              options={(touchPoints.data ?? []).map((tp) => ({ id: tp.id, label: tp.name }))}
+              onChange={setTouchPointId}
+              error={errors.touch_point_id}
+            />
+            <Choice
+              label={t("log.channel")}
+              name="amend_channel"
+              value={channel}
+              options={CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))}
+              onChange={setChannel}
+            />
+          </div>
+          <div className="field-row">
+            <TextInput name="reason" label={t("log.reason")} value={reason} onChange={setReason} error={errors.reason} />
+            <TextInput
+              name="minutes"
+              label={t("log.minutes")}
+              value={minutes}
+              onChange={setMinutes}
+              error={!minutesValid ? t("log.minutesInvalid") : errors.duration_secs}
+            />
+          </div>
+          <RadioGroup
+            className="segmented-field"
+            orientation="horizontal"
+            value={outcome}
+            onChange={(v) => setOutcome(v as Outcome)}
+          >
+            <Label className="field-label">{t("log.outcome")}</Label>
+            <div className="segmented">
+              {OUTCOMES.map((o) => (
+                <Radio key={o} value={o} className="segment" data-outcome={o}>
+                  {t(`outcome.${o}`)}
+                </Radio>
+              ))}
+            </div>
+          </RadioGroup>
+          <TextInput name="summary" label={t("log.note")} value={summary} onChange={setSummary} error={errors.summary} multiline />
+          <TextInput name="why" label={t("amend.why")} value={note} onChange={setNote} error={errors.note} />
+          {errors.changes ? <p className="field-error">{errors.changes}</p> : null}
+          {amend.isError && Object.keys(errors).length === 0 ? (
+            <p className="field-error" role="alert">
+              {errorMessage(amend.error)}
+            </p>
+          ) : null}
+        </div>
+        <div className="dialog-actions">
+          <Button className="button" onPress={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" className="button primary" isDisabled={amend.isPending} data-testid="amend-save">
+            {t("amend.save")}
+          </Button>
+        </div>
+      </form>
+    </DialogFrame>
+  );
+}

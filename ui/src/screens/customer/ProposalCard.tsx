@@ -1,0 +1,113 @@
+import { useState } from "react";
+import { Button } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { fieldErrors } from "../../api/commands";
+import { useCreateFollowUp, useStaff } from "../../api/hooks";
+import type { ProposalReason } from "../../bindings";
+import { Choice } from "../../components/Choice";
+import { TextInput } from "../../components/TextInput";
+import { fromLocalInput, toLocalInput } from "../../format";
+
+function reasonText(r: ProposalReason, t: (k: string, o?: Record<string, unknown>) => string): string {
+  switch (r.kind) {
+    case "follow_up_needed":
+      return t("proposal.followUpNeeded");
+    case "detractor":
+      return t("proposal.detractor", { nps: r.nps });
+    case "low_csat":
+      return t("proposal.lowCsat", { csat: r.csat });
+    case "unhappy":
+      return t("proposal.unhappy", { feeling: t(`feelingLeft.${r.feeling}`) });
+  }
+}
+
+export type FollowUpDraft = {
+  reasons: ProposalReason[];
+  customer_id: string | null;
+  interaction_id: string | null;
+  owner_staff_id: string;
+  due_at: string;
+  promise: string;
+};
+
+/** A follow-up to open: after a log that went badly the app suggests one (with why) to accept,
+ * perhaps edited, or dismiss; staff can also open one by hand (F). */
+export function ProposalCard({
+  proposal,
+  onDone,
+  title,
+  acceptLabel,
+}: {
+  proposal: FollowUpDraft;
+  onDone: () => void;
+  title?: string;
+  acceptLabel?: string;
+}) {
+  const { t } = useTranslation();
+  const staff = useStaff();
+  const create = useCreateFollowUp();
+  const [promise, setPromise] = useState(proposal.promise);
+  const [due, setDue] = useState(toLocalInput(proposal.due_at));
+  const [owner, setOwner] = useState(proposal.owner_staff_id);
+  const errors = fieldErrors(create.error);
+
+  return (
+    <section className="proposal" aria-labelledby="proposal-title" data-testid="proposal">
+      <h3 id="proposal-title">{title ?? t("proposal.title")}</h3>
+      {proposal.reasons.length > 0 ? (
+        <p className="proposal-why">{proposal.reasons.map((r) => reasonText(r, t)).join(" · ")}</p>
+      ) : null}
+      <TextInput name="promise" label={t("proposal.promise")} value={promise} onChange={setPromise} error={errors.promise} />
+      <div className="field-row">
+        <div className="text-field">
+          <label className="field-label" htmlFor="proposal-due">
+            {t("proposal.due")}
+          </label>
+          <input
+            id="proposal-due"
+            className="input"
+            type="datetime-local"
+            name="due_at"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+            aria-invalid={Boolean(errors.due_at)}
+          />
+          {errors.due_at ? <div className="field-error">{errors.due_at}</div> : null}
+        </div>
+        <Choice
+          label={t("proposal.owner")}
+          name="owner"
+          value={owner}
+          options={(staff.data ?? []).map((s) => ({ id: s.id, label: s.name }))}
+          onChange={setOwner}
+          error={errors.owner_staff_id}
+        />
+      </div>
+      <div className="proposal-actions">
+        <Button className="button" onPress={onDone} data-testid="proposal-dismiss">
+          {t("proposal.dismiss")}
+        </Button>
+        <Button
+          className="button primary"
+          isDisabled={create.isPending}
+          data-testid="proposal-accept"
+          onPress={() =>
+            create.mutate(
+              {
+                customer_id: proposal.customer_id,
+                interaction_id: proposal.interaction_id,
+                owner_staff_id: owner,
+                due_at: fromLocalInput(due) ?? proposal.due_at,
+                promise,
+              },
+              { onSuccess: onDone },
+            )
+          }
+        >
+          {acceptLabel ?? t("proposal.accept")}
+        </Button>
+      </div>
+    </section>
+  );
+}

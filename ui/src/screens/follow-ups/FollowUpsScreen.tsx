@@ -1,0 +1,103 @@
+import { useState } from "react";
+import { Button } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { useMyClosedFollowUps, useMyFollowUps } from "../../api/hooks";
+import type { FollowUp } from "../../bindings";
+import { FeelingBadge } from "../../components/FeelingBadge";
+import { absoluteTime, relativeTime } from "../../format";
+import { useNavigation } from "../../navigation";
+import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
+
+/** My follow-ups: what I promised, most overdue first; close each with a resolution. */
+export function FollowUpsScreen() {
+  const { t } = useTranslation();
+  const open = useMyFollowUps();
+  const closed = useMyClosedFollowUps();
+  const nav = useNavigation();
+  const [completing, setCompleting] = useState<FollowUp | null>(null);
+  const list = open.data ?? [];
+  const overdue = list.filter((f) => f.due_state === "overdue").length;
+
+  return (
+    <main className="screen follow-ups" aria-labelledby="follow-ups-title">
+      <div className="screen-head">
+        <div>
+          <h1 id="follow-ups-title">{t("followUps.title")}</h1>
+          <p className="muted">
+            {list.length === 0
+              ? t("followUps.noneOpen")
+              : t("followUps.openCount", { count: list.length }) +
+                (overdue > 0 ? ` · ${t("followUps.overdueCount", { count: overdue })}` : "")}
+          </p>
+        </div>
+      </div>
+      {open.isSuccess && list.length === 0 ? (
+        <div className="empty-state">
+          <h2>{t("followUps.emptyTitle")}</h2>
+          <p>{t("followUps.emptyHelp")}</p>
+        </div>
+      ) : (
+        <section className="card">
+          <ul className="follow-up-list" data-testid="my-follow-ups">
+            {list.map((f) => (
+              <li key={f.id} className={`follow-up-row due-${f.due_state}`} data-testid="follow-up-row">
+                <span className={`due-chip due-${f.due_state}`} title={absoluteTime(f.due_at)}>
+                  {t(`due.${f.due_state}`, { when: relativeTime(f.due_at) })}
+                </span>
+                <div className="follow-up-main">
+                  <div className="follow-up-promise">“{f.promise}”</div>
+                  <div className="muted small">
+                    {f.customer ? (
+                      <Button
+                        className="link-button"
+                        onPress={() => f.customer && nav.go({ name: "customer", id: f.customer.id })}
+                      >
+                        {f.customer.name}
+                      </Button>
+                    ) : (
+                      t("followUps.noCustomer")
+                    )}
+                    <span className="sep">·</span>
+                    {t("followUps.promisedBy", { name: f.created_by, when: relativeTime(f.created_at) })}
+                  </div>
+                </div>
+                <Button className="button" onPress={() => setCompleting(f)} data-testid="complete-follow-up-button">
+                  {t("followUps.complete")}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {(closed.data ?? []).length > 0 ? (
+        <section className="card closed-list" aria-labelledby="closed-title">
+          <h2 id="closed-title" className="card-title">
+            {t("followUps.recentlyClosed")}
+          </h2>
+          <ul className="follow-up-list">
+            {(closed.data ?? []).map((f) => (
+              <li key={f.id} className="follow-up-row closed" data-testid="closed-follow-up-row">
+                <span className="due-chip due-closed">{t(`followUps.status.${f.status}`)}</span>
+                <div className="follow-up-main">
+                  <div className="follow-up-promise">“{f.promise}”</div>
+                  <div className="muted small">
+                    {f.customer?.name ?? t("followUps.noCustomer")}
+                    {f.resolution ? (
+                      <>
+                        <span className="sep">·</span>
+                        {f.resolution}
+                      </>
+                    ) : null}
+                  </div>
+                </div>
+                {f.feeling_after ? <FeelingBadge feeling={f.feeling_after} /> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
+    </main>
+  );
+}
