@@ -8,11 +8,12 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/touchpoint/target
 APP := $(CARGO_TARGET_DIR)/debug/touchpoint
 TAURI := ui/node_modules/.bin/tauri
 DATA_DIR ?=
+DEMO ?=
 
 .PHONY: help setup run dev app test test-rust test-ui lint bindings e2e screenshot clean
 
 help:
-	@echo "make run         build and open Touchpoint (DATA_DIR=dir to use another data folder)"
+	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
 	@echo "make test        every check and test: format, lint, types, unit, UI, end-to-end"
 	@echo "make screenshot  DATA_DIR=dir OUT=shot.png: the app under Xvfb at 1280x800"
 	@echo "make dev         hot-reloading UI development"
@@ -26,7 +27,7 @@ app: setup
 	$(TAURI) build --debug --no-bundle
 
 run: app
-	$(APP) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
+	$(APP) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(DEMO),--demo)
 
 dev: setup
 	$(TAURI) dev
@@ -55,7 +56,7 @@ test: setup lint test-rust test-ui e2e
 
 OUT ?= .shots/touchpoint.png
 screenshot: app
-	scripts/screenshot.sh "$(or $(DATA_DIR),$(shell mktemp -d))" "$(OUT)"
+	scripts/screenshot.sh "$(or $(DATA_DIR),$(shell mktemp -d))" "$(OUT)" 4 $(if $(DEMO),--demo)
 
 clean:
 	rm -rf ui/dist .shots

@@ -5,7 +5,9 @@ use touchpoint_core::amendments::AmendInteraction;
 use touchpoint_core::catalogue::{Reason, StaffMember, TouchPoint};
 use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
+use touchpoint_core::export::ExportedFile;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
+use touchpoint_core::import::ImportReport;
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
 use touchpoint_core::search::{CustomerHit, DEFAULT_LIMIT};
 use touchpoint_core::staff::{NewStaff, StaffListing};
@@ -138,4 +140,16 @@ pub async fn add_staff(state: State<'_, AppState>, input: NewStaff) -> Result<St
 #[specta::specta]
 pub async fn set_pin(state: State<'_, AppState>, staff_id: Uuid, pin: String) -> Result<()> {
     state.with(|d| d.set_pin(staff_id, &pin))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_customers(state: State<'_, AppState>, csv: String, commit: bool) -> Result<ImportReport> {
+    state.with(|d| d.import_customers(&csv, commit))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<ExportedFile> {
+    state.with(|d| d.export_customer(customer_id))
 }

@@ -35,6 +35,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sign_in,
             commands::add_staff,
             commands::set_pin,
+            commands::import_customers,
+            commands::export_customer,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.
@@ -56,6 +58,11 @@ fn data_dir_override() -> Option<PathBuf> {
     std::env::var_os("TOUCHPOINT_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
+/// `--demo`: fill an empty desk with the demo store before opening it.
+fn wants_demo() -> bool {
+    std::env::args().skip(1).any(|a| a == "--demo")
+}
+
 /// The region part of the system locale (`en_GB.UTF-8` → `GB`), to read local phone numbers.
 fn locale_region() -> Option<String> {
     ["LC_ALL", "LC_TELEPHONE", "LANG"].iter().find_map(|var| {
@@ -75,6 +82,9 @@ pub fn run() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
+            if wants_demo() {
+                seed_demo(&dir);
+            }
             let desk = Desk::open_in(&dir, &DeskOptions { region: locale_region() });
             if let Err(e) = &desk {
                 eprintln!("touchpoint: cannot open the data in {}: {e}", dir.display());
@@ -87,4 +97,35 @@ pub fn run() {
             eprintln!("touchpoint: the window could not start: {e}");
             std::process::exit(1);
         });
+}
+
+fn seed_demo(dir: &std::path::Path) {
+    let path = dir.join(touchpoint_core::DATABASE_FILE);
+    let empty = rusqlite_free_check(&path);
+    if !empty {
+        eprintln!("touchpoint: --demo ignored: {} already has customers", path.display());
+        return;
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("touchpoint: cannot create {}: {e}", dir.display());
+        return;
+    }
+    match touchpoint_core::demo::generate(&path, &touchpoint_core::demo::DemoOptions::default()) {
+        Ok(s) => eprintln!(
+            "touchpoint: demo store ready: {} customers, {} interactions, {} follow-ups",
+            s.customers, s.interactions, s.follow_ups
+        ),
+        Err(e) => eprintln!("touchpoint: demo data could not be created: {e}"),
+    }
+}
+
+/// Whether the desk at `path` has no customers yet (or does not exist).
+fn rusqlite_free_check(path: &std::path::Path) -> bool {
+    if !path.exists() {
+        return true;
+    }
+    match Desk::open(path, &DeskOptions::default(), std::sync::Arc::new(touchpoint_core::clock::SystemClock)) {
+        Ok(d) => d.search_customers("", 1).map(|c| c.is_empty()).unwrap_or(false),
+        Err(_) => false,
+    }
 }

@@ -13,6 +13,7 @@ import { NavigationProvider, useNavigation, type Route } from "./navigation";
 import { CustomerScreen } from "./screens/customer/CustomerScreen";
 import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
+import { ImportScreen } from "./screens/import/ImportScreen";
 import { NewCustomerDialog } from "./screens/new-customer/NewCustomerDialog";
 import { WalkInScreen } from "./screens/walk-in/WalkInScreen";
 import { useShortcuts } from "./shortcuts";
@@ -89,6 +90,8 @@ function Room() {
       return <FollowUpsScreen />;
     case "walk-in":
       return <WalkInScreen />;
+    case "import":
+      return <ImportScreen />;
     default:
       return <HomeScreen />;
   }

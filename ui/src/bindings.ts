@@ -26,6 +26,8 @@ export const commands = {
 	signIn: (staffId: string, pin: string | null) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("sign_in", { staffId, pin })),
 	addStaff: (input: NewStaff) => typedError<StaffListing, CoreError>(__TAURI_INVOKE("add_staff", { input })),
 	setPin: (staffId: string, pin: string) => typedError<null, CoreError>(__TAURI_INVOKE("set_pin", { staffId, pin })),
+	importCustomers: (csv: string, commit: boolean) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_customers", { csv, commit })),
+	exportCustomer: (customerId: string) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_customer", { customerId })),
 };
 
 /* Types */
@@ -161,6 +163,12 @@ export type DuplicateMatch = {
 	value: string,
 };
 
+/**  Where an export was written. */
+export type ExportedFile = {
+	path: string,
+	bytes: number,
+};
+
 export type FeedbackView = {
 	feeling: Feeling | null,
 	csat: number | null,
@@ -219,6 +227,31 @@ export type FollowUpProposal = {
 
 /**  Where a follow-up stands. */
 export type FollowUpStatus = "open" | "in_progress" | "done" | "could_not_reach";
+
+export type ImportReport = {
+	committed: boolean,
+	rows: ImportRow[],
+	created: number,
+	updated: number,
+	unchanged: number,
+	errors: number,
+	/**  Columns the file has that Touchpoint does not read. */
+	ignored_columns: string[],
+};
+
+export type ImportRow = {
+	/**  Line number in the file (the header is line 1). */
+	line: number,
+	name: string,
+	action: RowAction,
+	/**  The customer it updates. */
+	customer_id: string | null,
+	/**  How it matched an existing customer (`external_id`, `email`, `phone`). */
+	matched_on: string | null,
+	/**  Fields it sets. */
+	fields: string[],
+	errors: string[],
+};
 
 /**  The fields an amendment corrects. Absent fields keep the value logged (or last amended). */
 export type InteractionChanges = {
@@ -374,6 +407,8 @@ export type RiskReason =
 
 /**  What a staff member may do. */
 export type Role = "frontline" | "supervisor" | "admin";
+
+export type RowAction = "create" | "update" | "unchanged" | "error";
 
 export type StaffListing = {
 	id: string,

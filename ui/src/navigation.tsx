@@ -4,7 +4,8 @@ export type Route =
   | { name: "home" }
   | { name: "customer"; id: string }
   | { name: "follow-ups" }
-  | { name: "walk-in" };
+  | { name: "walk-in" }
+  | { name: "import" };
 
 export type Navigation = {
   route: Route;

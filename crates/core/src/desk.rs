@@ -12,6 +12,7 @@ use touchpoint_protocol::{Op, OpBody};
 use uuid::Uuid;
 
 use crate::amendments::{self, AmendInteraction};
+use crate::audit::{self, AuditAction};
 use crate::catalogue::{self, Reason, StaffMember, Store, TouchPoint};
 use crate::clock::{Clock, SystemClock};
 use crate::contact::Region;
@@ -19,8 +20,10 @@ use crate::customer_page::{self, CustomerPage, TimelinePage, TimelineQuery};
 use crate::customers::{self, Author, Customer, CustomerEdit, NewCustomer, ProfileChange};
 use crate::db::{self, parse_uuid, ts};
 use crate::error::{CoreError, Result};
+use crate::export::{self, ExportedFile};
 use crate::follow_ups::{self, CloseFollowUp, FollowUp, NewFollowUp};
 use crate::hlc::{Hlc, HlcClock};
+use crate::import::{self, ImportReport};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
 use crate::outbox::{self, OutboxCounts};
 use crate::search::{self, CustomerHit};
@@ -321,6 +324,62 @@ impl Desk {
         self.staff_id
     }
 
+    /// Imports customers from CSV text: a dry run (`commit == false`) writes nothing and says
+    /// what each line would do; a commit applies that plan in one transaction. Supervisors
+    /// and admins only.
+    pub fn import_customers(&mut self, csv: &str, commit: bool) -> Result<ImportReport> {
+        if self.role()? == Role::Frontline {
+            return Err(CoreError::forbidden("import customers"));
+        }
+        let region = self.region;
+        if !commit {
+            let (planned, ignored) = import::plan(&self.conn, csv, region)?;
+            return Ok(import::report(&planned, ignored, false));
+        }
+        let home = self.store_id;
+        self.write(|w| {
+            let (planned, ignored) = import::plan(&w.tx, csv, region)?;
+            for p in &planned {
+                if let Some(patch) = &p.patch {
+                    let mut patch = patch.clone();
+                    if p.row.action == import::RowAction::Create {
+                        patch.home_store_id = Some(home);
+                    }
+                    apply_customer_patch(w, patch)?;
+                }
+            }
+            let report = import::report(&planned, ignored, true);
+            let detail = format!("{} created, {} updated, {} refused", report.created, report.updated, report.errors);
+            audit::record(&w.tx, w.actor, w.now, AuditAction::Import, "customers", None, Some(&detail))?;
+            Ok(report)
+        })
+    }
+
+    /// Writes the customer's full record as JSON into the `exports` folder next to the
+    /// database, and records the export in the audit log.
+    pub fn export_customer(&mut self, id: Uuid) -> Result<ExportedFile> {
+        let now = self.clock.now();
+        let me = catalogue::staff_member(&self.conn, self.staff_id)?.map(|s| s.name).unwrap_or_default();
+        let record = export::record(&self.conn, id, me, now)?;
+        let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
+        let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(export::file_name(&record.customer.name, now));
+        let json = serde_json::to_vec_pretty(&record)?;
+        std::fs::write(&path, &json).map_err(io)?;
+        let shown = path.display().to_string();
+        audit::record(
+            &self.conn,
+            self.actor(),
+            now,
+            AuditAction::Export,
+            "customer",
+            Some(&id.to_string()),
+            Some(&shown),
+        )?;
+        Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
+    }
+
     fn role(&self) -> Result<Role> {
         Ok(catalogue::staff_member(&self.conn, self.staff_id)?
             .ok_or_else(|| CoreError::not_found("The signed-in staff member"))?
@@ -337,6 +396,12 @@ impl Desk {
         self.conn.execute("UPDATE device SET signed_in_staff = ?1", [staff_id.to_string()])?;
         self.staff_id = staff_id;
         catalogue::staff_member(&self.conn, staff_id)?.ok_or_else(|| CoreError::not_found("This staff member"))
+    }
+
+    /// Acts as another staff member without their PIN: for generating history (demo data),
+    /// never offered to people.
+    pub(crate) fn act_as(&mut self, staff_id: Uuid) {
+        self.staff_id = staff_id;
     }
 
     /// Adds a staff member to this desk (admins only).

@@ -2,16 +2,20 @@
 //! `cargo test -p touchpoint-core` against a temporary database.
 
 pub mod amendments;
+pub mod audit;
 pub mod catalogue;
 pub mod clock;
 pub mod contact;
 pub mod customer_page;
 pub mod customers;
 pub mod db;
+pub mod demo;
 mod desk;
 pub mod error;
+pub mod export;
 pub mod follow_ups;
 pub mod hlc;
+pub mod import;
 pub mod interactions;
 mod merge;
 pub mod outbox;

@@ -55,4 +55,6 @@ export const api = {
   signIn: (...args: Parameters<typeof commands.signIn>) => call(commands.signIn(...args)),
   addStaff: (...args: Parameters<typeof commands.addStaff>) => call(commands.addStaff(...args)),
   setPin: (...args: Parameters<typeof commands.setPin>) => call(commands.setPin(...args)),
+  importCustomers: (csv: string, commit: boolean) => call(commands.importCustomers(csv, commit)),
+  exportCustomer: (id: string) => call(commands.exportCustomer(id)),
 };

@@ -193,3 +193,17 @@ export function useSetPin() {
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.staff }),
   });
 }
+
+export function useImportCustomers() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ csv, commit }: { csv: string; commit: boolean }) => api.importCustomers(csv, commit),
+    onSuccess: (report) => {
+      if (report.committed) refreshAfterWrite(qc);
+    },
+  });
+}
+
+export function useExportCustomer() {
+  return useMutation({ mutationFn: (id: string) => api.exportCustomer(id) });
+}

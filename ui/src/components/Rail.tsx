@@ -70,6 +70,16 @@ export function Rail() {
         </svg>
         <span>{t("nav.newCustomer")}</span>
       </Button>
+      {desk.data && desk.data.staff.role !== "frontline"
+        ? room(
+            { name: "import" },
+            t("nav.import"),
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <path d="M10 3v9M6.5 8.5 10 12l3.5-3.5M4 14v2.5h12V14" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>,
+            "rail-import",
+          )
+        : null}
       <Button className="rail-item rail-help" onPress={() => nav.setOverlay("help")} data-testid="rail-help">
         <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
           <circle cx="10" cy="10" r="7.5" fill="none" stroke="currentColor" strokeWidth="1.6" />

@@ -1,4 +1,7 @@
 import { Button } from "react-aria-components";
+
+import { errorMessage } from "../../api/commands";
+import { useExportCustomer } from "../../api/hooks";
 import { useTranslation } from "react-i18next";
 
 import type { CustomerPage, FollowUp } from "../../bindings";
@@ -19,6 +22,7 @@ export function CustomerHeader({
   onCompleteFollowUp: (f: FollowUp) => void;
 }) {
   const { t } = useTranslation();
+  const exporter = useExportCustomer();
   const { customer: c, summary: s } = page;
   const contact = [...c.phones.map((p) => p.display), ...c.emails];
   if (c.loyalty_id) contact.push(t("customer.loyalty", { id: c.loyalty_id }));
@@ -47,6 +51,18 @@ export function CustomerHeader({
           <Button className="link-button edit-profile" onPress={onEdit} data-testid="edit-profile">
             {t("customer.edit")}
           </Button>
+          <Button className="link-button" onPress={() => exporter.mutate(c.id)} data-testid="export-record">
+            {t("customer.export")}
+          </Button>
+          {exporter.isSuccess ? (
+            <span className="muted small" role="status" data-testid="export-done">
+              {t("customer.exported", { path: exporter.data.path, kb: Math.max(1, Math.round(exporter.data.bytes / 1024)) })}
+            </span>
+          ) : exporter.isError ? (
+            <span className="field-error" role="alert">
+              {errorMessage(exporter.error)}
+            </span>
+          ) : null}
         </div>
         <p className="contact-line">
           {contact.length > 0 ? (

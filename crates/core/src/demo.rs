@@ -1,0 +1,412 @@
+//! A deterministic demo store: realistic customers, staff, a year of conversations with a
+//! believable mix of feelings and scores, follow-ups kept (and some overdue), a few
+//! corrections. The same seed gives the same people and story (ids differ: they are UUIDv7).
+//!
+//! History is written through the same `Desk` methods the app uses, with a clock that walks
+//! forward through the year, so every row, outbox op and stamp is what real use would leave.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use fake::faker::name::raw::{FirstName, LastName};
+use fake::locales::{EN, PT_PT};
+use fake::Fake;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use touchpoint_protocol::{ContactChannel, Feeling, FollowUpStatus, InteractionChanges, Outcome, Role};
+use uuid::Uuid;
+
+use crate::amendments::AmendInteraction;
+use crate::clock::FakeClock;
+use crate::customers::{CustomerEdit, NewCustomer};
+use crate::error::{CoreError, Result};
+use crate::follow_ups::{CloseFollowUp, NewFollowUp};
+use crate::interactions::LogInteraction;
+use crate::staff::NewStaff;
+use crate::{Desk, DeskOptions};
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub customers: usize,
+    pub seed: u64,
+    /// How far back the history goes.
+    pub days: i64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions { customers: 240, seed: 7, days: 365 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub customers: usize,
+    pub interactions: usize,
+    pub follow_ups: usize,
+}
+
+const STAFF: &[(&str, Role, &str)] = &[
+    ("Maria Lopes", Role::Frontline, "1111"),
+    ("João Pereira", Role::Frontline, "2222"),
+    ("Aisha Khan", Role::Frontline, "3333"),
+    ("Tom Becker", Role::Frontline, "4444"),
+    ("Priya Shah", Role::Supervisor, "5555"),
+];
+
+/// (reason, notes staff typically write, how it tends to feel: 0 bad … 1 good)
+const STORIES: &[(&str, &[&str], f64)] = &[
+    (
+        "Product question",
+        &[
+            "Compared the two models; recommended the quieter one.",
+            "Explained the warranty terms and the care guide.",
+            "Checked stock for the larger size; available next week.",
+        ],
+        0.8,
+    ),
+    (
+        "Refund",
+        &[
+            "Refund to original card, 3–5 working days.",
+            "Receipt missing; found the order by phone number.",
+            "Refunded the delivery charge as well.",
+        ],
+        0.55,
+    ),
+    ("Exchange", &["Exchanged for a different colour, same price.", "Swapped the faulty unit on the spot."], 0.7),
+    (
+        "Complaint",
+        &[
+            "Waited 25 minutes at checkout; apologised and logged it.",
+            "Staff member was short with them on the phone last week.",
+            "Parcel left in the rain; box and contents damaged.",
+        ],
+        0.2,
+    ),
+    (
+        "Order status",
+        &[
+            "Order held at the depot; courier rebooked for Thursday.",
+            "Tracking was not updating; confirmed it is on the van today.",
+            "Split delivery; second parcel arrives Monday.",
+        ],
+        0.5,
+    ),
+    (
+        "Delivery problem",
+        &[
+            "Two missed deliveries; arranged click & collect instead.",
+            "Wrong item delivered; collection booked.",
+            "Courier marked as delivered but nothing arrived.",
+        ],
+        0.25,
+    ),
+    (
+        "Repair or warranty",
+        &[
+            "Booked the repair; loan unit given.",
+            "Out of warranty; quoted for the repair.",
+            "Second repair of the same fault; escalated to the manager.",
+        ],
+        0.4,
+    ),
+    (
+        "Loyalty account",
+        &[
+            "Merged two loyalty accounts.",
+            "Points from last month's purchase added by hand.",
+            "Updated address and marketing preferences.",
+        ],
+        0.75,
+    ),
+    ("Price query", &["Price matched a competitor's offer.", "Sale price not applied at the till; corrected."], 0.6),
+    (
+        "Compliment",
+        &["Came back to thank Maria for the help choosing a gift.", "Very happy with the fitting service."],
+        0.95,
+    ),
+];
+
+const TAGS: &[&str] = &["VIP", "Trade account", "Accessibility needs", "Prefers phone", "Gift buyer", "Staff family"];
+const DOMAINS: &[&str] = &["example.com", "example.org", "example.net", "mail.example"];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn feeling_for(rng: &mut StdRng, tone: f64) -> Feeling {
+    let x: f64 = (tone + rng.random_range(-0.35..0.35)).clamp(0.0, 0.999);
+    Feeling::ALL[(x * 5.0) as usize]
+}
+
+fn ascii(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' => Some('a'),
+            'é' | 'ê' => Some('e'),
+            'í' => Some('i'),
+            'ó' | 'ô' | 'õ' => Some('o'),
+            'ú' | 'ü' => Some('u'),
+            'ç' => Some('c'),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+struct Person {
+    name: String,
+    phone: String,
+    email: String,
+    portuguese: bool,
+    /// How this customer's visits tend to go (0 bad … 1 good).
+    mood: f64,
+    visits: usize,
+}
+
+fn person(rng: &mut StdRng, i: usize) -> Person {
+    let portuguese = rng.random_bool(0.3);
+    let (first, last): (String, String) = if portuguese {
+        (FirstName(PT_PT).fake_with_rng(rng), LastName(PT_PT).fake_with_rng(rng))
+    } else {
+        (FirstName(EN).fake_with_rng(rng), LastName(EN).fake_with_rng(rng))
+    };
+    let phone = loop {
+        let candidate = if portuguese {
+            format!(
+                "+351 9{} {:03} {:04}",
+                pick(rng, &[1, 2, 3, 6]),
+                rng.random_range(100..1000),
+                rng.random_range(0..10000)
+            )
+        } else {
+            // UK mobiles: 071–075 and 077–079 (076 is pagers).
+            format!(
+                "07{}{:02} {:06}",
+                pick(rng, &[1, 2, 3, 4, 5, 7, 8, 9]),
+                rng.random_range(0..100),
+                rng.random_range(0..1_000_000)
+            )
+        };
+        // Only numbers that could exist: the phone library knows the allocated ranges.
+        if crate::contact::parse_phone(&candidate, crate::contact::Region::parse("GB").unwrap_or_default()).is_ok() {
+            break candidate;
+        }
+    };
+    let email = format!("{}.{}{}@{}", ascii(&first), ascii(&last), i % 97, pick(rng, DOMAINS));
+    // Most people come a few times; regulars come often.
+    let visits = if rng.random_bool(0.12) { rng.random_range(8..30) } else { rng.random_range(1..6) };
+    Person { name: format!("{first} {last}"), phone, email, portuguese, mood: rng.random_range(0.25..0.95), visits }
+}
+
+/// Fills an empty desk at `path` with the demo store. Refuses a desk that already has
+/// customers, so real data is never mixed with made-up data.
+pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
+    let now = Utc::now();
+    let start = now - Duration::days(options.days);
+    let clock = FakeClock::at(start);
+    let mut desk = Desk::open(path, &DeskOptions { region: Some("GB".into()) }, Arc::new(clock.clone()))?;
+    let existing: i64 = desk.connection().query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Err(CoreError::Validation {
+            message: "This desk already has customers; demo data only goes into an empty desk.".into(),
+            fields: vec![],
+        });
+    }
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let manager = desk.staff_id();
+    let mut staff: Vec<(Uuid, Option<&str>)> = vec![(manager, None)];
+    for (name, role, pin) in STAFF {
+        staff.push((
+            desk.add_staff(&NewStaff { name: (*name).into(), role: *role, pin: (*pin).into() })?.id,
+            Some(*pin),
+        ));
+    }
+    let touch_points = desk.touch_points()?;
+
+    // Every visit of every customer, in time order.
+    let people: Vec<Person> = (0..options.customers).map(|i| person(&mut rng, i)).collect();
+    let mut visits: Vec<(DateTime<Utc>, usize)> = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        for _ in 0..p.visits {
+            let day = rng.random_range(0..options.days);
+            let minute = rng.random_range(9 * 60..19 * 60);
+            let at = (start + Duration::days(day)).with_hour(0).and_then(|t| t.with_minute(0)).unwrap_or(start)
+                + Duration::minutes(minute);
+            if at < now - Duration::minutes(30) {
+                visits.push((at, i));
+            }
+        }
+    }
+    visits.sort();
+
+    let mut ids: Vec<Option<Uuid>> = vec![None; people.len()];
+    let mut summary = DemoSummary { customers: 0, interactions: 0, follow_ups: 0 };
+    let mut open_follow_ups: Vec<(DateTime<Utc>, Uuid)> = Vec::new();
+    for (at, who) in visits {
+        clock.set(at);
+        // Close the follow-ups that came due before this moment, as staff would have.
+        open_follow_ups.sort();
+        while open_follow_ups.first().is_some_and(|(due, _)| *due + Duration::hours(2) < at) {
+            let (_, id) = open_follow_ups.remove(0);
+            if now - at < Duration::days(5) && rng.random_bool(0.5) {
+                continue; // left open: recent, some of them overdue
+            }
+            let reached = rng.random_bool(0.85);
+            desk.close_follow_up(&CloseFollowUp {
+                follow_up_id: id,
+                status: if reached { FollowUpStatus::Done } else { FollowUpStatus::CouldNotReach },
+                resolution: if reached {
+                    pick(
+                        &mut rng,
+                        &[
+                            "Called back; sorted and they were grateful.",
+                            "Refund confirmed by email.",
+                            "Replacement delivered; checked it works.",
+                            "Explained the delay and offered a voucher.",
+                        ],
+                    )
+                    .to_string()
+                } else {
+                    "Voicemail twice; sent an email instead.".into()
+                },
+                feeling_after: reached.then(|| feeling_for(&mut rng, 0.75)),
+            })?;
+        }
+
+        let p = &people[who];
+        let (staff_id, _) = *pick(&mut rng, &staff);
+        desk.act_as(staff_id);
+        let customer = match ids[who] {
+            Some(id) => id,
+            None => {
+                let c = desk.create_customer(&NewCustomer {
+                    name: p.name.clone(),
+                    phone: p.phone.clone(),
+                    email: if rng.random_bool(0.8) { p.email.clone() } else { String::new() },
+                    allow_duplicate: true,
+                })?;
+                let tags: Vec<String> =
+                    if rng.random_bool(0.2) { vec![pick(&mut rng, TAGS).to_string()] } else { vec![] };
+                desk.update_customer(&CustomerEdit {
+                    customer_id: c.id,
+                    language: Some(if p.portuguese { "pt-PT" } else { "en" }.into()),
+                    tags: Some(tags),
+                    consent: Some(touchpoint_protocol::Consent {
+                        marketing_email: rng.random_bool(0.4),
+                        marketing_sms: rng.random_bool(0.2),
+                        feedback_requests: rng.random_bool(0.7),
+                    }),
+                    loyalty_id: rng.random_bool(0.5).then(|| format!("LOY-{}", rng.random_range(10_000..99_999))),
+                    ..CustomerEdit::default()
+                })?;
+                ids[who] = Some(c.id);
+                summary.customers += 1;
+                c.id
+            }
+        };
+
+        let (reason, notes, tone) = *pick(&mut rng, STORIES);
+        let tone = (tone + p.mood) / 2.0;
+        let tp = pick(&mut rng, &touch_points);
+        let outcome = match rng.random_range(0..100) {
+            0..=69 => Outcome::Resolved,
+            70..=81 => Outcome::FollowUpNeeded,
+            82..=89 => Outcome::Escalated,
+            _ => Outcome::Unresolved,
+        };
+        let feeling = rng.random_bool(0.85).then(|| feeling_for(&mut rng, tone));
+        let csat = rng
+            .random_bool(0.4)
+            .then(|| (1.0 + tone * 4.0 + rng.random_range(-0.9..0.9)).round().clamp(1.0, 5.0) as u8);
+        let nps =
+            rng.random_bool(0.15).then(|| (tone * 10.0 + rng.random_range(-2.5..2.5)).round().clamp(0.0, 10.0) as u8);
+        let ces = rng
+            .random_bool(0.1)
+            .then(|| (1.0 + tone * 6.0 + rng.random_range(-1.0..1.0)).round().clamp(1.0, 7.0) as u8);
+        let logged = desk.log_interaction(&LogInteraction {
+            customer_id: Some(customer),
+            touch_point_id: tp.id,
+            channel: if rng.random_bool(0.9) { tp.default_channel } else { ContactChannel::Phone },
+            reason: Some(reason.into()),
+            outcome,
+            duration_secs: Some(rng.random_range(60..1500)),
+            summary: rng.random_bool(0.8).then(|| pick(&mut rng, notes).to_string()),
+            feeling,
+            csat,
+            nps,
+            ces,
+            verbatim: (rng.random_bool(0.08)).then(|| {
+                pick(
+                    &mut rng,
+                    &[
+                        "Really helpful, thank you.",
+                        "Took far too long.",
+                        "Nobody called me back last time.",
+                        "Great service as always.",
+                    ],
+                )
+                .to_string()
+            }),
+            occurred_at: Some(at),
+        })?;
+        summary.interactions += 1;
+        if let Some(proposal) = logged.proposal {
+            if rng.random_bool(0.75) {
+                let f = desk.create_follow_up(&NewFollowUp {
+                    customer_id: proposal.customer_id,
+                    interaction_id: Some(proposal.interaction_id),
+                    owner_staff_id: proposal.owner_staff_id,
+                    due_at: proposal.due_at,
+                    promise: proposal.promise,
+                })?;
+                open_follow_ups.push((f.due_at, f.id));
+                summary.follow_ups += 1;
+            }
+        }
+        if rng.random_bool(0.02) {
+            clock.advance(Duration::minutes(3));
+            desk.amend_interaction(&AmendInteraction {
+                interaction_id: logged.interaction_id,
+                changes: InteractionChanges { outcome: Some(Outcome::Resolved), ..InteractionChanges::default() },
+                note: Some("Sorted after the customer left; updating the outcome.".into()),
+            })?;
+        }
+    }
+    clock.set(now);
+    desk.sign_in(manager, None)?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_tells_the_same_story() {
+        let a = tempfile::tempdir().expect("dir");
+        let b = tempfile::tempdir().expect("dir");
+        let opts = DemoOptions { customers: 12, seed: 42, days: 90 };
+        let sa = generate(&a.path().join("d.sqlite3"), &opts).expect("demo a");
+        let sb = generate(&b.path().join("d.sqlite3"), &opts).expect("demo b");
+        assert_eq!(sa, sb);
+        assert_eq!(sa.customers, 12);
+        let names = |dir: &tempfile::TempDir| -> Vec<String> {
+            let conn = rusqlite::Connection::open(dir.path().join("d.sqlite3")).expect("open");
+            let mut stmt = conn.prepare("SELECT name FROM customers ORDER BY name").expect("stmt");
+            stmt.query_map([], |r| r.get(0)).expect("rows").collect::<rusqlite::Result<_>>().expect("names")
+        };
+        assert_eq!(names(&a), names(&b));
+        assert!(sa.interactions >= 12);
+    }
+
+    #[test]
+    fn demo_data_never_goes_into_a_desk_with_customers() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("d.sqlite3");
+        generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).expect("first");
+        assert!(generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).is_err());
+    }
+}

@@ -1,0 +1,68 @@
+//! A customer's full record as one JSON document, for privacy (subject access) requests.
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use specta::Type;
+use uuid::Uuid;
+
+use crate::customer_page::{self, TimelineEntry, TimelineQuery};
+use crate::customers::{self, Customer, ProfileChange};
+use crate::error::Result;
+use crate::follow_ups::{self, FollowUp};
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CustomerRecord {
+    pub format: String,
+    pub exported_at: DateTime<Utc>,
+    pub exported_by: String,
+    pub customer: Customer,
+    pub profile_history: Vec<ProfileChange>,
+    /// Every interaction (with feedback and corrections) and follow-up event, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// Where an export was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ExportedFile {
+    pub path: String,
+    pub bytes: u32,
+}
+
+pub(crate) fn record(conn: &Connection, id: Uuid, by: String, now: DateTime<Utc>) -> Result<CustomerRecord> {
+    let customer = customers::get(conn, id)?;
+    let mut timeline = Vec::new();
+    let mut q = TimelineQuery { limit: Some(1000), ..TimelineQuery::default() };
+    loop {
+        let page = customer_page::timeline(conn, id, &q, now)?;
+        timeline.extend(page.entries);
+        match page.next {
+            Some(next) => q.before = Some(next),
+            None => break,
+        }
+    }
+    Ok(CustomerRecord {
+        format: "touchpoint.customer-record/1".into(),
+        exported_at: now,
+        exported_by: by,
+        profile_history: customers::history(conn, id)?,
+        follow_ups: follow_ups::for_customer(conn, id, now)?,
+        timeline,
+        customer,
+    })
+}
+
+/// `ana-souza-2026-11-23.json`: readable, and safe on every file system.
+pub(crate) fn file_name(name: &str, now: DateTime<Utc>) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() { "customer".to_owned() } else { slug.chars().take(60).collect() };
+    format!("{slug}-{}.json", now.format("%Y-%m-%d-%H%M%S"))
+}
