@@ -1,9 +1,9 @@
 import { differenceInCalendarDays, differenceInMinutes, differenceInSeconds } from "date-fns";
 
-import i18n from "./i18n";
+import i18n, { intlLocale } from "./i18n";
 
 function locale(): string {
-  return i18n.language || "en";
+  return intlLocale();
 }
 
 /** "just now", "3 min ago", "2 h ago", "yesterday 16:20", "12 Nov", "12 Nov 2025". */

@@ -1,10 +1,11 @@
 import { useState } from "react";
-import { Button, Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
+import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, Separator } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
 import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/hooks";
 import type { Role, StaffListing } from "../bindings";
+import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";
 import { Choice } from "./Choice";
 import { DialogFrame } from "./DialogFrame";
@@ -15,7 +16,7 @@ type Open = "switch" | "add" | "pin" | null;
 
 /** The signed-in staff member, with switch user, change PIN and (admins) add staff. */
 export function StaffMenu() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const desk = useDeskInfo();
   const nav = useNavigation();
   const [open, setOpen] = useState<Open>(null);
@@ -41,7 +42,14 @@ export function StaffMenu() {
           </span>
         </Button>
         <Popover className="popover" placement="bottom end">
-          <Menu className="menu-list" onAction={(k) => setOpen(k as Open)}>
+          <Menu
+            className="menu-list"
+            onAction={(k) => {
+              const key = String(k);
+              if (key.startsWith("lang:")) setLanguage(key.slice(5) as Language);
+              else setOpen(key as Open);
+            }}
+          >
             <MenuItem id="switch" className="menu-item" data-testid="menu-switch-user">
               {t("staff.switch")}
             </MenuItem>
@@ -53,6 +61,16 @@ export function StaffMenu() {
                 {t("staff.add")}
               </MenuItem>
             ) : null}
+            <Separator className="menu-separator" />
+            <MenuSection>
+              <Header className="search-section">{t("staff.language")}</Header>
+              {LANGUAGES.map((l) => (
+                <MenuItem key={l.id} id={`lang:${l.id}`} className="menu-item" data-testid={`lang-${l.id}`}>
+                  {l.name}
+                  {i18n.language === l.id ? " ✓" : ""}
+                </MenuItem>
+              ))}
+            </MenuSection>
           </Menu>
         </Popover>
       </MenuTrigger>
