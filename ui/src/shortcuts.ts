@@ -19,12 +19,19 @@ export type Shortcut = {
   run: (e: KeyboardEvent) => void;
 };
 
-/** Window-wide keyboard shortcuts. Plain keys never fire while typing in a field. */
+/** Focus is inside a dialog, menu or list that handles its own keys. */
+function inOverlay(): boolean {
+  return Boolean(document.activeElement?.closest("[role=dialog],[role=alertdialog],[role=menu],[role=listbox]"));
+}
+
+/** Window-wide keyboard shortcuts. Listened to in the capture phase, so a focused button or
+ * widget that swallows keys cannot hide them; plain keys never fire while typing in a field,
+ * and nothing fires while a dialog or menu has focus (it handles its own keys). */
 export function useShortcuts(shortcuts: Shortcut[], enabled = true) {
   useEffect(() => {
     if (!enabled) return;
     function onKey(e: KeyboardEvent) {
-      if (e.defaultPrevented) return;
+      if (e.defaultPrevented || inOverlay()) return;
       for (const s of shortcuts) {
         const ctrl = e.ctrlKey || e.metaKey;
         if (e.key.toLowerCase() !== s.key.toLowerCase() || Boolean(s.ctrl) !== ctrl || e.altKey) continue;
@@ -34,7 +41,7 @@ export function useShortcuts(shortcuts: Shortcut[], enabled = true) {
         return;
       }
     }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
   }, [shortcuts, enabled]);
 }

@@ -68,6 +68,8 @@ pub struct Desk {
     pub data_dir: TempDir,
     driver: Child,
     _display: Display,
+    /// The web view's own storage (drafts, language), private to this run.
+    _web_home: TempDir,
 }
 
 impl Desk {
@@ -80,6 +82,7 @@ impl Desk {
         let app = app_binary();
         assert!(app.exists(), "no app binary at {} — build it with `make app`", app.display());
         let display = Display::start();
+        let web_home = tempfile::tempdir().expect("temp web view home");
         let port = free_port();
         let native_port = free_port();
         let mut driver = Command::new("tauri-driver")
@@ -87,6 +90,9 @@ impl Desk {
             .env("DISPLAY", &display.name)
             // Phone numbers typed without a country code are read as UK numbers in these tests.
             .env("LANG", "en_GB.UTF-8")
+            .env("XDG_DATA_HOME", web_home.path().join("data"))
+            .env("XDG_CACHE_HOME", web_home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", web_home.path().join("config"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -107,9 +113,78 @@ impl Desk {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with the Touchpoint window");
-        let desk = Desk { client, data_dir, driver, _display: display };
+        let desk = Desk { client, data_dir, driver, _display: display, _web_home: web_home };
         desk.find("[data-testid=search-input]").await;
         desk
+    }
+
+    /// Starts the app on a data folder prepared by `prepare` (through the core, on the real
+    /// SQLite file the app then opens).
+    pub async fn start_with(prepare: impl FnOnce(&mut touchpoint_core::Desk)) -> Desk {
+        let dir = tempfile::tempdir().expect("temp data dir");
+        {
+            let mut core =
+                touchpoint_core::Desk::open_in(dir.path(), &touchpoint_core::DeskOptions { region: Some("GB".into()) })
+                    .expect("prepare desk");
+            prepare(&mut core);
+        }
+        Desk::start_in(dir).await
+    }
+
+    /// Starts the app on the demo store.
+    pub async fn start_with_demo() -> Desk {
+        let dir = tempfile::tempdir().expect("temp data dir");
+        touchpoint_core::demo::generate(
+            &dir.path().join("touchpoint.sqlite3"),
+            &touchpoint_core::demo::DemoOptions { customers: 60, seed: 7, days: 120 },
+        )
+        .expect("demo data");
+        Desk::start_in(dir).await
+    }
+
+    /// Finds a customer by typing in search and opens the first match with Enter.
+    pub async fn open_customer(&self, query: &str, name: &str) {
+        use fantoccini::key::Key;
+        self.replace_text("[data-testid=search-input]", query).await;
+        self.wait_for_text("[data-testid=search-results]", name).await;
+        self.press("[data-testid=search-input]", Key::Enter).await;
+        self.wait_for_text("[data-testid=customer-name]", name).await;
+    }
+
+    /// Sends keys to whatever has focus (e.g. shortcuts).
+    pub async fn keys(&self, text: &str) {
+        let el = self.client.active_element().await.expect("a focused element");
+        el.send_keys(text).await.expect("keys sent");
+    }
+
+    /// Whether an element matching `css` is in the page right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// Runs axe-core in the window and returns the serious and critical violations.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core is installed with the UI packages (make setup)");
+        self.client.execute(&axe, vec![]).await.expect("axe loads");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(JSON.stringify(r.violations
+                      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                      .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))))
+                   .catch(e => done(JSON.stringify(['axe failed: ' + e])));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_str(result.as_str().unwrap_or("[]"))
+            .unwrap_or_else(|_| vec![format!("unreadable axe result: {result}")])
     }
 
     pub fn database(&self) -> PathBuf {
@@ -142,11 +217,12 @@ impl Desk {
         self.find(css).await.click().await.unwrap_or_else(|e| panic!("cannot click {css:?}: {e}"));
     }
 
-    /// Types into the element, as a person would (key events, not a value assignment).
+    /// Types into the element, as a person would (key events, not a value assignment); a
+    /// newline is the Enter key, as on a keyboard.
     pub async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
         el.click().await.unwrap_or_else(|e| panic!("cannot focus {css:?}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css:?}: {e}"));
+        el.send_keys(&keyboard(text)).await.unwrap_or_else(|e| panic!("cannot type into {css:?}: {e}"));
     }
 
     /// Replaces the text of a field the way a person does: select all, delete, type. (The
@@ -158,7 +234,7 @@ impl Desk {
         let select_all =
             format!("{}a{}{}", char::from(Key::Control), char::from(Key::Null), char::from(Key::Backspace));
         el.send_keys(&select_all).await.unwrap_or_else(|e| panic!("cannot clear {css:?}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css:?}: {e}"));
+        el.send_keys(&keyboard(text)).await.unwrap_or_else(|e| panic!("cannot type into {css:?}: {e}"));
     }
 
     /// Presses one key in the focused element matching `css`.
@@ -213,6 +289,11 @@ impl Desk {
         let _ = self.driver.wait();
         self.data_dir
     }
+}
+
+/// Text as keystrokes: WebDriver sends "\n" as nothing, so newlines become the Enter key.
+fn keyboard(text: &str) -> String {
+    text.replace('\n', &char::from(fantoccini::key::Key::Enter).to_string())
 }
 
 fn wait_for_port(port: u16, driver: &mut Child) {

@@ -25,6 +25,7 @@ export function ScoreScale({
     <RadioGroup
       className="score-scale"
       name={name}
+      data-testid={`score-${name}`}
       orientation="horizontal"
       value={value === null ? "" : String(value)}
       onChange={(v) => onChange(v === "" ? null : Number(v))}

@@ -86,6 +86,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const [proposal, setProposal] = useState<FollowUpProposal | null>(null);
   const [kiosk, setKiosk] = useState(false);
+  const [showMore, setShowMore] = useState(false);
   const [elapsed, setElapsed] = useState(() => elapsedSeconds(draft.startedAt));
   const reasonInput = useRef<HTMLInputElement>(null);
 
@@ -286,9 +287,9 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
         />
         {errors.csat ? <div className="field-error">{errors.csat}</div> : null}
 
-        <Disclosure className="more-scores" defaultExpanded={moreScores}>
+        <Disclosure className="more-scores" isExpanded={showMore || moreScores} onExpandedChange={setShowMore}>
           <Heading className="more-scores-heading">
-            <Button slot="trigger" className="link-button">
+            <Button slot="trigger" className="link-button" data-testid="more-scores">
               {t("log.moreScores")}
             </Button>
           </Heading>

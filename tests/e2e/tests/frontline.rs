@@ -1,0 +1,249 @@
+//! The frontline flows of the customer 360, in the real window: handing the screen to the
+//! customer, the closed loop (a detractor proposes a follow-up that is completed with a
+//! re-measure), corrections beside the original, and bad input at every form.
+
+use fantoccini::key::Key;
+use touchpoint_core::customers::NewCustomer;
+use touchpoint_core::interactions::LogInteraction;
+use touchpoint_core::protocol::{ContactChannel, Outcome};
+use touchpoint_e2e::Desk;
+
+fn ana(core: &mut touchpoint_core::Desk) -> uuid::Uuid {
+    core.create_customer(&NewCustomer {
+        name: "Ana Souza".into(),
+        phone: "+351 912 345 678".into(),
+        email: "ana@example.com".into(),
+        allow_duplicate: false,
+    })
+    .expect("customer")
+    .id
+}
+
+fn chord(keys: &[Key], last: char) -> String {
+    let mut s: String = keys.iter().map(|k| char::from(*k)).collect();
+    s.push(last);
+    s.push(char::from(Key::Null));
+    s
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kiosk_hand_over_takes_the_customers_own_scores_and_only_staff_take_it_back() {
+    let desk = Desk::start_with(|core| {
+        let id = ana(core);
+        core.update_customer(&touchpoint_core::customers::CustomerEdit {
+            customer_id: id,
+            note: Some("Private: disputes every bill".into()),
+            ..Default::default()
+        })
+        .expect("note");
+    })
+    .await;
+    desk.open_customer("souza", "Ana Souza").await;
+    desk.type_into("[data-testid=log-form] input[name=reason]", "Exchange").await;
+    desk.click("[data-testid=hand-over]").await;
+
+    let kiosk = desk.find("[data-testid=kiosk]").await.text().await.expect("kiosk text");
+    assert!(kiosk.contains("How was your visit today?"), "{kiosk}");
+    assert!(
+        !kiosk.contains("Ana Souza") && !kiosk.contains("disputes"),
+        "nothing private on the customer's screen: {kiosk}"
+    );
+    desk.click("[data-testid=kiosk] [data-csat='4']").await;
+    desk.click("[data-testid=kiosk] [data-nps='9']").await;
+    desk.type_into("[data-testid=kiosk-comment]", "Quick and friendly").await;
+    desk.click("[data-testid=kiosk-done]").await;
+    desk.wait_for_text("[data-testid=kiosk-thanks]", "Thank you").await;
+
+    // The customer cannot leave: Esc and app shortcuts do nothing.
+    desk.keys(&char::from(Key::Escape).to_string()).await;
+    desk.keys("n").await;
+    desk.keys(&chord(&[Key::Control], 'k')).await;
+    assert!(desk.exists("[data-testid=kiosk-thanks]").await, "still the customer's screen");
+    assert!(!desk.exists("[data-testid=new-customer-form]").await);
+    assert!(!desk.exists("[data-testid=palette]").await);
+
+    // Staff take it back; the answers are in the log form.
+    desk.keys(&chord(&[Key::Control, Key::Shift], 'K')).await;
+    for _ in 0..50 {
+        if !desk.exists("[data-testid=kiosk]").await {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!desk.exists("[data-testid=kiosk]").await, "staff took the screen back");
+    assert_eq!(desk.value("[data-testid=log-form] input[name=reason]").await, "Exchange", "what staff typed is kept");
+    assert_eq!(desk.value("[data-testid=log-form] input[name=verbatim]").await, "Quick and friendly");
+    desk.click("[data-testid=log-save]").await;
+    let entry = desk.wait_for_text("[data-testid=timeline-entry]", "Exchange").await;
+    assert!(entry.contains("CSAT 4") && entry.contains("NPS 9"), "{entry}");
+    assert!(entry.contains("Quick and friendly"), "{entry}");
+    desk.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_detractor_score_proposes_a_follow_up_that_is_completed_with_a_re_measure() {
+    let desk = Desk::start_with(|core| {
+        ana(core);
+    })
+    .await;
+    desk.open_customer("ana@example.com", "Ana Souza").await;
+    desk.type_into("[data-testid=log-form] input[name=reason]", "Late delivery").await;
+    desk.click("[data-testid=log-form] [data-feeling=very_unhappy]").await;
+    desk.click("[data-testid=more-scores]").await;
+    desk.click("[data-testid=score-nps] [data-score='3']").await;
+    desk.click("[data-testid=log-save]").await;
+
+    let proposal = desk.wait_for_text("[data-testid=proposal]", "Suggested follow-up").await;
+    assert!(proposal.contains("Detractor: NPS 3") && proposal.contains("Left very unhappy"), "{proposal}");
+    assert_eq!(desk.value("[data-testid=proposal] input[name=promise]").await, "Call back about: Late delivery");
+    desk.replace_text("[data-testid=proposal] input[name=promise]", "Call back with the new delivery date").await;
+    desk.click("[data-testid=proposal-accept]").await;
+    desk.wait_for_text("[data-testid=open-follow-ups]", "Call back with the new delivery date").await;
+    desk.wait_for_text("[data-testid=rail-follow-ups]", "1").await;
+
+    desk.click("[data-testid=rail-follow-ups]").await;
+    desk.wait_for_text("[data-testid=my-follow-ups]", "Call back with the new delivery date").await;
+    desk.click("[data-testid=complete-follow-up-button]").await;
+    desk.click("[data-testid=complete-save]").await;
+    desk.wait_for_text("[data-testid=complete-follow-up] .field-error", "Say what happened").await;
+    desk.type_into(
+        "[data-testid=complete-follow-up] textarea[name=resolution]",
+        "Rebooked for Friday; she was relieved",
+    )
+    .await;
+    desk.click("[data-testid=complete-follow-up] [data-feeling=happy]").await;
+    desk.click("[data-testid=complete-save]").await;
+    let closed = desk.wait_for_text("[data-testid=closed-follow-up-row]", "Rebooked for Friday").await;
+    assert!(closed.contains("Done") && closed.contains("Happy"), "{closed}");
+    assert!(!desk.exists("[data-testid=my-follow-ups]").await, "nothing open any more");
+
+    desk.open_customer("souza", "Ana Souza").await;
+    let done = desk.wait_for_text("[data-testid=timeline]", "Follow-up done").await;
+    assert!(done.contains("Feels now") && done.contains("Happy"), "{done}");
+    assert!(!desk.exists("[data-testid=open-follow-ups]").await);
+
+    let dir = desk.close().await;
+    let db = rusqlite::Connection::open(dir.path().join("touchpoint.sqlite3")).expect("db");
+    let (status, feeling_after): (String, String) = db
+        .query_row("SELECT status, feeling_after FROM follow_ups", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("follow-up row");
+    assert_eq!((status.as_str(), feeling_after.as_str()), ("done", "happy"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correction_is_shown_beside_what_was_logged() {
+    let desk = Desk::start_with(|core| {
+        let id = ana(core);
+        let tp = core.touch_points().expect("catalogue")[0].id;
+        core.log_interaction(&LogInteraction {
+            customer_id: Some(id),
+            touch_point_id: tp,
+            channel: ContactChannel::InPerson,
+            reason: Some("Refund".into()),
+            outcome: Outcome::Unresolved,
+            duration_secs: Some(300),
+            summary: None,
+            feeling: None,
+            csat: None,
+            nps: None,
+            ces: None,
+            verbatim: None,
+            occurred_at: None,
+        })
+        .expect("logged");
+    })
+    .await;
+    desk.open_customer("souza", "Ana Souza").await;
+    desk.click("[data-testid=amend]").await;
+    desk.click("[data-testid=amend-save]").await;
+    desk.wait_for_text("[data-testid=amend-dialog] .field-error", "Change at least one field").await;
+    desk.click("[data-testid=amend-dialog] [data-outcome=resolved]").await;
+    desk.type_into("[data-testid=amend-dialog] input[name=why]", "Manager approved it after all").await;
+    desk.click("[data-testid=amend-save]").await;
+    let amendment = desk.wait_for_text("[data-testid=amendment]", "Corrected by").await;
+    assert!(amendment.contains("Resolved") && amendment.contains("was Unresolved"), "{amendment}");
+    assert!(amendment.contains("Manager approved it after all"), "{amendment}");
+    let entry = desk.text("[data-testid=timeline-entry] .entry-tags").await;
+    assert!(entry.starts_with("Resolved"), "the entry shows the corrected outcome: {entry}");
+
+    let dir = desk.close().await;
+    let db = rusqlite::Connection::open(dir.path().join("touchpoint.sqlite3")).expect("db");
+    let original: String = db.query_row("SELECT outcome FROM interactions", [], |r| r.get(0)).expect("row");
+    assert_eq!(original, "unresolved", "the logged row is never rewritten");
+    let amendments: i64 = db.query_row("SELECT count(*) FROM amendments", [], |r| r.get(0)).expect("count");
+    assert_eq!(amendments, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_lost() {
+    let desk = Desk::start_with(|core| {
+        ana(core);
+    })
+    .await;
+
+    // New customer with someone's phone: offered to open them instead.
+    desk.keys("n").await;
+    desk.type_into("[data-testid=new-customer-form] input[name=name]", "A. Souza").await;
+    desk.type_into("[data-testid=new-customer-form] input[name=phone]", "912 345 678").await;
+    desk.replace_text("[data-testid=new-customer-form] input[name=phone]", "+351912345678").await;
+    desk.click("[data-testid=new-customer-submit]").await;
+    desk.wait_for_text("[data-testid=duplicate-warning]", "Open Ana Souza").await;
+    desk.click("[data-testid=open-duplicate]").await;
+    desk.wait_for_text("[data-testid=customer-name]", "Ana Souza").await;
+
+    // Log form: minutes that are not a number are refused and kept; nothing is saved.
+    desk.replace_text("[data-testid=log-form] input[name=minutes]", "abc").await;
+    desk.type_into("[data-testid=log-form] textarea[name=summary]", "Asked about opening hours").await;
+    desk.click("[data-testid=log-save]").await;
+    desk.wait_for_text("[data-testid=log-form]", "Enter the minutes as a number.").await;
+    assert_eq!(desk.value("[data-testid=log-form] input[name=minutes]").await, "abc");
+    assert_eq!(desk.value("[data-testid=log-form] textarea[name=summary]").await, "Asked about opening hours");
+    assert!(!desk.exists("[data-testid=timeline-entry]").await);
+
+    // Profile: a bad email is refused next to the field, with what was typed kept.
+    desk.click("[data-testid=edit-profile]").await;
+    desk.replace_text("[data-testid=profile-dialog] textarea[name=emails]", "ana@example.com\nnot-an-email").await;
+    desk.click("[data-testid=profile-save]").await;
+    desk.wait_for_text("[data-testid=profile-dialog] .field-error", "not-an-email").await;
+    assert_eq!(desk.value("[data-testid=profile-dialog] textarea[name=emails]").await, "ana@example.com\nnot-an-email");
+    desk.replace_text("[data-testid=profile-dialog] textarea[name=emails]", "ana@example.com\nana@work.example").await;
+    desk.click("[data-testid=profile-save]").await;
+    desk.wait_for_text(".contact-line", "ana@work.example").await;
+
+    // Staff: a wrong PIN is refused; the right one signs in, and the chip says who.
+    desk.click("[data-testid=staff-menu]").await;
+    desk.click("[data-testid=menu-add-staff]").await;
+    desk.type_into("[data-testid=add-staff] input[name=name]", "Maria Lopes").await;
+    desk.type_into("[data-testid=add-staff] input[name=pin]", "48").await;
+    desk.click("[data-testid=add-staff-save]").await;
+    desk.wait_for_text("[data-testid=add-staff] .field-error", "4 to 8 digits").await;
+    desk.replace_text("[data-testid=add-staff] input[name=pin]", "4821").await;
+    desk.click("[data-testid=add-staff-save]").await;
+    desk.keys("u").await;
+    desk.wait_for_text("[data-testid=switch-user]", "Maria Lopes").await;
+    let maria = "//*[@data-testid='switch-user']//button[contains(., 'Maria Lopes')]";
+    desk.client.find(fantoccini::Locator::XPath(maria)).await.expect("Maria in the list").click().await.expect("pick");
+    desk.type_into("[data-testid=switch-user] input[name=pin]", "1111").await;
+    desk.click("[data-testid=pin-submit]").await;
+    desk.wait_for_text("[data-testid=switch-user] .field-error", "PIN is not right").await;
+    desk.replace_text("[data-testid=switch-user] input[name=pin]", "4821").await;
+    desk.click("[data-testid=pin-submit]").await;
+    desk.wait_for_text("[data-testid=staff-menu]", "Maria Lopes").await;
+
+    // A walk-in is logged with no customer, by Maria.
+    desk.click("[data-testid=rail-walk-in]").await;
+    desk.click("[data-testid=log-form] [data-feeling=neutral]").await;
+    desk.click("[data-testid=log-save]").await;
+    desk.wait_for_text("[data-testid=log-saved]", "Logged").await;
+
+    let dir = desk.close().await;
+    let db = rusqlite::Connection::open(dir.path().join("touchpoint.sqlite3")).expect("db");
+    let (customer, staff): (Option<String>, String) = db
+        .query_row("SELECT i.customer_id, s.name FROM interactions i JOIN staff s ON s.id = i.staff_id", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the walk-in");
+    assert_eq!((customer, staff.as_str()), (None, "Maria Lopes"));
+    let customers: i64 = db.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).expect("count");
+    assert_eq!(customers, 1, "the duplicate was not created");
+}
