@@ -12,6 +12,12 @@ describe("format", () => {
     expect(relativeTime(new Date("2026-11-12T10:00:00").toISOString(), now)).toBe("Nov 12");
   });
 
+  it("says future due times as 'in …' and 'tomorrow'", () => {
+    expect(relativeTime(new Date("2026-11-23T15:20:00").toISOString(), now)).toBe("in 20 min.");
+    expect(relativeTime(new Date("2026-11-23T18:00:00").toISOString(), now)).toBe("in 3 hr.");
+    expect(relativeTime(new Date("2026-11-24T10:00:00").toISOString(), now)).toMatch(/^tomorrow 10:00/);
+  });
+
   it("groups the timeline under Today, Yesterday and dates", () => {
     expect(dayHeading(new Date("2026-11-23T08:00:00").toISOString(), now)).toBe("Today");
     expect(dayHeading(new Date("2026-11-22T08:00:00").toISOString(), now)).toBe("Yesterday");

@@ -11,6 +11,7 @@ export function relativeTime(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
   const seconds = differenceInSeconds(now, at);
   const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: "auto", style: "short" });
+  if (seconds < -45) return futureTime(at, now, rtf);
   if (seconds < 45) return i18n.t("time.justNow");
   const minutes = differenceInMinutes(now, at);
   if (minutes < 60) return rtf.format(-minutes, "minute");
@@ -19,6 +20,18 @@ export function relativeTime(iso: string, now: Date = new Date()): string {
   if (days === 1) return `${rtf.format(-1, "day")} ${timeOfDay(iso)}`;
   if (days < 7) return rtf.format(-days, "day");
   return shortDate(iso, now);
+}
+
+/** "in 20 min", "in 3 hr", "tomorrow 10:00", "Fri 10:00", "12 Dec". */
+function futureTime(at: Date, now: Date, rtf: Intl.RelativeTimeFormat): string {
+  const minutes = -differenceInMinutes(now, at);
+  if (minutes < 60) return rtf.format(Math.max(1, minutes), "minute");
+  const days = -differenceInCalendarDays(now, at);
+  if (days === 0) return rtf.format(Math.round(minutes / 60), "hour");
+  const time = timeOfDay(at.toISOString());
+  if (days === 1) return `${rtf.format(1, "day")} ${time}`;
+  if (days < 7) return `${new Intl.DateTimeFormat(locale(), { weekday: "short" }).format(at)} ${time}`;
+  return shortDate(at.toISOString(), now);
 }
 
 /** The full date and time, for hover titles. */
