@@ -6,6 +6,9 @@ CREATE TABLE customers (
     id             TEXT NOT NULL UNIQUE,
     name           TEXT NOT NULL,
     phones         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(phones)),   -- E.164, primary first
+    -- Derived: the same numbers formatted for people (formatting costs ~60 µs a number, too
+    -- slow to repeat for every search result).
+    phones_display TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(phones_display)),
     emails         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(emails)),   -- lower case, primary first
     loyalty_id     TEXT,
     external_id    TEXT,

@@ -381,6 +381,10 @@ fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
             "SELECT name, phones, emails, loyalty_id, external_id, deleted_at IS NOT NULL FROM customers WHERE rowid = ?1",
         )?
         .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    let display: Vec<String> =
+        serde_json::from_str::<Vec<String>>(&phones)?.iter().map(|p| contact::display_phone(p).display).collect();
+    tx.prepare_cached("UPDATE customers SET phones_display = ?2 WHERE rowid = ?1 AND phones_display != ?2")?
+        .execute(params![rowid, serde_json::to_string(&display)?])?;
     tx.prepare_cached("DELETE FROM customer_keys WHERE customer_rowid = ?1")?.execute([rowid])?;
     tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
     tx.prepare_cached("DELETE FROM customer_phone_fts WHERE rowid = ?1")?.execute([rowid])?;
@@ -421,7 +425,7 @@ pub(crate) fn normalise_id(s: &str) -> String {
 }
 
 const CUSTOMER_COLUMNS: &str = "id, name, phones, emails, loyalty_id, external_id, language, tags, consent, note, \
-     home_store_id, created_at, updated_at, last_seen_at";
+     home_store_id, created_at, updated_at, last_seen_at, phones_display";
 
 fn json_col<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
     serde_json::from_str(&r.get::<_, String>(idx)?)
@@ -430,10 +434,15 @@ fn json_col<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -
 
 fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let phones: Vec<String> = json_col(r, 2)?;
+    let display: Vec<String> = json_col(r, 14)?;
     Ok(Customer {
         id: uuid_col(r, 0)?,
         name: r.get(1)?,
-        phones: phones.iter().map(|p| contact::display_phone(p)).collect(),
+        phones: phones
+            .into_iter()
+            .enumerate()
+            .map(|(i, e164)| Phone { display: display.get(i).cloned().unwrap_or_else(|| e164.clone()), e164 })
+            .collect(),
         emails: json_col(r, 3)?,
         loyalty_id: r.get(4)?,
         external_id: r.get(5)?,

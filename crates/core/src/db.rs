@@ -100,3 +100,39 @@ pub(crate) fn opt_enum_col<T: std::str::FromStr<Err = String>>(
             .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())),
     }
 }
+
+/// Keeps the write-ahead log short from a background connection, so a checkpoint (which
+/// copies pages and syncs the file) never runs inside a staff member's save. The desk turns
+/// SQLite's own automatic checkpoints off while this runs.
+pub(crate) struct Checkpointer {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    pub fn start(path: &Path, every: std::time::Duration) -> Result<Checkpointer> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("touchpoint-checkpoint".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
+                    // PASSIVE never blocks the writer; whatever it cannot copy now it copies next time.
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            })
+            .map_err(|e| CoreError::Storage { message: format!("Could not start the background checkpoint: {e}") })?;
+        Ok(Checkpointer { stop: Some(tx), thread: Some(thread) })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -410,3 +410,86 @@ mod tests {
         assert!(generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).is_err());
     }
 }
+
+/// A desk at benchmark scale: `customers` customers and `interactions` interactions (with
+/// feedback on most), written through the same row and search-index code as real use but in
+/// large transactions and without outbox ops (as if already synced).
+pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, seed: u64) -> Result<()> {
+    use crate::customers::{apply_patch, Author};
+    use crate::interactions::{insert_feedback, insert_interaction, Actor};
+    use touchpoint_protocol::{CustomerPatch, FeedbackRecord, InteractionRecord};
+
+    let now = Utc::now();
+    let mut desk = Desk::open(path, &DeskOptions { region: Some("GB".into()) }, Arc::new(crate::clock::SystemClock))?;
+    let info = desk.info()?;
+    let touch_points: Vec<Uuid> = desk.touch_points()?.into_iter().map(|t| t.id).collect();
+    let actor = Actor { staff_id: info.staff.id, store_id: info.store.id, device_id: info.device_id };
+    let author = Author { staff_id: info.staff.id, device_id: info.device_id };
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut hlc = crate::hlc::HlcClock::resume(info.device_id, None);
+    let mut ids = Vec::with_capacity(customers);
+    let conn = desk.connection_mut();
+    conn.pragma_update(None, "cache_size", -262_144)?;
+    const BATCH: usize = 20_000;
+    for start in (0..customers).step_by(BATCH) {
+        let tx = conn.transaction()?;
+        for i in start..(start + BATCH).min(customers) {
+            let p = person(&mut rng, i);
+            let phone = crate::contact::parse_phone(&p.phone, crate::contact::Region::default())
+                .map(|n| crate::contact::e164(&n))
+                .unwrap_or_default();
+            let id = Uuid::now_v7();
+            let patch = CustomerPatch {
+                customer_id: id,
+                name: Some(p.name),
+                phones: Some(vec![phone]),
+                emails: Some(vec![p.email]),
+                loyalty_id: Some(format!("LOY-{:07}", i)),
+                tags: Some(vec![]),
+                consent: Some(touchpoint_protocol::Consent::default()),
+                ..CustomerPatch::default()
+            };
+            apply_patch(&tx, &patch, hlc.tick(now), now, author)?;
+            ids.push(id);
+        }
+        tx.commit()?;
+    }
+    for start in (0..interactions).step_by(BATCH) {
+        let tx = conn.transaction()?;
+        for _ in start..(start + BATCH).min(interactions) {
+            // A skewed pick: some customers have long histories.
+            let who = ids[(rng.random_range(0.0f64..1.0).powi(3) * ids.len() as f64) as usize % ids.len()];
+            let at = now - Duration::minutes(rng.random_range(0..525_600));
+            let (reason, notes, tone) = *pick(&mut rng, STORIES);
+            let record = InteractionRecord {
+                interaction_id: Uuid::now_v7(),
+                customer_id: Some(who),
+                touch_point_id: *pick(&mut rng, &touch_points),
+                channel: ContactChannel::InPerson,
+                reason: Some(reason.into()),
+                outcome: Outcome::Resolved,
+                duration_secs: Some(rng.random_range(60..1200)),
+                summary: Some(pick(&mut rng, notes).to_string()),
+                occurred_at: at,
+            };
+            let stamp = hlc.tick(now).to_string();
+            insert_interaction(&tx, &record, actor, &stamp, now)?;
+            if rng.random_bool(0.7) {
+                let f = FeedbackRecord {
+                    feedback_id: Uuid::now_v7(),
+                    interaction_id: Some(record.interaction_id),
+                    customer_id: Some(who),
+                    feeling: Some(feeling_for(&mut rng, tone)),
+                    csat: rng.random_bool(0.3).then(|| rng.random_range(1..=5)),
+                    nps: None,
+                    ces: None,
+                    verbatim: None,
+                    occurred_at: at,
+                };
+                insert_feedback(&tx, &f, actor, &stamp, now)?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -65,11 +65,19 @@ pub struct Desk {
     store_id: Uuid,
     staff_id: Uuid,
     region: Region,
+    _checkpointer: db::Checkpointer,
 }
 
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Desk").field("path", &self.path).field("device_id", &self.device_id).finish()
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        // Leave a short log behind for the next start; a failure here loses nothing.
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
     }
 }
 
@@ -129,7 +137,10 @@ impl Desk {
             None => first_staff(&conn)?,
         };
         let last_hlc = last_hlc.and_then(|h| h.parse::<Hlc>().ok());
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = db::Checkpointer::start(path, std::time::Duration::from_secs(2))?;
         Ok(Desk {
+            _checkpointer: checkpointer,
             conn,
             path: path.to_owned(),
             hlc: HlcClock::resume(device_id, last_hlc),
@@ -144,6 +155,11 @@ impl Desk {
     /// Read access for checks and reports that have no method yet.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Write access for bulk loading benchmark data; everything else goes through methods.
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     pub fn path(&self) -> &Path {

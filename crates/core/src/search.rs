@@ -60,11 +60,15 @@ pub fn search(conn: &Connection, query: &str, region: Region, limit: usize) -> R
 
     // 2. Names starting with each typed word.
     if let Some(fts) = name_query(q) {
-        let mut rowids =
-            fts_rows(conn, "SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2", &fts)?;
-        // Most recently seen first among name matches: the person at the desk is more likely
-        // a regular than someone from years ago.
-        order_by_recency(conn, &mut rowids)?;
+        // Most recently seen first among a capped set of name matches: the person at the desk
+        // is more likely a regular than someone from years ago.
+        let rowids = recent_first(
+            conn,
+            "SELECT c.rowid FROM (SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2) m
+             JOIN customers c ON c.rowid = m.rowid
+             ORDER BY coalesce(c.last_seen_at, c.updated_at) DESC",
+            &fts,
+        )?;
         hits.add(conn, MatchedOn::Name, &rowids)?;
     }
 
@@ -72,12 +76,13 @@ pub fn search(conn: &Connection, query: &str, region: Region, limit: usize) -> R
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
     let mostly_digits = digits.len() * 2 >= q.chars().filter(|c| !c.is_whitespace()).count();
     if digits.len() >= 3 && mostly_digits {
-        let mut rowids = fts_rows(
+        let rowids = recent_first(
             conn,
-            "SELECT rowid FROM customer_phone_fts WHERE customer_phone_fts MATCH ?1 LIMIT ?2",
+            "SELECT c.rowid FROM (SELECT rowid FROM customer_phone_fts WHERE customer_phone_fts MATCH ?1 LIMIT ?2) m
+             JOIN customers c ON c.rowid = m.rowid
+             ORDER BY coalesce(c.last_seen_at, c.updated_at) DESC",
             &format!("\"{digits}\""),
         )?;
-        order_by_recency(conn, &mut rowids)?;
         hits.add(conn, MatchedOn::PhoneDigits, &rowids)?;
     }
 
@@ -121,7 +126,7 @@ fn key_rows(conn: &Connection, kind: &str, value: &str) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn fts_rows(conn: &Connection, sql: &str, fts_query: &str) -> Result<Vec<i64>> {
+fn recent_first(conn: &Connection, sql: &str, fts_query: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params![fts_query, CANDIDATES], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -136,20 +141,6 @@ fn name_query(q: &str) -> Option<String> {
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
-}
-
-fn order_by_recency(conn: &Connection, rowids: &mut [i64]) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT coalesce(last_seen_at, updated_at) FROM customers WHERE rowid = ?1")?;
-    let mut keyed = Vec::with_capacity(rowids.len());
-    for &r in rowids.iter() {
-        let at: Option<String> = stmt.query_row([r], |row| row.get(0)).ok();
-        keyed.push((at, r));
-    }
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
-    for (slot, (_, r)) in rowids.iter_mut().zip(keyed) {
-        *slot = r;
-    }
-    Ok(())
 }
 
 fn recent(conn: &Connection, limit: usize) -> Result<Vec<CustomerHit>> {
