@@ -247,3 +247,38 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
     let customers: i64 = db.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).expect("count");
     assert_eq!(customers, 1, "the duplicate was not created");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_log_with_feedback_is_done_from_the_keyboard() {
+    let desk = Desk::start_with(|core| {
+        ana(core);
+    })
+    .await;
+    let tab = char::from(Key::Tab).to_string();
+    let right = char::from(Key::Right).to_string();
+    desk.keys("/").await;
+    desk.keys("souza").await;
+    desk.wait_for_text("[data-testid=search-results]", "Ana Souza").await;
+    desk.keys(&char::from(Key::Enter).to_string()).await;
+    desk.wait_for_text("[data-testid=customer-name]", "Ana Souza").await;
+
+    desk.keys("l").await; // focus the log: the reason field
+    desk.keys("Wrong size delivered").await;
+    desk.keys(&char::from(Key::Escape).to_string()).await; // close the suggestions
+    desk.keys(&tab).await; // minutes: the timer's value stays
+    desk.keys(&tab).await; // outcome
+    desk.keys(&right).await;
+    desk.keys(&right).await; // follow-up needed
+    desk.keys(&tab).await; // feeling
+    desk.keys(&right).await; // unhappy
+    desk.keys(&tab).await; // CSAT
+    desk.keys(&right).await; // 2
+    desk.keys(&format!("{}{}{}", char::from(Key::Control), char::from(Key::Enter), char::from(Key::Null))).await;
+
+    let entry = desk.wait_for_text("[data-testid=timeline-entry]", "Wrong size delivered").await;
+    assert!(entry.contains("Follow-up needed"), "{entry}");
+    assert!(entry.contains("Unhappy"), "{entry}");
+    assert!(entry.contains("CSAT 2"), "{entry}");
+    desk.wait_for_text("[data-testid=proposal]", "Suggested follow-up").await;
+    desk.close().await;
+}

@@ -25,8 +25,8 @@ export function FeelingScale({
     <RadioGroup
       className={`feeling-scale feeling-scale-${size}`}
       orientation="horizontal"
-      value={value ?? ""}
-      onChange={(v) => onChange(v === "" ? null : (v as Feeling))}
+      value={value}
+      onChange={(v) => onChange(v as Feeling)}
     >
       <div className="field-label-row">
         <Label className="field-label">{label}</Label>

@@ -27,8 +27,8 @@ export function ScoreScale({
       name={name}
       data-testid={`score-${name}`}
       orientation="horizontal"
-      value={value === null ? "" : String(value)}
-      onChange={(v) => onChange(v === "" ? null : Number(v))}
+      value={value === null ? null : String(value)}
+      onChange={(v) => onChange(Number(v))}
     >
       <div className="field-label-row">
         <Label className="field-label">{label}</Label>

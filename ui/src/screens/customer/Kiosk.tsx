@@ -52,7 +52,7 @@ export function Kiosk({ storeName, onTakeBack }: { storeName: string; onTakeBack
               <RadioGroup
                 className="kiosk-question"
                 orientation="horizontal"
-                value={answers.csat === null ? "" : String(answers.csat)}
+                value={answers.csat === null ? null : String(answers.csat)}
                 onChange={(v) => setAnswers((a) => ({ ...a, csat: Number(v) }))}
               >
                 <Label className="kiosk-label">{t("kiosk.csat")}</Label>
@@ -68,7 +68,7 @@ export function Kiosk({ storeName, onTakeBack }: { storeName: string; onTakeBack
               <RadioGroup
                 className="kiosk-question"
                 orientation="horizontal"
-                value={answers.nps === null ? "" : String(answers.nps)}
+                value={answers.nps === null ? null : String(answers.nps)}
                 onChange={(v) => setAnswers((a) => ({ ...a, nps: Number(v) }))}
               >
                 <Label className="kiosk-label">{t("kiosk.nps")}</Label>
