@@ -2,7 +2,7 @@
 //! SQL doing the same work, in the same run, so the ratio holds on a busy shared machine.
 //!
 //!     cargo bench -p touchpoint-core --bench budgets             # 1,000,000 customers
-//!     BENCH_CUSTOMERS=100000 cargo bench -p touchpoint-core --bench budgets
+//!     BENCH_CUSTOMERS=100000 BENCH_INTERACTIONS=300000 cargo bench -p touchpoint-core --bench budgets
 //!
 //! The data set is built once per size under target/ and reused.
 
@@ -29,7 +29,12 @@ fn stats(mut times: Vec<Duration>) -> Stats {
     Stats { p50: at(0.50), p99: at(0.99) }
 }
 
+/// Runs `f` once over the samples unmeasured (so neither side pays for a cold cache the
+/// other warmed), then measures.
 fn time<T>(n: usize, mut f: impl FnMut(usize) -> T) -> Stats {
+    for i in 0..n {
+        std::hint::black_box(f(i));
+    }
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         let start = Instant::now();
@@ -59,12 +64,13 @@ fn row(path: &str, ours: &Stats, floor: &Stats, budget_ms: f64) {
 
 fn main() {
     let customers: usize = std::env::var("BENCH_CUSTOMERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let interactions = customers * 3;
+    let interactions: usize =
+        std::env::var("BENCH_INTERACTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(customers * 3 / 2);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench data dir");
-    let path = dir.join(format!("desk-{customers}.sqlite3"));
+    let path = dir.join(format!("desk-{customers}-{interactions}.sqlite3"));
     if !path.exists() {
-        let tmp = dir.join(format!("desk-{customers}.partial.sqlite3"));
+        let tmp = dir.join(format!("desk-{customers}-{interactions}.partial.sqlite3"));
         let _ = std::fs::remove_file(&tmp);
         eprintln!("building {customers} customers and {interactions} interactions (once)…");
         let started = Instant::now();

@@ -430,6 +430,7 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
     let mut ids = Vec::with_capacity(customers);
     let conn = desk.connection_mut();
     conn.pragma_update(None, "cache_size", -262_144)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     const BATCH: usize = 20_000;
     for start in (0..customers).step_by(BATCH) {
         let tx = conn.transaction()?;
