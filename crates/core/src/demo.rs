@@ -380,37 +380,6 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
     Ok(summary)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_seed_tells_the_same_story() {
-        let a = tempfile::tempdir().expect("dir");
-        let b = tempfile::tempdir().expect("dir");
-        let opts = DemoOptions { customers: 12, seed: 42, days: 90 };
-        let sa = generate(&a.path().join("d.sqlite3"), &opts).expect("demo a");
-        let sb = generate(&b.path().join("d.sqlite3"), &opts).expect("demo b");
-        assert_eq!(sa, sb);
-        assert_eq!(sa.customers, 12);
-        let names = |dir: &tempfile::TempDir| -> Vec<String> {
-            let conn = rusqlite::Connection::open(dir.path().join("d.sqlite3")).expect("open");
-            let mut stmt = conn.prepare("SELECT name FROM customers ORDER BY name").expect("stmt");
-            stmt.query_map([], |r| r.get(0)).expect("rows").collect::<rusqlite::Result<_>>().expect("names")
-        };
-        assert_eq!(names(&a), names(&b));
-        assert!(sa.interactions >= 12);
-    }
-
-    #[test]
-    fn demo_data_never_goes_into_a_desk_with_customers() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("d.sqlite3");
-        generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).expect("first");
-        assert!(generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).is_err());
-    }
-}
-
 /// A desk at benchmark scale: `customers` customers and `interactions` interactions (with
 /// feedback on most), written through the same row and search-index code as real use but in
 /// large transactions and without outbox ops (as if already synced).
@@ -493,4 +462,35 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_tells_the_same_story() {
+        let a = tempfile::tempdir().expect("dir");
+        let b = tempfile::tempdir().expect("dir");
+        let opts = DemoOptions { customers: 12, seed: 42, days: 90 };
+        let sa = generate(&a.path().join("d.sqlite3"), &opts).expect("demo a");
+        let sb = generate(&b.path().join("d.sqlite3"), &opts).expect("demo b");
+        assert_eq!(sa, sb);
+        assert_eq!(sa.customers, 12);
+        let names = |dir: &tempfile::TempDir| -> Vec<String> {
+            let conn = rusqlite::Connection::open(dir.path().join("d.sqlite3")).expect("open");
+            let mut stmt = conn.prepare("SELECT name FROM customers ORDER BY name").expect("stmt");
+            stmt.query_map([], |r| r.get(0)).expect("rows").collect::<rusqlite::Result<_>>().expect("names")
+        };
+        assert_eq!(names(&a), names(&b));
+        assert!(sa.interactions >= 12);
+    }
+
+    #[test]
+    fn demo_data_never_goes_into_a_desk_with_customers() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("d.sqlite3");
+        generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).expect("first");
+        assert!(generate(&path, &DemoOptions { customers: 3, seed: 1, days: 30 }).is_err());
+    }
 }
