@@ -62,14 +62,32 @@ impl Drop for Display {
     }
 }
 
+/// tauri-driver (and through it WebKitWebDriver and the app), stopped however the test ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One window at a time per test binary: parallel WebKit sessions on a 2-core machine time
+/// out, so tests queue here whatever `--test-threads` says.
+fn session_lock() -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    static LOCK: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
+    LOCK.get_or_init(Default::default).clone()
+}
+
 /// One running app in its own data directory.
 pub struct Desk {
     pub client: Client,
     pub data_dir: TempDir,
-    driver: Child,
+    _driver: Driver,
     _display: Display,
     /// The web view's own storage (drafts, language), private to this run.
     _web_home: TempDir,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Desk {
@@ -81,6 +99,7 @@ impl Desk {
     pub async fn start_in(data_dir: TempDir) -> Desk {
         let app = app_binary();
         assert!(app.exists(), "no app binary at {} — build it with `make app`", app.display());
+        let turn = session_lock().lock_owned().await;
         let display = Display::start();
         let web_home = tempfile::tempdir().expect("temp web view home");
         let port = free_port();
@@ -98,6 +117,7 @@ impl Desk {
             .spawn()
             .expect("tauri-driver must be installed (make setup installs it)");
         wait_for_port(port, &mut driver);
+        let driver = Driver(driver);
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
@@ -113,7 +133,7 @@ impl Desk {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with the Touchpoint window");
-        let desk = Desk { client, data_dir, driver, _display: display, _web_home: web_home };
+        let desk = Desk { client, data_dir, _driver: driver, _display: display, _web_home: web_home, _turn: turn };
         desk.find("[data-testid=search-input]").await;
         desk
     }
@@ -151,10 +171,44 @@ impl Desk {
         self.wait_for_text("[data-testid=customer-name]", name).await;
     }
 
-    /// Sends keys to whatever has focus (e.g. shortcuts).
+    /// Types keys into whatever has focus, even the page itself (shortcuts), through the
+    /// W3C actions API. Modifier keys (Control, Shift, Alt, Meta) stay down until
+    /// `Key::Null` or the end of the text, as with `send_keys`.
     pub async fn keys(&self, text: &str) {
-        let el = self.client.active_element().await.expect("a focused element");
-        el.send_keys(text).await.expect("keys sent");
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let modifiers = [Key::Control, Key::Shift, Key::Alt, Key::Meta].map(char::from);
+        let mut held: Vec<char> = Vec::new();
+        let mut actions = KeyActions::new("keyboard".into());
+        for c in keyboard(text).chars() {
+            if c == char::from(Key::Null) {
+                for m in held.drain(..).rev() {
+                    actions = actions.then(KeyAction::Up { value: m });
+                }
+            } else if modifiers.contains(&c) {
+                held.push(c);
+                actions = actions.then(KeyAction::Down { value: c });
+            } else {
+                actions = actions.then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c });
+            }
+        }
+        for m in held.drain(..).rev() {
+            actions = actions.then(KeyAction::Up { value: m });
+        }
+        self.client.perform_actions(actions).await.expect("keys typed");
+    }
+
+    /// Waits until nothing matches `css` (a dialog closed, a screen left).
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if !self.exists(css).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.shot_always("failure").await;
+        panic!("{css:?} is still there");
     }
 
     /// Whether an element matching `css` is in the page right now.
@@ -283,10 +337,9 @@ impl Desk {
     }
 
     /// Closes the window (ending the app) and returns its data directory for inspection.
-    pub async fn close(mut self) -> TempDir {
+    pub async fn close(self) -> TempDir {
         self.client.clone().close().await.expect("session closes");
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Dropping the rest stops tauri-driver and the display.
         self.data_dir
     }
 }

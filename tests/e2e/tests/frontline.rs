@@ -183,6 +183,7 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
 
     // New customer with someone's phone: offered to open them instead.
     desk.keys("n").await;
+    desk.find("[data-testid=new-customer-form]").await;
     desk.type_into("[data-testid=new-customer-form] input[name=name]", "A. Souza").await;
     desk.type_into("[data-testid=new-customer-form] input[name=phone]", "912 345 678").await;
     desk.replace_text("[data-testid=new-customer-form] input[name=phone]", "+351912345678").await;
@@ -219,6 +220,7 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
     desk.wait_for_text("[data-testid=add-staff] .field-error", "4 to 8 digits").await;
     desk.replace_text("[data-testid=add-staff] input[name=pin]", "4821").await;
     desk.click("[data-testid=add-staff-save]").await;
+    desk.wait_gone("[data-testid=add-staff]").await;
     desk.keys("u").await;
     desk.wait_for_text("[data-testid=switch-user]", "Maria Lopes").await;
     let maria = "//*[@data-testid='switch-user']//button[contains(., 'Maria Lopes')]";
