@@ -1,7 +1,7 @@
 import { Keyboard } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { ACTIONS } from "../actions";
+import { ACTIONS, type AppAction } from "../actions";
 import { useNavigation } from "../navigation";
 import { DialogFrame } from "./DialogFrame";
 
@@ -16,32 +16,30 @@ export function HelpOverlay() {
       <div className="dialog-body help-grid">
         <section>
           <h3>{t("help.everywhere")}</h3>
-          <dl className="shortcut-list">
-            {everywhere.map((a) => (
-              <div key={a.id}>
-                <dt>
-                  <Keyboard className="kbd">{a.keys}</Keyboard>
-                </dt>
-                <dd>{t(a.label)}</dd>
-              </div>
-            ))}
-          </dl>
+          <ShortcutList actions={everywhere} />
         </section>
         <section>
           <h3>{t("help.onCustomer")}</h3>
-          <dl className="shortcut-list">
-            {onCustomer.map((a) => (
-              <div key={a.id}>
-                <dt>
-                  <Keyboard className="kbd">{a.keys}</Keyboard>
-                </dt>
-                <dd>{t(a.label)}</dd>
-              </div>
-            ))}
-          </dl>
+          <ShortcutList actions={onCustomer} />
           <p className="muted small">{t("help.searchKeys")}</p>
         </section>
       </div>
     </DialogFrame>
+  );
+}
+
+function ShortcutList({ actions }: { actions: AppAction[] }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="shortcut-list">
+      {actions.map((a) => (
+        <div key={a.id}>
+          <dt>
+            <Keyboard className="kbd">{a.keys}</Keyboard>
+          </dt>
+          <dd>{t(a.label)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

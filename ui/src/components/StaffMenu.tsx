@@ -8,6 +8,7 @@ import type { Role, StaffListing } from "../bindings";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";
 import { Choice } from "./Choice";
+import { DialogActions } from "./FormParts";
 import { DialogFrame } from "./DialogFrame";
 import { initials } from "./SearchBox";
 import { TextInput } from "./TextInput";
@@ -173,14 +174,7 @@ function AddStaff({ onClose }: { onClose: () => void }) {
           <TextInput name="pin" label={t("staff.pin")} hint={t("staff.pinHint")} value={pin} onChange={setPin} error={errors.pin} password />
           {add.isError && Object.keys(errors).length === 0 ? <p className="field-error">{errorMessage(add.error)}</p> : null}
         </div>
-        <div className="dialog-actions">
-          <Button className="button" onPress={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" className="button primary" isDisabled={add.isPending} data-testid="add-staff-save">
-            {t("staff.addSave")}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={t("staff.addSave")} pending={add.isPending} testId="add-staff-save" />
       </form>
     </DialogFrame>
   );
@@ -204,14 +198,7 @@ function ChangePin({ staffId, onClose }: { staffId: string; onClose: () => void 
           <TextInput name="pin" label={t("staff.newPin")} hint={t("staff.pinHint")} value={pin} onChange={setPin} error={errors.pin} autoFocus password />
           {setPinMutation.isError && !errors.pin ? <p className="field-error">{errorMessage(setPinMutation.error)}</p> : null}
         </div>
-        <div className="dialog-actions">
-          <Button className="button" onPress={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" className="button primary" isDisabled={setPinMutation.isPending}>
-            {t("staff.savePin")}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={t("staff.savePin")} pending={setPinMutation.isPending} />
       </form>
     </DialogFrame>
   );

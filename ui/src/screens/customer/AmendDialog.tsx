@@ -1,16 +1,14 @@
 import { useState } from "react";
-import { Button, Label, Radio, RadioGroup } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { errorMessage, fieldErrors } from "../../api/commands";
+import { fieldErrors } from "../../api/commands";
 import { useAmendInteraction, useTouchPoints } from "../../api/hooks";
 import type { ContactChannel, InteractionChanges, InteractionEntry, Outcome } from "../../bindings";
+import { DialogActions, FormError, OutcomeChoice } from "../../components/FormParts";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
 import { TextInput } from "../../components/TextInput";
 import { CHANNELS } from "./LogPanel";
-
-const OUTCOMES: Outcome[] = ["resolved", "escalated", "follow_up_needed", "unresolved"];
 
 /** Corrects a logged interaction. Only fields that differ from what stands now are sent; the
  * original stays on the timeline beside the correction. */
@@ -88,38 +86,13 @@ export function AmendDialog({
               error={!minutesValid ? t("log.minutesInvalid") : errors.duration_secs}
             />
           </div>
-          <RadioGroup
-            className="segmented-field"
-            orientation="horizontal"
-            value={outcome}
-            onChange={(v) => setOutcome(v as Outcome)}
-          >
-            <Label className="field-label">{t("log.outcome")}</Label>
-            <div className="segmented">
-              {OUTCOMES.map((o) => (
-                <Radio key={o} value={o} className="segment" data-outcome={o}>
-                  {t(`outcome.${o}`)}
-                </Radio>
-              ))}
-            </div>
-          </RadioGroup>
+          <OutcomeChoice value={outcome} onChange={setOutcome} />
           <TextInput name="summary" label={t("log.note")} value={summary} onChange={setSummary} error={errors.summary} multiline />
           <TextInput name="why" label={t("amend.why")} value={note} onChange={setNote} error={errors.note} />
           {errors.changes ? <p className="field-error">{errors.changes}</p> : null}
-          {amend.isError && Object.keys(errors).length === 0 ? (
-            <p className="field-error" role="alert">
-              {errorMessage(amend.error)}
-            </p>
-          ) : null}
+          <FormError error={amend.error} />
         </div>
-        <div className="dialog-actions">
-          <Button className="button" onPress={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" className="button primary" isDisabled={amend.isPending} data-testid="amend-save">
-            {t("amend.save")}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={t("amend.save")} pending={amend.isPending} testId="amend-save" />
       </form>
     </DialogFrame>
   );

@@ -11,8 +11,6 @@ import {
   ListBox,
   ListBoxItem,
   Popover,
-  Radio,
-  RadioGroup,
   TextField,
 } from "react-aria-components";
 import { useTranslation } from "react-i18next";
@@ -22,6 +20,7 @@ import { useDeskInfo, useLogInteraction, useReasons, useTouchPoints } from "../.
 import type { ContactChannel, Feeling, FollowUpProposal, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingScale } from "../../components/FeelingScale";
+import { OutcomeChoice } from "../../components/FormParts";
 import { ScoreScale } from "../../components/ScoreScale";
 import { TextInput } from "../../components/TextInput";
 import { useDraft } from "../../draft";
@@ -32,7 +31,6 @@ import { Kiosk, type KioskAnswers } from "./Kiosk";
 import { ProposalCard } from "./ProposalCard";
 
 export const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
-const OUTCOMES: Outcome[] = ["resolved", "escalated", "follow_up_needed", "unresolved"];
 
 type Draft = {
   touchPointId: string | null;
@@ -252,22 +250,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
           </TextField>
         </div>
 
-        <RadioGroup
-          className="segmented-field"
-          name="outcome"
-          orientation="horizontal"
-          value={draft.outcome}
-          onChange={(v) => set("outcome", v as Outcome)}
-        >
-          <Label className="field-label">{t("log.outcome")}</Label>
-          <div className="segmented">
-            {OUTCOMES.map((o) => (
-              <Radio key={o} value={o} className="segment" data-outcome={o}>
-                {t(`outcome.${o}`)}
-              </Radio>
-            ))}
-          </div>
-        </RadioGroup>
+        <OutcomeChoice value={draft.outcome} onChange={(o) => set("outcome", o)} />
 
         <FeelingScale
           label={t("log.feeling")}

@@ -1,12 +1,13 @@
 import { useState } from "react";
-import { Button, Checkbox, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
+import { Checkbox, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { errorMessage, fieldErrors } from "../../api/commands";
+import { fieldErrors } from "../../api/commands";
 import { useCustomerHistory, useUpdateCustomer } from "../../api/hooks";
 import type { Consent, Customer, CustomerEdit, ProfileChange } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
+import { DialogActions, FormError } from "../../components/FormParts";
 import { TextInput } from "../../components/TextInput";
 import { absoluteTime, relativeTime } from "../../format";
 import i18n from "../../i18n";
@@ -150,21 +151,12 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
               <div className="span-2">
                 <TextInput name="note" label={t("profile.note")} value={note} onChange={setNote} error={errors.note} multiline />
               </div>
-              {update.isError && Object.keys(errors).length === 0 ? (
-                <p className="field-error span-2" role="alert">
-                  {errorMessage(update.error)}
-                </p>
-              ) : null}
+              <div className="span-2">
+                <FormError error={update.error} />
+              </div>
               {errors.customer ? <p className="field-error span-2">{errors.customer}</p> : null}
             </div>
-            <div className="dialog-actions">
-              <Button className="button" onPress={onClose}>
-                {t("common.cancel")}
-              </Button>
-              <Button type="submit" className="button primary" isDisabled={update.isPending} data-testid="profile-save">
-                {t("profile.save")}
-              </Button>
-            </div>
+            <DialogActions onCancel={onClose} submitLabel={t("profile.save")} pending={update.isPending} testId="profile-save" />
           </form>
         </TabPanel>
         <TabPanel id="history">

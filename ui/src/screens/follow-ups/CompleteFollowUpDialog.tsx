@@ -1,12 +1,13 @@
 import { useState } from "react";
-import { Button, Label, Radio, RadioGroup } from "react-aria-components";
+import { Label, Radio, RadioGroup } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { errorMessage, fieldErrors } from "../../api/commands";
+import { fieldErrors } from "../../api/commands";
 import { useCloseFollowUp } from "../../api/hooks";
 import type { Feeling, FollowUp, FollowUpStatus } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FeelingScale } from "../../components/FeelingScale";
+import { DialogActions, FormError } from "../../components/FormParts";
 import { TextInput } from "../../components/TextInput";
 
 /** Closes a follow-up: done (with how the customer feels now) or could not reach. */
@@ -75,20 +76,9 @@ export function CompleteFollowUpDialog({ followUp, onClose }: { followUp: Follow
           ) : null}
           {errors.status ? <p className="field-error">{errors.status}</p> : null}
           {errors.feeling_after ? <p className="field-error">{errors.feeling_after}</p> : null}
-          {close.isError && Object.keys(errors).length === 0 ? (
-            <p className="field-error" role="alert">
-              {errorMessage(close.error)}
-            </p>
-          ) : null}
+          <FormError error={close.error} />
         </div>
-        <div className="dialog-actions">
-          <Button className="button" onPress={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" className="button primary" isDisabled={close.isPending} data-testid="complete-save">
-            {t("followUps.close")}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={t("followUps.close")} pending={close.isPending} testId="complete-save" />
       </form>
     </DialogFrame>
   );
