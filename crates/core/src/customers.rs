@@ -331,6 +331,9 @@ pub(crate) fn apply_patch(
     let id = patch.customer_id.to_string();
     let existing: Option<i64> =
         tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
+    if existing.is_some() && is_erased(tx, patch.customer_id)? {
+        return Ok(Vec::new()); // an erased customer keeps only the anonymous stub
+    }
     let rowid: i64 = match existing {
         Some(rowid) => rowid,
         None => {
@@ -372,6 +375,62 @@ pub(crate) fn apply_patch(
     }
     reindex(tx, rowid)?;
     Ok(changed)
+}
+
+pub(crate) fn is_erased(conn: &Connection, id: Uuid) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT erased_at IS NOT NULL FROM customers WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Derives `deleted_at` from the delete and restore stamps: a delete beats any edit, and only
+/// a restore made after it (by HLC) brings the customer back. Erased customers stay gone.
+pub(crate) fn settle_deletion(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE customers SET deleted_at = CASE
+             WHEN erased_at IS NOT NULL THEN coalesce(deleted_at, ?2)
+             WHEN deleted_hlc IS NOT NULL AND (restored_hlc IS NULL OR restored_hlc < deleted_hlc)
+                 THEN coalesce(deleted_at, ?2)
+             ELSE NULL END
+         WHERE id = ?1",
+    )?
+    .execute(params![id.to_string(), ts(at)])?;
+    let rowid: i64 =
+        tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([id.to_string()], |r| r.get(0))?;
+    reindex(tx, rowid)
+}
+
+/// Erasure (a privacy request): every personal detail of the customer is removed, on this
+/// desk, from the profile, its change history and the free text of their conversations. An
+/// anonymous stub stays so counts and scores stay right. Cannot be undone.
+pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    let key = id.to_string();
+    tx.prepare_cached(
+        "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![key, ts(at)])?;
+    tx.prepare_cached(
+        "UPDATE customers SET name = '', phones = '[]', phones_display = '[]', emails = '[]', loyalty_id = NULL,
+             external_id = NULL, language = NULL, tags = '[]', consent = '{}', note = NULL,
+             erased_at = coalesce(erased_at, ?2), deleted_at = coalesce(deleted_at, ?2), updated_at = ?2
+         WHERE id = ?1",
+    )?
+    .execute(params![key, ts(at)])?;
+    tx.prepare_cached("DELETE FROM customer_changes WHERE customer_id = ?1")?.execute([&key])?;
+    tx.prepare_cached("UPDATE interactions SET summary = NULL WHERE customer_id = ?1")?.execute([&key])?;
+    tx.prepare_cached("UPDATE feedback SET verbatim = NULL WHERE customer_id = ?1")?.execute([&key])?;
+    tx.prepare_cached(
+        "UPDATE amendments SET changes = json_remove(changes, '$.summary'), reason = NULL
+         WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
+    )?
+    .execute([&key])?;
+    tx.prepare_cached(
+        "UPDATE follow_ups SET promise = 'Erased at the customer''s request', resolution = NULL WHERE customer_id = ?1",
+    )?
+    .execute([&key])?;
+    settle_deletion(tx, id, at)
 }
 
 /// Rebuilds the search entries of one customer from their row.

@@ -57,14 +57,16 @@ pub struct DeskInfo {
 }
 
 pub struct Desk {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
-    clock: Arc<dyn Clock>,
-    hlc: HlcClock,
-    device_id: Uuid,
-    store_id: Uuid,
-    staff_id: Uuid,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) hlc: HlcClock,
+    pub(crate) device_id: Uuid,
+    pub(crate) store_id: Uuid,
+    pub(crate) staff_id: Uuid,
     region: Region,
+    /// Server time minus this desk's clock (ms), learnt at the last sync; stamps use it.
+    pub(crate) clock_offset_ms: i64,
     _checkpointer: db::Checkpointer,
 }
 
@@ -88,6 +90,8 @@ pub(crate) struct Write<'a> {
     pub now: DateTime<Utc>,
     pub actor: Actor,
     hlc: &'a mut HlcClock,
+    /// Added to `now` for stamps only: corrects a desk clock that the server says is off.
+    offset: chrono::Duration,
 }
 
 impl Write<'_> {
@@ -98,7 +102,7 @@ impl Write<'_> {
             device_id: self.actor.device_id,
             store_id: self.actor.store_id,
             staff_id: self.actor.staff_id,
-            hlc: self.hlc.tick(self.now).to_string(),
+            hlc: self.hlc.tick(self.now + self.offset).to_string(),
             body,
         };
         outbox::enqueue(&self.tx, &op, self.now)?;
@@ -137,6 +141,7 @@ impl Desk {
             None => first_staff(&conn)?,
         };
         let last_hlc = last_hlc.and_then(|h| h.parse::<Hlc>().ok());
+        let clock_offset_ms: i64 = conn.query_row("SELECT clock_offset_ms FROM sync_state", [], |r| r.get(0))?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let checkpointer = db::Checkpointer::start(path, std::time::Duration::from_secs(2))?;
         Ok(Desk {
@@ -149,6 +154,7 @@ impl Desk {
             store_id: parse_uuid(&store_id)?,
             staff_id,
             region: Region::parse(&region).unwrap_or_default(),
+            clock_offset_ms,
         })
     }
 
@@ -170,15 +176,16 @@ impl Desk {
         self.region
     }
 
-    fn actor(&self) -> Actor {
+    pub(crate) fn actor(&self) -> Actor {
         Actor { staff_id: self.staff_id, store_id: self.store_id, device_id: self.device_id }
     }
 
-    fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
+        let offset = chrono::Duration::milliseconds(self.clock_offset_ms);
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Write { tx, now, actor, hlc: &mut self.hlc };
+        let mut w = Write { tx, now, actor, hlc: &mut self.hlc, offset };
         let out = f(&mut w)?;
         let Write { tx, hlc, .. } = w;
         tx.prepare_cached("UPDATE device SET last_hlc = ?1")?.execute([hlc.last().to_string()])?;
@@ -275,6 +282,98 @@ impl Desk {
     pub fn customer_timeline(&self, id: Uuid, query: &TimelineQuery) -> Result<TimelinePage> {
         customers::get(&self.conn, id)?;
         customer_page::timeline(&self.conn, id, query, self.clock.now())
+    }
+
+    /// Deletes a customer (supervisors and admins). A delete beats any edit made elsewhere at
+    /// the same time; only an explicit restore brings the customer back.
+    pub fn delete_customer(&mut self, id: Uuid) -> Result<()> {
+        self.require_supervisor("delete a customer")?;
+        customers::get(&self.conn, id)?;
+        self.write(|w| {
+            let op = w.record(OpBody::CustomerDeleted(touchpoint_protocol::CustomerRef { customer_id: id }))?;
+            w.tx.execute(
+                "UPDATE customers SET deleted_hlc = max(coalesce(deleted_hlc, ''), ?2) WHERE id = ?1",
+                params![id.to_string(), op.hlc],
+            )?;
+            customers::settle_deletion(&w.tx, id, w.now)?;
+            audit::record(
+                &w.tx,
+                w.actor,
+                w.now,
+                AuditAction::Change,
+                "customer",
+                Some(&id.to_string()),
+                Some("deleted"),
+            )
+        })
+    }
+
+    /// Brings a deleted (not erased) customer back.
+    pub fn restore_customer(&mut self, id: Uuid) -> Result<Customer> {
+        self.require_supervisor("restore a customer")?;
+        let erased: Option<bool> = self
+            .conn
+            .query_row("SELECT erased_at IS NOT NULL FROM customers WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?;
+        match erased {
+            None => return Err(CoreError::not_found("This customer")),
+            Some(true) => {
+                return Err(CoreError::Validation {
+                    message: "An erased customer cannot be restored.".into(),
+                    fields: vec![],
+                })
+            }
+            Some(false) => {}
+        }
+        self.write(|w| {
+            let op = w.record(OpBody::CustomerRestored(touchpoint_protocol::CustomerRef { customer_id: id }))?;
+            w.tx.execute(
+                "UPDATE customers SET restored_hlc = max(coalesce(restored_hlc, ''), ?2) WHERE id = ?1",
+                params![id.to_string(), op.hlc],
+            )?;
+            customers::settle_deletion(&w.tx, id, w.now)?;
+            audit::record(
+                &w.tx,
+                w.actor,
+                w.now,
+                AuditAction::Change,
+                "customer",
+                Some(&id.to_string()),
+                Some("restored"),
+            )
+        })?;
+        customers::get(&self.conn, id)
+    }
+
+    /// Erases a customer at their request (supervisors and admins): personal data goes from
+    /// this desk, the server and, through sync, every desk; an anonymous stub keeps counts.
+    pub fn erase_customer(&mut self, id: Uuid) -> Result<()> {
+        self.require_supervisor("erase a customer")?;
+        let known: bool = self.conn.query_row(
+            "SELECT count(*) FROM customers WHERE id = ?1 AND erased_at IS NULL",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
+        if !known {
+            return Err(CoreError::not_found("This customer"));
+        }
+        self.write(|w| {
+            w.record(OpBody::CustomerErased(touchpoint_protocol::CustomerRef { customer_id: id }))?;
+            // What this desk has not sent yet about them must not carry their data either.
+            w.tx.execute(
+                "DELETE FROM outbox WHERE state = 'pending' AND kind = 'customer_patch' AND entity_id = ?1",
+                [id.to_string()],
+            )?;
+            customers::erase(&w.tx, id, w.now)?;
+            audit::record(&w.tx, w.actor, w.now, AuditAction::Erase, "customer", Some(&id.to_string()), None)
+        })
+    }
+
+    fn require_supervisor(&self, what: &str) -> Result<()> {
+        match self.role()? {
+            Role::Frontline => Err(CoreError::forbidden(what)),
+            Role::Supervisor | Role::Admin => Ok(()),
+        }
     }
 
     /// Logs a conversation (and how the customer felt) in one transaction with its outbox ops.

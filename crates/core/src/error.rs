@@ -39,6 +39,12 @@ pub enum CoreError {
     /// The signed-in staff member's role does not allow this.
     #[error("{message}")]
     Forbidden { message: String },
+    /// The server could not be reached; nothing changed. Try again when the network is back.
+    #[error("{message}")]
+    Offline { message: String },
+    /// The server refused (a wrong enrollment code, a revoked device, an app too old…).
+    #[error("{message}")]
+    Refused { message: String },
     /// Someone already has this phone or email; nothing was written. Open one of `matches`, or
     /// confirm that this is a different person.
     #[error("{message}")]

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod risk;
 pub mod search;
 pub mod staff;
+pub mod sync;
 
 pub use desk::{Desk, DeskInfo, DeskOptions, DATABASE_FILE};
 pub use error::{CoreError, DuplicateMatch, FieldError, Result};

@@ -35,7 +35,7 @@ pub struct OutboxCounts {
 
 pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
     Ok(conn
-        .prepare_cached("SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected'), 0) FROM outbox")?
+        .prepare_cached("SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected' AND dismissed_at IS NULL), 0) FROM outbox")?
         .query_row([], |r| Ok(OutboxCounts { pending: r.get(0)?, rejected: r.get(1)? }))?)
 }
 

@@ -4,14 +4,27 @@
 //! server, so the JSON form of each type is pinned by golden tests (`tests/golden.rs`).
 //! Change a type only by adding optional fields; anything else needs a new protocol version.
 
+mod auth;
 mod domain;
+mod error;
 mod ops;
+pub mod rules;
+mod sync;
+
+pub use auth::{EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
+pub use error::{ApiError, ErrorCode, PROTOCOL_HEADER};
+pub use sync::{
+    AdoptRequest, AdoptResponse, Change, OpResult, OpStatus, PullResponse, PushRequest, PushResponse, RejectCode,
+    RemoteCustomer, SearchResponse, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+};
 
 pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
 pub use ops::{
-    AmendmentRecord, Consent, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionChanges, InteractionRecord, Op,
-    OpBody,
+    AmendmentRecord, Consent, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch, InteractionChanges,
+    InteractionRecord, Op, OpBody, StaffRecord, StoreRecord, TouchPointRecord,
 };
 
 /// The protocol version this build speaks. Sent with every sync request.
 pub const PROTOCOL_VERSION: u32 = 1;
+/// The oldest protocol version a server of this build still serves.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome};
+use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
 
 /// One change made on one device by one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     pub op_id: Uuid,
     pub device_id: Uuid,
@@ -25,6 +26,7 @@ pub struct Op {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OpBody {
     /// Creates a customer or changes some of their fields.
@@ -35,6 +37,16 @@ pub enum OpBody {
     InteractionAmended(AmendmentRecord),
     /// Creates a follow-up or changes some of its fields.
     FollowUpPatch(FollowUpPatch),
+    /// A tombstone: beats any concurrent edit; only an explicit, later restore undoes it.
+    CustomerDeleted(CustomerRef),
+    CustomerRestored(CustomerRef),
+    /// A privacy erasure: personal data removed everywhere, an anonymous stub kept so counts
+    /// stay right. Cannot be undone.
+    CustomerErased(CustomerRef),
+    /// Catalogue changes, made on the server and pulled by every device of the organisation.
+    StoreUpsert(StoreRecord),
+    StaffUpsert(StaffRecord),
+    TouchPointUpsert(TouchPointRecord),
 }
 
 impl OpBody {
@@ -46,6 +58,12 @@ impl OpBody {
             OpBody::FeedbackRecorded(_) => "feedback_recorded",
             OpBody::InteractionAmended(_) => "interaction_amended",
             OpBody::FollowUpPatch(_) => "follow_up_patch",
+            OpBody::CustomerDeleted(_) => "customer_deleted",
+            OpBody::CustomerRestored(_) => "customer_restored",
+            OpBody::CustomerErased(_) => "customer_erased",
+            OpBody::StoreUpsert(_) => "store_upsert",
+            OpBody::StaffUpsert(_) => "staff_upsert",
+            OpBody::TouchPointUpsert(_) => "touch_point_upsert",
         }
     }
 
@@ -57,13 +75,38 @@ impl OpBody {
             OpBody::FeedbackRecorded(f) => f.feedback_id,
             OpBody::InteractionAmended(a) => a.amendment_id,
             OpBody::FollowUpPatch(f) => f.follow_up_id,
+            OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => c.customer_id,
+            OpBody::StoreUpsert(s) => s.store_id,
+            OpBody::StaffUpsert(s) => s.staff_id,
+            OpBody::TouchPointUpsert(t) => t.touch_point_id,
         }
+    }
+
+    /// The customer this op is about, if any (it decides which stores see it).
+    pub fn customer_id(&self) -> Option<Uuid> {
+        match self {
+            OpBody::CustomerPatch(p) => Some(p.customer_id),
+            OpBody::InteractionLogged(i) => i.customer_id,
+            OpBody::FeedbackRecorded(f) => f.customer_id,
+            OpBody::FollowUpPatch(f) => f.customer_id,
+            OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => Some(c.customer_id),
+            OpBody::InteractionAmended(_)
+            | OpBody::StoreUpsert(_)
+            | OpBody::StaffUpsert(_)
+            | OpBody::TouchPointUpsert(_) => None,
+        }
+    }
+
+    /// Catalogue ops come from the server only; a device may not send them.
+    pub fn is_catalogue(&self) -> bool {
+        matches!(self, OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_))
     }
 }
 
 /// Fields of a customer that were set. An absent field was not touched; an empty string or
 /// empty list clears it (so no field needs a "null means clear" rule).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerPatch {
     pub customer_id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +136,7 @@ pub struct CustomerPatch {
 
 /// What the customer agreed to be contacted about.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consent {
     #[serde(default)]
     pub marketing_email: bool,
@@ -104,6 +148,7 @@ pub struct Consent {
 
 /// An interaction as it was logged. Immutable: corrections are separate amendment events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InteractionRecord {
     pub interaction_id: Uuid,
     /// `None` for a walk-in whose name was never asked.
@@ -119,6 +164,7 @@ pub struct InteractionRecord {
 
 /// How the customer felt (staff's read) and the customer's own scores, if given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedbackRecord {
     pub feedback_id: Uuid,
     pub interaction_id: Option<Uuid>,
@@ -133,6 +179,7 @@ pub struct FeedbackRecord {
 
 /// The fields an amendment corrects. Absent fields keep the value logged (or last amended).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InteractionChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub touch_point_id: Option<Uuid>,
@@ -149,6 +196,7 @@ pub struct InteractionChanges {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AmendmentRecord {
     pub amendment_id: Uuid,
     pub interaction_id: Uuid,
@@ -160,6 +208,7 @@ pub struct AmendmentRecord {
 /// Fields of a follow-up that were set (absent = untouched), merged field by field like
 /// customers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpPatch {
     pub follow_up_id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,4 +231,40 @@ pub struct FollowUpPatch {
     pub feeling_after: Option<Feeling>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerRef {
+    pub customer_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreRecord {
+    pub store_id: Uuid,
+    pub name: String,
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffRecord {
+    pub staff_id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub home_store_id: Option<Uuid>,
+    /// Argon2 hash of the PIN, so staff can sign in on any desk of their store offline.
+    pub pin_hash: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TouchPointRecord {
+    pub touch_point_id: Uuid,
+    pub name: String,
+    pub default_channel: ContactChannel,
+    pub sort_order: i32,
+    pub active: bool,
 }

@@ -1,0 +1,175 @@
+//! Applying changes pulled from the server to the local store. Every apply is idempotent and
+//! order-insensitive where the contract says so (events are inserted once; mutable records
+//! merge field by field by HLC; a delete beats a concurrent edit), so a page applied twice, or
+//! a customer's history back-filled after later changes, ends in the same state.
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use touchpoint_protocol::{
+    AmendmentRecord, CustomerRef, FeedbackRecord, FollowUpPatch, InteractionRecord, Op, OpBody, StaffRecord,
+    StoreRecord, TouchPointRecord,
+};
+use uuid::Uuid;
+
+use crate::customers::{self, Author};
+use crate::db::ts;
+use crate::error::{CoreError, Result};
+use crate::hlc::Hlc;
+use crate::interactions::{self, Actor};
+use crate::{amendments, follow_ups};
+
+/// When a change was made, read from its stamp (so every desk records the same time for it).
+pub(crate) fn made_at(hlc: &Hlc) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(hlc.wall_ms).single().unwrap_or_else(Utc::now)
+}
+
+/// Applies one change made elsewhere (or made here and coming back).
+pub(crate) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+    let hlc: Hlc = op.hlc.parse().map_err(|e: crate::hlc::BadHlc| CoreError::Storage {
+        message: format!("A synced change is unreadable: {e}"),
+    })?;
+    let at = made_at(&hlc);
+    let actor = Actor { staff_id: op.staff_id, store_id: op.store_id, device_id: op.device_id };
+    match &op.body {
+        OpBody::CustomerPatch(p) => {
+            customers::apply_patch(tx, p, hlc, at, Author { staff_id: op.staff_id, device_id: op.device_id })?;
+        }
+        OpBody::InteractionLogged(i) => interaction(tx, i, actor, &op.hlc, at)?,
+        OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &op.hlc, at)?,
+        OpBody::InteractionAmended(a) => amendment(tx, a, actor, &op.hlc, at)?,
+        OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &op.hlc, at)?,
+        OpBody::CustomerDeleted(c) => tombstone(tx, c, "deleted_hlc", &op.hlc, at)?,
+        OpBody::CustomerRestored(c) => tombstone(tx, c, "restored_hlc", &op.hlc, at)?,
+        OpBody::CustomerErased(c) => customers::erase(tx, c.customer_id, at)?,
+        OpBody::StoreUpsert(s) => store(tx, s, at)?,
+        OpBody::StaffUpsert(s) => staff(tx, s, at)?,
+        OpBody::TouchPointUpsert(t) => touch_point(tx, t)?,
+    }
+    Ok(())
+}
+
+/// Makes sure a customer row exists before an event points at it (the history of a customer
+/// who just came into scope may name them before their profile arrives in the same page).
+fn ensure_customer(tx: &Transaction<'_>, id: Option<Uuid>, at: DateTime<Utc>) -> Result<()> {
+    if let Some(id) = id {
+        tx.prepare_cached(
+            "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![id.to_string(), ts(at)])?;
+    }
+    Ok(())
+}
+
+fn interaction_known(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM interactions WHERE id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn interaction(tx: &Transaction<'_>, i: &InteractionRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    ensure_customer(tx, i.customer_id, at)?;
+    interactions::insert_interaction(tx, i, by, hlc, at)
+}
+
+fn feedback(tx: &Transaction<'_>, f: &FeedbackRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    ensure_customer(tx, f.customer_id, at)?;
+    let mut f = f.clone();
+    // Feedback about a conversation this desk cannot see still counts for the customer.
+    if f.interaction_id.is_some_and(|i| !interaction_known(tx, i).unwrap_or(false)) {
+        f.interaction_id = None;
+    }
+    interactions::insert_feedback(tx, &f, by, hlc, at)
+}
+
+fn amendment(tx: &Transaction<'_>, a: &AmendmentRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    // A correction to a conversation this desk never held has nothing to correct here.
+    if !interaction_known(tx, a.interaction_id)? {
+        return Ok(());
+    }
+    amendments::insert(tx, a, by, hlc, at)
+}
+
+fn follow_up(tx: &Transaction<'_>, f: &FollowUpPatch, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    ensure_customer(tx, f.customer_id, at)?;
+    let mut f = f.clone();
+    if f.interaction_id.is_some_and(|i| !interaction_known(tx, i).unwrap_or(false)) {
+        f.interaction_id = None;
+    }
+    follow_ups::apply_patch(tx, &f, hlc, by.staff_id, by.store_id, at)
+}
+
+/// Records a delete or restore stamp (the later of what was known and this one) and derives
+/// whether the customer is deleted: a delete wins unless a restore was made after it.
+fn tombstone(tx: &Transaction<'_>, c: &CustomerRef, column: &str, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    ensure_customer(tx, Some(c.customer_id), at)?;
+    let id = c.customer_id.to_string();
+    // `column` is one of two fixed names chosen by the caller above.
+    tx.execute(
+        &format!("UPDATE customers SET {column} = max(coalesce({column}, ''), ?2) WHERE id = ?1"),
+        params![id, hlc],
+    )?;
+    customers::settle_deletion(tx, c.customer_id, at)
+}
+
+fn store(tx: &Transaction<'_>, s: &StoreRecord, at: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO stores (id, name, timezone, created_at, origin) VALUES (?1, ?2, ?3, ?4, 'server')
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, origin = 'server'",
+    )?
+    .execute(params![s.store_id.to_string(), s.name, s.timezone, ts(at)])?;
+    Ok(())
+}
+
+fn staff(tx: &Transaction<'_>, s: &StaffRecord, at: DateTime<Utc>) -> Result<()> {
+    // The home store may be one this desk has not heard of yet (it arrives in the same page).
+    if let Some(home) = s.home_store_id {
+        tx.prepare_cached(
+            "INSERT INTO stores (id, name, created_at, origin) VALUES (?1, 'Another store', ?2, 'server')
+             ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![home.to_string(), ts(at)])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO staff (id, name, role, home_store_id, pin_hash, active, created_at, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'server')
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+             home_store_id = excluded.home_store_id, pin_hash = excluded.pin_hash, active = excluded.active,
+             origin = 'server'",
+    )?
+    .execute(params![
+        s.staff_id.to_string(),
+        s.name,
+        s.role.as_str(),
+        s.home_store_id.map(|h| h.to_string()),
+        s.pin_hash,
+        s.active,
+        ts(at)
+    ])?;
+    Ok(())
+}
+
+/// A touch point from the server. A touch point this desk made up before it was enrolled,
+/// with the same name, becomes this one: its history is moved over so reports stay whole.
+fn touch_point(tx: &Transaction<'_>, t: &TouchPointRecord) -> Result<()> {
+    let id = t.touch_point_id.to_string();
+    let local: Option<String> = tx
+        .prepare_cached(
+            "SELECT id FROM touch_points WHERE origin = 'local' AND id != ?1 AND lower(trim(name)) = lower(trim(?2))
+               AND (SELECT bootstrapped FROM sync_state) = 0",
+        )?
+        .query_row(params![id, t.name], |r| r.get(0))
+        .optional()?;
+    tx.prepare_cached(
+        "INSERT INTO touch_points (id, name, default_channel, sort_order, active, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'server')
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_channel = excluded.default_channel,
+             sort_order = excluded.sort_order, active = excluded.active, origin = 'server'",
+    )?
+    .execute(params![id, t.name, t.default_channel.as_str(), t.sort_order, t.active])?;
+    if let Some(old) = local {
+        super::enrollment::move_touch_point(tx, &old, &id)?;
+    }
+    Ok(())
+}

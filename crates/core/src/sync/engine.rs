@@ -1,0 +1,429 @@
+//! The sync engine: pushes the outbox, pulls everyone else's changes, and keeps trying on a
+//! timer with exponential backoff and jitter. It holds the desk only for the short SQLite
+//! work between calls, never while it waits on the network, so the UI never waits on sync.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::RngExt;
+use touchpoint_protocol::{
+    EnrollRequest, ErrorCode, Op, PushRequest, RemoteCustomer, TokenRequest, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
+    MAX_PUSH_OPS,
+};
+use uuid::Uuid;
+
+use super::status::{Block, SyncSettings, SyncStatus};
+use super::transport::{PullRequest, Transport, TransportError};
+use crate::error::{CoreError, Result};
+use crate::Desk;
+
+/// The desk, shared by the UI's commands and the engine.
+pub type SharedDesk = Arc<Mutex<Desk>>;
+
+fn with_desk<T>(desk: &SharedDesk, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
+    let mut guard = desk.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut guard)
+}
+
+/// Why a sync round stopped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    /// The desk is not connected to a server.
+    #[error("This desk is not connected to a server.")]
+    NotEnrolled,
+    /// Sync is stopped until a person acts.
+    #[error("{message}")]
+    Blocked { block: Block, message: String },
+    /// The server could not be reached or failed; the engine tries again by itself.
+    #[error("{0}")]
+    Transient(TransportError),
+    /// The local database failed.
+    #[error("{0}")]
+    Local(CoreError),
+}
+
+impl From<CoreError> for SyncError {
+    fn from(e: CoreError) -> Self {
+        SyncError::Local(e)
+    }
+}
+
+impl SyncError {
+    /// Words for the sync indicator.
+    pub fn message(&self) -> String {
+        match self {
+            SyncError::Transient(TransportError::Offline(_)) => "Cannot reach the server.".into(),
+            SyncError::Transient(TransportError::Server { message, .. }) => message.clone(),
+            SyncError::Transient(TransportError::Garbled(_)) => "The server's answer could not be read.".into(),
+            other => other.to_string(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            SyncError::Transient(TransportError::Server { retry_after, .. }) => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub rejected: usize,
+    pub pulled: usize,
+    /// The server's history had to be downloaded again (restored server or stale cursor).
+    pub restarted: bool,
+}
+
+/// Retry timing: exponential from `base`, capped at `max`, with full jitter so a store's
+/// desks coming back online together do not hit the server in step.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { base: Duration::from_secs(2), max: Duration::from_secs(300) }
+    }
+}
+
+impl Backoff {
+    /// The wait before attempt `failures + 1`: a random time in [ceiling/2, ceiling].
+    pub fn delay(&self, failures: u32) -> Duration {
+        let ceiling = self.base.saturating_mul(2u32.saturating_pow(failures.saturating_sub(1).min(16))).min(self.max);
+        let half = ceiling / 2;
+        let jitter = rand::rng().random_range(0..=half.as_millis().max(1) as u64);
+        half + Duration::from_millis(jitter)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Access {
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+struct Live {
+    syncing: bool,
+}
+
+pub struct SyncEngine<T> {
+    desk: SharedDesk,
+    transport: T,
+    access: tokio::sync::Mutex<Option<Access>>,
+    live: Mutex<Live>,
+    /// Serialises rounds (the timer and a manual "sync now" may ask at once).
+    round: tokio::sync::Mutex<()>,
+    pub page_limit: u32,
+    pub push_limit: usize,
+}
+
+/// Enrolls the desk with a one-time code: the server makes it a device of a store, and the
+/// desk's own history moves onto that store. Nothing is pushed yet; the engine first
+/// downloads the store's catalogue and customers.
+pub async fn enroll<T: Transport>(
+    desk: &SharedDesk,
+    transport: &T,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<()> {
+    let device_name = device_name.trim();
+    let mut problems = crate::error::Problems::default();
+    if code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
+        problems.add("code", "The enrollment code has 8 letters and digits, like ABCD-2345.");
+    }
+    if device_name.is_empty() || device_name.chars().count() > 80 {
+        problems.add("device_name", "Give this desk a name of 1 to 80 characters, like \"Returns desk PC\".");
+    }
+    problems.finish()?;
+    let (device_id, already) = with_desk(desk, |d| Ok((d.device_id, d.sync_settings()?.is_some())))?;
+    if already {
+        return Err(CoreError::field("server_url", "This desk is already connected. Disconnect it first."));
+    }
+    let resp = transport
+        .enroll(&EnrollRequest { code: code.trim().to_owned(), device_id, device_name: device_name.to_owned() })
+        .await
+        .map_err(|e| match e {
+            TransportError::Server { code: ErrorCode::Unauthorized, message, .. } => CoreError::field("code", message),
+            TransportError::Server { message, .. } => CoreError::Refused { message },
+            TransportError::Offline(m) => {
+                CoreError::Offline { message: format!("Cannot reach the server at {server_url}: {m}") }
+            }
+            TransportError::Garbled(m) => {
+                CoreError::Refused { message: format!("That address does not answer like a Touchpoint server ({m}).") }
+            }
+        })?;
+    with_desk(desk, |d| d.complete_enrollment(server_url, device_name, &resp))
+}
+
+impl<T: Transport> SyncEngine<T> {
+    pub fn new(desk: SharedDesk, transport: T) -> Self {
+        SyncEngine {
+            desk,
+            transport,
+            access: tokio::sync::Mutex::new(None),
+            live: Mutex::new(Live::default()),
+            round: tokio::sync::Mutex::new(()),
+            page_limit: MAX_PULL_LIMIT,
+            push_limit: MAX_PUSH_OPS,
+        }
+    }
+
+    pub fn desk(&self) -> &SharedDesk {
+        &self.desk
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The status for the indicator, with whether a round is running now.
+    pub fn status(&self) -> Result<SyncStatus> {
+        let mut status = with_desk(&self.desk, |d| d.sync_status())?;
+        status.syncing = self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing;
+        Ok(status)
+    }
+
+    fn settings(&self) -> std::result::Result<SyncSettings, SyncError> {
+        with_desk(&self.desk, |d| d.sync_settings())?.ok_or(SyncError::NotEnrolled)
+    }
+
+    /// One full round: (first download,) push everything waiting, pull everything new.
+    /// Records the outcome on the desk for the indicator.
+    pub async fn sync_once(&self) -> std::result::Result<SyncReport, SyncError> {
+        let _round = self.round.lock().await;
+        self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing = true;
+        let result = self.round().await;
+        self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing = false;
+        match &result {
+            Ok(_) => with_desk(&self.desk, |d| d.note_sync_success())?,
+            Err(SyncError::Blocked { block, message }) => {
+                with_desk(&self.desk, |d| d.note_sync_blocked(*block, message))?
+            }
+            Err(SyncError::NotEnrolled) => {}
+            Err(e) => {
+                with_desk(&self.desk, |d| d.note_sync_failure(&e.message(), None))?;
+            }
+        }
+        result
+    }
+
+    async fn round(&self) -> std::result::Result<SyncReport, SyncError> {
+        let settings = self.settings()?;
+        if let Some(block) = settings.blocked {
+            let message = with_desk(&self.desk, |d| d.sync_status())?.last_error.unwrap_or_default();
+            return Err(SyncError::Blocked { block, message });
+        }
+        let mut report = SyncReport::default();
+        // A new desk first learns the store's catalogue (its own touch points are mapped onto
+        // the server's) before it sends anything.
+        if !settings.bootstrapped {
+            self.pull_all(&mut report).await?;
+        }
+        self.push_all(&mut report).await?;
+        self.pull_all(&mut report).await?;
+        Ok(report)
+    }
+
+    /// A valid access token, refreshed when missing or about to expire.
+    async fn access(&self, force_refresh: bool) -> std::result::Result<String, SyncError> {
+        let mut access = self.access.lock().await;
+        let now = Utc::now();
+        if let Some(a) =
+            access.as_ref().filter(|a| !force_refresh && a.expires_at - chrono::Duration::seconds(30) > now)
+        {
+            return Ok(a.token.clone());
+        }
+        let settings = self.settings()?;
+        let resp = self
+            .transport
+            .token(&TokenRequest { device_id: settings.device_id, refresh_token: settings.refresh_token })
+            .await
+            .map_err(|e| classify(e, true))?;
+        *access = Some(Access { token: resp.access_token.clone(), expires_at: resp.access_expires_at });
+        Ok(resp.access_token)
+    }
+
+    /// Runs `call` with a token; an expired or refused token is refreshed once and retried.
+    async fn authorised<R, F, Fut>(&self, call: F) -> std::result::Result<R, SyncError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<R, TransportError>>,
+    {
+        let token = self.access(false).await?;
+        match call(token).await {
+            Err(TransportError::Server { code: ErrorCode::Unauthorized, .. }) => {
+                let token = self.access(true).await?;
+                call(token).await.map_err(|e| classify(e, false))
+            }
+            other => other.map_err(|e| classify(e, false)),
+        }
+    }
+
+    async fn push_all(&self, report: &mut SyncReport) -> std::result::Result<(), SyncError> {
+        loop {
+            let (ops, known_seq) = with_desk(&self.desk, |d| {
+                let cursor = d.sync_settings()?.map_or(0, |s| s.cursor);
+                Ok((d.outbox_batch(self.push_limit, MAX_PUSH_BYTES - 64 * 1024)?, cursor))
+            })?;
+            if ops.is_empty() {
+                return Ok(());
+            }
+            match self.push_batch(&ops, known_seq, report).await {
+                Err(SyncError::Transient(TransportError::Server { status: 400 | 413, message, .. })) => {
+                    // The server could not take the batch as a whole (an op it cannot read):
+                    // send the ops one at a time so only the bad one is refused.
+                    for op in &ops {
+                        match self.push_batch(std::slice::from_ref(op), known_seq, report).await {
+                            Err(SyncError::Transient(TransportError::Server {
+                                status: 400 | 413, message: m, ..
+                            })) => {
+                                let m = if m.is_empty() { message.clone() } else { m };
+                                with_desk(&self.desk, |d| d.refuse_op(op.op_id, "invalid", &m))?;
+                                report.rejected += 1;
+                            }
+                            other => other?,
+                        }
+                    }
+                }
+                other => other?,
+            }
+        }
+    }
+
+    async fn push_batch(
+        &self,
+        ops: &[Op],
+        known_seq: i64,
+        report: &mut SyncReport,
+    ) -> std::result::Result<(), SyncError> {
+        let req = PushRequest { ops: ops.to_vec(), known_seq };
+        let resp = self
+            .authorised(|token| {
+                let req = &req;
+                async move { self.transport.push(&token, req).await }
+            })
+            .await?;
+        report.rejected +=
+            resp.results.iter().filter(|r| matches!(r.status, touchpoint_protocol::OpStatus::Rejected { .. })).count();
+        report.pushed += resp.results.len();
+        with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+        Ok(())
+    }
+
+    async fn pull_all(&self, report: &mut SyncReport) -> std::result::Result<(), SyncError> {
+        loop {
+            let settings = self.settings()?;
+            let req = PullRequest { since: settings.cursor, limit: self.page_limit, epoch: settings.epoch };
+            let page = self.authorised(|token| async move { self.transport.pull(&token, req).await }).await;
+            let page = match page {
+                Err(SyncError::Transient(TransportError::Server { code: ErrorCode::ResyncRequired, .. }))
+                    if !report.restarted =>
+                {
+                    // The server's history no longer matches: send what is waiting first, then
+                    // download from the start (and queue again what a restored server lost).
+                    report.restarted = true;
+                    self.push_all(report).await?;
+                    with_desk(&self.desk, |d| d.restart_sync())?;
+                    self.push_all(report).await?;
+                    continue;
+                }
+                other => other?,
+            };
+            let applied = with_desk(&self.desk, |d| d.apply_pulled(&page))?;
+            report.pulled += applied.changes;
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Customers on the server matching `query` (for a search that found nobody here).
+    pub async fn search_server(&self, query: &str) -> std::result::Result<Vec<RemoteCustomer>, SyncError> {
+        self.settings()?;
+        self.authorised(|token| async move { self.transport.search(&token, query, 20).await }).await
+    }
+
+    /// Brings a customer found on the server onto this desk (and into its store's scope).
+    pub async fn adopt(&self, customer: Uuid) -> std::result::Result<(), SyncError> {
+        self.settings()?;
+        let resp = self.authorised(|token| async move { self.transport.adopt(&token, customer).await }).await?;
+        with_desk(&self.desk, |d| d.apply_adopted(&resp.changes))?;
+        Ok(())
+    }
+
+    /// How long to wait before the next round after `result`.
+    pub fn next_delay(
+        &self,
+        result: &std::result::Result<SyncReport, SyncError>,
+        interval: Duration,
+        backoff: Backoff,
+    ) -> Option<Duration> {
+        match result {
+            Ok(_) => Some(interval),
+            Err(SyncError::NotEnrolled) | Err(SyncError::Blocked { .. }) => None,
+            Err(e) => {
+                let failures = with_desk(&self.desk, |d| Ok(d.sync_failures())).unwrap_or(1);
+                let wait = backoff.delay(failures).max(e.retry_after().unwrap_or_default());
+                let retry_at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                let _ = with_desk(&self.desk, |d| d.set_next_attempt(retry_at));
+                Some(wait)
+            }
+        }
+    }
+}
+
+/// Sorts a transport failure into "try again later" and "stop until a person acts".
+fn classify(e: TransportError, refreshing: bool) -> SyncError {
+    match &e {
+        TransportError::Server { code: ErrorCode::UnsupportedProtocol, message, .. } => {
+            SyncError::Blocked { block: Block::UpdateApp, message: message.clone() }
+        }
+        TransportError::Server { code: ErrorCode::Forbidden, message, .. } if refreshing => {
+            SyncError::Blocked { block: Block::Revoked, message: message.clone() }
+        }
+        TransportError::Server { code: ErrorCode::Forbidden, message, .. } if message.contains("revoked") => {
+            SyncError::Blocked { block: Block::Revoked, message: message.clone() }
+        }
+        TransportError::Server { code: ErrorCode::Unauthorized, message, .. } if refreshing => {
+            SyncError::Blocked { block: Block::EnrollAgain, message: message.clone() }
+        }
+        _ => SyncError::Transient(e),
+    }
+}
+
+/// Runs rounds until `stop` resolves: on a timer after success, with backoff after a failure,
+/// at once when kicked (a local write, the network coming back, "sync now"). A blocked or
+/// unenrolled desk waits for a kick.
+pub async fn run<T: Transport>(
+    engine: Arc<SyncEngine<T>>,
+    kick: Arc<tokio::sync::Notify>,
+    interval: Duration,
+    backoff: Backoff,
+    on_round: impl Fn(&std::result::Result<SyncReport, SyncError>) + Send,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        let result = engine.sync_once().await;
+        on_round(&result);
+        let delay = engine.next_delay(&result, interval, backoff);
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = kick.notified() => {}
+            _ = async {
+                match delay {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => std::future::pending::<()>().await,
+                }
+            } => {}
+        }
+    }
+}

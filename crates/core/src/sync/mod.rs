@@ -1,0 +1,16 @@
+//! Sync with the central server: the desk's side (outbox, cursor, applying pulled changes),
+//! the engine that runs rounds on a timer, and the transport it talks through.
+
+mod apply;
+pub mod engine;
+mod enrollment;
+pub mod http;
+pub mod local;
+pub mod status;
+pub mod transport;
+
+pub use engine::{enroll, run, Backoff, SharedDesk, SyncEngine, SyncError, SyncReport};
+pub use http::HttpTransport;
+pub use local::{PageApplied, PullFault};
+pub use status::{Block, RejectedChange, SyncSettings, SyncStatus};
+pub use transport::{PullRequest, Transport, TransportError, TransportResult};

@@ -1,0 +1,42 @@
+//! Enrollment (a one-time code for a store becomes a device) and short-lived access tokens.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrollRequest {
+    pub code: String,
+    /// The id the device already stamps its changes with (so work done before enrolling
+    /// keeps its author); refused if another device has it.
+    pub device_id: Uuid,
+    /// How staff will recognise this install ("Returns desk PC").
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    pub org_id: Uuid,
+    pub store_id: Uuid,
+    /// Long-lived; keep it secret. Trade it for access tokens.
+    pub refresh_token: String,
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenRequest {
+    pub device_id: Uuid,
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+}

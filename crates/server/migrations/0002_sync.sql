@@ -1,0 +1,88 @@
+-- The idempotency ledger: a pushed op is answered once and the same answer is given again.
+CREATE TABLE applied_ops (
+    org_id      uuid NOT NULL,
+    op_id       uuid NOT NULL,
+    device_id   uuid NOT NULL,
+    status      text NOT NULL CHECK (status IN ('applied', 'rejected')),
+    result      jsonb NOT NULL,
+    server_seq  bigint,
+    PRIMARY KEY (org_id, op_id)
+);
+
+-- Every change, in commit order. Pulls read it by (org, seq) with the store's scope.
+CREATE TABLE change_log (
+    org_id       uuid NOT NULL,
+    server_seq   bigint NOT NULL,
+    op_id        uuid NOT NULL,
+    entity       text NOT NULL,
+    entity_id    uuid NOT NULL,
+    customer_id  uuid,
+    store_id     uuid,
+    op           jsonb NOT NULL,
+    hlc          text NOT NULL,
+    PRIMARY KEY (org_id, server_seq)
+);
+
+CREATE INDEX change_log_by_customer ON change_log (org_id, customer_id, server_seq) WHERE customer_id IS NOT NULL;
+
+-- Which stores hold which customers (home store, or seen there): their devices pull them.
+CREATE TABLE customer_scope (
+    org_id       uuid NOT NULL,
+    store_id     uuid NOT NULL,
+    customer_id  uuid NOT NULL,
+    since_seq    bigint NOT NULL,
+    PRIMARY KEY (org_id, store_id, customer_id)
+);
+
+-- Mutable records merged field by field: current values and the HLC that set each field.
+CREATE TABLE customers (
+    org_id        uuid NOT NULL,
+    customer_id   uuid NOT NULL,
+    fields        jsonb NOT NULL DEFAULT '{}',
+    clocks        jsonb NOT NULL DEFAULT '{}',
+    home_store_id uuid,
+    deleted_hlc   text,
+    restored_hlc  text,
+    erased_at     timestamptz,
+    PRIMARY KEY (org_id, customer_id)
+);
+
+CREATE TABLE follow_ups (
+    org_id        uuid NOT NULL,
+    follow_up_id  uuid NOT NULL,
+    store_id      uuid NOT NULL,
+    customer_id   uuid,
+    fields        jsonb NOT NULL DEFAULT '{}',
+    clocks        jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (org_id, follow_up_id)
+);
+
+-- Append-only events, kept whole for the server's own views (dashboards, exports).
+CREATE TABLE events (
+    org_id       uuid NOT NULL,
+    event_id     uuid NOT NULL,
+    kind         text NOT NULL,
+    customer_id  uuid,
+    store_id     uuid NOT NULL,
+    staff_id     uuid NOT NULL,
+    body         jsonb NOT NULL,
+    server_seq   bigint NOT NULL,
+    PRIMARY KEY (org_id, event_id)
+);
+
+-- Concurrent edits of the same field: both sides kept so a supervisor can see them.
+CREATE TABLE conflicts (
+    org_id        uuid NOT NULL,
+    conflict_id   uuid NOT NULL,
+    entity        text NOT NULL,
+    entity_id     uuid NOT NULL,
+    field         text NOT NULL,
+    kept_value    jsonb,
+    kept_hlc      text NOT NULL,
+    lost_value    jsonb,
+    lost_hlc      text NOT NULL,
+    server_seq    bigint NOT NULL,
+    PRIMARY KEY (org_id, conflict_id)
+);
+
+CREATE INDEX conflicts_by_entity ON conflicts (org_id, entity, entity_id);

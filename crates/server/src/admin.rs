@@ -1,0 +1,234 @@
+//! Organisation administration, used by the `admin` commands of the binary (and by tests):
+//! organisations, stores, staff, touch points, enrollment codes, revocation.
+//! Catalogue changes are written to the change log so every device pulls them.
+
+use anyhow::{bail, Context, Result};
+use chrono::{Duration, Utc};
+use rand::RngExt;
+use sqlx::PgPool;
+use touchpoint_protocol::{ContactChannel, Op, OpBody, Role, StaffRecord, StoreRecord, TouchPointRecord};
+use uuid::Uuid;
+
+use crate::enroll::normalise_code;
+use crate::tokens::hash_secret;
+
+/// The touch points a new organisation starts with (the app seeds the same names, so a desk
+/// that was used before enrolling maps its history onto them).
+pub const DEFAULT_TOUCH_POINTS: &[(&str, ContactChannel)] = &[
+    ("Service desk", ContactChannel::InPerson),
+    ("Checkout", ContactChannel::InPerson),
+    ("Returns desk", ContactChannel::InPerson),
+    ("Showroom", ContactChannel::InPerson),
+    ("Click & collect", ContactChannel::InPerson),
+    ("Delivery", ContactChannel::InPerson),
+    ("Phone support", ContactChannel::Phone),
+    ("Email support", ContactChannel::Email),
+    ("Live chat", ContactChannel::Chat),
+];
+
+/// Appends a server-made op (catalogue) to the change log; every store pulls it.
+async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {
+    let mut tx = pool.begin().await?;
+    let seq: i64 =
+        sqlx::query_scalar("UPDATE org_counters SET next_seq = next_seq + 1 WHERE org_id = $1 RETURNING next_seq - 1")
+            .bind(org)
+            .fetch_one(&mut *tx)
+            .await
+            .context("no such organisation")?;
+    let now = Utc::now();
+    let op = Op {
+        op_id: Uuid::now_v7(),
+        device_id: Uuid::nil(),
+        store_id: Uuid::nil(),
+        staff_id: Uuid::nil(),
+        hlc: format!("{:013}-{:06}-{}", now.timestamp_millis(), 0, Uuid::nil().simple()),
+        body,
+    };
+    sqlx::query(
+        "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
+         VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7)",
+    )
+    .bind(org)
+    .bind(seq)
+    .bind(op.op_id)
+    .bind(op.body.kind())
+    .bind(op.body.entity_id())
+    .bind(serde_json::to_value(&op)?)
+    .bind(&op.hlc)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+pub async fn create_org(pool: &PgPool, name: &str) -> Result<Uuid> {
+    if name.trim().is_empty() {
+        bail!("an organisation needs a name");
+    }
+    let org = Uuid::now_v7();
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO organisations (org_id, name, epoch) VALUES ($1, $2, $3)")
+        .bind(org)
+        .bind(name.trim())
+        .bind(Uuid::now_v7())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO org_counters (org_id) VALUES ($1)").bind(org).execute(&mut *tx).await?;
+    tx.commit().await?;
+    for (i, (tp, channel)) in DEFAULT_TOUCH_POINTS.iter().enumerate() {
+        create_touch_point(pool, org, tp, *channel, i as i32).await?;
+    }
+    Ok(org)
+}
+
+pub async fn create_store(pool: &PgPool, org: Uuid, name: &str, timezone: Option<&str>) -> Result<Uuid> {
+    if name.trim().is_empty() {
+        bail!("a store needs a name");
+    }
+    let store = Uuid::now_v7();
+    sqlx::query("INSERT INTO stores (org_id, store_id, name, timezone) VALUES ($1, $2, $3, $4)")
+        .bind(org)
+        .bind(store)
+        .bind(name.trim())
+        .bind(timezone)
+        .execute(pool)
+        .await?;
+    append_server_op(
+        pool,
+        org,
+        OpBody::StoreUpsert(StoreRecord {
+            store_id: store,
+            name: name.trim().into(),
+            timezone: timezone.map(str::to_owned),
+        }),
+    )
+    .await?;
+    Ok(store)
+}
+
+pub async fn create_staff(
+    pool: &PgPool,
+    org: Uuid,
+    store: Option<Uuid>,
+    name: &str,
+    role: Role,
+    pin: Option<&str>,
+) -> Result<Uuid> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    if name.trim().is_empty() {
+        bail!("a staff member needs a name");
+    }
+    let pin_hash = match pin {
+        Some(p) if (4..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()) => Some(
+            argon2::Argon2::default()
+                .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
+                .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))?
+                .to_string(),
+        ),
+        Some(_) => bail!("a PIN is 4 to 8 digits"),
+        None => None,
+    };
+    let staff = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO staff (org_id, staff_id, name, role, home_store_id, pin_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org)
+    .bind(staff)
+    .bind(name.trim())
+    .bind(role.as_str())
+    .bind(store)
+    .bind(&pin_hash)
+    .execute(pool)
+    .await?;
+    append_server_op(
+        pool,
+        org,
+        OpBody::StaffUpsert(StaffRecord {
+            staff_id: staff,
+            name: name.trim().into(),
+            role,
+            home_store_id: store,
+            pin_hash,
+            active: true,
+        }),
+    )
+    .await?;
+    Ok(staff)
+}
+
+pub async fn create_touch_point(
+    pool: &PgPool,
+    org: Uuid,
+    name: &str,
+    channel: ContactChannel,
+    sort_order: i32,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO touch_points (org_id, touch_point_id, name, default_channel, sort_order) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(org)
+    .bind(id)
+    .bind(name.trim())
+    .bind(channel.as_str())
+    .bind(sort_order)
+    .execute(pool)
+    .await?;
+    append_server_op(
+        pool,
+        org,
+        OpBody::TouchPointUpsert(TouchPointRecord {
+            touch_point_id: id,
+            name: name.trim().into(),
+            default_channel: channel,
+            sort_order,
+            active: true,
+        }),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A one-time code for enrolling a device into `store`: 8 characters from an alphabet without
+/// look-alikes, shown as `XXXX-XXXX`.
+pub async fn issue_enrollment_code(pool: &PgPool, org: Uuid, store: Uuid, valid_for: Duration) -> Result<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stores WHERE org_id = $1 AND store_id = $2)")
+        .bind(org)
+        .bind(store)
+        .fetch_one(pool)
+        .await?;
+    if !exists {
+        bail!("no such store in this organisation");
+    }
+    let mut rng = rand::rng();
+    let raw: String = (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    sqlx::query("INSERT INTO enrollment_codes (code_hash, org_id, store_id, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash_secret(&normalise_code(&raw)))
+        .bind(org)
+        .bind(store)
+        .bind(Utc::now() + valid_for)
+        .execute(pool)
+        .await?;
+    Ok(format!("{}-{}", &raw[..4], &raw[4..]))
+}
+
+pub async fn revoke_device(pool: &PgPool, device: Uuid) -> Result<()> {
+    let n = sqlx::query("UPDATE devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL")
+        .bind(device)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        bail!("no such (unrevoked) device");
+    }
+    Ok(())
+}
+
+/// After restoring the database from a backup: a new epoch tells every client its cursor no
+/// longer matches the server's history, so it pushes what it holds and syncs from the start.
+pub async fn mark_restored(pool: &PgPool, org: Uuid) -> Result<Uuid> {
+    let epoch = Uuid::now_v7();
+    sqlx::query("UPDATE organisations SET epoch = $2 WHERE org_id = $1").bind(org).bind(epoch).execute(pool).await?;
+    Ok(epoch)
+}

@@ -1,0 +1,273 @@
+//! Applying one accepted op to the server's state, inside the push transaction: mutable
+//! records merge field by field (last writer wins by HLC, conflicts kept), a delete beats a
+//! concurrent edit, events are stored once.
+
+use serde_json::{Map, Value};
+use sqlx::{Postgres, Transaction};
+use touchpoint_protocol::{Op, OpBody};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+
+/// A same-field edit that lost, kept so a supervisor can see both sides.
+struct Conflict {
+    field: String,
+    kept_value: Value,
+    kept_hlc: String,
+    lost_value: Value,
+    lost_hlc: String,
+}
+
+/// Merges `patch` (field → value) stamped `hlc` into `fields`/`clocks`. A write that loses to
+/// a later stamp, or that wins over a value its author had not seen (written after their
+/// `known_seq`), is a conflict when the values differ.
+fn merge(
+    fields: &mut Map<String, Value>,
+    clocks: &mut Map<String, Value>,
+    patch: Map<String, Value>,
+    hlc: &str,
+    seq: i64,
+    known_seq: i64,
+) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for (field, value) in patch {
+        let current_hlc = clocks.get(&field).and_then(|c| c.get("hlc")).and_then(Value::as_str).map(str::to_owned);
+        let current_seq = clocks.get(&field).and_then(|c| c.get("seq")).and_then(Value::as_i64).unwrap_or(0);
+        let current_value = fields.get(&field).cloned().unwrap_or(Value::Null);
+        match current_hlc {
+            Some(cur) if cur.as_str() >= hlc => {
+                if current_value != value {
+                    conflicts.push(Conflict {
+                        field,
+                        kept_value: current_value,
+                        kept_hlc: cur,
+                        lost_value: value,
+                        lost_hlc: hlc.to_owned(),
+                    });
+                }
+            }
+            current => {
+                if let Some(cur) = current {
+                    if current_seq > known_seq && current_value != value {
+                        conflicts.push(Conflict {
+                            field: field.clone(),
+                            kept_value: value.clone(),
+                            kept_hlc: hlc.to_owned(),
+                            lost_value: current_value,
+                            lost_hlc: cur,
+                        });
+                    }
+                }
+                fields.insert(field.clone(), value);
+                clocks.insert(field, serde_json::json!({ "hlc": hlc, "seq": seq }));
+            }
+        }
+    }
+    conflicts
+}
+
+fn patch_fields<T: serde::Serialize>(patch: &T, id_field: &str) -> Map<String, Value> {
+    match serde_json::to_value(patch) {
+        Ok(Value::Object(mut m)) => {
+            m.remove(id_field);
+            m
+        }
+        _ => Map::new(),
+    }
+}
+
+async fn record_conflicts(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    entity: &str,
+    id: Uuid,
+    seq: i64,
+    conflicts: Vec<Conflict>,
+) -> ApiResult<()> {
+    for c in conflicts {
+        sqlx::query(
+            "INSERT INTO conflicts (org_id, conflict_id, entity, entity_id, field, kept_value, kept_hlc, lost_value, lost_hlc, server_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(org)
+        .bind(Uuid::now_v7())
+        .bind(entity)
+        .bind(id)
+        .bind(&c.field)
+        .bind(&c.kept_value)
+        .bind(&c.kept_hlc)
+        .bind(&c.lost_value)
+        .bind(&c.lost_hlc)
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Puts the customer in the store's scope so the store's devices pull their history.
+pub async fn add_scope(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    store: Uuid,
+    customer: Uuid,
+    seq: i64,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(org)
+    .bind(store)
+    .bind(customer)
+    .bind(seq)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The customer an op is about: named in it, or (for a correction) the customer of the
+/// interaction it corrects. It decides which stores pull the change.
+pub async fn customer_of(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op) -> ApiResult<Option<Uuid>> {
+    if let OpBody::InteractionAmended(a) = &op.body {
+        let customer: Option<Option<Uuid>> =
+            sqlx::query_scalar("SELECT customer_id FROM events WHERE org_id = $1 AND event_id = $2")
+                .bind(org)
+                .bind(a.interaction_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        return Ok(customer.flatten());
+    }
+    Ok(op.body.customer_id())
+}
+
+/// Applies an accepted device op at `seq`.
+pub async fn apply(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    op: &Op,
+    customer: Option<Uuid>,
+    seq: i64,
+    known_seq: i64,
+) -> ApiResult<()> {
+    if let Some(customer) = customer {
+        add_scope(tx, org, op.store_id, customer, seq).await?;
+    }
+    match &op.body {
+        OpBody::CustomerPatch(p) => {
+            let row: Option<(Value, Value, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
+                "SELECT fields, clocks, erased_at FROM customers WHERE org_id = $1 AND customer_id = $2 FOR UPDATE",
+            )
+            .bind(org)
+            .bind(p.customer_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let (fields, clocks, erased) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new()), None));
+            if erased.is_some() {
+                return Ok(()); // an erased customer keeps only the anonymous stub
+            }
+            let mut fields = fields.as_object().cloned().unwrap_or_default();
+            let mut clocks = clocks.as_object().cloned().unwrap_or_default();
+            let conflicts = merge(&mut fields, &mut clocks, patch_fields(p, "customer_id"), &op.hlc, seq, known_seq);
+            sqlx::query(
+                "INSERT INTO customers (org_id, customer_id, fields, clocks, home_store_id) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks,
+                     home_store_id = coalesce(customers.home_store_id, excluded.home_store_id)",
+            )
+            .bind(org)
+            .bind(p.customer_id)
+            .bind(Value::Object(fields))
+            .bind(Value::Object(clocks))
+            .bind(p.home_store_id)
+            .execute(&mut **tx)
+            .await?;
+            if let Some(home) = p.home_store_id {
+                add_scope(tx, org, home, p.customer_id, seq).await?;
+            }
+            record_conflicts(tx, org, "customer", p.customer_id, seq, conflicts).await
+        }
+        OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) => {
+            let sql = if matches!(op.body, OpBody::CustomerDeleted(_)) {
+                "INSERT INTO customers (org_id, customer_id, deleted_hlc) VALUES ($1, $2, $3)
+                 ON CONFLICT (org_id, customer_id) DO UPDATE
+                 SET deleted_hlc = greatest(customers.deleted_hlc, excluded.deleted_hlc)"
+            } else {
+                "INSERT INTO customers (org_id, customer_id, restored_hlc) VALUES ($1, $2, $3)
+                 ON CONFLICT (org_id, customer_id) DO UPDATE
+                 SET restored_hlc = greatest(customers.restored_hlc, excluded.restored_hlc)"
+            };
+            sqlx::query(sql).bind(org).bind(c.customer_id).bind(&op.hlc).execute(&mut **tx).await?;
+            Ok(())
+        }
+        OpBody::CustomerErased(c) => erase(tx, org, c.customer_id).await,
+        OpBody::FollowUpPatch(f) => {
+            let row: Option<(Value, Value)> = sqlx::query_as(
+                "SELECT fields, clocks FROM follow_ups WHERE org_id = $1 AND follow_up_id = $2 FOR UPDATE",
+            )
+            .bind(org)
+            .bind(f.follow_up_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let (fields, clocks) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new())));
+            let mut fields = fields.as_object().cloned().unwrap_or_default();
+            let mut clocks = clocks.as_object().cloned().unwrap_or_default();
+            let conflicts = merge(&mut fields, &mut clocks, patch_fields(f, "follow_up_id"), &op.hlc, seq, known_seq);
+            sqlx::query(
+                "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
+            )
+            .bind(org)
+            .bind(f.follow_up_id)
+            .bind(op.store_id)
+            .bind(f.customer_id)
+            .bind(Value::Object(fields))
+            .bind(Value::Object(clocks))
+            .execute(&mut **tx)
+            .await?;
+            record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
+        }
+        OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {
+            sqlx::query(
+                "INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            )
+            .bind(org)
+            .bind(op.body.entity_id())
+            .bind(op.body.kind())
+            .bind(customer)
+            .bind(op.store_id)
+            .bind(op.staff_id)
+            .bind(serde_json::to_value(&op.body).unwrap_or(Value::Null))
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        // Catalogue ops never come from devices (refused before this point).
+        OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => Ok(()),
+    }
+}
+
+/// Removes a customer's personal data from the server, including from the change log so a
+/// device bootstrapping later never sees it; an anonymous stub stays so counts stay right.
+pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO customers (org_id, customer_id, fields, erased_at) VALUES ($1, $2, '{}', now())
+         ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = '{}', clocks = '{}',
+             erased_at = coalesce(customers.erased_at, now())",
+    )
+    .bind(org)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    // Keep each patch's place in history but none of its personal fields.
+    sqlx::query(
+        "UPDATE change_log SET op = jsonb_set(op, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))
+         WHERE org_id = $1 AND customer_id = $2 AND entity = 'customer_patch'",
+    )
+    .bind(org)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

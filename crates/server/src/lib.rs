@@ -1,0 +1,102 @@
+//! Touchpoint's central server: devices enroll with a one-time code, push the ops they record
+//! offline, and pull everyone else's, in one order per organisation that no reader can skip.
+
+pub mod admin;
+mod apply;
+mod enroll;
+pub mod error;
+mod extract;
+pub mod sync;
+mod tokens;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+pub use sync::Faults;
+pub use tokens::Tokens;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub tokens: Arc<Tokens>,
+    pub faults: Arc<Faults>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, tokens: Tokens) -> Self {
+        AppState { pool, tokens: Arc::new(tokens), faults: Arc::new(Faults::default()) }
+    }
+}
+
+pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect(database_url)
+        .await?;
+    Ok(pool)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
+    paths(health, openapi_json, enroll::enroll, enroll::token, sync::push, sync::pull),
+    modifiers(&Security)
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        api.components.get_or_insert_with(Default::default).add_security_scheme(
+            "device",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server and its database answer")))]
+async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::Failure> {
+    sqlx::query("SELECT 1").execute(&st.pool).await?;
+    Ok("ok")
+}
+
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "This document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/openapi.json", get(openapi_json))
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/token", post(enroll::token))
+        .route("/v1/sync/push", post(sync::push))
+        .route("/v1/sync/pull", get(sync::pull))
+        .fallback(|| async { error::Failure::new(touchpoint_protocol::ErrorCode::NotFound, "No such endpoint.") })
+        // A little over the push limit, so an oversized batch gets a clear 413 JSON answer.
+        .layer(DefaultBodyLimit::max(touchpoint_protocol::MAX_PUSH_BYTES + 64 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,186 @@
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use touchpoint_protocol::{ContactChannel, Role};
+use touchpoint_server::{admin, connect, serve, AppState, Tokens, MIGRATOR};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "touchpoint-server", about = "Touchpoint's central sync server", version)]
+struct Cli {
+    /// PostgreSQL connection string.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve {
+        #[arg(long, env = "TOUCHPOINT_LISTEN", default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        /// Secret that signs access tokens; every instance behind a load balancer needs the same.
+        #[arg(long, env = "TOUCHPOINT_TOKEN_SECRET")]
+        token_secret: Option<String>,
+        /// Lifetime of an access token.
+        #[arg(long, env = "TOUCHPOINT_ACCESS_TTL_SECS", default_value_t = 900)]
+        access_ttl_secs: i64,
+        /// Log as JSON lines (for log collectors) instead of text.
+        #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
+        log_json: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Administration: organisations, stores, staff, touch points, enrollment codes.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create an organisation (with the default touch points); prints its id.
+    CreateOrg { name: String },
+    /// Create a store; prints its id.
+    CreateStore {
+        #[arg(long)]
+        org: Uuid,
+        name: String,
+        #[arg(long)]
+        timezone: Option<String>,
+    },
+    /// Create a staff member; prints their id.
+    CreateStaff {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long)]
+        store: Option<Uuid>,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        pin: Option<String>,
+        name: String,
+    },
+    /// Add a touch point to the catalogue; prints its id.
+    CreateTouchPoint {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long, value_parser = parse_channel, default_value = "in_person")]
+        channel: ContactChannel,
+        name: String,
+    },
+    /// Issue a one-time enrollment code for a store; prints the code.
+    EnrollmentCode {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long)]
+        store: Uuid,
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+    },
+    /// Refuse a device from now on.
+    RevokeDevice { device: Uuid },
+    /// After restoring a backup: make every client resync from the start.
+    MarkRestored {
+        #[arg(long)]
+        org: Uuid,
+    },
+    /// A demo organisation with one store and two staff; prints an enrollment code.
+    Demo,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn parse_channel(s: &str) -> Result<ContactChannel, String> {
+    s.parse()
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let url = cli.database_url.context("set --database-url or DATABASE_URL")?;
+    match cli.command {
+        Command::Serve { listen, token_secret, access_ttl_secs, log_json } => {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+            if log_json {
+                tracing_subscriber::fmt().json().with_env_filter(filter).init();
+            } else {
+                tracing_subscriber::fmt().with_env_filter(filter).init();
+            }
+            let pool = connect(&url).await?;
+            MIGRATOR.run(&pool).await?;
+            let secret = token_secret.unwrap_or_else(|| {
+                tracing::warn!("no token secret set: access tokens will not survive a restart (devices refresh them)");
+                Uuid::now_v7().to_string()
+            });
+            let state = AppState::new(pool, Tokens::new(secret.as_bytes(), chrono::Duration::seconds(access_ttl_secs)));
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            tracing::info!(address = %listener.local_addr()?, "touchpoint-server listening");
+            serve(listener, state, shutdown_signal()).await?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate => {
+            let pool = connect(&url).await?;
+            MIGRATOR.run(&pool).await?;
+            println!("database is up to date");
+        }
+        Command::Admin(a) => {
+            let pool = connect(&url).await?;
+            MIGRATOR.run(&pool).await?;
+            run_admin(&pool, a).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
+    match a {
+        Admin::CreateOrg { name } => println!("{}", admin::create_org(pool, &name).await?),
+        Admin::CreateStore { org, name, timezone } => {
+            println!("{}", admin::create_store(pool, org, &name, timezone.as_deref()).await?)
+        }
+        Admin::CreateStaff { org, store, role, pin, name } => {
+            println!("{}", admin::create_staff(pool, org, store, &name, role, pin.as_deref()).await?)
+        }
+        Admin::CreateTouchPoint { org, channel, name } => {
+            println!("{}", admin::create_touch_point(pool, org, &name, channel, 100).await?)
+        }
+        Admin::EnrollmentCode { org, store, hours } => {
+            println!("{}", admin::issue_enrollment_code(pool, org, store, chrono::Duration::hours(hours)).await?)
+        }
+        Admin::RevokeDevice { device } => {
+            admin::revoke_device(pool, device).await?;
+            println!("revoked {device}");
+        }
+        Admin::MarkRestored { org } => println!("new epoch {}", admin::mark_restored(pool, org).await?),
+        Admin::Demo => {
+            let org = admin::create_org(pool, "Demo Retail").await?;
+            let store = admin::create_store(pool, org, "High Street", Some("Europe/London")).await?;
+            admin::create_staff(pool, org, Some(store), "Maria Lopes", Role::Frontline, Some("1111")).await?;
+            admin::create_staff(pool, org, Some(store), "Priya Shah", Role::Supervisor, Some("5555")).await?;
+            let code = admin::issue_enrollment_code(pool, org, store, chrono::Duration::hours(24)).await?;
+            println!("organisation {org}\nstore {store}\nenrollment code {code}");
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
