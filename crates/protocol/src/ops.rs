@@ -97,6 +97,11 @@ impl OpBody {
         }
     }
 
+    /// Deleting, restoring and erasing customers is for supervisors and admins.
+    pub fn needs_supervisor(&self) -> bool {
+        matches!(self, OpBody::CustomerDeleted(_) | OpBody::CustomerRestored(_) | OpBody::CustomerErased(_))
+    }
+
     /// Catalogue ops come from the server only; a device may not send them.
     pub fn is_catalogue(&self) -> bool {
         matches!(self, OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_))

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
-use touchpoint_protocol::{Op, OpBody};
+use touchpoint_protocol::{Op, OpBody, RejectCode};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -129,6 +129,17 @@ pub async fn add_scope(
 /// The customer an op is about: named in it, or (for a correction) the customer of the
 /// interaction it corrects. It decides which stores pull the change.
 pub async fn customer_of(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op) -> ApiResult<Option<Uuid>> {
+    if let OpBody::FollowUpPatch(f) = &op.body {
+        if f.customer_id.is_none() {
+            let customer: Option<Option<Uuid>> =
+                sqlx::query_scalar("SELECT customer_id FROM follow_ups WHERE org_id = $1 AND follow_up_id = $2")
+                    .bind(org)
+                    .bind(f.follow_up_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            return Ok(customer.flatten());
+        }
+    }
     if let OpBody::InteractionAmended(a) = &op.body {
         let customer: Option<Option<Uuid>> =
             sqlx::query_scalar("SELECT customer_id FROM events WHERE org_id = $1 AND event_id = $2")
@@ -139,6 +150,66 @@ pub async fn customer_of(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op)
         return Ok(customer.flatten());
     }
     Ok(op.body.customer_id())
+}
+
+/// Deleting, restoring and erasing customers is for supervisors and admins: the op's author
+/// must be one, as the server knows them (a person made up on a desk is not).
+pub async fn require_supervisor(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    staff: Uuid,
+) -> ApiResult<Option<(RejectCode, String)>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM staff WHERE org_id = $1 AND staff_id = $2 AND active")
+            .bind(org)
+            .bind(staff)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(match role.as_deref() {
+        Some("supervisor" | "admin") => None,
+        Some(_) => Some((
+            RejectCode::Forbidden,
+            "Only a supervisor or an admin can delete, restore or erase a customer.".into(),
+        )),
+        None => Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into())),
+    })
+}
+
+/// An op about a customer who was erased keeps its place (counts stay right) but loses every
+/// personal detail before it is stored: a desk that was offline may still send what it had.
+pub async fn scrub_if_erased(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    customer: Option<Uuid>,
+    op: &Op,
+) -> ApiResult<Op> {
+    let Some(customer) = customer else { return Ok(op.clone()) };
+    let erased: Option<bool> =
+        sqlx::query_scalar("SELECT erased_at IS NOT NULL FROM customers WHERE org_id = $1 AND customer_id = $2")
+            .bind(org)
+            .bind(customer)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if erased != Some(true) {
+        return Ok(op.clone());
+    }
+    let mut op = op.clone();
+    match &mut op.body {
+        OpBody::CustomerPatch(p) => {
+            *p = touchpoint_protocol::CustomerPatch { customer_id: p.customer_id, ..Default::default() }
+        }
+        OpBody::InteractionLogged(i) => i.summary = None,
+        OpBody::FeedbackRecorded(f) => f.verbatim = None,
+        OpBody::InteractionAmended(a) => a.changes.summary = None,
+        OpBody::FollowUpPatch(f) => {
+            if f.promise.is_some() {
+                f.promise = Some("Erased at the customer's request".into());
+            }
+            f.resolution = None;
+        }
+        _ => {}
+    }
+    Ok(op)
 }
 
 /// Applies an accepted device op at `seq`.
@@ -260,6 +331,27 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     .bind(customer)
     .execute(&mut **tx)
     .await?;
+    // The free text of their conversations, feedback and follow-ups may name them too.
+    sqlx::query(
+        "UPDATE change_log SET op = jsonb_set(op, '{body}', (op->'body') - 'summary' - 'verbatim' - 'resolution'
+                 || CASE WHEN op->'body' ? 'promise' THEN '{\"promise\": \"Erased at the customer''s request\"}'::jsonb
+                         ELSE '{}'::jsonb END)
+         WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",
+    )
+    .bind(org)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE events SET body = body - 'summary' - 'verbatim' WHERE org_id = $1 AND customer_id = $2")
+        .bind(org)
+        .bind(customer)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2")
+        .bind(org)
+        .bind(customer)
+        .execute(&mut **tx)
+        .await?;
     // Keep each patch's place in history but none of its personal fields.
     sqlx::query(
         "UPDATE change_log SET op = jsonb_set(op, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))

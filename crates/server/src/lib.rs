@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod apply;
+mod customers;
 mod enroll;
 pub mod error;
 mod extract;
@@ -49,7 +50,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
-    paths(health, openapi_json, enroll::enroll, enroll::token, sync::push, sync::pull),
+    paths(health, openapi_json, enroll::enroll, enroll::token, sync::push, sync::pull, customers::search, customers::adopt),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -85,6 +86,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/token", post(enroll::token))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", get(sync::pull))
+        .route("/v1/customers/search", get(customers::search))
+        .route("/v1/customers/adopt", post(customers::adopt))
         .fallback(|| async { error::Failure::new(touchpoint_protocol::ErrorCode::NotFound, "No such endpoint.") })
         // A little over the push limit, so an oversized batch gets a clear 413 JSON answer.
         .layer(DefaultBodyLimit::max(touchpoint_protocol::MAX_PUSH_BYTES + 64 * 1024))

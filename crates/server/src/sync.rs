@@ -48,10 +48,13 @@ fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(Rej
     touchpoint_protocol::rules::problem(&op.body).map(|p| (RejectCode::Invalid, p))
 }
 
-/// Pauses a push after it applied this many ops (tests simulate a crash or a slow commit).
+/// Pauses a push after it applied this many ops, before it commits (tests kill the server
+/// there, or hold the organisation's counter while another push waits).
 #[derive(Debug, Default)]
 pub struct Faults {
     pub pause_after_ops: std::sync::Mutex<Option<(usize, Duration)>>,
+    /// True while a push sits in that pause.
+    pub paused: std::sync::atomic::AtomicBool,
 }
 
 #[utoipa::path(post, path = "/v1/sync/push", request_body = PushRequest,
@@ -98,7 +101,11 @@ pub async fn push(
             results.push(OpResult { op_id: op.op_id, status, server_seq: seq });
             continue;
         }
-        let result = match refuse(op, &auth, now) {
+        let mut refusal = refuse(op, &auth, now);
+        if refusal.is_none() && op.body.needs_supervisor() {
+            refusal = apply::require_supervisor(&mut tx, org, op.staff_id).await?;
+        }
+        let result = match refusal {
             Some((code, message)) => {
                 OpResult { op_id: op.op_id, status: OpStatus::Rejected { code, message }, server_seq: None }
             }
@@ -106,6 +113,7 @@ pub async fn push(
                 let seq = next;
                 next += 1;
                 let customer = apply::customer_of(&mut tx, org, op).await?;
+                let op = &apply::scrub_if_erased(&mut tx, org, customer, op).await?;
                 apply::apply(&mut tx, org, op, customer, seq, req.known_seq).await?;
                 sqlx::query(
                     "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
@@ -140,7 +148,9 @@ pub async fn push(
         results.push(result);
         if let Some((after, wait)) = pause {
             if i + 1 == after {
+                st.faults.paused.store(true, std::sync::atomic::Ordering::SeqCst);
                 tokio::time::sleep(wait).await;
+                st.faults.paused.store(false, std::sync::atomic::Ordering::SeqCst);
             }
         }
     }
@@ -202,24 +212,41 @@ pub async fn pull(
     .fetch_all(&st.pool)
     .await?;
     let has_more = rows.len() > limit as usize;
-    let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
-    for (seq, op) in rows.into_iter().take(limit as usize) {
+    let main: Vec<(i64, Value)> = rows.into_iter().take(limit as usize).collect();
+    // With nothing more in scope the cursor still moves to the end of what was looked at.
+    // (`next_seq` was read before the rows, and every seq below a committed one is committed:
+    // the counter row serialises writers.)
+    let last = main.last().map_or(q.since, |(seq, _)| *seq);
+    let until = if has_more { last } else { last.max(next_seq - 1) };
+    // Customers who came into this store's scope within the page bring their earlier history,
+    // which the cursor has already passed: it comes first, so events find their customer.
+    let backfill: Vec<(i64, Value)> = sqlx::query_as(
+        "SELECT c.server_seq, c.op FROM customer_scope s
+         JOIN change_log c ON c.org_id = s.org_id AND c.customer_id = s.customer_id
+         WHERE s.org_id = $1 AND s.store_id = $2 AND s.since_seq > $3 AND s.since_seq <= $4 AND c.server_seq <= $3
+         ORDER BY c.server_seq",
+    )
+    .bind(auth.org_id)
+    .bind(auth.store_id)
+    .bind(q.since)
+    .bind(until)
+    .fetch_all(&st.pool)
+    .await?;
+    let mut changes = Vec::with_capacity(backfill.len() + main.len());
+    for (seq, op) in backfill.into_iter().chain(main) {
         let op: Op = serde_json::from_value(op).map_err(|e| {
             tracing::error!(seq, error = %e, "unreadable op in change log");
             Failure::new(ErrorCode::Internal, "The server's history holds an unreadable change.")
         })?;
         changes.push(Change { seq, op });
     }
-    // With nothing in scope the cursor still moves to the end of what was looked at.
-    // (The query's snapshot is at least as new as `next_seq`, and every seq below a committed
-    // one is committed: the counter row serialises writers.)
-    let last = changes.last().map_or(q.since, |c| c.seq);
-    let next_since = if has_more { last } else { last.max(next_seq - 1) };
     Ok(Json(PullResponse {
         changes,
-        next_since: next_since.max(q.since),
+        next_since: until.max(q.since),
         has_more,
         server_epoch: epoch,
         min_retained_seq: 1,
+        head_seq: next_seq - 1,
+        server_time: Some(Utc::now()),
     }))
 }

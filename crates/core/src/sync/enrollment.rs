@@ -30,10 +30,10 @@ pub(crate) fn move_store(tx: &Transaction<'_>, old: &str, new: &str) -> Result<(
          WHERE state = 'pending' AND json_extract(payload, '$.store_id') = ?1",
         "UPDATE outbox SET payload = json_set(payload, '$.body.home_store_id', ?2)
          WHERE state = 'pending' AND json_extract(payload, '$.body.home_store_id') = ?1",
-        "DELETE FROM stores WHERE id = ?1",
     ] {
         tx.execute(sql, params![old, new])?;
     }
+    tx.execute("DELETE FROM stores WHERE id = ?1", [old])?;
     Ok(())
 }
 
@@ -48,10 +48,10 @@ pub(crate) fn move_touch_point(tx: &Transaction<'_>, old: &str, new: &str) -> Re
          WHERE state = 'pending' AND json_extract(payload, '$.body.touch_point_id') = ?1",
         "UPDATE outbox SET payload = json_set(payload, '$.body.changes.touch_point_id', ?2)
          WHERE state = 'pending' AND json_extract(payload, '$.body.changes.touch_point_id') = ?1",
-        "DELETE FROM touch_points WHERE id = ?1",
     ] {
         tx.execute(sql, params![old, new])?;
     }
+    tx.execute("DELETE FROM touch_points WHERE id = ?1", [old])?;
     Ok(())
 }
 

@@ -1,0 +1,157 @@
+//! `GET /v1/customers/search` and `POST /v1/customers/adopt`: a desk whose search found nobody
+//! asks the organisation; opening one of them brings the customer, with their whole history,
+//! into the store's scope, so the store's desks keep them from then on.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+use touchpoint_protocol::{AdoptRequest, AdoptResponse, Change, ErrorCode, Op, RemoteCustomer, SearchResponse};
+use uuid::Uuid;
+
+use crate::error::{ApiResult, Failure};
+use crate::extract::{Body, Params, Protocol};
+use crate::tokens::DeviceAuth;
+use crate::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// A name prefix, phone digits, an email address, or a loyalty/external id.
+    pub q: String,
+    pub limit: Option<u32>,
+}
+
+const SEARCH_COLUMNS: &str = "c.customer_id, c.fields, c.home_store_id,
+    (SELECT max((e.body->>'occurred_at')::timestamptz) FROM events e
+     WHERE e.org_id = c.org_id AND e.customer_id = c.customer_id AND e.kind = 'interaction_logged')";
+
+const VISIBLE: &str = "c.erased_at IS NULL AND (c.deleted_hlc IS NULL OR c.restored_hlc > c.deleted_hlc)";
+
+#[utoipa::path(get, path = "/v1/customers/search", params(SearchQuery),
+    responses((status = 200, body = SearchResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
+    security(("device" = [])))]
+pub async fn search(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    Params(q): Params<SearchQuery>,
+) -> ApiResult<Json<SearchResponse>> {
+    let text = q.q.trim();
+    if text.chars().count() < 2 || text.chars().count() > 120 {
+        return Err(Failure::bad_request("Search for 2 to 120 characters."));
+    }
+    let limit = i64::from(q.limit.unwrap_or(20).clamp(1, 50));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let rows: Vec<(Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>)> = if text.contains('@') {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SEARCH_COLUMNS} FROM customers c
+             WHERE c.org_id = $1 AND {VISIBLE} AND c.fields->'emails' ? lower($2) LIMIT $3"
+        )))
+        .bind(auth.org_id)
+        .bind(text)
+        .bind(limit)
+        .fetch_all(&st.pool)
+        .await?
+    } else if digits.len() >= 6 && digits.len() * 2 >= text.len() {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SEARCH_COLUMNS} FROM customers c
+             WHERE c.org_id = $1 AND {VISIBLE}
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.fields->'phones') p
+                           WHERE regexp_replace(p, '\\D', '', 'g') LIKE '%' || $2 || '%')
+             LIMIT $3"
+        )))
+        .bind(auth.org_id)
+        .bind(&digits)
+        .bind(limit)
+        .fetch_all(&st.pool)
+        .await?
+    } else {
+        let pattern = text.to_lowercase().replace(['%', '_', '\\'], "");
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SEARCH_COLUMNS} FROM customers c
+             WHERE c.org_id = $1 AND {VISIBLE}
+               AND (lower(c.fields->>'name') LIKE $2 || '%' OR lower(c.fields->>'name') LIKE '% ' || $2 || '%'
+                    OR upper(c.fields->>'loyalty_id') = upper($3) OR upper(c.fields->>'external_id') = upper($3))
+             ORDER BY lower(c.fields->>'name') LIMIT $4"
+        )))
+        .bind(auth.org_id)
+        .bind(pattern)
+        .bind(text)
+        .bind(limit)
+        .fetch_all(&st.pool)
+        .await?
+    };
+    let customers = rows
+        .into_iter()
+        .map(|(customer_id, fields, home_store_id, last_seen_at)| {
+            let list = |key: &str| -> Vec<String> {
+                fields
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            };
+            RemoteCustomer {
+                customer_id,
+                name: fields.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                phones: list("phones"),
+                emails: list("emails"),
+                loyalty_id: fields
+                    .get("loyalty_id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+                home_store_id,
+                last_seen_at,
+            }
+        })
+        .collect();
+    Ok(Json(SearchResponse { customers }))
+}
+
+#[utoipa::path(post, path = "/v1/customers/adopt", request_body = AdoptRequest,
+    responses((status = 200, body = AdoptResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
+    security(("device" = [])))]
+pub async fn adopt(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    Body(req): Body<AdoptRequest>,
+) -> ApiResult<Json<AdoptResponse>> {
+    let mut tx = st.pool.begin().await?;
+    let known: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.org_id = $1 AND c.customer_id = $2 AND {VISIBLE})"
+    )))
+    .bind(auth.org_id)
+    .bind(req.customer_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !known {
+        return Err(Failure::new(ErrorCode::NotFound, "This customer is not known to the server."));
+    }
+    // A sequence of its own: a desk of the store whose cursor is still below it back-fills the
+    // customer's history when it passes it; one above it cannot exist yet (the counter row is
+    // held until this commits).
+    let seq: i64 =
+        sqlx::query_scalar("UPDATE org_counters SET next_seq = next_seq + 1 WHERE org_id = $1 RETURNING next_seq - 1")
+            .bind(auth.org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    crate::apply::add_scope(&mut tx, auth.org_id, auth.store_id, req.customer_id, seq).await?;
+    let rows: Vec<(i64, Value)> = sqlx::query_as(
+        "SELECT server_seq, op FROM change_log WHERE org_id = $1 AND customer_id = $2 ORDER BY server_seq",
+    )
+    .bind(auth.org_id)
+    .bind(req.customer_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for (seq, op) in rows {
+        let op: Op = serde_json::from_value(op)
+            .map_err(|_| Failure::new(ErrorCode::Internal, "The server's history holds an unreadable change."))?;
+        changes.push(Change { seq, op });
+    }
+    tracing::info!(customer = %req.customer_id, store = %auth.store_id, "customer brought into a store's scope");
+    Ok(Json(AdoptResponse { changes }))
+}

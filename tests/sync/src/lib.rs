@@ -1,0 +1,413 @@
+//! Harness for sync scenarios: a real `touchpoint-server` on a random loopback port over a
+//! fresh PostgreSQL database (from `DATABASE_URL`, which `make test` provides by starting a
+//! throw-away cluster), and desks that are real core clients with their own SQLite files.
+//! A test without `DATABASE_URL` fails and says so; nothing is skipped.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use tempfile::TempDir;
+use touchpoint_core::clock::FakeClock;
+use touchpoint_core::customers::{Customer, NewCustomer};
+use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
+use touchpoint_core::protocol::{ContactChannel, Outcome, Role};
+use touchpoint_core::sync::{
+    HttpTransport, PullRequest, SharedDesk, SyncEngine, SyncError, SyncReport, Transport, TransportError,
+    TransportResult,
+};
+use touchpoint_core::{Desk, DeskOptions};
+use touchpoint_protocol::{
+    AdoptResponse, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, RemoteCustomer,
+    TokenRequest, TokenResponse,
+};
+use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
+use uuid::Uuid;
+
+pub use touchpoint_server;
+
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").expect(
+        "DATABASE_URL must point at a PostgreSQL server: run these tests through `make test` \
+         (or scripts/with-postgres.sh cargo test -p touchpoint-sync-tests)",
+    )
+}
+
+/// A fresh, migrated database of its own for one test.
+pub async fn fresh_database() -> (PgPool, String) {
+    let admin_url = database_url();
+    let admin = PgPoolOptions::new().max_connections(1).connect(&admin_url).await.expect("connect to PostgreSQL");
+    let name = format!("tp_{}", Uuid::now_v7().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create database");
+    admin.close().await;
+    let url = with_database(&admin_url, &name);
+    let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.expect("connect to the test database");
+    MIGRATOR.run(&pool).await.expect("migrate");
+    (pool, url)
+}
+
+/// `postgres://…/postgres?host=…` with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The server, running on its own runtime in its own thread so a test can kill it mid-request
+/// (everything in flight is dropped, as in a crash) and start it again on the same port.
+pub struct TestServer {
+    pub url: String,
+    pub database_url: String,
+    /// The test's own pool on the server's database (for setup and for looking inside).
+    pub pool: PgPool,
+    pub faults: Arc<Faults>,
+    pub org: Uuid,
+    pub store: Uuid,
+    /// A supervisor and a frontline staff member of `store`.
+    pub supervisor: Uuid,
+    pub frontline: Uuid,
+    addr: SocketAddr,
+    access_ttl: chrono::Duration,
+    running: Option<Running>,
+}
+
+struct Running {
+    kill: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+pub const TOKEN_SECRET: &[u8] = b"touchpoint-test-secret";
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with_ttl(chrono::Duration::minutes(15)).await
+    }
+
+    pub async fn start_with_ttl(access_ttl: chrono::Duration) -> TestServer {
+        let (pool, database_url) = fresh_database().await;
+        let org = admin::create_org(&pool, "Test Retail").await.expect("org");
+        let store = admin::create_store(&pool, org, "High Street", Some("Europe/London")).await.expect("store");
+        let supervisor = admin::create_staff(&pool, org, Some(store), "Priya Shah", Role::Supervisor, None)
+            .await
+            .expect("supervisor");
+        let frontline = admin::create_staff(&pool, org, Some(store), "Maria Lopes", Role::Frontline, None)
+            .await
+            .expect("frontline");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let addr = listener.local_addr().expect("address");
+        drop(listener);
+        let mut server = TestServer {
+            url: format!("http://{addr}"),
+            database_url,
+            pool,
+            faults: Arc::new(Faults::default()),
+            org,
+            store,
+            supervisor,
+            frontline,
+            addr,
+            access_ttl,
+            running: None,
+        };
+        server.run();
+        server
+    }
+
+    fn run(&mut self) {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (kill_tx, kill_rx) = tokio::sync::oneshot::channel::<()>();
+        let url = self.database_url.clone();
+        let faults = self.faults.clone();
+        let addr = self.addr;
+        let ttl = self.access_ttl;
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            rt.block_on(async move {
+                let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.expect("server pool");
+                let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl));
+                state.faults = faults;
+                let mut listener = None;
+                for _ in 0..100 {
+                    match tokio::net::TcpListener::bind(addr).await {
+                        Ok(l) => {
+                            listener = Some(l);
+                            break;
+                        }
+                        Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                    }
+                }
+                let listener = listener.expect("the server's port is free again");
+                ready_tx.send(()).expect("ready");
+                tokio::select! {
+                    r = touchpoint_server::serve(listener, state, std::future::pending()) => r.expect("serve"),
+                    _ = kill_rx => {}
+                }
+            });
+            // Whatever was in flight is dropped here, mid-transaction, as in a crash.
+            rt.shutdown_background();
+        });
+        ready_rx.recv_timeout(Duration::from_secs(30)).expect("server started");
+        self.running = Some(Running { kill: kill_tx, thread });
+    }
+
+    /// Kills the server: requests in flight die with it, their transactions uncommitted.
+    pub fn kill(&mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.kill.send(());
+            r.thread.join().expect("server thread ends");
+        }
+    }
+
+    /// Starts the server again on the same port and database.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.run();
+    }
+
+    pub async fn enrollment_code(&self) -> String {
+        self.enrollment_code_for(self.store).await
+    }
+
+    pub async fn enrollment_code_for(&self, store: Uuid) -> String {
+        admin::issue_enrollment_code(&self.pool, self.org, store, chrono::Duration::hours(1)).await.expect("code")
+    }
+
+    /// Rows of the change log.
+    pub async fn change_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM change_log WHERE org_id = $1")
+            .bind(self.org)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&self.pool).await.expect(sql)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("valid time")
+}
+
+/// A desk: a real core client with its own SQLite file, a clock the test moves, and a sync
+/// engine talking HTTP to the test server.
+pub struct TestDesk {
+    pub desk: SharedDesk,
+    pub engine: Arc<SyncEngine<FaultyTransport>>,
+    pub clock: FakeClock,
+    pub dir: TempDir,
+}
+
+impl TestDesk {
+    /// A desk whose clock reads the real time (the server checks stamps against its own).
+    pub fn new(server_url: &str) -> TestDesk {
+        Self::with_clock(server_url, FakeClock::at(Utc::now()))
+    }
+
+    pub fn with_clock(server_url: &str, clock: FakeClock) -> TestDesk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open(server_url, clock, dir)
+    }
+
+    fn open(server_url: &str, clock: FakeClock, dir: TempDir) -> TestDesk {
+        let desk = Desk::open(
+            &dir.path().join(touchpoint_core::DATABASE_FILE),
+            &DeskOptions { region: Some("GB".into()) },
+            Arc::new(clock.clone()),
+        )
+        .expect("desk opens");
+        let desk = Arc::new(Mutex::new(desk));
+        let engine = Arc::new(SyncEngine::new(desk.clone(), FaultyTransport::new(server_url)));
+        TestDesk { desk, engine, clock, dir }
+    }
+
+    /// Closes the desk as a process ending would; its files stay for `open_at`.
+    pub fn close(self) -> (TempDir, FakeClock) {
+        let TestDesk { desk, engine, clock, dir } = self;
+        drop(engine);
+        drop(Arc::try_unwrap(desk).map_err(|_| "desk still shared").expect("sole owner"));
+        (dir, clock)
+    }
+
+    /// The desk in `dir` opened again (after `close`, or after another process used it).
+    pub fn open_at(server_url: &str, clock: FakeClock, dir: TempDir) -> TestDesk {
+        Self::open(server_url, clock, dir)
+    }
+
+    /// An enrolled desk of `server`'s store, with its first sync done and `staff` signed in.
+    pub async fn enrolled(server: &TestServer, staff: Uuid) -> TestDesk {
+        let desk = TestDesk::new(&server.url);
+        desk.enroll(server).await;
+        desk.sync().await;
+        desk.with(|d| d.sign_in(staff, None)).expect("sign in");
+        desk
+    }
+
+    pub async fn enroll(&self, server: &TestServer) {
+        let code = server.enrollment_code().await;
+        touchpoint_core::sync::enroll(&self.desk, self.engine.transport(), &server.url, &code, "Test desk")
+            .await
+            .expect("enrolls");
+    }
+
+    pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> touchpoint_core::Result<T>) -> touchpoint_core::Result<T> {
+        let mut d = self.desk.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut d)
+    }
+
+    pub async fn sync(&self) -> SyncReport {
+        self.engine.sync_once().await.expect("sync round succeeds")
+    }
+
+    pub async fn try_sync(&self) -> Result<SyncReport, SyncError> {
+        self.engine.sync_once().await
+    }
+
+    pub fn customer(&self, name: &str) -> Customer {
+        self.with(|d| d.create_customer(&NewCustomer { name: name.into(), ..Default::default() })).expect("customer")
+    }
+
+    pub fn log_visit(&self, customer: Option<Uuid>, summary: &str) -> LoggedInteraction {
+        self.with(|d| {
+            let tp = d.touch_points()?[0].id;
+            d.log_interaction(&LogInteraction {
+                customer_id: customer,
+                touch_point_id: tp,
+                channel: ContactChannel::InPerson,
+                reason: Some("Returns".into()),
+                outcome: Outcome::Resolved,
+                duration_secs: Some(120),
+                summary: Some(summary.into()),
+                occurred_at: None,
+                feeling: None,
+                csat: None,
+                nps: None,
+                ces: None,
+                verbatim: None,
+            })
+        })
+        .expect("logged")
+    }
+
+    pub fn pending(&self) -> u32 {
+        self.with(|d| d.outbox_counts()).expect("counts").pending
+    }
+
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        self.with(|d| Ok(d.connection().query_row(sql, [], |r| r.get(0))?)).expect(sql)
+    }
+
+    pub fn query_text(&self, sql: &str) -> Option<String> {
+        self.with(|d| Ok(d.connection().query_row(sql, [], |r| r.get(0))?)).expect(sql)
+    }
+}
+
+/// The HTTP transport with faults a test can switch on: the network gone, a response lost
+/// after the server did the work, a server answering 503. It also counts what went through.
+pub struct FaultyTransport {
+    pub inner: HttpTransport,
+    /// Every call fails as if the network were gone.
+    pub offline: AtomicBool,
+    /// This many push responses are lost after the server handled the push.
+    pub lose_push_responses: AtomicUsize,
+    /// This many pushes fail with 503 before reaching the server's logic.
+    pub unavailable_pushes: AtomicUsize,
+    pub pushes: AtomicUsize,
+    pub pulls: AtomicUsize,
+    /// The most changes any one pulled page carried.
+    pub largest_page: AtomicUsize,
+}
+
+impl FaultyTransport {
+    pub fn new(url: &str) -> Self {
+        FaultyTransport {
+            inner: HttpTransport::new(url).expect("server url"),
+            offline: AtomicBool::new(false),
+            lose_push_responses: AtomicUsize::new(0),
+            unavailable_pushes: AtomicUsize::new(0),
+            pushes: AtomicUsize::new(0),
+            pulls: AtomicUsize::new(0),
+            largest_page: AtomicUsize::new(0),
+        }
+    }
+
+    fn check_online(&self) -> TransportResult<()> {
+        if self.offline.load(Ordering::SeqCst) {
+            return Err(TransportError::Offline("network unplugged by the test".into()));
+        }
+        Ok(())
+    }
+}
+
+fn take_one(counter: &AtomicUsize) -> bool {
+    counter.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+}
+
+impl Transport for FaultyTransport {
+    async fn enroll(&self, req: &EnrollRequest) -> TransportResult<EnrollResponse> {
+        self.check_online()?;
+        self.inner.enroll(req).await
+    }
+
+    async fn token(&self, req: &TokenRequest) -> TransportResult<TokenResponse> {
+        self.check_online()?;
+        self.inner.token(req).await
+    }
+
+    async fn push(&self, access: &str, req: &PushRequest) -> TransportResult<PushResponse> {
+        self.check_online()?;
+        self.pushes.fetch_add(1, Ordering::SeqCst);
+        if take_one(&self.unavailable_pushes) {
+            return Err(TransportError::Server {
+                status: 503,
+                code: touchpoint_protocol::ErrorCode::Unavailable,
+                message: "The server is busy.".into(),
+                retry_after: Some(Duration::from_secs(1)),
+            });
+        }
+        let resp = self.inner.push(access, req).await?;
+        if take_one(&self.lose_push_responses) {
+            return Err(TransportError::Offline("the connection dropped before the answer arrived".into()));
+        }
+        Ok(resp)
+    }
+
+    async fn pull(&self, access: &str, req: PullRequest) -> TransportResult<PullResponse> {
+        self.check_online()?;
+        self.pulls.fetch_add(1, Ordering::SeqCst);
+        let page = self.inner.pull(access, req).await?;
+        self.largest_page.fetch_max(page.changes.len(), Ordering::SeqCst);
+        Ok(page)
+    }
+
+    async fn search(&self, access: &str, query: &str, limit: u32) -> TransportResult<Vec<RemoteCustomer>> {
+        self.check_online()?;
+        self.inner.search(access, query, limit).await
+    }
+
+    async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {
+        self.check_online()?;
+        self.inner.adopt(access, customer).await
+    }
+}
