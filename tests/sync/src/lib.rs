@@ -257,7 +257,11 @@ impl TestDesk {
 
     /// An enrolled desk of `server`'s store, with its first sync done and `staff` signed in.
     pub async fn enrolled(server: &TestServer, staff: Uuid) -> TestDesk {
-        let desk = TestDesk::new(&server.url);
+        Self::enrolled_with_clock(server, staff, FakeClock::at(Utc::now())).await
+    }
+
+    pub async fn enrolled_with_clock(server: &TestServer, staff: Uuid, clock: FakeClock) -> TestDesk {
+        let desk = TestDesk::with_clock(&server.url, clock);
         desk.enroll(server).await;
         desk.sync().await;
         desk.with(|d| d.sign_in(staff, None)).expect("sign in");
@@ -310,6 +314,14 @@ impl TestDesk {
         .expect("logged")
     }
 
+    pub fn edit(&self, edit: touchpoint_core::customers::CustomerEdit) -> Customer {
+        self.with(|d| d.update_customer(&edit)).expect("profile edited")
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.with(|d| Ok(d.info()?.device_id)).expect("device id")
+    }
+
     pub fn pending(&self) -> u32 {
         self.with(|d| d.outbox_counts()).expect("counts").pending
     }
@@ -335,6 +347,7 @@ pub struct FaultyTransport {
     pub unavailable_pushes: AtomicUsize,
     pub pushes: AtomicUsize,
     pub pulls: AtomicUsize,
+    pub tokens: AtomicUsize,
     /// The most changes any one pulled page carried.
     pub largest_page: AtomicUsize,
 }
@@ -348,6 +361,7 @@ impl FaultyTransport {
             unavailable_pushes: AtomicUsize::new(0),
             pushes: AtomicUsize::new(0),
             pulls: AtomicUsize::new(0),
+            tokens: AtomicUsize::new(0),
             largest_page: AtomicUsize::new(0),
         }
     }
@@ -372,6 +386,7 @@ impl Transport for FaultyTransport {
 
     async fn token(&self, req: &TokenRequest) -> TransportResult<TokenResponse> {
         self.check_online()?;
+        self.tokens.fetch_add(1, Ordering::SeqCst);
         self.inner.token(req).await
     }
 

@@ -217,7 +217,9 @@ impl<T: Transport> SyncEngine<T> {
 
     async fn round(&self) -> std::result::Result<SyncReport, SyncError> {
         let settings = self.settings()?;
-        if let Some(block) = settings.blocked {
+        // A desk blocked for its protocol version tries again (the app or the server may have
+        // been updated since); a revoked or forgotten desk needs a person to enroll it again.
+        if let Some(block) = settings.blocked.filter(|b| *b != Block::UpdateApp) {
             let message = with_desk(&self.desk, |d| d.sync_status())?.last_error.unwrap_or_default();
             return Err(SyncError::Blocked { block, message });
         }

@@ -1,0 +1,264 @@
+//! What many desks see when they change the same things: sequence order is commit order so no
+//! reader skips a change; concurrent edits merge field by field and converge (with the losing
+//! side kept for a supervisor); a delete or an erasure beats any concurrent edit; clocks that
+//! are hours off, or jump back, still order changes sanely.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use chrono::Utc;
+use touchpoint_core::clock::FakeClock;
+use touchpoint_core::customers::CustomerEdit;
+use touchpoint_core::CoreError;
+use touchpoint_sync_tests::{TestDesk, TestServer};
+use uuid::Uuid;
+
+fn note(customer: Uuid, text: &str) -> CustomerEdit {
+    CustomerEdit { customer_id: customer, note: Some(text.into()), ..Default::default() }
+}
+
+async fn server_field(server: &TestServer, customer: Uuid, field: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT fields->>$3 FROM customers WHERE org_id = $1 AND customer_id = $2")
+        .bind(server.org)
+        .bind(customer)
+        .bind(field)
+        .fetch_one(&server.pool)
+        .await
+        .expect("server customer")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_waiting_behind_a_slow_one_commits_after_it_so_no_reader_skips_a_change() {
+    let server = TestServer::start().await;
+    let slow = TestDesk::enrolled(&server, server.frontline).await;
+    let fast = TestDesk::enrolled(&server, server.frontline).await;
+    let reader = TestDesk::enrolled(&server, server.frontline).await;
+    for i in 0..3 {
+        slow.customer(&format!("Slow {i}"));
+    }
+    fast.customer("Fast");
+    let head_before = server.count("SELECT next_seq - 1 FROM org_counters").await;
+
+    // The slow push takes its sequence numbers, then stalls before committing.
+    *server.faults.pause_after_ops.lock().expect("faults") = Some((2, Duration::from_millis(1500)));
+    let slow_engine = slow.engine.clone();
+    let slow_round = tokio::spawn(async move { slow_engine.sync_once().await });
+    while !server.faults.paused.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    *server.faults.pause_after_ops.lock().expect("faults") = None;
+    // The fast push starts now and would take later numbers; it must wait for the slow one.
+    let fast_engine = fast.engine.clone();
+    let fast_round = tokio::spawn(async move { fast_engine.sync_once().await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A reader in the middle sees neither, and its cursor does not move past the slow batch.
+    reader.sync().await;
+    assert_eq!(reader.query_i64("SELECT count(*) FROM customers WHERE name LIKE 'Slow%' OR name = 'Fast'"), 0);
+    let cursor = reader.with(|d| d.sync_settings()).expect("s").expect("enrolled").cursor;
+    assert_eq!(cursor, head_before, "the cursor stops before numbers not yet committed");
+
+    slow_round.await.expect("slow").expect("slow round");
+    fast_round.await.expect("fast").expect("fast round");
+    let max_slow: i64 = server.count(&format!(
+        "SELECT max(server_seq) FROM change_log WHERE op->>'device_id' = '{}'",
+        slow.device_id()
+    ))
+    .await;
+    let min_fast: i64 = server.count(&format!(
+        "SELECT min(server_seq) FROM change_log WHERE op->>'device_id' = '{}'",
+        fast.device_id()
+    ))
+    .await;
+    assert!(max_slow < min_fast, "sequence order is commit order ({max_slow} < {min_fast})");
+
+    reader.sync().await;
+    assert_eq!(reader.query_i64("SELECT count(*) FROM customers WHERE name LIKE 'Slow%' OR name = 'Fast'"), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_edits_keep_both_fields_and_converge_on_one_value_with_a_conflict_recorded() {
+    let server = TestServer::start().await;
+    let a = TestDesk::enrolled(&server, server.frontline).await;
+    let b = TestDesk::enrolled(&server, server.frontline).await;
+    let ana = a.customer("Ana Souza");
+    a.sync().await;
+    b.sync().await;
+
+    // Both offline: A adds a note, B a loyalty number; both rename her, B a second later.
+    a.edit(CustomerEdit {
+        customer_id: ana.id,
+        note: Some("Allergic to latex gloves".into()),
+        name: Some("Ana Souza Lima".into()),
+        ..Default::default()
+    });
+    b.clock.advance(chrono::Duration::seconds(1));
+    b.edit(CustomerEdit {
+        customer_id: ana.id,
+        loyalty_id: Some("LOY-88231".into()),
+        name: Some("Ana S. Lima".into()),
+        ..Default::default()
+    });
+    a.sync().await;
+    b.sync().await;
+    a.sync().await;
+
+    for (who, desk) in [("A", &a), ("B", &b)] {
+        let c = desk.with(|d| touchpoint_core::customers::get(d.connection(), ana.id)).expect("customer");
+        assert_eq!(c.note.as_deref(), Some("Allergic to latex gloves"), "{who} keeps A's note");
+        assert_eq!(c.loyalty_id.as_deref(), Some("LOY-88231"), "{who} keeps B's loyalty id");
+        assert_eq!(c.name, "Ana S. Lima", "{who} converges on the later name");
+    }
+    assert_eq!(server_field(&server, ana.id, "name").await.as_deref(), Some("Ana S. Lima"));
+    assert_eq!(server_field(&server, ana.id, "note").await.as_deref(), Some("Allergic to latex gloves"));
+    let conflicts: Vec<(String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
+        "SELECT field, kept_value, lost_value FROM conflicts WHERE org_id = $1 AND entity_id = $2",
+    )
+    .bind(server.org)
+    .bind(ana.id)
+    .fetch_all(&server.pool)
+    .await
+    .expect("conflicts");
+    assert_eq!(conflicts.len(), 1, "only the name was edited on both sides: {conflicts:?}");
+    assert_eq!(conflicts[0].0, "name");
+    assert_eq!(conflicts[0].1, serde_json::json!("Ana S. Lima"));
+    assert_eq!(conflicts[0].2, serde_json::json!("Ana Souza Lima"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_beats_a_concurrent_edit_on_every_desk() {
+    let server = TestServer::start().await;
+    let sup = TestDesk::enrolled(&server, server.supervisor).await;
+    let front = TestDesk::enrolled(&server, server.frontline).await;
+    let bob = sup.customer("Bob Stone");
+    sup.sync().await;
+    front.sync().await;
+
+    sup.with(|d| d.delete_customer(bob.id)).expect("supervisor deletes");
+    front.clock.advance(chrono::Duration::minutes(5)); // the edit is even stamped later
+    front.edit(note(bob.id, "Wants a call on Friday"));
+    front.sync().await;
+    sup.sync().await;
+    front.sync().await;
+
+    for desk in [&sup, &front] {
+        let gone = desk.with(|d| touchpoint_core::customers::get(d.connection(), bob.id));
+        assert!(matches!(gone, Err(CoreError::NotFound { .. })), "{gone:?}");
+        assert!(desk.with(|d| d.search_customers("Bob", 10)).expect("search").is_empty());
+    }
+    let deleted: bool = sqlx::query_scalar(
+        "SELECT deleted_hlc IS NOT NULL AND (restored_hlc IS NULL OR restored_hlc < deleted_hlc)
+         FROM customers WHERE org_id = $1 AND customer_id = $2",
+    )
+    .bind(server.org)
+    .bind(bob.id)
+    .fetch_one(&server.pool)
+    .await
+    .expect("server row");
+    assert!(deleted);
+
+    // Only an explicit restore brings him back, with the edit made meanwhile.
+    let back = sup.with(|d| d.restore_customer(bob.id)).expect("restore");
+    assert_eq!(back.note.as_deref(), Some("Wants a call on Friday"));
+    sup.sync().await;
+    front.sync().await;
+    assert!(front.with(|d| touchpoint_core::customers::get(d.connection(), bob.id)).is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere() {
+    let server = TestServer::start().await;
+    let sup = TestDesk::enrolled(&server, server.supervisor).await;
+    let front = TestDesk::enrolled(&server, server.frontline).await;
+    let carla = sup.with(|d| {
+        d.create_customer(&touchpoint_core::customers::NewCustomer {
+            name: "Carla Mendes".into(),
+            phone: "07911 123456".into(),
+            email: "carla@example.com".into(),
+            allow_duplicate: false,
+        })
+    })
+    .expect("customer");
+    sup.log_visit(Some(carla.id), "Carla's new address is 12 Rose Lane");
+    sup.sync().await;
+    front.sync().await;
+
+    sup.with(|d| d.erase_customer(carla.id)).expect("erase");
+    // Meanwhile, offline, the frontline desk edits her and logs a visit naming her.
+    front.edit(note(carla.id, "Carla prefers email"));
+    front.log_visit(Some(carla.id), "Carla collected her parcel");
+    sup.sync().await;
+    front.sync().await;
+    sup.sync().await;
+
+    for desk in [&sup, &front] {
+        assert_eq!(desk.query_i64("SELECT count(*) FROM customers WHERE name LIKE '%Carla%'"), 0);
+        assert_eq!(desk.query_i64("SELECT count(*) FROM customers WHERE erased_at IS NOT NULL"), 1);
+        assert_eq!(desk.query_i64("SELECT count(*) FROM interactions WHERE summary LIKE '%Carla%'"), 0);
+        assert_eq!(desk.query_i64("SELECT count(*) FROM customer_keys"), 0, "no phone or email to search by");
+        assert_eq!(desk.query_i64("SELECT count(*) FROM interactions"), 2, "the visits still count");
+    }
+    let leaks = server
+        .count(
+            "SELECT (SELECT count(*) FROM change_log WHERE op::text LIKE '%Carla%' OR op::text LIKE '%carla@%'
+                                                     OR op::text LIKE '%7911123456%')
+                  + (SELECT count(*) FROM events WHERE body::text LIKE '%Carla%')
+                  + (SELECT count(*) FROM customers WHERE fields::text LIKE '%Carla%')",
+        )
+        .await;
+    assert_eq!(leaks, 0, "the server keeps no personal data of an erased customer");
+    assert_eq!(server.count("SELECT count(*) FROM events WHERE kind = 'interaction_logged'").await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desks_with_clocks_hours_off_or_jumping_back_still_order_edits_as_they_happened() {
+    let server = TestServer::start().await;
+    let now = Utc::now();
+    let ahead = TestDesk::enrolled_with_clock(&server, server.frontline, FakeClock::at(now + chrono::Duration::hours(2))).await;
+    let behind =
+        TestDesk::enrolled_with_clock(&server, server.frontline, FakeClock::at(now - chrono::Duration::hours(2))).await;
+    let offset = ahead.with(|d| Ok(d.clock_offset())).expect("offset");
+    assert!((offset + chrono::Duration::hours(2)).num_seconds().abs() < 60, "learnt it is 2 h ahead: {offset}");
+
+    let dana = behind.customer("Dana Whitfield");
+    behind.sync().await;
+    ahead.sync().await;
+    // The desk that is 2 h ahead edits first; the one 2 h behind edits a minute later, each
+    // offline and without having seen the other's edit. Uncorrected, the desk ahead would win
+    // for the next four hours.
+    ahead.edit(note(dana.id, "First note"));
+    for d in [&ahead, &behind] {
+        d.clock.advance(chrono::Duration::minutes(1));
+    }
+    behind.edit(note(dana.id, "Second note, a minute later"));
+    ahead.sync().await;
+    behind.sync().await;
+    ahead.sync().await;
+    for desk in [&ahead, &behind] {
+        let c = desk.with(|d| touchpoint_core::customers::get(d.connection(), dana.id)).expect("customer");
+        assert_eq!(c.note.as_deref(), Some("Second note, a minute later"), "the later edit wins");
+    }
+
+    // The clock of the desk ahead jumps back three hours; its next edit still comes after.
+    ahead.clock.advance(chrono::Duration::hours(-3));
+    ahead.clock.advance(chrono::Duration::minutes(1));
+    ahead.edit(note(dana.id, "Third note, after the clock jumped back"));
+    ahead.sync().await;
+    behind.sync().await;
+    for desk in [&ahead, &behind] {
+        let c = desk.with(|d| touchpoint_core::customers::get(d.connection(), dana.id)).expect("customer");
+        assert_eq!(c.note.as_deref(), Some("Third note, after the clock jumped back"));
+    }
+    assert_eq!(server_field(&server, dana.id, "note").await.as_deref(), Some("Third note, after the clock jumped back"));
+    let stamps: Vec<String> = sqlx::query_scalar(
+        "SELECT hlc FROM change_log WHERE org_id = $1 AND entity_id = $2 AND entity = 'customer_patch' ORDER BY server_seq",
+    )
+    .bind(server.org)
+    .bind(dana.id)
+    .fetch_all(&server.pool)
+    .await
+    .expect("stamps");
+    let mut sorted = stamps.clone();
+    sorted.sort();
+    assert_eq!(stamps, sorted, "the stamps of the edits increase in the order they were made");
+}
