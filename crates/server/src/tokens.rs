@@ -50,12 +50,18 @@ impl Tokens {
     fn verify(&self, token: &str) -> Result<Claims, Failure> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
-        decode::<Claims>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                Failure::unauthorized("The access token has expired; refresh it.")
-            }
-            _ => Failure::unauthorized("The access token is not valid."),
-        })
+        let claims =
+            decode::<Claims>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Failure::unauthorized("The access token has expired; refresh it.")
+                }
+                _ => Failure::unauthorized("The access token is not valid."),
+            })?;
+        // The library lets a token live through its last second; here it ends when `exp` begins.
+        if claims.exp <= Utc::now().timestamp() {
+            return Err(Failure::unauthorized("The access token has expired; refresh it."));
+        }
+        Ok(claims)
     }
 }
 
@@ -97,5 +103,28 @@ impl FromRequestParts<AppState> for DeviceAuth {
             }
             Some(None) => Ok(DeviceAuth { org_id: claims.org, store_id: claims.store, device_id: claims.sub }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expired_access_token_is_refused() {
+        let tokens = Tokens::new(b"secret", Duration::seconds(1));
+        let (token, _) = tokens.issue(Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Utc::now()).expect("issue");
+        assert!(tokens.verify(&token).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let refused = tokens.verify(&token);
+        assert!(matches!(&refused, Err(f) if f.message.contains("expired")), "{refused:?}");
+    }
+
+    #[test]
+    fn a_token_signed_with_another_secret_is_refused() {
+        let mine = Tokens::new(b"secret", Duration::seconds(60));
+        let theirs = Tokens::new(b"other", Duration::seconds(60));
+        let (token, _) = theirs.issue(Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Utc::now()).expect("issue");
+        assert!(mine.verify(&token).is_err());
     }
 }

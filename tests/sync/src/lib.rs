@@ -348,6 +348,8 @@ pub struct FaultyTransport {
     pub pushes: AtomicUsize,
     pub pulls: AtomicUsize,
     pub tokens: AtomicUsize,
+    /// Answers of 401 (an access token the server no longer takes).
+    pub unauthorized: AtomicUsize,
     /// The most changes any one pulled page carried.
     pub largest_page: AtomicUsize,
 }
@@ -362,8 +364,16 @@ impl FaultyTransport {
             pushes: AtomicUsize::new(0),
             pulls: AtomicUsize::new(0),
             tokens: AtomicUsize::new(0),
+            unauthorized: AtomicUsize::new(0),
             largest_page: AtomicUsize::new(0),
         }
+    }
+
+    fn count_401<T>(&self, r: TransportResult<T>) -> TransportResult<T> {
+        if matches!(r, Err(TransportError::Server { status: 401, .. })) {
+            self.unauthorized.fetch_add(1, Ordering::SeqCst);
+        }
+        r
     }
 
     fn check_online(&self) -> TransportResult<()> {
@@ -401,7 +411,7 @@ impl Transport for FaultyTransport {
                 retry_after: Some(Duration::from_secs(1)),
             });
         }
-        let resp = self.inner.push(access, req).await?;
+        let resp = self.count_401(self.inner.push(access, req).await)?;
         if take_one(&self.lose_push_responses) {
             return Err(TransportError::Offline("the connection dropped before the answer arrived".into()));
         }
@@ -411,7 +421,7 @@ impl Transport for FaultyTransport {
     async fn pull(&self, access: &str, req: PullRequest) -> TransportResult<PullResponse> {
         self.check_online()?;
         self.pulls.fetch_add(1, Ordering::SeqCst);
-        let page = self.inner.pull(access, req).await?;
+        let page = self.count_401(self.inner.pull(access, req).await)?;
         self.largest_page.fetch_max(page.changes.len(), Ordering::SeqCst);
         Ok(page)
     }

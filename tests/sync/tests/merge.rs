@@ -60,16 +60,12 @@ async fn a_push_waiting_behind_a_slow_one_commits_after_it_so_no_reader_skips_a_
 
     slow_round.await.expect("slow").expect("slow round");
     fast_round.await.expect("fast").expect("fast round");
-    let max_slow: i64 = server.count(&format!(
-        "SELECT max(server_seq) FROM change_log WHERE op->>'device_id' = '{}'",
-        slow.device_id()
-    ))
-    .await;
-    let min_fast: i64 = server.count(&format!(
-        "SELECT min(server_seq) FROM change_log WHERE op->>'device_id' = '{}'",
-        fast.device_id()
-    ))
-    .await;
+    let max_slow: i64 = server
+        .count(&format!("SELECT max(server_seq) FROM change_log WHERE op->>'device_id' = '{}'", slow.device_id()))
+        .await;
+    let min_fast: i64 = server
+        .count(&format!("SELECT min(server_seq) FROM change_log WHERE op->>'device_id' = '{}'", fast.device_id()))
+        .await;
     assert!(max_slow < min_fast, "sequence order is commit order ({max_slow} < {min_fast})");
 
     reader.sync().await;
@@ -111,14 +107,13 @@ async fn concurrent_edits_keep_both_fields_and_converge_on_one_value_with_a_conf
     }
     assert_eq!(server_field(&server, ana.id, "name").await.as_deref(), Some("Ana S. Lima"));
     assert_eq!(server_field(&server, ana.id, "note").await.as_deref(), Some("Allergic to latex gloves"));
-    let conflicts: Vec<(String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
-        "SELECT field, kept_value, lost_value FROM conflicts WHERE org_id = $1 AND entity_id = $2",
-    )
-    .bind(server.org)
-    .bind(ana.id)
-    .fetch_all(&server.pool)
-    .await
-    .expect("conflicts");
+    let conflicts: Vec<(String, serde_json::Value, serde_json::Value)> =
+        sqlx::query_as("SELECT field, kept_value, lost_value FROM conflicts WHERE org_id = $1 AND entity_id = $2")
+            .bind(server.org)
+            .bind(ana.id)
+            .fetch_all(&server.pool)
+            .await
+            .expect("conflicts");
     assert_eq!(conflicts.len(), 1, "only the name was edited on both sides: {conflicts:?}");
     assert_eq!(conflicts[0].0, "name");
     assert_eq!(conflicts[0].1, serde_json::json!("Ana S. Lima"));
@@ -170,15 +165,16 @@ async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere
     let server = TestServer::start().await;
     let sup = TestDesk::enrolled(&server, server.supervisor).await;
     let front = TestDesk::enrolled(&server, server.frontline).await;
-    let carla = sup.with(|d| {
-        d.create_customer(&touchpoint_core::customers::NewCustomer {
-            name: "Carla Mendes".into(),
-            phone: "07911 123456".into(),
-            email: "carla@example.com".into(),
-            allow_duplicate: false,
+    let carla = sup
+        .with(|d| {
+            d.create_customer(&touchpoint_core::customers::NewCustomer {
+                name: "Carla Mendes".into(),
+                phone: "07911 123456".into(),
+                email: "carla@example.com".into(),
+                allow_duplicate: false,
+            })
         })
-    })
-    .expect("customer");
+        .expect("customer");
     sup.log_visit(Some(carla.id), "Carla's new address is 12 Rose Lane");
     sup.sync().await;
     front.sync().await;
@@ -214,7 +210,8 @@ async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere
 async fn desks_with_clocks_hours_off_or_jumping_back_still_order_edits_as_they_happened() {
     let server = TestServer::start().await;
     let now = Utc::now();
-    let ahead = TestDesk::enrolled_with_clock(&server, server.frontline, FakeClock::at(now + chrono::Duration::hours(2))).await;
+    let ahead =
+        TestDesk::enrolled_with_clock(&server, server.frontline, FakeClock::at(now + chrono::Duration::hours(2))).await;
     let behind =
         TestDesk::enrolled_with_clock(&server, server.frontline, FakeClock::at(now - chrono::Duration::hours(2))).await;
     let offset = ahead.with(|d| Ok(d.clock_offset())).expect("offset");
@@ -249,7 +246,10 @@ async fn desks_with_clocks_hours_off_or_jumping_back_still_order_edits_as_they_h
         let c = desk.with(|d| touchpoint_core::customers::get(d.connection(), dana.id)).expect("customer");
         assert_eq!(c.note.as_deref(), Some("Third note, after the clock jumped back"));
     }
-    assert_eq!(server_field(&server, dana.id, "note").await.as_deref(), Some("Third note, after the clock jumped back"));
+    assert_eq!(
+        server_field(&server, dana.id, "note").await.as_deref(),
+        Some("Third note, after the clock jumped back")
+    );
     let stamps: Vec<String> = sqlx::query_scalar(
         "SELECT hlc FROM change_log WHERE org_id = $1 AND entity_id = $2 AND entity = 'customer_patch' ORDER BY server_seq",
     )

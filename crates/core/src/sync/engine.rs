@@ -106,6 +106,7 @@ impl Backoff {
 struct Access {
     token: String,
     expires_at: DateTime<Utc>,
+    margin: chrono::Duration,
 }
 
 #[derive(Debug, Default)]
@@ -237,10 +238,9 @@ impl<T: Transport> SyncEngine<T> {
     /// A valid access token, refreshed when missing or about to expire.
     async fn access(&self, force_refresh: bool) -> std::result::Result<String, SyncError> {
         let mut access = self.access.lock().await;
-        let now = Utc::now();
-        if let Some(a) =
-            access.as_ref().filter(|a| !force_refresh && a.expires_at - chrono::Duration::seconds(30) > now)
-        {
+        // The server's idea of now, as far as this desk knows it.
+        let now = with_desk(&self.desk, |d| Ok(d.now() + d.clock_offset()))?;
+        if let Some(a) = access.as_ref().filter(|a| !force_refresh && a.expires_at - a.margin > now) {
             return Ok(a.token.clone());
         }
         let settings = self.settings()?;
@@ -249,7 +249,10 @@ impl<T: Transport> SyncEngine<T> {
             .token(&TokenRequest { device_id: settings.device_id, refresh_token: settings.refresh_token })
             .await
             .map_err(|e| classify(e, true))?;
-        *access = Some(Access { token: resp.access_token.clone(), expires_at: resp.access_expires_at });
+        // Refresh a little before expiry: a fifth of the lifetime, at most half a minute.
+        let margin =
+            ((resp.access_expires_at - now) / 5).clamp(chrono::Duration::zero(), chrono::Duration::seconds(30));
+        *access = Some(Access { token: resp.access_token.clone(), expires_at: resp.access_expires_at, margin });
         Ok(resp.access_token)
     }
 
