@@ -41,9 +41,10 @@ lint: setup
 	npm --prefix ui run --silent lint
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-# The e2e crate needs the built app; it runs in `e2e`, after `app`.
-test-rust:
-	cargo test --workspace --exclude touchpoint-e2e --quiet
+# The e2e crate needs the built app; it runs in `e2e`, after `app`. The sync scenarios need
+# PostgreSQL: a throw-away cluster is started for them and removed afterwards.
+test-rust: setup
+	scripts/with-postgres.sh cargo test --workspace --exclude touchpoint-e2e --quiet
 
 test-ui: setup
 	npm --prefix ui run --silent test

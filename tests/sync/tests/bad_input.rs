@@ -1,0 +1,214 @@
+//! Every endpoint answers malformed, oversized and wrong-typed requests with a 4xx JSON error
+//! carrying a stable code (never a 500), and a batch with one unreadable op changes nothing.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use touchpoint_protocol::{ApiError, ErrorCode, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use touchpoint_sync_tests::{TestDesk, TestServer};
+
+struct Api {
+    client: Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    async fn call(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> (StatusCode, Option<ApiError>) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header("content-type", "application/json");
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status();
+        let is_json = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = resp.bytes().await.expect("body");
+        let err = if status.is_success() {
+            None
+        } else {
+            assert!(is_json, "{path}: an error is JSON");
+            Some(serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|e| panic!("{path}: {e}: {bytes:?}")))
+        };
+        (status, err)
+    }
+
+    /// Asserts a 4xx JSON error with `code`.
+    async fn refuses(&self, method: Method, path: &str, body: Option<Vec<u8>>, code: ErrorCode) {
+        let (status, err) = self.call(method.clone(), path, body).await;
+        assert!(status.is_client_error(), "{method} {path}: {status}");
+        let err = err.expect("an error body");
+        assert_eq!(err.code, code, "{method} {path}: {}", err.message);
+        assert!(!err.message.is_empty());
+    }
+}
+
+fn bytes(v: Value) -> Option<Vec<u8>> {
+    Some(serde_json::to_vec(&v).expect("json"))
+}
+
+async fn api_for(server: &TestServer, desk: &TestDesk) -> Api {
+    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
+    let resp: Value = Client::new()
+        .post(format!("{}/v1/token", server.url))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .json(&json!({"device_id": s.device_id, "refresh_token": s.refresh_token}))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("token json");
+    Api {
+        client: Client::new(),
+        base: server.url.clone(),
+        token: Some(resp["access_token"].as_str().expect("token").to_owned()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrollment_and_token_endpoints_refuse_bad_bodies_with_json_errors() {
+    let server = TestServer::start().await;
+    let api = Api { client: Client::new(), base: server.url.clone(), token: None };
+    for path in ["/v1/enroll", "/v1/token"] {
+        api.refuses(Method::POST, path, Some(b"not json".to_vec()), ErrorCode::BadRequest).await;
+        api.refuses(Method::POST, path, bytes(json!({"code": 5, "device_id": "x"})), ErrorCode::BadRequest).await;
+        api.refuses(Method::POST, path, bytes(json!({})), ErrorCode::BadRequest).await;
+        api.refuses(Method::POST, path, bytes(json!([1, 2, 3])), ErrorCode::BadRequest).await;
+        api.refuses(Method::POST, path, Some(vec![b' '; 6 * 1024 * 1024]), ErrorCode::PayloadTooLarge).await;
+    }
+    let device = uuid::Uuid::now_v7();
+    api.refuses(
+        Method::POST,
+        "/v1/enroll",
+        bytes(json!({"code": "AAAA-BBBB", "device_id": device, "device_name": "Till"})),
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    api.refuses(
+        Method::POST,
+        "/v1/enroll",
+        bytes(json!({"code": server.enrollment_code().await, "device_id": device, "device_name": "  "})),
+        ErrorCode::BadRequest,
+    )
+    .await;
+    api.refuses(
+        Method::POST,
+        "/v1/token",
+        bytes(json!({"device_id": device, "refresh_token": "guess"})),
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    assert_eq!(server.count("SELECT count(*) FROM devices").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_endpoints_refuse_bad_requests_and_a_bad_batch_changes_nothing() {
+    let server = TestServer::start().await;
+    let desk = TestDesk::enrolled(&server, server.frontline).await;
+    desk.customer("Nia Cole");
+    desk.customer("Oli Grant");
+    let ops = desk.with(|d| d.outbox_batch(10, 1 << 20)).expect("batch");
+    let api = api_for(&server, &desk).await;
+    let changes_before = server.change_count().await;
+
+    let push = "/v1/sync/push";
+    api.refuses(Method::POST, push, Some(b"{\"ops\": [".to_vec()), ErrorCode::BadRequest).await;
+    api.refuses(Method::POST, push, bytes(json!({"ops": "everything"})), ErrorCode::BadRequest).await;
+    api.refuses(Method::POST, push, bytes(json!({"ops": [{"op_id": 7}]})), ErrorCode::BadRequest).await;
+    // One good op and one whose body is of an unknown type: the whole batch is refused.
+    let mut bad = serde_json::to_value(&ops[1]).expect("op");
+    bad["body"]["type"] = json!("customer_teleported");
+    api.refuses(
+        Method::POST,
+        push,
+        bytes(json!({"ops": [serde_json::to_value(&ops[0]).expect("op"), bad]})),
+        ErrorCode::BadRequest,
+    )
+    .await;
+    let mut wrong_type = serde_json::to_value(&ops[1]).expect("op");
+    wrong_type["hlc"] = json!(12);
+    api.refuses(Method::POST, push, bytes(json!({"ops": [wrong_type]})), ErrorCode::BadRequest).await;
+    let too_many: Vec<Value> = (0..501).map(|_| serde_json::to_value(&ops[0]).expect("op")).collect();
+    api.refuses(Method::POST, push, bytes(json!({ "ops": too_many })), ErrorCode::PayloadTooLarge).await;
+    api.refuses(Method::POST, push, Some(vec![b' '; 6 * 1024 * 1024]), ErrorCode::PayloadTooLarge).await;
+    assert_eq!(server.change_count().await, changes_before, "nothing of a refused batch was applied");
+    assert_eq!(server.count("SELECT count(*) FROM applied_ops").await, 0);
+
+    api.refuses(Method::GET, "/v1/sync/pull?since=abc", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/sync/pull?since=-5", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/sync/pull", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/sync/pull?since=0&epoch=nope", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/sync/pull?since=999999999", None, ErrorCode::ResyncRequired).await;
+    let (ok, _) = api.call(Method::GET, "/v1/sync/pull?since=0&limit=0", None).await;
+    assert_eq!(ok, StatusCode::OK, "a zero limit is read as the smallest page");
+
+    api.refuses(Method::GET, "/v1/customers/search?q=", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/customers/search", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::POST, "/v1/customers/adopt", bytes(json!({"customer_id": "x"})), ErrorCode::BadRequest).await;
+    api.refuses(
+        Method::POST,
+        "/v1/customers/adopt",
+        bytes(json!({"customer_id": uuid::Uuid::now_v7()})),
+        ErrorCode::NotFound,
+    )
+    .await;
+    api.refuses(Method::GET, "/v1/no/such/thing", None, ErrorCode::NotFound).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_without_a_valid_token_or_protocol_version_are_refused() {
+    let server = TestServer::start().await;
+    let anonymous = Api { client: Client::new(), base: server.url.clone(), token: None };
+    let forged = Api { client: Client::new(), base: server.url.clone(), token: Some("abc.def.ghi".into()) };
+    for api in [&anonymous, &forged] {
+        api.refuses(Method::POST, "/v1/sync/push", bytes(json!({"ops": []})), ErrorCode::Unauthorized).await;
+        api.refuses(Method::GET, "/v1/sync/pull?since=0", None, ErrorCode::Unauthorized).await;
+        api.refuses(Method::GET, "/v1/customers/search?q=ana", None, ErrorCode::Unauthorized).await;
+    }
+    let resp = Client::new().get(format!("{}/v1/sync/pull?since=0", server.url)).send().await.expect("answer");
+    assert_eq!(resp.status(), StatusCode::UPGRADE_REQUIRED);
+    let err: ApiError = resp.json().await.expect("json");
+    assert_eq!(err.code, ErrorCode::UnsupportedProtocol);
+
+    let health = Client::new().get(format!("{}/healthz", server.url)).send().await.expect("health");
+    assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
+    let server = TestServer::start().await;
+    let doc: Value =
+        Client::new().get(format!("{}/openapi.json", server.url)).send().await.expect("doc").json().await.expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/healthz", "get"),
+        ("/openapi.json", "get"),
+        ("/v1/enroll", "post"),
+        ("/v1/token", "post"),
+        ("/v1/sync/push", "post"),
+        ("/v1/sync/pull", "get"),
+        ("/v1/customers/search", "get"),
+        ("/v1/customers/adopt", "post"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
+        // And it is really served (anything but the fallback's 404).
+        let resp = Client::new()
+            .request(method.parse().expect("method"), format!("{}{path}", server.url))
+            .send()
+            .await
+            .expect("answer");
+        assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
+    }
+    assert_eq!(paths.len(), 8, "nothing documented that is not served");
+    assert!(doc["components"]["schemas"]["Op"].is_object());
+}

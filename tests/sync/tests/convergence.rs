@@ -1,0 +1,215 @@
+//! Property: any number of desks making random changes (new customers, edits of the same and
+//! of different fields, visits, deletes) while random desks are cut off from the network, with
+//! clocks drifting apart, all end in the same state as each other and as the server once the
+//! network is back and everyone has synced.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+use proptest::prelude::*;
+use touchpoint_core::customers::CustomerEdit;
+use touchpoint_sync_tests::{TestDesk, TestServer};
+use uuid::Uuid;
+
+const DESKS: usize = 3;
+const SLOTS: usize = 4;
+
+#[derive(Debug, Clone)]
+enum Action {
+    Create { desk: usize, slot: usize },
+    Rename { desk: usize, slot: usize, name: usize },
+    Note { desk: usize, slot: usize, note: usize },
+    Loyalty { desk: usize, slot: usize, value: usize },
+    Tags { desk: usize, slot: usize, tags: Vec<usize> },
+    Visit { desk: usize, slot: usize },
+    /// Desk 0 is the supervisor's; only it deletes.
+    Delete { slot: usize },
+    Sync { desk: usize },
+    Cut { desk: usize, offline: bool },
+    Drift { desk: usize, seconds: i64 },
+}
+
+const NAMES: [&str; 3] = ["Ana Souza", "Ana S. Lima", "Ana Lima"];
+const NOTES: [&str; 3] = ["Prefers mornings", "Allergic to latex", "Call before delivery"];
+const TAGS: [&str; 3] = ["vip", "wholesale", "staff"];
+
+fn action() -> impl Strategy<Value = Action> {
+    let desk = 0..DESKS;
+    let slot = 0..SLOTS;
+    prop_oneof![
+        (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Create { desk, slot }),
+        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, name)| Action::Rename { desk, slot, name }),
+        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, note)| Action::Note { desk, slot, note }),
+        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, value)| Action::Loyalty { desk, slot, value }),
+        (desk.clone(), slot.clone(), proptest::collection::vec(0..3usize, 0..3))
+            .prop_map(|(desk, slot, tags)| Action::Tags { desk, slot, tags }),
+        (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Visit { desk, slot }),
+        slot.clone().prop_map(|slot| Action::Delete { slot }),
+        desk.clone().prop_map(|desk| Action::Sync { desk }),
+        desk.clone().prop_map(|desk| Action::Sync { desk }),
+        (desk.clone(), any::<bool>()).prop_map(|(desk, offline)| Action::Cut { desk, offline }),
+        (desk, -7200i64..7200).prop_map(|(desk, seconds)| Action::Drift { desk, seconds }),
+    ]
+}
+
+/// A desk's view of everything, in a form that can be compared across desks and the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CustomerState {
+    name: String,
+    note: String,
+    loyalty: String,
+    tags: Vec<String>,
+    deleted: bool,
+}
+
+type State = (BTreeMap<Uuid, CustomerState>, Vec<Uuid>);
+
+fn desk_state(desk: &TestDesk) -> State {
+    desk.with(|d| {
+        let conn = d.connection();
+        let mut stmt = conn.prepare(
+            "SELECT id, name, coalesce(note, ''), coalesce(loyalty_id, ''), tags, deleted_at IS NOT NULL FROM customers",
+        )?;
+        let customers = stmt
+            .query_map([], |r| {
+                let tags: String = r.get(4)?;
+                Ok((
+                    Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid"),
+                    CustomerState {
+                        name: r.get(1)?,
+                        note: r.get(2)?,
+                        loyalty: r.get(3)?,
+                        tags: serde_json::from_str(&tags).expect("tags"),
+                        deleted: r.get(5)?,
+                    },
+                ))
+            })?
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        let mut stmt = conn.prepare("SELECT id FROM interactions ORDER BY id")?;
+        let visits = stmt
+            .query_map([], |r| Ok(Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid")))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((customers, visits))
+    })
+    .expect("desk state")
+}
+
+async fn server_state(server: &TestServer) -> State {
+    let rows: Vec<(Uuid, serde_json::Value, bool)> = sqlx::query_as(
+        "SELECT customer_id, fields, deleted_hlc IS NOT NULL AND (restored_hlc IS NULL OR restored_hlc < deleted_hlc)
+         FROM customers WHERE org_id = $1",
+    )
+    .bind(server.org)
+    .fetch_all(&server.pool)
+    .await
+    .expect("server customers");
+    let text = |f: &serde_json::Value, k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let customers = rows
+        .into_iter()
+        .map(|(id, f, deleted)| {
+            let tags = f
+                .get("tags")
+                .and_then(|t| t.as_array())
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            (id, CustomerState { name: text(&f, "name"), note: text(&f, "note"), loyalty: text(&f, "loyalty_id"), tags, deleted })
+        })
+        .collect();
+    let visits: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT event_id FROM events WHERE org_id = $1 AND kind = 'interaction_logged' ORDER BY event_id::text",
+    )
+    .bind(server.org)
+    .fetch_all(&server.pool)
+    .await
+    .expect("server visits");
+    (customers, visits)
+}
+
+async fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
+    let server = TestServer::start().await;
+    let mut desks = Vec::new();
+    desks.push(TestDesk::enrolled(&server, server.supervisor).await);
+    for _ in 1..DESKS {
+        desks.push(TestDesk::enrolled(&server, server.frontline).await);
+    }
+    let mut slots: [Option<Uuid>; SLOTS] = [None; SLOTS];
+    let known = |desk: &TestDesk, id: Uuid| desk.with(|d| touchpoint_core::customers::get(d.connection(), id)).is_ok();
+
+    for a in actions {
+        match a {
+            Action::Create { desk, slot } => {
+                if slots[slot].is_none() {
+                    slots[slot] = Some(desks[desk].customer(NAMES[slot % NAMES.len()]).id);
+                }
+            }
+            Action::Rename { desk, slot, name } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
+                    desks[desk].edit(CustomerEdit { customer_id: id, name: Some(NAMES[name].into()), ..Default::default() });
+                }
+            }
+            Action::Note { desk, slot, note } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
+                    desks[desk].edit(CustomerEdit { customer_id: id, note: Some(NOTES[note].into()), ..Default::default() });
+                }
+            }
+            Action::Loyalty { desk, slot, value } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
+                    let loyalty = Some(format!("LOY-{value}"));
+                    desks[desk].edit(CustomerEdit { customer_id: id, loyalty_id: loyalty, ..Default::default() });
+                }
+            }
+            Action::Tags { desk, slot, tags } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
+                    let tags = Some(tags.iter().map(|t| TAGS[*t].to_owned()).collect());
+                    desks[desk].edit(CustomerEdit { customer_id: id, tags, ..Default::default() });
+                }
+            }
+            Action::Visit { desk, slot } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
+                    desks[desk].log_visit(Some(id), "Random visit");
+                }
+            }
+            Action::Delete { slot } => {
+                if let Some(id) = slots[slot].filter(|id| known(&desks[0], *id)) {
+                    desks[0].with(|d| d.delete_customer(id)).expect("supervisor deletes");
+                }
+            }
+            Action::Sync { desk } => {
+                // Cut off desks fail their round; that is part of the scenario.
+                let _ = desks[desk].try_sync().await;
+            }
+            Action::Cut { desk, offline } => desks[desk].engine.transport().offline.store(offline, Ordering::SeqCst),
+            Action::Drift { desk, seconds } => desks[desk].clock.advance(chrono::Duration::seconds(seconds)),
+        }
+    }
+
+    for d in &desks {
+        d.engine.transport().offline.store(false, Ordering::SeqCst);
+    }
+    for _ in 0..2 {
+        for d in &desks {
+            d.sync().await;
+        }
+    }
+    let server_view = server_state(&server).await;
+    for (i, d) in desks.iter().enumerate() {
+        prop_assert_eq!(d.pending(), 0, "desk {} sent everything", i);
+        let (customers, mut visits) = desk_state(d);
+        visits.sort_by_key(|v| v.to_string());
+        prop_assert_eq!(&customers, &server_view.0, "desk {} agrees with the server on customers", i);
+        prop_assert_eq!(&visits, &server_view.1, "desk {} agrees with the server on visits", i);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn desks_making_random_changes_through_random_partitions_converge_with_the_server(
+        actions in proptest::collection::vec(action(), 10..40)
+    ) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(run(actions))?;
+    }
+}
