@@ -45,7 +45,7 @@ pub async fn set_desk_touch_point(state: State<'_, AppState>, touch_point_id: Uu
 #[tauri::command]
 #[specta::specta]
 pub async fn create_customer(state: State<'_, AppState>, input: NewCustomer) -> Result<Customer> {
-    state.with(|d| d.create_customer(&input))
+    state.write(|d| d.create_customer(&input))
 }
 
 #[tauri::command]
@@ -63,7 +63,7 @@ pub async fn open_customer(state: State<'_, AppState>, customer_id: Uuid) -> Res
 #[tauri::command]
 #[specta::specta]
 pub async fn log_interaction(state: State<'_, AppState>, input: LogInteraction) -> Result<LoggedInteraction> {
-    state.with(|d| d.log_interaction(&input))
+    state.write(|d| d.log_interaction(&input))
 }
 
 #[tauri::command]
@@ -79,7 +79,7 @@ pub async fn customer_timeline(
 #[tauri::command]
 #[specta::specta]
 pub async fn update_customer(state: State<'_, AppState>, input: CustomerEdit) -> Result<Customer> {
-    state.with(|d| d.update_customer(&input))
+    state.write(|d| d.update_customer(&input))
 }
 
 #[tauri::command]
@@ -91,19 +91,19 @@ pub async fn customer_history(state: State<'_, AppState>, customer_id: Uuid) -> 
 #[tauri::command]
 #[specta::specta]
 pub async fn amend_interaction(state: State<'_, AppState>, input: AmendInteraction) -> Result<()> {
-    state.with(|d| d.amend_interaction(&input))
+    state.write(|d| d.amend_interaction(&input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_follow_up(state: State<'_, AppState>, input: NewFollowUp) -> Result<FollowUp> {
-    state.with(|d| d.create_follow_up(&input))
+    state.write(|d| d.create_follow_up(&input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn close_follow_up(state: State<'_, AppState>, input: CloseFollowUp) -> Result<FollowUp> {
-    state.with(|d| d.close_follow_up(&input))
+    state.write(|d| d.close_follow_up(&input))
 }
 
 #[tauri::command]
@@ -145,11 +145,24 @@ pub async fn set_pin(state: State<'_, AppState>, staff_id: Uuid, pin: String) ->
 #[tauri::command]
 #[specta::specta]
 pub async fn import_customers(state: State<'_, AppState>, csv: String, commit: bool) -> Result<ImportReport> {
-    state.with(|d| d.import_customers(&csv, commit))
+    state.write(|d| d.import_customers(&csv, commit))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn export_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<ExportedFile> {
     state.with(|d| d.export_customer(customer_id))
+}
+
+/// Deletes a customer (supervisors and admins); a later restore brings them back.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<()> {
+    state.write(|d| d.delete_customer(customer_id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<Customer> {
+    state.write(|d| d.restore_customer(customer_id))
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod state;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -37,6 +38,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::set_pin,
             commands::import_customers,
             commands::export_customer,
+            commands::delete_customer,
+            commands::restore_customer,
+            sync::sync_status,
+            sync::connect_server,
+            sync::disconnect_server,
+            sync::sync_now,
+            sync::rejected_changes,
+            sync::dismiss_rejected,
+            sync::search_server,
+            sync::open_server_customer,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.
@@ -89,7 +100,11 @@ pub fn run() {
             if let Err(e) = &desk {
                 eprintln!("touchpoint: cannot open the data in {}: {e}", dir.display());
             }
-            app.manage(AppState::new(desk));
+            let state = AppState::new(desk);
+            if let Err(e) = state.start_sync() {
+                eprintln!("touchpoint: sync could not start: {e}");
+            }
+            app.manage(state);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -1,22 +1,120 @@
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
+use touchpoint_core::sync::{Backoff, HttpTransport, SharedDesk, SyncEngine};
 use touchpoint_core::{CoreError, Desk};
 
-/// The open desk, or why it could not be opened (shown by the UI instead of crashing).
+type Engine = Arc<SyncEngine<HttpTransport>>;
+
+/// The open desk (or why it could not be opened, shown by the UI instead of crashing), and
+/// the background sync once the desk is connected to a server.
 pub struct AppState {
-    desk: Result<Mutex<Desk>, CoreError>,
+    desk: Result<SharedDesk, CoreError>,
+    sync: Mutex<Option<Runner>>,
+    kick: Arc<tokio::sync::Notify>,
+    interval: Duration,
+}
+
+struct Runner {
+    engine: Engine,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// How often a connected desk syncs when nothing else asks it to: `TOUCHPOINT_SYNC_INTERVAL_SECS`,
+/// 15 s by default.
+fn sync_interval() -> Duration {
+    let secs = std::env::var("TOUCHPOINT_SYNC_INTERVAL_SECS").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(15);
+    Duration::from_secs(secs.clamp(1, 3600))
 }
 
 impl AppState {
     pub fn new(desk: Result<Desk, CoreError>) -> Self {
-        AppState { desk: desk.map(Mutex::new) }
+        AppState {
+            desk: desk.map(|d| Arc::new(Mutex::new(d))),
+            sync: Mutex::new(None),
+            kick: Arc::new(tokio::sync::Notify::new()),
+            interval: sync_interval(),
+        }
+    }
+
+    pub fn desk(&self) -> Result<&SharedDesk, CoreError> {
+        self.desk.as_ref().map_err(Clone::clone)
     }
 
     /// Runs `f` with exclusive access to the desk. Each call is short (sub-millisecond
-    /// SQLite work), so one lock is simpler than a pool and keeps writes serialised.
+    /// SQLite work), so one lock is simpler than a pool and keeps writes serialised; the sync
+    /// engine takes the same lock only between its network calls.
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> Result<T, CoreError>) -> Result<T, CoreError> {
-        let desk = self.desk.as_ref().map_err(Clone::clone)?;
+        let desk = self.desk()?;
         let mut guard = desk.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut guard)
+    }
+
+    /// Like `with`, for changes: once saved, the sync is asked to send them soon.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Desk) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        let out = self.with(f)?;
+        self.wrote();
+        Ok(out)
+    }
+
+    /// The running engine, if the desk is connected.
+    pub fn engine(&self) -> Option<Engine> {
+        self.sync.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(|r| r.engine.clone())
+    }
+
+    /// Starts the background sync if the desk is connected to a server (on start, and right
+    /// after enrolling). Rounds run on a timer, with backoff after failures, and at once when
+    /// kicked.
+    pub fn start_sync(&self) -> Result<(), CoreError> {
+        let desk = self.desk()?.clone();
+        let Some(settings) = self.with(|d| d.sync_settings())? else { return Ok(()) };
+        let transport = HttpTransport::new(&settings.server_url)
+            .map_err(|message| CoreError::Storage { message: format!("The saved server address is unusable: {message}") })?;
+        let engine = Arc::new(SyncEngine::new(desk, transport));
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let runner = touchpoint_core::sync::run(
+            engine.clone(),
+            self.kick.clone(),
+            self.interval,
+            Backoff::default(),
+            |result| {
+                if let Err(e) = result {
+                    eprintln!("touchpoint: sync round failed: {e}");
+                }
+            },
+            async move {
+                let _ = stop_rx.await;
+            },
+        );
+        tauri::async_runtime::spawn(runner);
+        *self.sync.lock().unwrap_or_else(PoisonError::into_inner) = Some(Runner { engine, stop: Some(stop_tx) });
+        Ok(())
+    }
+
+    pub fn stop_sync(&self) {
+        self.sync.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
+
+    /// Asks for a round now ("sync now", the network came back).
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+
+    /// After a local write: send it soon, unless the server is known to be away (then the
+    /// backoff timer decides, so writes made offline do not hammer the network).
+    pub fn wrote(&self) {
+        if let Some(engine) = self.engine() {
+            if engine.status().is_ok_and(|s| s.online != Some(false) && s.blocked.is_none()) {
+                self.kick();
+            }
+        }
     }
 }

@@ -28,6 +28,22 @@ export const commands = {
 	setPin: (staffId: string, pin: string) => typedError<null, CoreError>(__TAURI_INVOKE("set_pin", { staffId, pin })),
 	importCustomers: (csv: string, commit: boolean) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_customers", { csv, commit })),
 	exportCustomer: (customerId: string) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_customer", { customerId })),
+	/**  Deletes a customer (supervisors and admins); a later restore brings them back. */
+	deleteCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("delete_customer", { customerId })),
+	restoreCustomer: (customerId: string) => typedError<Customer, CoreError>(__TAURI_INVOKE("restore_customer", { customerId })),
+	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
+	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */
+	connectServer: (serverUrl: string, code: string, deviceName: string) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName })),
+	/**  Stops syncing and forgets the server; everything stays on this desk. */
+	disconnectServer: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("disconnect_server")),
+	/**  Runs a round now (the indicator's "Sync now", or the network coming back). */
+	syncNow: () => typedError<null, CoreError>(__TAURI_INVOKE("sync_now")),
+	rejectedChanges: () => typedError<RejectedChange[], CoreError>(__TAURI_INVOKE("rejected_changes")),
+	dismissRejected: (opId: string) => typedError<null, CoreError>(__TAURI_INVOKE("dismiss_rejected", { opId })),
+	/**  Asks the server for customers this desk does not hold (empty when not connected). */
+	searchServer: (query: string) => typedError<ServerCustomer[], CoreError>(__TAURI_INVOKE("search_server", { query })),
+	/**  Brings a customer found on the server onto this desk (and into its store) and opens them. */
+	openServerCustomer: (customerId: string) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("open_server_customer", { customerId })),
 };
 
 /* Types */
@@ -49,6 +65,15 @@ export type AmendmentView = {
 	before: InteractionValues,
 	after: InteractionValues,
 };
+
+/**  Why sync stopped until a person acts. */
+export type Block = 
+/**  An administrator revoked this device. */
+"revoked" | 
+/**  The app and the server do not share a protocol version. */
+"update_app" | 
+/**  The server no longer knows this device (its enrollment was lost). */
+"enroll_again";
 
 /**  How a follow-up ended. */
 export type CloseFollowUp = {
@@ -84,6 +109,10 @@ export type CoreError =
 { kind: "too_new"; message: string } | 
 /**  The signed-in staff member's role does not allow this. */
 { kind: "forbidden"; message: string } | 
+/**  The server could not be reached; nothing changed. Try again when the network is back. */
+{ kind: "offline"; message: string } | 
+/**  The server refused (a wrong enrollment code, a revoked device, an app too old…). */
+{ kind: "refused"; message: string } | 
 /**
  *  Someone already has this phone or email; nothing was written. Open one of `matches`, or
  *  confirm that this is a different person.
@@ -146,6 +175,11 @@ export type DeskInfo = {
 	region: string,
 	database_path: string,
 	outbox: OutboxCounts,
+	/**
+	 *  The signed-in person is no longer on the staff list (the desk was connected to a
+	 *  server, whose staff replace the desk's own): someone must sign in before saving.
+	 */
+	must_sign_in: boolean,
 	/**  Open follow-ups the signed-in staff member owns, and how many are overdue. */
 	my_open_follow_ups: number,
 	my_overdue_follow_ups: number,
@@ -395,6 +429,24 @@ export type Reason = {
 	label: string,
 };
 
+/**  A change the server refused, with what a person can do about it. */
+export type RejectedChange = {
+	op_id: string,
+	/**  What the change was, in words ("Conversation logged", "Profile change"). */
+	what: string,
+	/**  The customer it was about, if any. */
+	customer_id: string | null,
+	customer_name: string | null,
+	/**  The server's code: invalid, wrong_device, forbidden, unknown_reference. */
+	code: string,
+	/**  The server's reason. */
+	reason: string,
+	/**  What to do next. */
+	advice: string,
+	made_at: string,
+	refused_at: string | null,
+};
+
 export type RiskReason = 
 /**  Several visits recently where they felt unhappy or scored low. */
 { kind: "unhappy_visits"; count: number; days: number } | 
@@ -409,6 +461,17 @@ export type RiskReason =
 export type Role = "frontline" | "supervisor" | "admin";
 
 export type RowAction = "create" | "update" | "unchanged" | "error";
+
+export type ServerCustomer = {
+	customer_id: string,
+	name: string,
+	phone: string | null,
+	email: string | null,
+	loyalty_id: string | null,
+	/**  Where they usually shop. */
+	home_store: string | null,
+	last_seen_at: string | null,
+};
 
 export type StaffListing = {
 	id: string,
@@ -443,6 +506,32 @@ export type Summary = {
 	latest_ces: number | null,
 	open_follow_ups: FollowUp[],
 	risk: RiskReason[],
+};
+
+/**  The sync indicator's whole truth. */
+export type SyncStatus = {
+	/**  False while the desk works on its own (no server configured). */
+	connected: boolean,
+	server_url: string | null,
+	device_name: string | null,
+	/**  Whether the last attempt reached the server (None before any attempt). */
+	online: boolean | null,
+	/**  A sync round is running now. */
+	syncing: boolean,
+	/**  Changes made here that the server has not confirmed yet. */
+	pending: number,
+	/**  Changes the server refused, waiting for a person to look at them. */
+	rejected: number,
+	last_success_at: string | null,
+	last_attempt_at: string | null,
+	next_attempt_at: string | null,
+	/**  Why the last attempt failed, in words for people. */
+	last_error: string | null,
+	blocked: Block | null,
+	/**  The first download: how far it is (0–100), until it finishes. */
+	first_sync_percent: number | null,
+	/**  Changes received from other desks since the app started (views refresh when it moves). */
+	received: number,
 };
 
 /**  Where the next page of a timeline starts (exclusive). */

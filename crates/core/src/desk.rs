@@ -51,6 +51,9 @@ pub struct DeskInfo {
     pub region: String,
     pub database_path: String,
     pub outbox: OutboxCounts,
+    /// The signed-in person is no longer on the staff list (the desk was connected to a
+    /// server, whose staff replace the desk's own): someone must sign in before saving.
+    pub must_sign_in: bool,
     /// Open follow-ups the signed-in staff member owns, and how many are overdue.
     pub my_open_follow_ups: u32,
     pub my_overdue_follow_ups: u32,
@@ -181,6 +184,17 @@ impl Desk {
     }
 
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        // After enrolling, the people the desk made up itself give way to the server's staff:
+        // nothing is recorded in their name any more.
+        let active: bool = self
+            .conn
+            .prepare_cached("SELECT active FROM staff WHERE id = ?1")?
+            .query_row([self.staff_id.to_string()], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if !active {
+            return Err(CoreError::Forbidden { message: "Sign in as yourself first (press U).".into() });
+        }
         let now = self.clock.now();
         let offset = chrono::Duration::milliseconds(self.clock_offset_ms);
         let actor = self.actor();
@@ -206,7 +220,13 @@ impl Desk {
         };
         let (my_open_follow_ups, my_overdue_follow_ups) =
             follow_ups::open_counts(&self.conn, self.staff_id, self.clock.now())?;
+        let must_sign_in: bool = self
+            .conn
+            .query_row("SELECT active = 0 FROM staff WHERE id = ?1", [self.staff_id.to_string()], |r| r.get(0))
+            .optional()?
+            .unwrap_or(true);
         Ok(DeskInfo {
+            must_sign_in,
             my_open_follow_ups,
             my_overdue_follow_ups,
             device_id: self.device_id,

@@ -78,6 +78,29 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// The most a request body may be: a little over the push limit, so an oversized batch gets a
+/// clear 413 JSON answer rather than a cut connection.
+pub const MAX_BODY_BYTES: usize = touchpoint_protocol::MAX_PUSH_BYTES + 64 * 1024;
+
+/// Refuses a body announced as too large before reading any of it, so the client hears why
+/// instead of being cut off while it sends.
+async fn refuse_announced_oversize(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return error::Failure::new(
+            touchpoint_protocol::ErrorCode::PayloadTooLarge,
+            format!("The request body is larger than {} MB.", MAX_BODY_BYTES / (1024 * 1024)),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
@@ -89,8 +112,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/customers/search", get(customers::search))
         .route("/v1/customers/adopt", post(customers::adopt))
         .fallback(|| async { error::Failure::new(touchpoint_protocol::ErrorCode::NotFound, "No such endpoint.") })
-        // A little over the push limit, so an oversized batch gets a clear 413 JSON answer.
-        .layer(DefaultBodyLimit::max(touchpoint_protocol::MAX_PUSH_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

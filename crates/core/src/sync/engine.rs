@@ -112,6 +112,7 @@ struct Access {
 #[derive(Debug, Default)]
 struct Live {
     syncing: bool,
+    received: u32,
 }
 
 pub struct SyncEngine<T> {
@@ -188,7 +189,9 @@ impl<T: Transport> SyncEngine<T> {
     /// The status for the indicator, with whether a round is running now.
     pub fn status(&self) -> Result<SyncStatus> {
         let mut status = with_desk(&self.desk, |d| d.sync_status())?;
-        status.syncing = self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing;
+        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        status.syncing = live.syncing;
+        status.received = live.received;
         Ok(status)
     }
 
@@ -344,6 +347,10 @@ impl<T: Transport> SyncEngine<T> {
             };
             let applied = with_desk(&self.desk, |d| d.apply_pulled(&page))?;
             report.pulled += applied.changes;
+            if applied.changes > 0 {
+                let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+                live.received = live.received.saturating_add(applied.changes as u32);
+            }
             if !page.has_more {
                 return Ok(());
             }
@@ -361,6 +368,8 @@ impl<T: Transport> SyncEngine<T> {
         self.settings()?;
         let resp = self.authorised(|token| async move { self.transport.adopt(&token, customer).await }).await?;
         with_desk(&self.desk, |d| d.apply_adopted(&resp.changes))?;
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.received = live.received.saturating_add(resp.changes.len() as u32);
         Ok(())
     }
 

@@ -6,11 +6,13 @@ pub mod engine;
 mod enrollment;
 pub mod http;
 pub mod local;
+pub mod remote;
 pub mod status;
 pub mod transport;
 
 pub use engine::{enroll, run, Backoff, SharedDesk, SyncEngine, SyncError, SyncReport};
 pub use http::HttpTransport;
 pub use local::{PageApplied, PullFault};
+pub use remote::ServerCustomer;
 pub use status::{Block, RejectedChange, SyncSettings, SyncStatus};
 pub use transport::{PullRequest, Transport, TransportError, TransportResult};

@@ -75,6 +75,8 @@ pub struct SyncStatus {
     pub blocked: Option<Block>,
     /// The first download: how far it is (0–100), until it finishes.
     pub first_sync_percent: Option<u32>,
+    /// Changes received from other desks since the app started (views refresh when it moves).
+    pub received: u32,
 }
 
 /// A change the server refused, with what a person can do about it.
@@ -155,6 +157,7 @@ impl Desk {
                     last_error: r.get(6)?,
                     blocked: r.get::<_, Option<String>>(7)?.as_deref().and_then(Block::parse),
                     first_sync_percent: percent,
+                    received: 0,
                 })
             },
         )?;
