@@ -10,7 +10,7 @@ TAURI := ui/node_modules/.bin/tauri
 DATA_DIR ?=
 DEMO ?=
 
-.PHONY: help setup run dev app test test-rust test-ui lint bindings e2e screenshot clean
+.PHONY: help setup run dev app test test-rust test-ui lint bindings e2e screenshot server bench clean
 
 help:
 	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
@@ -18,6 +18,7 @@ help:
 	@echo "make screenshot  DATA_DIR=dir OUT=shot.png: the app under Xvfb at 1280x800"
 	@echo "make dev         hot-reloading UI development"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
+	@echo "make server      a local sync server (PostgreSQL included) and an enrollment code for the app"
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +55,9 @@ e2e: app
 
 test: setup lint test-rust test-ui e2e
 	@echo "make test: all checks passed"
+
+server: setup
+	scripts/server.sh
 
 OUT ?= .shots/touchpoint.png
 screenshot: app

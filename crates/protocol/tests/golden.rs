@@ -173,3 +173,194 @@ fn amendment_and_follow_up_patch_have_a_fixed_shape() {
     let back: OpBody = serde_json::from_value(close).expect("deserialises");
     assert!(matches!(back, OpBody::FollowUpPatch(p) if p.status == Some(FollowUpStatus::CouldNotReach)));
 }
+
+/// Serialises `value`, checks it against `expected`, and reads it back unchanged.
+fn pinned<T>(value: &T, expected: serde_json::Value)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_value(value).expect("serialises");
+    assert_eq!(json, expected);
+    let back: T = serde_json::from_value(json).expect("deserialises");
+    assert_eq!(&back, value);
+}
+
+#[test]
+fn tombstones_and_catalogue_ops_have_a_fixed_shape() {
+    pinned(
+        &OpBody::CustomerDeleted(CustomerRef { customer_id: id(5) }),
+        json!({"type": "customer_deleted", "customer_id": "00000000-0000-0000-0000-000000000005"}),
+    );
+    pinned(
+        &OpBody::CustomerErased(CustomerRef { customer_id: id(5) }),
+        json!({"type": "customer_erased", "customer_id": "00000000-0000-0000-0000-000000000005"}),
+    );
+    pinned(
+        &OpBody::StaffUpsert(StaffRecord {
+            staff_id: id(4),
+            name: "Maria Lopes".into(),
+            role: Role::Frontline,
+            home_store_id: Some(id(3)),
+            pin_hash: None,
+            active: true,
+        }),
+        json!({
+            "type": "staff_upsert",
+            "staff_id": "00000000-0000-0000-0000-000000000004",
+            "name": "Maria Lopes",
+            "role": "frontline",
+            "home_store_id": "00000000-0000-0000-0000-000000000003",
+            "pin_hash": null,
+            "active": true
+        }),
+    );
+    pinned(
+        &OpBody::TouchPointUpsert(TouchPointRecord {
+            touch_point_id: id(7),
+            name: "Returns desk".into(),
+            default_channel: ContactChannel::InPerson,
+            sort_order: 2,
+            active: true,
+        }),
+        json!({
+            "type": "touch_point_upsert",
+            "touch_point_id": "00000000-0000-0000-0000-000000000007",
+            "name": "Returns desk",
+            "default_channel": "in_person",
+            "sort_order": 2,
+            "active": true
+        }),
+    );
+}
+
+#[test]
+fn push_answers_say_per_op_what_happened() {
+    pinned(
+        &PushResponse {
+            results: vec![
+                OpResult { op_id: id(1), status: OpStatus::Applied, server_seq: Some(41) },
+                OpResult { op_id: id(2), status: OpStatus::Duplicate, server_seq: Some(12) },
+                OpResult {
+                    op_id: id(3),
+                    status: OpStatus::Rejected { code: RejectCode::WrongDevice, message: "Not yours.".into() },
+                    server_seq: None,
+                },
+            ],
+            server_time: Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).single().expect("valid time"),
+        },
+        json!({
+            "results": [
+                {"op_id": "00000000-0000-0000-0000-000000000001", "status": "applied", "server_seq": 41},
+                {"op_id": "00000000-0000-0000-0000-000000000002", "status": "duplicate", "server_seq": 12},
+                {"op_id": "00000000-0000-0000-0000-000000000003", "status": "rejected", "code": "wrong_device",
+                 "message": "Not yours.", "server_seq": null}
+            ],
+            "server_time": "2026-11-24T10:00:00Z"
+        }),
+    );
+    // A push from a client that does not send its cursor is still read.
+    let req: PushRequest = serde_json::from_value(json!({"ops": []})).expect("reads");
+    assert_eq!(req.known_seq, 0);
+}
+
+#[test]
+fn a_pull_page_carries_its_cursor_epoch_and_the_servers_clock() {
+    let page = PullResponse {
+        changes: vec![Change { seq: 7, op: envelope(OpBody::CustomerDeleted(CustomerRef { customer_id: id(5) })) }],
+        next_since: 7,
+        has_more: false,
+        server_epoch: id(99),
+        min_retained_seq: 1,
+        head_seq: 9,
+        server_time: Some(Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).single().expect("valid time")),
+    };
+    let json = serde_json::to_value(&page).expect("serialises");
+    assert_eq!(json["next_since"], 7);
+    assert_eq!(json["has_more"], false);
+    assert_eq!(json["server_epoch"], "00000000-0000-0000-0000-000000000063");
+    assert_eq!(json["min_retained_seq"], 1);
+    assert_eq!(json["head_seq"], 9);
+    assert_eq!(json["server_time"], "2026-11-24T10:00:00Z");
+    assert_eq!(json["changes"][0]["seq"], 7);
+    assert_eq!(json["changes"][0]["op"]["body"]["type"], "customer_deleted");
+    let back: PullResponse = serde_json::from_value(json).expect("deserialises");
+    assert_eq!(back, page);
+    // An older server that sends neither head nor clock is still understood.
+    let old: PullResponse = serde_json::from_value(json!({
+        "changes": [], "next_since": 0, "has_more": false,
+        "server_epoch": "00000000-0000-0000-0000-000000000063", "min_retained_seq": 1
+    }))
+    .expect("reads an older page");
+    assert_eq!((old.head_seq, old.server_time), (0, None));
+}
+
+#[test]
+fn enrollment_tokens_and_errors_have_a_fixed_shape() {
+    pinned(
+        &EnrollRequest { code: "ABCD-2345".into(), device_id: id(2), device_name: "Returns desk PC".into() },
+        json!({"code": "ABCD-2345", "device_id": "00000000-0000-0000-0000-000000000002", "device_name": "Returns desk PC"}),
+    );
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 10, 15, 0).single().expect("valid time");
+    pinned(
+        &EnrollResponse {
+            device_id: id(2),
+            org_id: id(8),
+            store_id: id(3),
+            refresh_token: "r".into(),
+            access_token: "a".into(),
+            access_expires_at: at,
+        },
+        json!({
+            "device_id": "00000000-0000-0000-0000-000000000002",
+            "org_id": "00000000-0000-0000-0000-000000000008",
+            "store_id": "00000000-0000-0000-0000-000000000003",
+            "refresh_token": "r",
+            "access_token": "a",
+            "access_expires_at": "2026-11-24T10:15:00Z"
+        }),
+    );
+    pinned(
+        &ApiError { code: ErrorCode::ResyncRequired, message: "Start again.".into() },
+        json!({"code": "resync_required", "message": "Start again."}),
+    );
+    for (code, name) in [
+        (ErrorCode::BadRequest, "bad_request"),
+        (ErrorCode::PayloadTooLarge, "payload_too_large"),
+        (ErrorCode::Unauthorized, "unauthorized"),
+        (ErrorCode::Forbidden, "forbidden"),
+        (ErrorCode::NotFound, "not_found"),
+        (ErrorCode::UnsupportedProtocol, "unsupported_protocol"),
+        (ErrorCode::Unavailable, "unavailable"),
+        (ErrorCode::Internal, "internal"),
+    ] {
+        assert_eq!(serde_json::to_value(code).expect("serialises"), json!(name));
+    }
+    assert_eq!(PROTOCOL_HEADER, "x-touchpoint-protocol");
+}
+
+#[test]
+fn server_search_and_adopt_have_a_fixed_shape() {
+    pinned(
+        &SearchResponse {
+            customers: vec![RemoteCustomer {
+                customer_id: id(5),
+                name: "Ana Souza".into(),
+                phones: vec!["+351912345678".into()],
+                emails: vec![],
+                loyalty_id: None,
+                home_store_id: Some(id(3)),
+                last_seen_at: None,
+            }],
+        },
+        json!({"customers": [{
+            "customer_id": "00000000-0000-0000-0000-000000000005",
+            "name": "Ana Souza",
+            "phones": ["+351912345678"],
+            "emails": [],
+            "loyalty_id": null,
+            "home_store_id": "00000000-0000-0000-0000-000000000003",
+            "last_seen_at": null
+        }]}),
+    );
+    pinned(&AdoptRequest { customer_id: id(5) }, json!({"customer_id": "00000000-0000-0000-0000-000000000005"}));
+}
