@@ -59,6 +59,11 @@ test: setup lint test-rust test-ui e2e
 server: setup
 	scripts/server.sh
 
+# Benchmarks, each beside its floor measured in the same run (release builds).
+bench: setup
+	cargo bench -p touchpoint-core --bench budgets
+	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench sync_throughput
+
 OUT ?= .shots/touchpoint.png
 screenshot: app
 	scripts/screenshot.sh "$(or $(DATA_DIR),$(shell mktemp -d))" "$(OUT)" 4 $(if $(DEMO),--demo)

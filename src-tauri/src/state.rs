@@ -76,8 +76,9 @@ impl AppState {
     pub fn start_sync(&self) -> Result<(), CoreError> {
         let desk = self.desk()?.clone();
         let Some(settings) = self.with(|d| d.sync_settings())? else { return Ok(()) };
-        let transport = HttpTransport::new(&settings.server_url)
-            .map_err(|message| CoreError::Storage { message: format!("The saved server address is unusable: {message}") })?;
+        let transport = HttpTransport::new(&settings.server_url).map_err(|message| CoreError::Storage {
+            message: format!("The saved server address is unusable: {message}"),
+        })?;
         let engine = Arc::new(SyncEngine::new(desk, transport));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let runner = touchpoint_core::sync::run(

@@ -95,7 +95,9 @@ pub async fn search_server(state: State<'_, AppState>, query: String) -> Result<
 #[tauri::command]
 #[specta::specta]
 pub async fn open_server_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<CustomerPage> {
-    let engine = state.engine().ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
+    let engine = state
+        .engine()
+        .ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
     engine.adopt(customer_id).await.map_err(from_sync)?;
     state.with(|d| d.open_customer(customer_id))
 }

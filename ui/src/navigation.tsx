@@ -7,6 +7,9 @@ export type Route =
   | { name: "walk-in" }
   | { name: "import" };
 
+/** Overlays opened from anywhere: the palette, the shortcuts, the sync panel, the connect form. */
+export type Overlay = "palette" | "help" | "sync" | "connect" | null;
+
 export type Navigation = {
   route: Route;
   go: (route: Route) => void;
@@ -26,9 +29,8 @@ export type Navigation = {
   /** A staff dialog asked for by a shortcut or the palette. */
   staffDialog: "switch" | null;
   setStaffDialog: (d: "switch" | null) => void;
-  /** Overlays opened from anywhere. */
-  overlay: "palette" | "help" | null;
-  setOverlay: (o: "palette" | "help" | null) => void;
+  overlay: Overlay;
+  setOverlay: (o: Overlay) => void;
 };
 
 const NavigationContext = createContext<Navigation | null>(null);
@@ -38,7 +40,7 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
   const [prefill, setPrefill] = useState<string | null>(null);
   const [kiosk, setKiosk] = useState(false);
   const [staffDialog, setStaffDialog] = useState<"switch" | null>(null);
-  const [overlay, setOverlay] = useState<"palette" | "help" | null>(null);
+  const [overlay, setOverlay] = useState<Overlay>(null);
   const searchInput = useRef<HTMLInputElement | null>(null);
 
   const go = useCallback((route: Route) => setStack((s) => [...s.slice(-19), route]), []);

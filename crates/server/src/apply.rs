@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
-use touchpoint_protocol::{Op, OpBody, RejectCode};
+use touchpoint_protocol::{Op, OpBody};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -126,73 +126,9 @@ pub async fn add_scope(
     Ok(())
 }
 
-/// The customer an op is about: named in it, or (for a correction) the customer of the
-/// interaction it corrects. It decides which stores pull the change.
-pub async fn customer_of(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op) -> ApiResult<Option<Uuid>> {
-    if let OpBody::FollowUpPatch(f) = &op.body {
-        if f.customer_id.is_none() {
-            let customer: Option<Option<Uuid>> =
-                sqlx::query_scalar("SELECT customer_id FROM follow_ups WHERE org_id = $1 AND follow_up_id = $2")
-                    .bind(org)
-                    .bind(f.follow_up_id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            return Ok(customer.flatten());
-        }
-    }
-    if let OpBody::InteractionAmended(a) = &op.body {
-        let customer: Option<Option<Uuid>> =
-            sqlx::query_scalar("SELECT customer_id FROM events WHERE org_id = $1 AND event_id = $2")
-                .bind(org)
-                .bind(a.interaction_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        return Ok(customer.flatten());
-    }
-    Ok(op.body.customer_id())
-}
-
-/// Deleting, restoring and erasing customers is for supervisors and admins: the op's author
-/// must be one, as the server knows them (a person made up on a desk is not).
-pub async fn require_supervisor(
-    tx: &mut Transaction<'_, Postgres>,
-    org: Uuid,
-    staff: Uuid,
-) -> ApiResult<Option<(RejectCode, String)>> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM staff WHERE org_id = $1 AND staff_id = $2 AND active")
-            .bind(org)
-            .bind(staff)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(match role.as_deref() {
-        Some("supervisor" | "admin") => None,
-        Some(_) => Some((
-            RejectCode::Forbidden,
-            "Only a supervisor or an admin can delete, restore or erase a customer.".into(),
-        )),
-        None => Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into())),
-    })
-}
-
 /// An op about a customer who was erased keeps its place (counts stay right) but loses every
 /// personal detail before it is stored: a desk that was offline may still send what it had.
-pub async fn scrub_if_erased(
-    tx: &mut Transaction<'_, Postgres>,
-    org: Uuid,
-    customer: Option<Uuid>,
-    op: &Op,
-) -> ApiResult<Op> {
-    let Some(customer) = customer else { return Ok(op.clone()) };
-    let erased: Option<bool> =
-        sqlx::query_scalar("SELECT erased_at IS NOT NULL FROM customers WHERE org_id = $1 AND customer_id = $2")
-            .bind(org)
-            .bind(customer)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if erased != Some(true) {
-        return Ok(op.clone());
-    }
+pub fn scrub(op: &Op) -> Op {
     let mut op = op.clone();
     match &mut op.body {
         OpBody::CustomerPatch(p) => {
@@ -209,21 +145,13 @@ pub async fn scrub_if_erased(
         }
         _ => {}
     }
-    Ok(op)
+    op
 }
 
-/// Applies an accepted device op at `seq`.
-pub async fn apply(
-    tx: &mut Transaction<'_, Postgres>,
-    org: Uuid,
-    op: &Op,
-    customer: Option<Uuid>,
-    seq: i64,
-    known_seq: i64,
-) -> ApiResult<()> {
-    if let Some(customer) = customer {
-        add_scope(tx, org, op.store_id, customer, seq).await?;
-    }
+/// Applies an accepted device op that changes a mutable record (customers, follow-ups,
+/// tombstones, erasure) at `seq`; events, the change log, the ledger and scope rows are
+/// written in bulk by the push's batch.
+pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: i64, known_seq: i64) -> ApiResult<()> {
     match &op.body {
         OpBody::CustomerPatch(p) => {
             let row: Option<(Value, Value, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
@@ -297,23 +225,8 @@ pub async fn apply(
             .await?;
             record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
         }
-        OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {
-            sqlx::query(
-                "INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            )
-            .bind(org)
-            .bind(op.body.entity_id())
-            .bind(op.body.kind())
-            .bind(customer)
-            .bind(op.store_id)
-            .bind(op.staff_id)
-            .bind(serde_json::to_value(&op.body).unwrap_or(Value::Null))
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
+        // Events are stored in bulk by the push's batch.
+        OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => Ok(()),
         // Catalogue ops never come from devices (refused before this point).
         OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => Ok(()),
     }

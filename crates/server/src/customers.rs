@@ -22,6 +22,9 @@ pub struct SearchQuery {
     pub limit: Option<u32>,
 }
 
+/// id, profile fields, home store, last seen.
+type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>);
+
 const SEARCH_COLUMNS: &str = "c.customer_id, c.fields, c.home_store_id,
     (SELECT max((e.body->>'occurred_at')::timestamptz) FROM events e
      WHERE e.org_id = c.org_id AND e.customer_id = c.customer_id AND e.kind = 'interaction_logged')";
@@ -43,7 +46,7 @@ pub async fn search(
     }
     let limit = i64::from(q.limit.unwrap_or(20).clamp(1, 50));
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let rows: Vec<(Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>)> = if text.contains('@') {
+    let rows: Vec<FoundRow> = if text.contains('@') {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {SEARCH_COLUMNS} FROM customers c
              WHERE c.org_id = $1 AND {VISIBLE} AND c.fields->'emails' ? lower($2) LIMIT $3"

@@ -13,6 +13,11 @@ use crate::extract::{Body, Protocol};
 use crate::tokens::hash_secret;
 use crate::AppState;
 
+/// org, store, expires at, used at.
+type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
+/// org, store, refresh token hash, revoked at.
+type DeviceRow = (Uuid, Uuid, Vec<u8>, Option<DateTime<Utc>>);
+
 pub fn new_refresh_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -36,7 +41,7 @@ pub async fn enroll(
     }
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
-    let code: Option<(Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let code: Option<CodeRow> = sqlx::query_as(
         "SELECT org_id, store_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE",
     )
     .bind(hash_secret(&normalise_code(&req.code)))
@@ -93,7 +98,7 @@ pub async fn token(
     _version: Protocol,
     Body(req): Body<TokenRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let device: Option<(Uuid, Uuid, Vec<u8>, Option<DateTime<Utc>>)> =
+    let device: Option<DeviceRow> =
         sqlx::query_as("SELECT org_id, store_id, refresh_hash, revoked_at FROM devices WHERE device_id = $1")
             .bind(req.device_id)
             .fetch_optional(&st.pool)

@@ -7,6 +7,7 @@ mod customers;
 mod enroll;
 pub mod error;
 mod extract;
+pub mod push;
 pub mod sync;
 mod tokens;
 
@@ -20,7 +21,7 @@ use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
-pub use sync::Faults;
+pub use push::Faults;
 pub use tokens::Tokens;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -50,7 +51,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
-    paths(health, openapi_json, enroll::enroll, enroll::token, sync::push, sync::pull, customers::search, customers::adopt),
+    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -84,7 +85,10 @@ pub const MAX_BODY_BYTES: usize = touchpoint_protocol::MAX_PUSH_BYTES + 64 * 102
 
 /// Refuses a body announced as too large before reading any of it, so the client hears why
 /// instead of being cut off while it sends.
-async fn refuse_announced_oversize(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn refuse_announced_oversize(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let announced = req
         .headers()
@@ -107,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .route("/v1/enroll", post(enroll::enroll))
         .route("/v1/token", post(enroll::token))
-        .route("/v1/sync/push", post(sync::push))
+        .route("/v1/sync/push", post(push::push))
         .route("/v1/sync/pull", get(sync::pull))
         .route("/v1/customers/search", get(customers::search))
         .route("/v1/customers/adopt", post(customers::adopt))

@@ -1,162 +1,17 @@
-//! `POST /v1/sync/push` and `GET /v1/sync/pull`.
-
-use std::time::Duration;
+//! `GET /v1/sync/pull`: the change log, in sequence order, scoped to the device's store.
 
 use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
-use touchpoint_protocol::{
-    Change, ErrorCode, Op, OpResult, OpStatus, PullResponse, PushRequest, PushResponse, RejectCode, MAX_PULL_LIMIT,
-    MAX_PUSH_OPS,
-};
+use touchpoint_protocol::{Change, ErrorCode, Op, PullResponse, MAX_PULL_LIMIT};
 use uuid::Uuid;
 
-use crate::apply;
 use crate::error::{ApiResult, Failure};
-use crate::extract::{Body, Params, Protocol};
+use crate::extract::{Params, Protocol};
 use crate::tokens::DeviceAuth;
 use crate::AppState;
-
-/// How far ahead of the server's clock a change's stamp may be. A desk whose clock is
-/// further ahead would win every concurrent edit for that long; its changes are refused
-/// with a reason a person can act on (fix the clock), not silently reordered.
-pub const MAX_CLOCK_AHEAD: chrono::Duration = chrono::Duration::hours(24);
-
-/// Why an op is refused for good, or `None` to apply it.
-fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(RejectCode, String)> {
-    if op.device_id != auth.device_id || op.store_id != auth.store_id {
-        return Some((
-            RejectCode::WrongDevice,
-            "This change names another device or store than the one sending it.".into(),
-        ));
-    }
-    if op.body.is_catalogue() {
-        return Some((RejectCode::Forbidden, "Stores, staff and touch points are changed on the server only.".into()));
-    }
-    let wall = op.hlc.split('-').next().and_then(|w| w.parse::<i64>().ok());
-    let Some(wall) = wall.filter(|_| op.hlc.len() > 20) else {
-        return Some((RejectCode::Invalid, "The change has no valid clock stamp.".into()));
-    };
-    if wall > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
-        return Some((
-            RejectCode::Invalid,
-            "This desk's clock is more than a day ahead of the server's. Set the correct date and time.".into(),
-        ));
-    }
-    touchpoint_protocol::rules::problem(&op.body).map(|p| (RejectCode::Invalid, p))
-}
-
-/// Pauses a push after it applied this many ops, before it commits (tests kill the server
-/// there, or hold the organisation's counter while another push waits).
-#[derive(Debug, Default)]
-pub struct Faults {
-    pub pause_after_ops: std::sync::Mutex<Option<(usize, Duration)>>,
-    /// True while a push sits in that pause.
-    pub paused: std::sync::atomic::AtomicBool,
-}
-
-#[utoipa::path(post, path = "/v1/sync/push", request_body = PushRequest,
-    responses((status = 200, body = PushResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
-    security(("device" = [])))]
-pub async fn push(
-    State(st): State<AppState>,
-    _version: Protocol,
-    auth: DeviceAuth,
-    Body(req): Body<PushRequest>,
-) -> ApiResult<Json<PushResponse>> {
-    if req.ops.len() > MAX_PUSH_OPS {
-        return Err(Failure::new(
-            ErrorCode::PayloadTooLarge,
-            format!("Send at most {MAX_PUSH_OPS} changes at a time."),
-        ));
-    }
-    let now = Utc::now();
-    let org = auth.org_id;
-    let mut tx = st.pool.begin().await?;
-    // Taking the organisation's counter row serialises writers: sequence order is commit order.
-    let mut next: i64 = sqlx::query_scalar(
-        "UPDATE org_counters SET next_seq = next_seq + $2 WHERE org_id = $1 RETURNING next_seq - $2",
-    )
-    .bind(org)
-    .bind(req.ops.len() as i64)
-    .fetch_one(&mut *tx)
-    .await?;
-    let pause = *st.faults.pause_after_ops.lock().unwrap_or_else(|p| p.into_inner());
-
-    let mut results = Vec::with_capacity(req.ops.len());
-    for (i, op) in req.ops.iter().enumerate() {
-        let seen: Option<(Value, Option<i64>)> =
-            sqlx::query_as("SELECT result, server_seq FROM applied_ops WHERE org_id = $1 AND op_id = $2")
-                .bind(org)
-                .bind(op.op_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((result, seq)) = seen {
-            let status = match serde_json::from_value::<OpStatus>(result) {
-                Ok(OpStatus::Rejected { code, message }) => OpStatus::Rejected { code, message },
-                _ => OpStatus::Duplicate,
-            };
-            results.push(OpResult { op_id: op.op_id, status, server_seq: seq });
-            continue;
-        }
-        let mut refusal = refuse(op, &auth, now);
-        if refusal.is_none() && op.body.needs_supervisor() {
-            refusal = apply::require_supervisor(&mut tx, org, op.staff_id).await?;
-        }
-        let result = match refusal {
-            Some((code, message)) => {
-                OpResult { op_id: op.op_id, status: OpStatus::Rejected { code, message }, server_seq: None }
-            }
-            None => {
-                let seq = next;
-                next += 1;
-                let customer = apply::customer_of(&mut tx, org, op).await?;
-                let op = &apply::scrub_if_erased(&mut tx, org, customer, op).await?;
-                apply::apply(&mut tx, org, op, customer, seq, req.known_seq).await?;
-                sqlx::query(
-                    "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(org)
-                .bind(seq)
-                .bind(op.op_id)
-                .bind(op.body.kind())
-                .bind(op.body.entity_id())
-                .bind(customer)
-                .bind(op.store_id)
-                .bind(serde_json::to_value(op).map_err(|e| Failure::bad_request(e.to_string()))?)
-                .bind(&op.hlc)
-                .execute(&mut *tx)
-                .await?;
-                OpResult { op_id: op.op_id, status: OpStatus::Applied, server_seq: Some(seq) }
-            }
-        };
-        let status = if matches!(result.status, OpStatus::Rejected { .. }) { "rejected" } else { "applied" };
-        sqlx::query(
-            "INSERT INTO applied_ops (org_id, op_id, device_id, status, result, server_seq) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(org)
-        .bind(op.op_id)
-        .bind(auth.device_id)
-        .bind(status)
-        .bind(serde_json::to_value(&result.status).unwrap_or(Value::Null))
-        .bind(result.server_seq)
-        .execute(&mut *tx)
-        .await?;
-        results.push(result);
-        if let Some((after, wait)) = pause {
-            if i + 1 == after {
-                st.faults.paused.store(true, std::sync::atomic::Ordering::SeqCst);
-                tokio::time::sleep(wait).await;
-                st.faults.paused.store(false, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(Json(PushResponse { results, server_time: now }))
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PullQuery {

@@ -213,8 +213,14 @@ async fn requests_without_a_valid_token_or_protocol_version_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
     let server = TestServer::start().await;
-    let doc: Value =
-        Client::new().get(format!("{}/openapi.json", server.url)).send().await.expect("doc").json().await.expect("json");
+    let doc: Value = Client::new()
+        .get(format!("{}/openapi.json", server.url))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
     let paths = doc["paths"].as_object().expect("paths");
     for (path, method) in [
         ("/healthz", "get"),

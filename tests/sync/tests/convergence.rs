@@ -16,17 +16,49 @@ const SLOTS: usize = 4;
 
 #[derive(Debug, Clone)]
 enum Action {
-    Create { desk: usize, slot: usize },
-    Rename { desk: usize, slot: usize, name: usize },
-    Note { desk: usize, slot: usize, note: usize },
-    Loyalty { desk: usize, slot: usize, value: usize },
-    Tags { desk: usize, slot: usize, tags: Vec<usize> },
-    Visit { desk: usize, slot: usize },
+    Create {
+        desk: usize,
+        slot: usize,
+    },
+    Rename {
+        desk: usize,
+        slot: usize,
+        name: usize,
+    },
+    Note {
+        desk: usize,
+        slot: usize,
+        note: usize,
+    },
+    Loyalty {
+        desk: usize,
+        slot: usize,
+        value: usize,
+    },
+    Tags {
+        desk: usize,
+        slot: usize,
+        tags: Vec<usize>,
+    },
+    Visit {
+        desk: usize,
+        slot: usize,
+    },
     /// Desk 0 is the supervisor's; only it deletes.
-    Delete { slot: usize },
-    Sync { desk: usize },
-    Cut { desk: usize, offline: bool },
-    Drift { desk: usize, seconds: i64 },
+    Delete {
+        slot: usize,
+    },
+    Sync {
+        desk: usize,
+    },
+    Cut {
+        desk: usize,
+        offline: bool,
+    },
+    Drift {
+        desk: usize,
+        seconds: i64,
+    },
 }
 
 const NAMES: [&str; 3] = ["Ana Souza", "Ana S. Lima", "Ana Lima"];
@@ -112,7 +144,16 @@ async fn server_state(server: &TestServer) -> State {
                 .and_then(|t| t.as_array())
                 .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            (id, CustomerState { name: text(&f, "name"), note: text(&f, "note"), loyalty: text(&f, "loyalty_id"), tags, deleted })
+            (
+                id,
+                CustomerState {
+                    name: text(&f, "name"),
+                    note: text(&f, "note"),
+                    loyalty: text(&f, "loyalty_id"),
+                    tags,
+                    deleted,
+                },
+            )
         })
         .collect();
     let visits: Vec<Uuid> = sqlx::query_scalar(
@@ -144,12 +185,20 @@ async fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
             }
             Action::Rename { desk, slot, name } => {
                 if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
-                    desks[desk].edit(CustomerEdit { customer_id: id, name: Some(NAMES[name].into()), ..Default::default() });
+                    desks[desk].edit(CustomerEdit {
+                        customer_id: id,
+                        name: Some(NAMES[name].into()),
+                        ..Default::default()
+                    });
                 }
             }
             Action::Note { desk, slot, note } => {
                 if let Some(id) = slots[slot].filter(|id| known(&desks[desk], *id)) {
-                    desks[desk].edit(CustomerEdit { customer_id: id, note: Some(NOTES[note].into()), ..Default::default() });
+                    desks[desk].edit(CustomerEdit {
+                        customer_id: id,
+                        note: Some(NOTES[note].into()),
+                        ..Default::default()
+                    });
                 }
             }
             Action::Loyalty { desk, slot, value } => {

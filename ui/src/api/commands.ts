@@ -57,4 +57,13 @@ export const api = {
   setPin: (...args: Parameters<typeof commands.setPin>) => call(commands.setPin(...args)),
   importCustomers: (csv: string, commit: boolean) => call(commands.importCustomers(csv, commit)),
   exportCustomer: (id: string) => call(commands.exportCustomer(id)),
+  syncStatus: () => call(commands.syncStatus()),
+  connectServer: (serverUrl: string, code: string, deviceName: string) =>
+    call(commands.connectServer(serverUrl, code, deviceName)),
+  disconnectServer: () => call(commands.disconnectServer()),
+  syncNow: () => call(commands.syncNow()),
+  rejectedChanges: () => call(commands.rejectedChanges()),
+  dismissRejected: (opId: string) => call(commands.dismissRejected(opId)),
+  searchServer: (query: string) => call(commands.searchServer(query)),
+  openServerCustomer: (id: string) => call(commands.openServerCustomer(id)),
 };

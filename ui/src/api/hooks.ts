@@ -6,6 +6,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 
 import type {
   AmendInteraction,
@@ -16,6 +17,7 @@ import type {
   NewCustomer,
   NewFollowUp,
   NewStaff,
+  SyncStatus,
   TimelineCursor,
   TimelinePage,
 } from "../bindings";
@@ -32,6 +34,9 @@ export const keys = {
   history: (id: string) => ["history", id] as const,
   myFollowUps: ["follow-ups", "mine"] as const,
   myClosedFollowUps: ["follow-ups", "closed"] as const,
+  sync: ["sync"] as const,
+  rejected: (count: number) => ["sync", "rejected", count] as const,
+  serverSearch: (q: string) => ["server-search", q] as const,
 };
 
 export type TimelineFilters = { touchPointId: string | null; channel: ContactChannel | null };
@@ -46,6 +51,12 @@ function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
   void qc.invalidateQueries({ queryKey: ["search"] });
   void qc.invalidateQueries({ queryKey: ["follow-ups"] });
   void qc.invalidateQueries({ queryKey: keys.desk });
+  void qc.invalidateQueries({ queryKey: keys.sync });
+}
+
+/** Everything but the sync status itself: what other desks recorded may show anywhere. */
+function refreshAllButSync(qc: QueryClient) {
+  void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== keys.sync[0] });
 }
 
 export function useDeskInfo() {
@@ -206,4 +217,108 @@ export function useImportCustomers() {
 
 export function useExportCustomer() {
   return useMutation({ mutationFn: (id: string) => api.exportCustomer(id) });
+}
+
+const SYNC_POLL_MS = 2000;
+
+/** Where this desk stands with the server. Only the indicator polls (`poll`); other views read
+ * the same answer without asking again. */
+export function useSyncStatus(poll = false) {
+  return useQuery({ queryKey: keys.sync, queryFn: api.syncStatus, refetchInterval: poll ? SYNC_POLL_MS : false });
+}
+
+/** Keeps views current with the server: when changes from other desks arrive (or the first
+ * download ends) every view refreshes, and the network coming back starts a round at once. */
+export function useSyncWatch(status: SyncStatus | undefined) {
+  const qc = useQueryClient();
+  const received = status?.received;
+  const downloading = status ? status.first_sync_percent !== null : undefined;
+  const seen = useRef<{ received?: number; downloading?: boolean }>({});
+  useEffect(() => {
+    const before = seen.current;
+    const arrived = received !== undefined && before.received !== undefined && received > before.received;
+    const downloaded = before.downloading === true && downloading === false;
+    if (arrived || downloaded) refreshAllButSync(qc);
+    seen.current = { received, downloading };
+  }, [received, downloading, qc]);
+
+  useEffect(() => {
+    const onOnline = () => {
+      api
+        .syncNow()
+        .catch(() => undefined)
+        .finally(() => void qc.invalidateQueries({ queryKey: keys.sync }));
+    };
+    window.addEventListener("online", onOnline);
+    return () => window.removeEventListener("online", onOnline);
+  }, [qc]);
+}
+
+export function useRejectedChanges(count: number, enabled: boolean) {
+  return useQuery({ queryKey: keys.rejected(count), queryFn: api.rejectedChanges, enabled });
+}
+
+export function useSyncNow() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: api.syncNow,
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.sync }),
+  });
+}
+
+export function useConnectServer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ serverUrl, code, deviceName }: { serverUrl: string; code: string; deviceName: string }) =>
+      api.connectServer(serverUrl, code, deviceName),
+    // The server's staff and data replace the desk's own: every view may change.
+    onSuccess: (status) => {
+      qc.setQueryData(keys.sync, status);
+      refreshAllButSync(qc);
+    },
+  });
+}
+
+export function useDisconnectServer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: api.disconnectServer,
+    onSuccess: (status) => {
+      qc.setQueryData(keys.sync, status);
+      refreshAllButSync(qc);
+    },
+  });
+}
+
+export function useDismissRejected() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (opId: string) => api.dismissRejected(opId),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.sync });
+      void qc.invalidateQueries({ queryKey: keys.desk });
+    },
+  });
+}
+
+/** Customers at other stores, for a search this desk answered with no one. */
+export function useServerSearch(query: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.serverSearch(query.trim()),
+    queryFn: () => api.searchServer(query.trim()),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+/** Brings a customer from another store onto this desk; their page is ready when it lands. */
+export function useOpenServerCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.openServerCustomer(id),
+    onSuccess: (page) => {
+      qc.setQueryData(keys.customer(page.customer.id), page);
+      void qc.invalidateQueries({ queryKey: ["search"] });
+    },
+  });
 }

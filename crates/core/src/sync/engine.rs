@@ -219,6 +219,15 @@ impl<T: Transport> SyncEngine<T> {
         result
     }
 
+    /// Sends what is waiting without pulling (for measuring the push path on its own).
+    pub async fn send_pending(&self) -> std::result::Result<SyncReport, SyncError> {
+        let _round = self.round.lock().await;
+        self.settings()?;
+        let mut report = SyncReport::default();
+        self.push_all(&mut report).await?;
+        Ok(report)
+    }
+
     async fn round(&self) -> std::result::Result<SyncReport, SyncError> {
         let settings = self.settings()?;
         // A desk blocked for its protocol version tries again (the app or the server may have

@@ -1,0 +1,399 @@
+//! `POST /v1/sync/push`: a batch of ops applied in one transaction. Everything that can be
+//! looked up or written for the whole batch at once is (the ledger, roles, customers of
+//! corrections, erased customers, and the rows of the change log, events, ledger and scope),
+//! so a push costs a handful of round trips, not several per op. Mutable records merge one
+//! by one, in order.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+use chrono::Utc;
+use serde_json::Value;
+use sqlx::{Postgres, Transaction};
+use touchpoint_protocol::{
+    ErrorCode, Op, OpBody, OpResult, OpStatus, PushRequest, PushResponse, RejectCode, MAX_PUSH_OPS,
+};
+use uuid::Uuid;
+
+use crate::apply;
+use crate::error::{ApiResult, Failure};
+use crate::extract::{Body, Protocol};
+use crate::tokens::DeviceAuth;
+use crate::AppState;
+
+/// How far ahead of the server's clock a change's stamp may be. A desk whose clock is
+/// further ahead would win every concurrent edit for that long; its changes are refused
+/// with a reason a person can act on (fix the clock), not silently reordered.
+pub const MAX_CLOCK_AHEAD: chrono::Duration = chrono::Duration::hours(24);
+
+/// Why an op is refused for good, or `None` to apply it.
+fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(RejectCode, String)> {
+    if op.device_id != auth.device_id || op.store_id != auth.store_id {
+        return Some((
+            RejectCode::WrongDevice,
+            "This change names another device or store than the one sending it.".into(),
+        ));
+    }
+    if op.body.is_catalogue() {
+        return Some((RejectCode::Forbidden, "Stores, staff and touch points are changed on the server only.".into()));
+    }
+    let wall = op.hlc.split('-').next().and_then(|w| w.parse::<i64>().ok());
+    let Some(wall) = wall.filter(|_| op.hlc.len() > 20) else {
+        return Some((RejectCode::Invalid, "The change has no valid clock stamp.".into()));
+    };
+    if wall > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
+        return Some((
+            RejectCode::Invalid,
+            "This desk's clock is more than a day ahead of the server's. Set the correct date and time.".into(),
+        ));
+    }
+    touchpoint_protocol::rules::problem(&op.body).map(|p| (RejectCode::Invalid, p))
+}
+
+/// Pauses a push after it applied this many ops, before it commits (tests kill the server
+/// there, or hold the organisation's counter while another push waits).
+#[derive(Debug, Default)]
+pub struct Faults {
+    pub pause_after_ops: std::sync::Mutex<Option<(usize, Duration)>>,
+    /// True while a push sits in that pause.
+    pub paused: std::sync::atomic::AtomicBool,
+}
+
+/// Rows written in bulk at the end of the push (or before an erasure, which must see them).
+#[derive(Default)]
+struct Rows {
+    log_seq: Vec<i64>,
+    log_op_id: Vec<Uuid>,
+    log_entity: Vec<String>,
+    log_entity_id: Vec<Uuid>,
+    log_customer: Vec<Option<Uuid>>,
+    log_store: Vec<Uuid>,
+    log_op: Vec<Value>,
+    log_hlc: Vec<String>,
+    event_id: Vec<Uuid>,
+    event_kind: Vec<String>,
+    event_customer: Vec<Option<Uuid>>,
+    event_store: Vec<Uuid>,
+    event_staff: Vec<Uuid>,
+    event_body: Vec<Value>,
+    event_seq: Vec<i64>,
+    ledger_op: Vec<Uuid>,
+    ledger_status: Vec<String>,
+    ledger_result: Vec<Value>,
+    ledger_seq: Vec<Option<i64>>,
+    scope_store: Vec<Uuid>,
+    scope_customer: Vec<Uuid>,
+    scope_seq: Vec<i64>,
+}
+
+impl Rows {
+    fn ledger(&mut self, r: &OpResult) {
+        let rejected = matches!(r.status, OpStatus::Rejected { .. });
+        self.ledger_op.push(r.op_id);
+        self.ledger_status.push(if rejected { "rejected" } else { "applied" }.into());
+        self.ledger_result.push(serde_json::to_value(&r.status).unwrap_or(Value::Null));
+        self.ledger_seq.push(r.server_seq);
+    }
+
+    fn scope(&mut self, store: Uuid, customer: Uuid, seq: i64) {
+        self.scope_store.push(store);
+        self.scope_customer.push(customer);
+        self.scope_seq.push(seq);
+    }
+
+    async fn flush(&mut self, tx: &mut Transaction<'_, Postgres>, org: Uuid, device: Uuid) -> ApiResult<()> {
+        let rows = std::mem::take(self);
+        if !rows.log_seq.is_empty() {
+            sqlx::query(
+                "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
+                 SELECT $1, * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
+                                          $8::jsonb[], $9::text[])",
+            )
+            .bind(org)
+            .bind(&rows.log_seq)
+            .bind(&rows.log_op_id)
+            .bind(&rows.log_entity)
+            .bind(&rows.log_entity_id)
+            .bind(&rows.log_customer)
+            .bind(&rows.log_store)
+            .bind(&rows.log_op)
+            .bind(&rows.log_hlc)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !rows.event_id.is_empty() {
+            sqlx::query(
+                "INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
+                 SELECT $1, * FROM UNNEST($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::jsonb[],
+                                          $8::bigint[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(org)
+            .bind(&rows.event_id)
+            .bind(&rows.event_kind)
+            .bind(&rows.event_customer)
+            .bind(&rows.event_store)
+            .bind(&rows.event_staff)
+            .bind(&rows.event_body)
+            .bind(&rows.event_seq)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !rows.scope_store.is_empty() {
+            sqlx::query(
+                "INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
+                 SELECT $1, * FROM UNNEST($2::uuid[], $3::uuid[], $4::bigint[]) ON CONFLICT DO NOTHING",
+            )
+            .bind(org)
+            .bind(&rows.scope_store)
+            .bind(&rows.scope_customer)
+            .bind(&rows.scope_seq)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !rows.ledger_op.is_empty() {
+            sqlx::query(
+                "INSERT INTO applied_ops (org_id, op_id, device_id, status, result, server_seq)
+                 SELECT $1, op, $2, status, result, seq
+                 FROM UNNEST($3::uuid[], $4::text[], $5::jsonb[], $6::bigint[]) AS t(op, status, result, seq)",
+            )
+            .bind(org)
+            .bind(device)
+            .bind(&rows.ledger_op)
+            .bind(&rows.ledger_status)
+            .bind(&rows.ledger_result)
+            .bind(&rows.ledger_seq)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// What the batch needs to know from the database, each in one query.
+struct Lookups {
+    /// Ops answered before: their stored result and sequence.
+    seen: HashMap<Uuid, (Value, Option<i64>)>,
+    /// Roles of the authors of supervisor-only ops.
+    roles: HashMap<Uuid, String>,
+    /// Customer of each interaction a correction in the batch points at.
+    interaction_customer: HashMap<Uuid, Option<Uuid>>,
+    /// Customer of each follow-up a patch without one points at.
+    follow_up_customer: HashMap<Uuid, Option<Uuid>>,
+    erased: HashSet<Uuid>,
+}
+
+async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> ApiResult<Lookups> {
+    let ids: Vec<Uuid> = ops.iter().map(|o| o.op_id).collect();
+    let seen: Vec<(Uuid, Value, Option<i64>)> =
+        sqlx::query_as("SELECT op_id, result, server_seq FROM applied_ops WHERE org_id = $1 AND op_id = ANY($2)")
+            .bind(org)
+            .bind(&ids)
+            .fetch_all(&mut **tx)
+            .await?;
+    let authors: Vec<Uuid> = ops.iter().filter(|o| o.body.needs_supervisor()).map(|o| o.staff_id).collect();
+    let roles: Vec<(Uuid, String)> = if authors.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as("SELECT staff_id, role FROM staff WHERE org_id = $1 AND staff_id = ANY($2) AND active")
+            .bind(org)
+            .bind(&authors)
+            .fetch_all(&mut **tx)
+            .await?
+    };
+    let amended: Vec<Uuid> = ops
+        .iter()
+        .filter_map(|o| match &o.body {
+            OpBody::InteractionAmended(a) => Some(a.interaction_id),
+            _ => None,
+        })
+        .collect();
+    let interaction_customer: Vec<(Uuid, Option<Uuid>)> = if amended.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as("SELECT event_id, customer_id FROM events WHERE org_id = $1 AND event_id = ANY($2)")
+            .bind(org)
+            .bind(&amended)
+            .fetch_all(&mut **tx)
+            .await?
+    };
+    let follow_ups: Vec<Uuid> = ops
+        .iter()
+        .filter_map(|o| match &o.body {
+            OpBody::FollowUpPatch(f) if f.customer_id.is_none() => Some(f.follow_up_id),
+            _ => None,
+        })
+        .collect();
+    let follow_up_customer: Vec<(Uuid, Option<Uuid>)> = if follow_ups.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as("SELECT follow_up_id, customer_id FROM follow_ups WHERE org_id = $1 AND follow_up_id = ANY($2)")
+            .bind(org)
+            .bind(&follow_ups)
+            .fetch_all(&mut **tx)
+            .await?
+    };
+    let mut customers: Vec<Uuid> = ops.iter().filter_map(|o| o.body.customer_id()).collect();
+    customers.extend(interaction_customer.iter().filter_map(|(_, c)| *c));
+    customers.extend(follow_up_customer.iter().filter_map(|(_, c)| *c));
+    customers.sort();
+    customers.dedup();
+    let erased: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT customer_id FROM customers WHERE org_id = $1 AND customer_id = ANY($2) AND erased_at IS NOT NULL",
+    )
+    .bind(org)
+    .bind(&customers)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Lookups {
+        seen: seen.into_iter().map(|(id, r, s)| (id, (r, s))).collect(),
+        roles: roles.into_iter().collect(),
+        interaction_customer: interaction_customer.into_iter().collect(),
+        follow_up_customer: follow_up_customer.into_iter().collect(),
+        erased: erased.into_iter().collect(),
+    })
+}
+
+fn supervisor_refusal(roles: &HashMap<Uuid, String>, staff: Uuid) -> Option<(RejectCode, String)> {
+    match roles.get(&staff).map(String::as_str) {
+        Some("supervisor" | "admin") => None,
+        Some(_) => Some((
+            RejectCode::Forbidden,
+            "Only a supervisor or an admin can delete, restore or erase a customer.".into(),
+        )),
+        None => Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into())),
+    }
+}
+
+#[utoipa::path(post, path = "/v1/sync/push", request_body = PushRequest,
+    responses((status = 200, body = PushResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
+    security(("device" = [])))]
+pub async fn push(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    Body(req): Body<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(Failure::new(
+            ErrorCode::PayloadTooLarge,
+            format!("Send at most {MAX_PUSH_OPS} changes at a time."),
+        ));
+    }
+    let now = Utc::now();
+    let org = auth.org_id;
+    let mut tx = st.pool.begin().await?;
+    // Taking the organisation's counter row serialises writers: sequence order is commit order.
+    // (It is taken first, so two pushes of the same op cannot both miss the ledger.)
+    let mut next: i64 = sqlx::query_scalar(
+        "UPDATE org_counters SET next_seq = next_seq + $2 WHERE org_id = $1 RETURNING next_seq - $2",
+    )
+    .bind(org)
+    .bind(req.ops.len() as i64)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut known = look_up(&mut tx, org, &req.ops).await?;
+    let pause = *st.faults.pause_after_ops.lock().unwrap_or_else(|p| p.into_inner());
+
+    let mut rows = Rows::default();
+    let mut results: Vec<OpResult> = Vec::with_capacity(req.ops.len());
+    let mut in_batch: HashMap<Uuid, Option<i64>> = HashMap::new();
+    for (i, op) in req.ops.iter().enumerate() {
+        if let Some((result, seq)) = known.seen.get(&op.op_id) {
+            let status = match serde_json::from_value::<OpStatus>(result.clone()) {
+                Ok(OpStatus::Rejected { code, message }) => OpStatus::Rejected { code, message },
+                _ => OpStatus::Duplicate,
+            };
+            results.push(OpResult { op_id: op.op_id, status, server_seq: *seq });
+            continue;
+        }
+        if let Some(seq) = in_batch.get(&op.op_id) {
+            results.push(OpResult { op_id: op.op_id, status: OpStatus::Duplicate, server_seq: *seq });
+            continue;
+        }
+        let mut refusal = refuse(op, &auth, now);
+        if refusal.is_none() && op.body.needs_supervisor() {
+            refusal = supervisor_refusal(&known.roles, op.staff_id);
+        }
+        let result = match refusal {
+            Some((code, message)) => {
+                OpResult { op_id: op.op_id, status: OpStatus::Rejected { code, message }, server_seq: None }
+            }
+            None => {
+                let seq = next;
+                next += 1;
+                let customer = match &op.body {
+                    OpBody::InteractionAmended(a) => {
+                        known.interaction_customer.get(&a.interaction_id).copied().flatten()
+                    }
+                    OpBody::FollowUpPatch(f) if f.customer_id.is_none() => {
+                        known.follow_up_customer.get(&f.follow_up_id).copied().flatten()
+                    }
+                    body => body.customer_id(),
+                };
+                match &op.body {
+                    OpBody::InteractionLogged(r) => {
+                        known.interaction_customer.insert(r.interaction_id, r.customer_id);
+                    }
+                    OpBody::FollowUpPatch(f) if f.customer_id.is_some() => {
+                        known.follow_up_customer.insert(f.follow_up_id, f.customer_id);
+                    }
+                    _ => {}
+                }
+                let op =
+                    if customer.is_some_and(|c| known.erased.contains(&c)) { apply::scrub(op) } else { op.clone() };
+                if let Some(c) = customer {
+                    rows.scope(op.store_id, c, seq);
+                }
+                match &op.body {
+                    OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {
+                        rows.event_id.push(op.body.entity_id());
+                        rows.event_kind.push(op.body.kind().into());
+                        rows.event_customer.push(customer);
+                        rows.event_store.push(op.store_id);
+                        rows.event_staff.push(op.staff_id);
+                        rows.event_body.push(serde_json::to_value(&op.body).unwrap_or(Value::Null));
+                        rows.event_seq.push(seq);
+                    }
+                    OpBody::CustomerErased(c) => {
+                        // The erasure scrubs what is already stored, this batch's rows included.
+                        rows.flush(&mut tx, org, auth.device_id).await?;
+                        apply::apply(&mut tx, org, &op, seq, req.known_seq).await?;
+                        known.erased.insert(c.customer_id);
+                    }
+                    OpBody::CustomerPatch(p) => {
+                        apply::apply(&mut tx, org, &op, seq, req.known_seq).await?;
+                        if let Some(home) = p.home_store_id {
+                            rows.scope(home, p.customer_id, seq);
+                        }
+                    }
+                    _ => apply::apply(&mut tx, org, &op, seq, req.known_seq).await?,
+                }
+                rows.log_seq.push(seq);
+                rows.log_op_id.push(op.op_id);
+                rows.log_entity.push(op.body.kind().into());
+                rows.log_entity_id.push(op.body.entity_id());
+                rows.log_customer.push(customer);
+                rows.log_store.push(op.store_id);
+                rows.log_op.push(serde_json::to_value(&op).map_err(|e| Failure::bad_request(e.to_string()))?);
+                rows.log_hlc.push(op.hlc.clone());
+                OpResult { op_id: op.op_id, status: OpStatus::Applied, server_seq: Some(seq) }
+            }
+        };
+        in_batch.insert(op.op_id, result.server_seq);
+        rows.ledger(&result);
+        results.push(result);
+        if let Some((after, wait)) = pause {
+            if i + 1 == after {
+                st.faults.paused.store(true, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(wait).await;
+                st.faults.paused.store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+    rows.flush(&mut tx, org, auth.device_id).await?;
+    tx.commit().await?;
+    Ok(Json(PushResponse { results, server_time: now }))
+}
