@@ -50,8 +50,10 @@ test-rust: setup
 test-ui: setup
 	npm --prefix ui run --silent test
 
+# The sync end-to-end test runs the real server (on a throw-away PostgreSQL) beside two windows.
 e2e: app
-	TOUCHPOINT_APP=$(APP) cargo test -p touchpoint-e2e --quiet -- --test-threads=1
+	cargo build -q -p touchpoint-server
+	TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
 test: setup lint test-rust test-ui e2e
 	@echo "make test: all checks passed"

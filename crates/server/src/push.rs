@@ -61,113 +61,119 @@ pub struct Faults {
     pub paused: std::sync::atomic::AtomicBool,
 }
 
-/// Rows written in bulk at the end of the push (or before an erasure, which must see them).
+/// Rows written in bulk at the end of the push (or before an erasure, which must see them),
+/// in one statement: the change log, the events among them, the ledger and the scope.
 #[derive(Default)]
 struct Rows {
     log_seq: Vec<i64>,
     log_op_id: Vec<Uuid>,
-    log_entity: Vec<String>,
+    log_entity: Vec<&'static str>,
     log_entity_id: Vec<Uuid>,
     log_customer: Vec<Option<Uuid>>,
     log_store: Vec<Uuid>,
-    log_op: Vec<Value>,
+    log_staff: Vec<Uuid>,
+    /// The op as JSON text, parsed once by PostgreSQL.
+    log_op: Vec<String>,
     log_hlc: Vec<String>,
-    event_id: Vec<Uuid>,
-    event_kind: Vec<String>,
-    event_customer: Vec<Option<Uuid>>,
-    event_store: Vec<Uuid>,
-    event_staff: Vec<Uuid>,
-    event_body: Vec<Value>,
-    event_seq: Vec<i64>,
+    /// Interactions, feedback and corrections are also kept as events.
+    log_is_event: Vec<bool>,
     ledger_op: Vec<Uuid>,
-    ledger_status: Vec<String>,
-    ledger_result: Vec<Value>,
+    ledger_status: Vec<&'static str>,
+    ledger_result: Vec<String>,
     ledger_seq: Vec<Option<i64>>,
+    scope_seen: HashSet<(Uuid, Uuid)>,
     scope_store: Vec<Uuid>,
     scope_customer: Vec<Uuid>,
     scope_seq: Vec<i64>,
 }
 
+const APPLIED: &str = r#"{"status":"applied"}"#;
+
 impl Rows {
     fn ledger(&mut self, r: &OpResult) {
         let rejected = matches!(r.status, OpStatus::Rejected { .. });
         self.ledger_op.push(r.op_id);
-        self.ledger_status.push(if rejected { "rejected" } else { "applied" }.into());
-        self.ledger_result.push(serde_json::to_value(&r.status).unwrap_or(Value::Null));
+        self.ledger_status.push(if rejected { "rejected" } else { "applied" });
+        self.ledger_result.push(if rejected {
+            serde_json::to_string(&r.status).unwrap_or_else(|_| "null".into())
+        } else {
+            APPLIED.into()
+        });
         self.ledger_seq.push(r.server_seq);
     }
 
+    /// Puts the customer in the store's scope (once per batch; the first sequence counts).
     fn scope(&mut self, store: Uuid, customer: Uuid, seq: i64) {
-        self.scope_store.push(store);
-        self.scope_customer.push(customer);
-        self.scope_seq.push(seq);
+        if self.scope_seen.insert((store, customer)) {
+            self.scope_store.push(store);
+            self.scope_customer.push(customer);
+            self.scope_seq.push(seq);
+        }
+    }
+
+    fn change(&mut self, op: &Op, seq: i64, customer: Option<Uuid>) -> ApiResult<()> {
+        self.log_seq.push(seq);
+        self.log_op_id.push(op.op_id);
+        self.log_entity.push(op.body.kind());
+        self.log_entity_id.push(op.body.entity_id());
+        self.log_customer.push(customer);
+        self.log_store.push(op.store_id);
+        self.log_staff.push(op.staff_id);
+        self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
+        self.log_hlc.push(op.hlc.clone());
+        self.log_is_event.push(matches!(
+            op.body,
+            OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_)
+        ));
+        Ok(())
     }
 
     async fn flush(&mut self, tx: &mut Transaction<'_, Postgres>, org: Uuid, device: Uuid) -> ApiResult<()> {
         let rows = std::mem::take(self);
-        if !rows.log_seq.is_empty() {
-            sqlx::query(
-                "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
-                 SELECT $1, * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
-                                          $8::jsonb[], $9::text[])",
-            )
-            .bind(org)
-            .bind(&rows.log_seq)
-            .bind(&rows.log_op_id)
-            .bind(&rows.log_entity)
-            .bind(&rows.log_entity_id)
-            .bind(&rows.log_customer)
-            .bind(&rows.log_store)
-            .bind(&rows.log_op)
-            .bind(&rows.log_hlc)
-            .execute(&mut **tx)
-            .await?;
+        if rows.ledger_op.is_empty() {
+            return Ok(());
         }
-        if !rows.event_id.is_empty() {
-            sqlx::query(
-                "INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
-                 SELECT $1, * FROM UNNEST($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::jsonb[],
-                                          $8::bigint[])
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(org)
-            .bind(&rows.event_id)
-            .bind(&rows.event_kind)
-            .bind(&rows.event_customer)
-            .bind(&rows.event_store)
-            .bind(&rows.event_staff)
-            .bind(&rows.event_body)
-            .bind(&rows.event_seq)
-            .execute(&mut **tx)
-            .await?;
-        }
-        if !rows.scope_store.is_empty() {
-            sqlx::query(
-                "INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
-                 SELECT $1, * FROM UNNEST($2::uuid[], $3::uuid[], $4::bigint[]) ON CONFLICT DO NOTHING",
-            )
-            .bind(org)
-            .bind(&rows.scope_store)
-            .bind(&rows.scope_customer)
-            .bind(&rows.scope_seq)
-            .execute(&mut **tx)
-            .await?;
-        }
-        if !rows.ledger_op.is_empty() {
-            sqlx::query(
-                "INSERT INTO applied_ops (org_id, op_id, device_id, status, result, server_seq)
-                 SELECT $1, op, $2, status, result, seq
-                 FROM UNNEST($3::uuid[], $4::text[], $5::jsonb[], $6::bigint[]) AS t(op, status, result, seq)",
-            )
-            .bind(org)
-            .bind(device)
-            .bind(&rows.ledger_op)
-            .bind(&rows.ledger_status)
-            .bind(&rows.ledger_result)
-            .bind(&rows.ledger_seq)
-            .execute(&mut **tx)
-            .await?;
-        }
+        sqlx::query(
+            "WITH rows AS MATERIALIZED (
+                 SELECT * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
+                                      $8::uuid[], $9::jsonb[], $10::text[], $11::bool[])
+                     AS t(seq, op_id, entity, entity_id, customer_id, store_id, staff_id, op, hlc, is_event)
+             ), logged AS (
+                 INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
+                 SELECT $1, seq, op_id, entity, entity_id, customer_id, store_id, op, hlc FROM rows
+             ), evented AS (
+                 INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
+                 SELECT $1, entity_id, entity, customer_id, store_id, staff_id, op->'body', seq FROM rows WHERE is_event
+                 ON CONFLICT DO NOTHING
+             ), scoped AS (
+                 INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
+                 SELECT $1, * FROM UNNEST($12::uuid[], $13::uuid[], $14::bigint[]) ON CONFLICT DO NOTHING
+             )
+             INSERT INTO applied_ops (org_id, op_id, device_id, status, result, server_seq)
+             SELECT $1, op, $15, status, result, seq
+             FROM UNNEST($16::uuid[], $17::text[], $18::jsonb[], $19::bigint[]) AS t(op, status, result, seq)",
+        )
+        .bind(org)
+        .bind(&rows.log_seq)
+        .bind(&rows.log_op_id)
+        .bind(&rows.log_entity)
+        .bind(&rows.log_entity_id)
+        .bind(&rows.log_customer)
+        .bind(&rows.log_store)
+        .bind(&rows.log_staff)
+        .bind(&rows.log_op)
+        .bind(&rows.log_hlc)
+        .bind(&rows.log_is_event)
+        .bind(&rows.scope_store)
+        .bind(&rows.scope_customer)
+        .bind(&rows.scope_seq)
+        .bind(device)
+        .bind(&rows.ledger_op)
+        .bind(&rows.ledger_status)
+        .bind(&rows.ledger_result)
+        .bind(&rows.ledger_seq)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }
@@ -348,15 +354,7 @@ pub async fn push(
                     rows.scope(op.store_id, c, seq);
                 }
                 match &op.body {
-                    OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {
-                        rows.event_id.push(op.body.entity_id());
-                        rows.event_kind.push(op.body.kind().into());
-                        rows.event_customer.push(customer);
-                        rows.event_store.push(op.store_id);
-                        rows.event_staff.push(op.staff_id);
-                        rows.event_body.push(serde_json::to_value(&op.body).unwrap_or(Value::Null));
-                        rows.event_seq.push(seq);
-                    }
+                    OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {}
                     OpBody::CustomerErased(c) => {
                         // The erasure scrubs what is already stored, this batch's rows included.
                         rows.flush(&mut tx, org, auth.device_id).await?;
@@ -371,14 +369,7 @@ pub async fn push(
                     }
                     _ => apply::apply(&mut tx, org, &op, seq, req.known_seq).await?,
                 }
-                rows.log_seq.push(seq);
-                rows.log_op_id.push(op.op_id);
-                rows.log_entity.push(op.body.kind().into());
-                rows.log_entity_id.push(op.body.entity_id());
-                rows.log_customer.push(customer);
-                rows.log_store.push(op.store_id);
-                rows.log_op.push(serde_json::to_value(&op).map_err(|e| Failure::bad_request(e.to_string()))?);
-                rows.log_hlc.push(op.hlc.clone());
+                rows.change(&op, seq, customer)?;
                 OpResult { op_id: op.op_id, status: OpStatus::Applied, server_seq: Some(seq) }
             }
         };

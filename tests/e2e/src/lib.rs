@@ -87,7 +87,7 @@ pub struct Desk {
     _display: Display,
     /// The web view's own storage (drafts, language), private to this run.
     _web_home: TempDir,
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Desk {
@@ -97,9 +97,24 @@ impl Desk {
     }
 
     pub async fn start_in(data_dir: TempDir) -> Desk {
+        Desk::launch(data_dir, &[], true).await
+    }
+
+    /// Starts the app with extra environment variables (for example a short sync interval).
+    pub async fn start_with_env(env: &[(&str, &str)]) -> Desk {
+        Desk::launch(tempfile::tempdir().expect("temp data dir"), env, true).await
+    }
+
+    /// A second window beside this one (its own display and data folder), for tests of two
+    /// desks at once; it shares this window's turn.
+    pub async fn start_beside(&self, env: &[(&str, &str)]) -> Desk {
+        Desk::launch(tempfile::tempdir().expect("temp data dir"), env, false).await
+    }
+
+    async fn launch(data_dir: TempDir, env: &[(&str, &str)], take_turn: bool) -> Desk {
         let app = app_binary();
         assert!(app.exists(), "no app binary at {} — build it with `make app`", app.display());
-        let turn = session_lock().lock_owned().await;
+        let turn = if take_turn { Some(session_lock().lock_owned().await) } else { None };
         let display = Display::start();
         let web_home = tempfile::tempdir().expect("temp web view home");
         let port = free_port();
@@ -112,6 +127,7 @@ impl Desk {
             .env("XDG_DATA_HOME", web_home.path().join("data"))
             .env("XDG_CACHE_HOME", web_home.path().join("cache"))
             .env("XDG_CONFIG_HOME", web_home.path().join("config"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -349,16 +365,110 @@ fn keyboard(text: &str) -> String {
     text.replace('\n', &char::from(fantoccini::key::Key::Enter).to_string())
 }
 
-fn wait_for_port(port: u16, driver: &mut Child) {
+/// Waits until `child` (tauri-driver, or the sync server) listens on `port`.
+fn wait_for_port(port: u16, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
         }
-        if let Ok(Some(status)) = driver.try_wait() {
-            panic!("tauri-driver exited early: {status}");
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the process meant to listen on port {port} exited early: {status}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("tauri-driver did not listen on port {port}");
+    panic!("nothing listened on port {port}");
+}
+
+/// A real `touchpoint-server` on a free loopback port, over a fresh database of the
+/// PostgreSQL that `DATABASE_URL` points at (`make e2e` starts one), with the demo
+/// organisation (store "High Street", Maria Lopes PIN 1111, Priya Shah PIN 5555).
+pub struct SyncServer {
+    pub url: String,
+    database_url: String,
+    org: String,
+    store: String,
+    child: Child,
+}
+
+/// The server binary: `TOUCHPOINT_SERVER`, or the debug build next to the app.
+pub fn server_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TOUCHPOINT_SERVER") {
+        return PathBuf::from(p);
+    }
+    app_binary().with_file_name("touchpoint-server")
+}
+
+impl SyncServer {
+    pub fn start() -> SyncServer {
+        let admin_url = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL must point at PostgreSQL: run the end-to-end tests through `make e2e`");
+        let name = format!("tp_e2e_{}", uuid::Uuid::now_v7().simple());
+        let status = Command::new("psql")
+            .args([admin_url.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+            .status()
+            .expect("psql runs");
+        assert!(status.success(), "could not create the test database");
+        let (base, query) = admin_url.split_once('?').map_or((admin_url.as_str(), None), |(b, q)| (b, Some(q)));
+        let base = &base[..base.rfind('/').expect("a database in the URL")];
+        let database_url = match query {
+            Some(q) => format!("{base}/{name}?{q}"),
+            None => format!("{base}/{name}"),
+        };
+        let server = server_binary();
+        assert!(
+            server.exists(),
+            "no server binary at {} — build it with `cargo build -p touchpoint-server`",
+            server.display()
+        );
+        let demo = Command::new(&server)
+            .args(["--database-url", &database_url, "admin", "demo"])
+            .output()
+            .expect("touchpoint-server admin demo");
+        assert!(demo.status.success(), "demo set-up failed: {}", String::from_utf8_lossy(&demo.stderr));
+        let out = String::from_utf8_lossy(&demo.stdout).to_string();
+        let field = |prefix: &str| {
+            out.lines()
+                .find_map(|l| l.strip_prefix(prefix))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_else(|| panic!("no {prefix:?} in {out}"))
+        };
+        let (org, store) = (field("organisation "), field("store "));
+        let port = free_port();
+        let mut child = Command::new(&server)
+            .args(["--database-url", &database_url, "serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("TOUCHPOINT_TOKEN_SECRET", "e2e-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("touchpoint-server starts");
+        wait_for_port(port, &mut child);
+        SyncServer { url: format!("http://127.0.0.1:{port}"), database_url, org, store, child }
+    }
+
+    /// A new one-time enrollment code for the demo store.
+    pub fn enrollment_code(&self) -> String {
+        let out = Command::new(server_binary())
+            .args([
+                "--database-url",
+                &self.database_url,
+                "admin",
+                "enrollment-code",
+                "--org",
+                &self.org,
+                "--store",
+                &self.store,
+            ])
+            .output()
+            .expect("enrollment code");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+impl Drop for SyncServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
