@@ -25,6 +25,8 @@ ALTER TABLE outbox ADD COLUMN reject_code TEXT;
 ALTER TABLE outbox ADD COLUMN settled_at TEXT;
 -- A person looked at a refused op and put it away.
 ALTER TABLE outbox ADD COLUMN dismissed_at TEXT;
+-- Confirmed ops are pruned by age; this keeps that from scanning every confirmed op.
+CREATE INDEX outbox_applied_by_age ON outbox (settled_at) WHERE state = 'applied';
 
 ALTER TABLE customers ADD COLUMN deleted_hlc TEXT;
 ALTER TABLE customers ADD COLUMN restored_hlc TEXT;

@@ -3,7 +3,7 @@
 //! what was first logged.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use touchpoint_protocol::{AmendmentRecord, InteractionChanges};
@@ -25,11 +25,14 @@ pub struct AmendInteraction {
 }
 
 pub(crate) fn validate(tx: &Transaction<'_>, input: &AmendInteraction) -> Result<AmendmentRecord> {
-    let exists =
-        tx.prepare_cached("SELECT 1 FROM interactions WHERE id = ?1")?.exists([input.interaction_id.to_string()])?;
-    if !exists {
+    let customer: Option<Option<String>> = tx
+        .prepare_cached("SELECT customer_id FROM interactions WHERE id = ?1")?
+        .query_row([input.interaction_id.to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(customer) = customer else {
         return Err(CoreError::not_found("This interaction"));
-    }
+    };
+    let customer_id = customer.as_deref().map(crate::db::parse_uuid).transpose()?;
     let c = &input.changes;
     let mut p = Problems::default();
     if c == &InteractionChanges::default() {
@@ -59,7 +62,13 @@ pub(crate) fn validate(tx: &Transaction<'_>, input: &AmendInteraction) -> Result
         summary: c.summary.as_ref().map(|s| s.trim().to_owned()),
         ..c.clone()
     };
-    Ok(AmendmentRecord { amendment_id: Uuid::now_v7(), interaction_id: input.interaction_id, changes: trimmed, note })
+    Ok(AmendmentRecord {
+        amendment_id: Uuid::now_v7(),
+        interaction_id: input.interaction_id,
+        customer_id,
+        changes: trimmed,
+        note,
+    })
 }
 
 pub(crate) fn insert(

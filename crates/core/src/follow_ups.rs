@@ -203,6 +203,8 @@ pub(crate) fn validate_close(conn: &Connection, input: &CloseFollowUp, now: Date
     p.finish()?;
     Ok(FollowUpPatch {
         follow_up_id: input.follow_up_id,
+        // Unchanged, but it tells the server which stores hold the customer.
+        customer_id: current.customer.as_ref().map(|c| c.id),
         status: Some(input.status),
         resolution: Some(resolution),
         feeling_after: input.feeling_after,

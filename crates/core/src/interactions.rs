@@ -144,6 +144,22 @@ pub(crate) fn insert_interaction(
     hlc: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    insert_interaction_row(tx, r, by, hlc, now)?;
+    if let Some(c) = r.customer_id {
+        customers::touch_last_seen(tx, c, r.occurred_at)?;
+    }
+    Ok(())
+}
+
+/// The interaction row alone; the caller keeps the customer's "last seen" up to date (a
+/// pulled page does it once per customer).
+pub(crate) fn insert_interaction_row(
+    tx: &Transaction<'_>,
+    r: &InteractionRecord,
+    by: Actor,
+    hlc: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id, channel, reason,
                                    outcome, duration_secs, summary, occurred_at, recorded_at, hlc)
@@ -166,9 +182,6 @@ pub(crate) fn insert_interaction(
         ts(now),
         hlc,
     ])?;
-    if let Some(c) = r.customer_id {
-        customers::touch_last_seen(tx, c, r.occurred_at)?;
-    }
     Ok(())
 }
 

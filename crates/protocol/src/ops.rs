@@ -89,11 +89,9 @@ impl OpBody {
             OpBody::InteractionLogged(i) => i.customer_id,
             OpBody::FeedbackRecorded(f) => f.customer_id,
             OpBody::FollowUpPatch(f) => f.customer_id,
+            OpBody::InteractionAmended(a) => a.customer_id,
             OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => Some(c.customer_id),
-            OpBody::InteractionAmended(_)
-            | OpBody::StoreUpsert(_)
-            | OpBody::StaffUpsert(_)
-            | OpBody::TouchPointUpsert(_) => None,
+            OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => None,
         }
     }
 
@@ -205,6 +203,10 @@ pub struct InteractionChanges {
 pub struct AmendmentRecord {
     pub amendment_id: Uuid,
     pub interaction_id: Uuid,
+    /// The customer of the corrected interaction (so the server can route the correction to
+    /// every store that holds them without looking the interaction up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<Uuid>,
     pub changes: InteractionChanges,
     /// Why it was corrected.
     pub note: Option<String>,

@@ -138,6 +138,7 @@ fn amendment_and_follow_up_patch_have_a_fixed_shape() {
     let amend = serde_json::to_value(OpBody::InteractionAmended(AmendmentRecord {
         amendment_id: id(9),
         interaction_id: id(6),
+        customer_id: None,
         changes: InteractionChanges { outcome: Some(Outcome::Resolved), ..InteractionChanges::default() },
         note: Some("Refund approved".into()),
     }))

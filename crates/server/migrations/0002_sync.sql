@@ -1,11 +1,11 @@
--- The idempotency ledger: a pushed op is answered once and the same answer is given again.
-CREATE TABLE applied_ops (
+-- The idempotency ledger is the change log itself for applied ops (one row per op, found by
+-- op_id) plus this table for refused ones: a duplicate push gets the stored answer again.
+-- (One row per op instead of two halves the write work of a push.)
+CREATE TABLE rejected_ops (
     org_id      uuid NOT NULL,
     op_id       uuid NOT NULL,
     device_id   uuid NOT NULL,
-    status      text NOT NULL CHECK (status IN ('applied', 'rejected')),
     result      jsonb NOT NULL,
-    server_seq  bigint,
     PRIMARY KEY (org_id, op_id)
 );
 
@@ -23,6 +23,7 @@ CREATE TABLE change_log (
     PRIMARY KEY (org_id, server_seq)
 );
 
+CREATE UNIQUE INDEX change_log_by_op ON change_log (org_id, op_id);
 CREATE INDEX change_log_by_customer ON change_log (org_id, customer_id, server_seq) WHERE customer_id IS NOT NULL;
 
 -- Which stores hold which customers (home store, or seen there): their devices pull them.
@@ -55,19 +56,6 @@ CREATE TABLE follow_ups (
     fields        jsonb NOT NULL DEFAULT '{}',
     clocks        jsonb NOT NULL DEFAULT '{}',
     PRIMARY KEY (org_id, follow_up_id)
-);
-
--- Append-only events, kept whole for the server's own views (dashboards, exports).
-CREATE TABLE events (
-    org_id       uuid NOT NULL,
-    event_id     uuid NOT NULL,
-    kind         text NOT NULL,
-    customer_id  uuid,
-    store_id     uuid NOT NULL,
-    staff_id     uuid NOT NULL,
-    body         jsonb NOT NULL,
-    server_seq   bigint NOT NULL,
-    PRIMARY KEY (org_id, event_id)
 );
 
 -- Concurrent edits of the same field: both sides kept so a supervisor can see them.

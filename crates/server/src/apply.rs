@@ -255,11 +255,6 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     .bind(customer)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE events SET body = body - 'summary' - 'verbatim' WHERE org_id = $1 AND customer_id = $2")
-        .bind(org)
-        .bind(customer)
-        .execute(&mut **tx)
-        .await?;
     sqlx::query("DELETE FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2")
         .bind(org)
         .bind(customer)

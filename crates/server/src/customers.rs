@@ -26,8 +26,8 @@ pub struct SearchQuery {
 type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>);
 
 const SEARCH_COLUMNS: &str = "c.customer_id, c.fields, c.home_store_id,
-    (SELECT max((e.body->>'occurred_at')::timestamptz) FROM events e
-     WHERE e.org_id = c.org_id AND e.customer_id = c.customer_id AND e.kind = 'interaction_logged')";
+    (SELECT max((l.op->'body'->>'occurred_at')::timestamptz) FROM change_log l
+     WHERE l.org_id = c.org_id AND l.customer_id = c.customer_id AND l.entity = 'interaction_logged')";
 
 const VISIBLE: &str = "c.erased_at IS NULL AND (c.deleted_hlc IS NULL OR c.restored_hlc > c.deleted_hlc)";
 

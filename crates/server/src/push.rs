@@ -62,7 +62,8 @@ pub struct Faults {
 }
 
 /// Rows written in bulk at the end of the push (or before an erasure, which must see them),
-/// in one statement: the change log, the events among them, the ledger and the scope.
+/// in one statement: the change log (which is also the ledger of applied ops), the refused
+/// ops, and the scope.
 #[derive(Default)]
 struct Rows {
     log_seq: Vec<i64>,
@@ -71,35 +72,21 @@ struct Rows {
     log_entity_id: Vec<Uuid>,
     log_customer: Vec<Option<Uuid>>,
     log_store: Vec<Uuid>,
-    log_staff: Vec<Uuid>,
     /// The op as JSON text, parsed once by PostgreSQL.
     log_op: Vec<String>,
     log_hlc: Vec<String>,
-    /// Interactions, feedback and corrections are also kept as events.
-    log_is_event: Vec<bool>,
-    ledger_op: Vec<Uuid>,
-    ledger_status: Vec<&'static str>,
-    ledger_result: Vec<String>,
-    ledger_seq: Vec<Option<i64>>,
+    rejected_op: Vec<Uuid>,
+    rejected_result: Vec<String>,
     scope_seen: HashSet<(Uuid, Uuid)>,
     scope_store: Vec<Uuid>,
     scope_customer: Vec<Uuid>,
     scope_seq: Vec<i64>,
 }
 
-const APPLIED: &str = r#"{"status":"applied"}"#;
-
 impl Rows {
-    fn ledger(&mut self, r: &OpResult) {
-        let rejected = matches!(r.status, OpStatus::Rejected { .. });
-        self.ledger_op.push(r.op_id);
-        self.ledger_status.push(if rejected { "rejected" } else { "applied" });
-        self.ledger_result.push(if rejected {
-            serde_json::to_string(&r.status).unwrap_or_else(|_| "null".into())
-        } else {
-            APPLIED.into()
-        });
-        self.ledger_seq.push(r.server_seq);
+    fn rejected(&mut self, op: Uuid, status: &OpStatus) {
+        self.rejected_op.push(op);
+        self.rejected_result.push(serde_json::to_string(status).unwrap_or_else(|_| "null".into()));
     }
 
     /// Puts the customer in the store's scope (once per batch; the first sequence counts).
@@ -118,40 +105,27 @@ impl Rows {
         self.log_entity_id.push(op.body.entity_id());
         self.log_customer.push(customer);
         self.log_store.push(op.store_id);
-        self.log_staff.push(op.staff_id);
         self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
         self.log_hlc.push(op.hlc.clone());
-        self.log_is_event.push(matches!(
-            op.body,
-            OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_)
-        ));
         Ok(())
     }
 
     async fn flush(&mut self, tx: &mut Transaction<'_, Postgres>, org: Uuid, device: Uuid) -> ApiResult<()> {
         let rows = std::mem::take(self);
-        if rows.ledger_op.is_empty() {
+        if rows.log_seq.is_empty() && rows.rejected_op.is_empty() {
             return Ok(());
         }
         sqlx::query(
-            "WITH rows AS MATERIALIZED (
-                 SELECT * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
-                                      $8::uuid[], $9::jsonb[], $10::text[], $11::bool[])
-                     AS t(seq, op_id, entity, entity_id, customer_id, store_id, staff_id, op, hlc, is_event)
-             ), logged AS (
+            "WITH logged AS (
                  INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
-                 SELECT $1, seq, op_id, entity, entity_id, customer_id, store_id, op, hlc FROM rows
-             ), evented AS (
-                 INSERT INTO events (org_id, event_id, kind, customer_id, store_id, staff_id, body, server_seq)
-                 SELECT $1, entity_id, entity, customer_id, store_id, staff_id, op->'body', seq FROM rows WHERE is_event
-                 ON CONFLICT DO NOTHING
+                 SELECT $1, * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
+                                          $8::jsonb[], $9::text[])
              ), scoped AS (
                  INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
-                 SELECT $1, * FROM UNNEST($12::uuid[], $13::uuid[], $14::bigint[]) ON CONFLICT DO NOTHING
+                 SELECT $1, * FROM UNNEST($10::uuid[], $11::uuid[], $12::bigint[]) ON CONFLICT DO NOTHING
              )
-             INSERT INTO applied_ops (org_id, op_id, device_id, status, result, server_seq)
-             SELECT $1, op, $15, status, result, seq
-             FROM UNNEST($16::uuid[], $17::text[], $18::jsonb[], $19::bigint[]) AS t(op, status, result, seq)",
+             INSERT INTO rejected_ops (org_id, op_id, device_id, result)
+             SELECT $1, op, $13, result FROM UNNEST($14::uuid[], $15::jsonb[]) AS t(op, result)",
         )
         .bind(org)
         .bind(&rows.log_seq)
@@ -160,18 +134,14 @@ impl Rows {
         .bind(&rows.log_entity_id)
         .bind(&rows.log_customer)
         .bind(&rows.log_store)
-        .bind(&rows.log_staff)
         .bind(&rows.log_op)
         .bind(&rows.log_hlc)
-        .bind(&rows.log_is_event)
         .bind(&rows.scope_store)
         .bind(&rows.scope_customer)
         .bind(&rows.scope_seq)
         .bind(device)
-        .bind(&rows.ledger_op)
-        .bind(&rows.ledger_status)
-        .bind(&rows.ledger_result)
-        .bind(&rows.ledger_seq)
+        .bind(&rows.rejected_op)
+        .bind(&rows.rejected_result)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -180,12 +150,10 @@ impl Rows {
 
 /// What the batch needs to know from the database, each in one query.
 struct Lookups {
-    /// Ops answered before: their stored result and sequence.
-    seen: HashMap<Uuid, (Value, Option<i64>)>,
+    /// Ops answered before, with the answer they got.
+    seen: HashMap<Uuid, OpResult>,
     /// Roles of the authors of supervisor-only ops.
     roles: HashMap<Uuid, String>,
-    /// Customer of each interaction a correction in the batch points at.
-    interaction_customer: HashMap<Uuid, Option<Uuid>>,
     /// Customer of each follow-up a patch without one points at.
     follow_up_customer: HashMap<Uuid, Option<Uuid>>,
     erased: HashSet<Uuid>,
@@ -193,12 +161,29 @@ struct Lookups {
 
 async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> ApiResult<Lookups> {
     let ids: Vec<Uuid> = ops.iter().map(|o| o.op_id).collect();
-    let seen: Vec<(Uuid, Value, Option<i64>)> =
-        sqlx::query_as("SELECT op_id, result, server_seq FROM applied_ops WHERE org_id = $1 AND op_id = ANY($2)")
+    let applied: Vec<(Uuid, i64)> =
+        sqlx::query_as("SELECT op_id, server_seq FROM change_log WHERE org_id = $1 AND op_id = ANY($2)")
             .bind(org)
             .bind(&ids)
             .fetch_all(&mut **tx)
             .await?;
+    let rejected: Vec<(Uuid, Value)> =
+        sqlx::query_as("SELECT op_id, result FROM rejected_ops WHERE org_id = $1 AND op_id = ANY($2)")
+            .bind(org)
+            .bind(&ids)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut seen: HashMap<Uuid, OpResult> = HashMap::new();
+    for (op_id, seq) in applied {
+        seen.insert(op_id, OpResult { op_id, status: OpStatus::Duplicate, server_seq: Some(seq) });
+    }
+    for (op_id, result) in rejected {
+        let status = serde_json::from_value::<OpStatus>(result).unwrap_or(OpStatus::Rejected {
+            code: RejectCode::Invalid,
+            message: "This change was refused before.".into(),
+        });
+        seen.insert(op_id, OpResult { op_id, status, server_seq: None });
+    }
     let authors: Vec<Uuid> = ops.iter().filter(|o| o.body.needs_supervisor()).map(|o| o.staff_id).collect();
     let roles: Vec<(Uuid, String)> = if authors.is_empty() {
         Vec::new()
@@ -206,22 +191,6 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
         sqlx::query_as("SELECT staff_id, role FROM staff WHERE org_id = $1 AND staff_id = ANY($2) AND active")
             .bind(org)
             .bind(&authors)
-            .fetch_all(&mut **tx)
-            .await?
-    };
-    let amended: Vec<Uuid> = ops
-        .iter()
-        .filter_map(|o| match &o.body {
-            OpBody::InteractionAmended(a) => Some(a.interaction_id),
-            _ => None,
-        })
-        .collect();
-    let interaction_customer: Vec<(Uuid, Option<Uuid>)> = if amended.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as("SELECT event_id, customer_id FROM events WHERE org_id = $1 AND event_id = ANY($2)")
-            .bind(org)
-            .bind(&amended)
             .fetch_all(&mut **tx)
             .await?
     };
@@ -242,7 +211,6 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
             .await?
     };
     let mut customers: Vec<Uuid> = ops.iter().filter_map(|o| o.body.customer_id()).collect();
-    customers.extend(interaction_customer.iter().filter_map(|(_, c)| *c));
     customers.extend(follow_up_customer.iter().filter_map(|(_, c)| *c));
     customers.sort();
     customers.dedup();
@@ -254,9 +222,8 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
     .fetch_all(&mut **tx)
     .await?;
     Ok(Lookups {
-        seen: seen.into_iter().map(|(id, r, s)| (id, (r, s))).collect(),
+        seen,
         roles: roles.into_iter().collect(),
-        interaction_customer: interaction_customer.into_iter().collect(),
         follow_up_customer: follow_up_customer.into_iter().collect(),
         erased: erased.into_iter().collect(),
     })
@@ -307,12 +274,8 @@ pub async fn push(
     let mut results: Vec<OpResult> = Vec::with_capacity(req.ops.len());
     let mut in_batch: HashMap<Uuid, Option<i64>> = HashMap::new();
     for (i, op) in req.ops.iter().enumerate() {
-        if let Some((result, seq)) = known.seen.get(&op.op_id) {
-            let status = match serde_json::from_value::<OpStatus>(result.clone()) {
-                Ok(OpStatus::Rejected { code, message }) => OpStatus::Rejected { code, message },
-                _ => OpStatus::Duplicate,
-            };
-            results.push(OpResult { op_id: op.op_id, status, server_seq: *seq });
+        if let Some(answer) = known.seen.get(&op.op_id) {
+            results.push(answer.clone());
             continue;
         }
         if let Some(seq) = in_batch.get(&op.op_id) {
@@ -331,22 +294,15 @@ pub async fn push(
                 let seq = next;
                 next += 1;
                 let customer = match &op.body {
-                    OpBody::InteractionAmended(a) => {
-                        known.interaction_customer.get(&a.interaction_id).copied().flatten()
-                    }
                     OpBody::FollowUpPatch(f) if f.customer_id.is_none() => {
                         known.follow_up_customer.get(&f.follow_up_id).copied().flatten()
                     }
                     body => body.customer_id(),
                 };
-                match &op.body {
-                    OpBody::InteractionLogged(r) => {
-                        known.interaction_customer.insert(r.interaction_id, r.customer_id);
-                    }
-                    OpBody::FollowUpPatch(f) if f.customer_id.is_some() => {
+                if let OpBody::FollowUpPatch(f) = &op.body {
+                    if f.customer_id.is_some() {
                         known.follow_up_customer.insert(f.follow_up_id, f.customer_id);
                     }
-                    _ => {}
                 }
                 let op =
                     if customer.is_some_and(|c| known.erased.contains(&c)) { apply::scrub(op) } else { op.clone() };
@@ -374,7 +330,9 @@ pub async fn push(
             }
         };
         in_batch.insert(op.op_id, result.server_seq);
-        rows.ledger(&result);
+        if matches!(result.status, OpStatus::Rejected { .. }) {
+            rows.rejected(op.op_id, &result.status);
+        }
         results.push(result);
         if let Some((after, wait)) = pause {
             if i + 1 == after {

@@ -3,15 +3,33 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::Value;
-use touchpoint_protocol::{Change, ErrorCode, Op, PullResponse, MAX_PULL_LIMIT};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use touchpoint_protocol::{ErrorCode, PullResponse, MAX_PULL_LIMIT};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Params, Protocol};
 use crate::tokens::DeviceAuth;
 use crate::AppState;
+
+/// `touchpoint_protocol::PullResponse`, with each op passed through as stored.
+#[derive(Debug, Serialize)]
+pub struct RawPullResponse {
+    changes: Vec<RawChange>,
+    next_since: i64,
+    has_more: bool,
+    server_epoch: Uuid,
+    min_retained_seq: i64,
+    head_seq: i64,
+    server_time: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+struct RawChange {
+    seq: i64,
+    op: Box<RawValue>,
+}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PullQuery {
@@ -30,7 +48,7 @@ pub async fn pull(
     _version: Protocol,
     auth: DeviceAuth,
     Params(q): Params<PullQuery>,
-) -> ApiResult<Json<PullResponse>> {
+) -> ApiResult<Json<RawPullResponse>> {
     if q.since < 0 {
         return Err(Failure::bad_request("`since` cannot be negative."));
     }
@@ -52,8 +70,8 @@ pub async fn pull(
             "This desk has seen changes the server no longer has. Send your changes, then sync from the start.",
         ));
     }
-    let rows: Vec<(i64, Value)> = sqlx::query_as(
-        "SELECT server_seq, op FROM change_log
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT server_seq, op::text FROM change_log
          WHERE org_id = $1 AND server_seq > $2
            AND ((customer_id IS NULL AND (store_id IS NULL OR store_id = $3))
                 OR customer_id IN (SELECT customer_id FROM customer_scope WHERE org_id = $1 AND store_id = $3))
@@ -67,7 +85,7 @@ pub async fn pull(
     .fetch_all(&st.pool)
     .await?;
     let has_more = rows.len() > limit as usize;
-    let main: Vec<(i64, Value)> = rows.into_iter().take(limit as usize).collect();
+    let main: Vec<(i64, String)> = rows.into_iter().take(limit as usize).collect();
     // With nothing more in scope the cursor still moves to the end of what was looked at.
     // (`next_seq` was read before the rows, and every seq below a committed one is committed:
     // the counter row serialises writers.)
@@ -75,8 +93,8 @@ pub async fn pull(
     let until = if has_more { last } else { last.max(next_seq - 1) };
     // Customers who came into this store's scope within the page bring their earlier history,
     // which the cursor has already passed: it comes first, so events find their customer.
-    let backfill: Vec<(i64, Value)> = sqlx::query_as(
-        "SELECT c.server_seq, c.op FROM customer_scope s
+    let backfill: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.server_seq, c.op::text FROM customer_scope s
          JOIN change_log c ON c.org_id = s.org_id AND c.customer_id = s.customer_id
          WHERE s.org_id = $1 AND s.store_id = $2 AND s.since_seq > $3 AND s.since_seq <= $4 AND c.server_seq <= $3
          ORDER BY c.server_seq",
@@ -87,15 +105,17 @@ pub async fn pull(
     .bind(until)
     .fetch_all(&st.pool)
     .await?;
+    // The ops go out as the server stored them (it wrote them from parsed ops), without
+    // being parsed and written again here.
     let mut changes = Vec::with_capacity(backfill.len() + main.len());
     for (seq, op) in backfill.into_iter().chain(main) {
-        let op: Op = serde_json::from_value(op).map_err(|e| {
+        let op = RawValue::from_string(op).map_err(|e| {
             tracing::error!(seq, error = %e, "unreadable op in change log");
             Failure::new(ErrorCode::Internal, "The server's history holds an unreadable change.")
         })?;
-        changes.push(Change { seq, op });
+        changes.push(RawChange { seq, op });
     }
-    Ok(Json(PullResponse {
+    Ok(Json(RawPullResponse {
         changes,
         next_since: until.max(q.since),
         has_more,

@@ -198,6 +198,32 @@ fn main() {
         let push_one = report.pushed as f64 / start.elapsed().as_secs_f64();
         assert_eq!(report.pushed, pushed);
 
+        // The same kind of batches straight through the transport, without the desk's outbox
+        // reads and bookkeeping: what the server and HTTP alone manage.
+        let raw = TestDesk::enrolled(&server, server.frontline).await;
+        record(&raw, ops_total);
+        let raw_ops = all_ops(&raw);
+        let token = {
+            use touchpoint_core::sync::Transport;
+            let s = raw.with(|d| d.sync_settings()).expect("settings").expect("enrolled");
+            raw.engine
+                .transport()
+                .token(&touchpoint_core::protocol::TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
+                .await
+                .expect("token")
+                .access_token
+        };
+        let start = Instant::now();
+        for batch in raw_ops.chunks(500) {
+            use touchpoint_core::sync::Transport;
+            raw.engine
+                .transport()
+                .push(&token, &PushRequest { ops: batch.to_vec(), known_seq: 0 })
+                .await
+                .expect("raw push");
+        }
+        let push_server = raw_ops.len() as f64 / start.elapsed().as_secs_f64();
+
         eprintln!("bench: {desks} desks recording {} ops each…", ops_total / desks);
         let mut many = Vec::new();
         for _ in 0..desks {
@@ -255,6 +281,7 @@ fn main() {
         println!("| {:<34} | {:>10} | {:<26} | {:>10} | {:>6} | {:>6} | {:>4} |", "path", "ours /s", "floor", "floor /s", "ratio", "budget", "ok");
         println!("|{:-<36}|{:-<12}|{:-<28}|{:-<12}|{:-<8}|{:-<8}|{:-<6}|", "", "", "", "", "", "", "");
         line("push, one desk (ops)", push_one, "upsert behind HTTP", behind_http, 0.5);
+        line("  of which server + HTTP alone", push_server, "upsert behind HTTP", behind_http, 0.5);
         line(&format!("push, {desks} desks at once (ops)"), push_many, "upsert behind HTTP", behind_http, 0.5);
         line("pull into SQLite, one desk (rows)", pull_one, "SQLite insert", sqlite, 0.5);
         line(&format!("pull, {desks} desks at once (rows)"), pull_many, "SQLite insert", sqlite, 0.5);

@@ -168,7 +168,7 @@ async fn sync_endpoints_refuse_bad_requests_and_a_bad_batch_changes_nothing() {
     api.refuses(Method::POST, push, bytes(json!({ "ops": too_many })), ErrorCode::PayloadTooLarge).await;
     refuses_oversized(&server.url, push, api.token.as_deref()).await;
     assert_eq!(server.change_count().await, changes_before, "nothing of a refused batch was applied");
-    assert_eq!(server.count("SELECT count(*) FROM applied_ops").await, 0);
+    assert_eq!(server.count("SELECT count(*) FROM rejected_ops").await, 0, "nothing was recorded as refused either");
 
     api.refuses(Method::GET, "/v1/sync/pull?since=abc", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/sync/pull?since=-5", None, ErrorCode::BadRequest).await;

@@ -157,7 +157,7 @@ async fn server_state(server: &TestServer) -> State {
         })
         .collect();
     let visits: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT event_id FROM events WHERE org_id = $1 AND kind = 'interaction_logged' ORDER BY event_id::text",
+        "SELECT entity_id FROM change_log WHERE org_id = $1 AND entity = 'interaction_logged' ORDER BY entity_id::text",
     )
     .bind(server.org)
     .fetch_all(&server.pool)

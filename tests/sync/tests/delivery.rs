@@ -50,7 +50,7 @@ async fn the_same_push_sent_twice_is_applied_once() {
     assert_eq!(seqs(&first), seqs(&second), "a duplicate answers with the original sequence");
 
     assert_eq!(ops_on_server(&server, &desk).await, 2);
-    assert_eq!(server.count("SELECT count(*) FROM events WHERE kind = 'interaction_logged'").await, 1);
+    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 1);
 
     // The desk's own round now learns both were taken and sends nothing new.
     desk.sync().await;
@@ -75,9 +75,8 @@ async fn an_answer_lost_after_the_server_committed_is_not_applied_twice() {
     assert_eq!(report.pushed, 2);
     assert_eq!(desk.pending(), 0);
     assert_eq!(ops_on_server(&server, &desk).await, 2, "the retry was answered from the ledger");
-    assert_eq!(server.count("SELECT count(*) FROM events WHERE kind = 'interaction_logged'").await, 1);
-    let ledger = server.count("SELECT count(*) FROM applied_ops").await;
-    assert_eq!(ledger, 2);
+    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 1);
+    assert_eq!(server.count("SELECT count(*) FROM rejected_ops").await, 0);
 }
 
 const CHILD_DIR: &str = "TOUCHPOINT_SYNC_CRASH_DIR";
@@ -183,7 +182,7 @@ async fn a_server_killed_mid_batch_shows_nothing_partial_and_the_desk_completes_
     let outcome = round.await.expect("round ends");
     assert!(matches!(outcome, Err(SyncError::Transient(_))), "{outcome:?}");
     assert_eq!(ops_on_server(&server, &desk).await, 0, "the killed batch left nothing behind");
-    assert_eq!(server.count("SELECT count(*) FROM applied_ops").await, 0);
+    assert_eq!(server.count("SELECT count(*) FROM rejected_ops").await, 0);
     assert_eq!(desk.pending(), 8);
 
     *server.faults.pause_after_ops.lock().expect("faults") = None;
@@ -191,7 +190,7 @@ async fn a_server_killed_mid_batch_shows_nothing_partial_and_the_desk_completes_
     desk.sync().await;
     assert_eq!(desk.pending(), 0);
     assert_eq!(ops_on_server(&server, &desk).await, 8, "each op applied exactly once");
-    assert_eq!(server.count("SELECT count(*) FROM events").await, 4);
+    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +214,7 @@ async fn a_permanently_refused_op_does_not_block_the_ops_behind_it() {
     assert_eq!(refused[0].code, "forbidden");
     assert!(refused[0].reason.contains("does not know the staff member"), "{}", refused[0].reason);
     assert!(refused[0].advice.contains("supervisor"), "{}", refused[0].advice);
-    assert_eq!(server.count("SELECT count(*) FROM events WHERE kind = 'interaction_logged'").await, 1);
+    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 1);
     let status = desk.engine.status().expect("status");
     assert_eq!((status.pending, status.rejected), (0, 1));
 
@@ -223,7 +222,7 @@ async fn a_permanently_refused_op_does_not_block_the_ops_behind_it() {
     desk.with(|d| d.dismiss_rejected(refused[0].op_id)).expect("dismiss");
     assert_eq!(desk.engine.status().expect("status").rejected, 0);
     desk.sync().await;
-    assert_eq!(server.count("SELECT count(*) FROM applied_ops WHERE status = 'rejected'").await, 1);
+    assert_eq!(server.count("SELECT count(*) FROM rejected_ops").await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

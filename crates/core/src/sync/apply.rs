@@ -3,6 +3,8 @@
 //! merge field by field by HLC; a delete beats a concurrent edit), so a page applied twice, or
 //! a customer's history back-filled after later changes, ends in the same state.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use touchpoint_protocol::{
@@ -23,8 +25,56 @@ pub(crate) fn made_at(hlc: &Hlc) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(hlc.wall_ms).single().unwrap_or_else(Utc::now)
 }
 
+/// What applying one page has learnt so far, so each change costs one statement where it can:
+/// customers and interactions already known, and the latest visit per customer (written once
+/// at the end of the page).
+#[derive(Debug, Default)]
+pub(crate) struct Page {
+    customers: HashSet<Uuid>,
+    interactions: HashSet<Uuid>,
+    last_seen: HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Page {
+    pub(crate) fn finish(self, tx: &Transaction<'_>) -> Result<()> {
+        for (customer, at) in self.last_seen {
+            customers::touch_last_seen(tx, customer, at)?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure a customer row exists before an event points at it (the history of a
+    /// customer who just came into scope may name them before their profile arrives).
+    fn ensure_customer(&mut self, tx: &Transaction<'_>, id: Option<Uuid>, at: DateTime<Utc>) -> Result<()> {
+        if let Some(id) = id.filter(|id| !self.customers.contains(id)) {
+            tx.prepare_cached(
+                "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![id.to_string(), ts(at)])?;
+            self.customers.insert(id);
+        }
+        Ok(())
+    }
+
+    fn interaction_known(&mut self, tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
+        if self.interactions.contains(&id) {
+            return Ok(true);
+        }
+        let known = tx
+            .prepare_cached("SELECT 1 FROM interactions WHERE id = ?1")?
+            .query_row([id.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if known {
+            self.interactions.insert(id);
+        }
+        Ok(known)
+    }
+}
+
 /// Applies one change made elsewhere (or made here and coming back).
-pub(crate) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()> {
     let hlc: Hlc = op.hlc.parse().map_err(|e: crate::hlc::BadHlc| CoreError::Storage {
         message: format!("A synced change is unreadable: {e}"),
     })?;
@@ -34,10 +84,10 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         OpBody::CustomerPatch(p) => {
             customers::apply_patch(tx, p, hlc, at, Author { staff_id: op.staff_id, device_id: op.device_id })?;
         }
-        OpBody::InteractionLogged(i) => interaction(tx, i, actor, &op.hlc, at)?,
-        OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &op.hlc, at)?,
-        OpBody::InteractionAmended(a) => amendment(tx, a, actor, &op.hlc, at)?,
-        OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &op.hlc, at)?,
+        OpBody::InteractionLogged(i) => interaction(tx, i, actor, &op.hlc, at, page)?,
+        OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &op.hlc, at, page)?,
+        OpBody::InteractionAmended(a) => amendment(tx, a, actor, &op.hlc, at, page)?,
+        OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &op.hlc, at, page)?,
         OpBody::CustomerDeleted(c) => tombstone(tx, c, "deleted_hlc", &op.hlc, at)?,
         OpBody::CustomerRestored(c) => tombstone(tx, c, "restored_hlc", &op.hlc, at)?,
         OpBody::CustomerErased(c) => customers::erase(tx, c.customer_id, at)?,
@@ -48,54 +98,72 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     Ok(())
 }
 
-/// Makes sure a customer row exists before an event points at it (the history of a customer
-/// who just came into scope may name them before their profile arrives in the same page).
-fn ensure_customer(tx: &Transaction<'_>, id: Option<Uuid>, at: DateTime<Utc>) -> Result<()> {
-    if let Some(id) = id {
-        tx.prepare_cached(
-            "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
-        )?
-        .execute(params![id.to_string(), ts(at)])?;
+fn interaction(
+    tx: &Transaction<'_>,
+    i: &InteractionRecord,
+    by: Actor,
+    hlc: &str,
+    at: DateTime<Utc>,
+    page: &mut Page,
+) -> Result<()> {
+    page.ensure_customer(tx, i.customer_id, at)?;
+    interactions::insert_interaction_row(tx, i, by, hlc, at)?;
+    page.interactions.insert(i.interaction_id);
+    if let Some(c) = i.customer_id {
+        let seen = page.last_seen.entry(c).or_insert(i.occurred_at);
+        *seen = (*seen).max(i.occurred_at);
     }
     Ok(())
 }
 
-fn interaction_known(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM interactions WHERE id = ?1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-fn interaction(tx: &Transaction<'_>, i: &InteractionRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
-    ensure_customer(tx, i.customer_id, at)?;
-    interactions::insert_interaction(tx, i, by, hlc, at)
-}
-
-fn feedback(tx: &Transaction<'_>, f: &FeedbackRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
-    ensure_customer(tx, f.customer_id, at)?;
+fn feedback(
+    tx: &Transaction<'_>,
+    f: &FeedbackRecord,
+    by: Actor,
+    hlc: &str,
+    at: DateTime<Utc>,
+    page: &mut Page,
+) -> Result<()> {
+    page.ensure_customer(tx, f.customer_id, at)?;
     let mut f = f.clone();
     // Feedback about a conversation this desk cannot see still counts for the customer.
-    if f.interaction_id.is_some_and(|i| !interaction_known(tx, i).unwrap_or(false)) {
-        f.interaction_id = None;
+    if let Some(i) = f.interaction_id {
+        if !page.interaction_known(tx, i)? {
+            f.interaction_id = None;
+        }
     }
     interactions::insert_feedback(tx, &f, by, hlc, at)
 }
 
-fn amendment(tx: &Transaction<'_>, a: &AmendmentRecord, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+fn amendment(
+    tx: &Transaction<'_>,
+    a: &AmendmentRecord,
+    by: Actor,
+    hlc: &str,
+    at: DateTime<Utc>,
+    page: &mut Page,
+) -> Result<()> {
     // A correction to a conversation this desk never held has nothing to correct here.
-    if !interaction_known(tx, a.interaction_id)? {
+    if !page.interaction_known(tx, a.interaction_id)? {
         return Ok(());
     }
     amendments::insert(tx, a, by, hlc, at)
 }
 
-fn follow_up(tx: &Transaction<'_>, f: &FollowUpPatch, by: Actor, hlc: &str, at: DateTime<Utc>) -> Result<()> {
-    ensure_customer(tx, f.customer_id, at)?;
+fn follow_up(
+    tx: &Transaction<'_>,
+    f: &FollowUpPatch,
+    by: Actor,
+    hlc: &str,
+    at: DateTime<Utc>,
+    page: &mut Page,
+) -> Result<()> {
+    page.ensure_customer(tx, f.customer_id, at)?;
     let mut f = f.clone();
-    if f.interaction_id.is_some_and(|i| !interaction_known(tx, i).unwrap_or(false)) {
-        f.interaction_id = None;
+    if let Some(i) = f.interaction_id {
+        if !page.interaction_known(tx, i)? {
+            f.interaction_id = None;
+        }
     }
     follow_ups::apply_patch(tx, &f, hlc, by.staff_id, by.store_id, at)
 }
@@ -103,7 +171,10 @@ fn follow_up(tx: &Transaction<'_>, f: &FollowUpPatch, by: Actor, hlc: &str, at: 
 /// Records a delete or restore stamp (the later of what was known and this one) and derives
 /// whether the customer is deleted: a delete wins unless a restore was made after it.
 fn tombstone(tx: &Transaction<'_>, c: &CustomerRef, column: &str, hlc: &str, at: DateTime<Utc>) -> Result<()> {
-    ensure_customer(tx, Some(c.customer_id), at)?;
+    tx.prepare_cached(
+        "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![c.customer_id.to_string(), ts(at)])?;
     let id = c.customer_id.to_string();
     // `column` is one of two fixed names chosen by the caller above.
     tx.execute(

@@ -132,19 +132,15 @@ impl Desk {
     pub fn settle_pushed(&mut self, results: &[OpResult], server_time: DateTime<Utc>) -> Result<()> {
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut confirmed: Vec<String> = Vec::with_capacity(results.len());
         {
-            let mut applied = tx.prepare_cached(
-                "UPDATE outbox SET state = 'applied', settled_at = ?2, last_error = NULL WHERE op_id = ?1",
-            )?;
             let mut rejected = tx.prepare_cached(
                 "UPDATE outbox SET state = 'rejected', settled_at = ?2, reject_code = ?3, last_error = ?4,
                      attempts = attempts + 1 WHERE op_id = ?1 AND state = 'pending'",
             )?;
             for r in results {
                 match &r.status {
-                    OpStatus::Applied | OpStatus::Duplicate => {
-                        applied.execute(params![r.op_id.to_string(), ts(now)])?;
-                    }
+                    OpStatus::Applied | OpStatus::Duplicate => confirmed.push(r.op_id.to_string()),
                     OpStatus::Rejected { code, message } => {
                         let code = serde_json::to_value(code)?.as_str().unwrap_or("invalid").to_owned();
                         rejected.execute(params![r.op_id.to_string(), ts(now), code, message])?;
@@ -152,6 +148,12 @@ impl Desk {
                 }
             }
         }
+        // One statement for the whole batch of confirmed ops.
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'applied', settled_at = ?2, last_error = NULL
+             WHERE op_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .execute(params![serde_json::to_string(&confirmed)?, ts(now)])?;
         tx.execute("DELETE FROM outbox WHERE state = 'applied' AND settled_at < ?1", [ts(now - KEEP_APPLIED_OPS)])?;
         tx.commit()?;
         self.learn_server_time(server_time)
@@ -178,12 +180,14 @@ impl Desk {
     pub fn apply_pulled_with_fault(&mut self, page: &PullResponse, fault: Option<PullFault>) -> Result<PageApplied> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut newest: Option<Hlc> = None;
+        let mut applied = super::apply::Page::default();
         for change in &page.changes {
-            super::apply::apply(&tx, &change.op)?;
+            super::apply::apply(&tx, &change.op, &mut applied)?;
             if let Ok(h) = change.op.hlc.parse::<Hlc>() {
                 newest = newest.max(Some(h));
             }
         }
+        applied.finish(&tx)?;
         if fault == Some(PullFault::AbortBeforeCommit) {
             std::process::abort();
         }
@@ -215,10 +219,12 @@ impl Desk {
     pub fn apply_adopted(&mut self, changes: &[Change]) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut newest: Option<Hlc> = None;
+        let mut applied = super::apply::Page::default();
         for change in changes {
-            super::apply::apply(&tx, &change.op)?;
+            super::apply::apply(&tx, &change.op, &mut applied)?;
             newest = newest.max(change.op.hlc.parse::<Hlc>().ok());
         }
+        applied.finish(&tx)?;
         if let Some(h) = newest {
             self.hlc.observe(h);
             tx.execute("UPDATE device SET last_hlc = ?1", [self.hlc.last().to_string()])?;
