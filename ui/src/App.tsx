@@ -6,8 +6,11 @@ import { ACTIONS } from "./actions";
 import { CommandError, errorMessage } from "./api/commands";
 import { useDeskInfo } from "./api/hooks";
 import { CommandPalette } from "./components/CommandPalette";
+import { ConnectDialog } from "./components/ConnectDialog";
 import { HelpOverlay } from "./components/HelpOverlay";
 import { Rail } from "./components/Rail";
+import { SignInBanner } from "./components/SignInBanner";
+import { SyncPanel } from "./components/SyncPanel";
 import { TopBar } from "./components/TopBar";
 import { NavigationProvider, useNavigation, type Route } from "./navigation";
 import { CustomerScreen } from "./screens/customer/CustomerScreen";
@@ -70,6 +73,7 @@ function Desk() {
   return (
     <div className="desk">
       <TopBar />
+      <SignInBanner />
       <div className="desk-main">
         <Rail />
         <Room />
@@ -77,6 +81,8 @@ function Desk() {
       <NewCustomerDialog />
       {nav.overlay === "palette" ? <CommandPalette /> : null}
       {nav.overlay === "help" ? <HelpOverlay /> : null}
+      {nav.overlay === "sync" ? <SyncPanel /> : null}
+      {nav.overlay === "connect" ? <ConnectDialog /> : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { api } from "./api/commands";
 import type { Navigation } from "./navigation";
 
 /** Every app action with its shortcut: one list feeds the keyboard handler, the command
@@ -6,8 +7,8 @@ export type AppAction = {
   id: string;
   /** i18n key of the label. */
   label: string;
-  /** Shown as typed: "N", "Ctrl+K". */
-  keys: string;
+  /** Shown as typed: "N", "Ctrl+K"; absent for palette-only actions. */
+  keys?: string;
   /** Key handled by the global keyboard handler (others are handled where they live). */
   key?: string;
   ctrl?: boolean;
@@ -33,6 +34,17 @@ export const ACTIONS: AppAction[] = [
     run: (n) => n.go({ name: "follow-ups" }),
   },
   { id: "switch-user", label: "actions.switchUser", keys: "U", key: "u", run: (n) => n.setStaffDialog("switch") },
+  { id: "sync-status", label: "actions.syncStatus", keys: "S", key: "s", run: (n) => n.setOverlay("sync") },
+  { id: "connect", label: "actions.connect", run: (n) => n.setOverlay("connect") },
+  // Starts a round and shows the panel, where its progress and any failure are told.
+  {
+    id: "sync-now",
+    label: "actions.syncNow",
+    run: (n) => {
+      n.setOverlay("sync");
+      void api.syncNow().catch(() => undefined);
+    },
+  },
   { id: "help", label: "actions.help", keys: "?", key: "?", run: (n) => n.setOverlay("help") },
   { id: "back", label: "actions.back", keys: "Esc", key: "Escape", run: (n) => n.back() },
   { id: "log", label: "actions.log", keys: "L", customerOnly: true },

@@ -57,7 +57,7 @@ export function CommandPalette() {
                 {actions.map((a) => (
                   <MenuItem key={a.id} id={a.id} textValue={t(a.label)} className="search-item palette-item">
                     <span className="palette-label">{t(a.label)}</span>
-                    <Keyboard className="kbd">{a.keys}</Keyboard>
+                    {a.keys ? <Keyboard className="kbd">{a.keys}</Keyboard> : null}
                   </MenuItem>
                 ))}
               </MenuSection>

@@ -9,7 +9,7 @@ import { DialogFrame } from "./DialogFrame";
 export function HelpOverlay() {
   const { t } = useTranslation();
   const nav = useNavigation();
-  const everywhere = ACTIONS.filter((a) => !a.customerOnly);
+  const everywhere = ACTIONS.filter((a) => a.keys && !a.customerOnly);
   const onCustomer = ACTIONS.filter((a) => a.customerOnly);
   return (
     <DialogFrame isOpen onClose={() => nav.setOverlay(null)} title={t("help.title")} width={620} testId="help">

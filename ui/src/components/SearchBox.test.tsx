@@ -1,10 +1,10 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import type { CustomerHit } from "../bindings";
+import type { CustomerHit, CustomerPage, ServerCustomer } from "../bindings";
 import { useNavigation } from "../navigation";
-import { mockBackend, renderWithDesk } from "../test/render";
+import { Refusal, connectedSync, mockBackend, renderWithDesk } from "../test/render";
 import { SearchBox } from "./SearchBox";
 
 const ana: CustomerHit = {
@@ -25,6 +25,33 @@ const ana: CustomerHit = {
     updated_at: "2026-11-01T10:00:00.000Z",
     last_seen_at: null,
   },
+};
+
+const bea: ServerCustomer = {
+  customer_id: "c-bea",
+  name: "Beatriz Lima",
+  phone: "+351 913 000 111",
+  email: null,
+  loyalty_id: null,
+  home_store: "Porto Baixa",
+  last_seen_at: null,
+};
+
+const beaPage: CustomerPage = {
+  customer: { ...ana.customer, id: "c-bea", name: "Beatriz Lima" },
+  summary: {
+    visits: 0,
+    last_visit: null,
+    last_feeling: null,
+    feelings: [],
+    trend: null,
+    latest_csat: null,
+    latest_nps: null,
+    latest_ces: null,
+    open_follow_ups: [],
+    risk: [],
+  },
+  timeline: { entries: [], next: null },
 };
 
 function Where() {
@@ -56,6 +83,23 @@ describe("SearchBox", () => {
     expect(calls.some((c) => c.cmd === "search_customers" && c.args.query === "sou")).toBe(true);
   });
 
+  it("Enter opens the customer the arrows moved to, not the first", async () => {
+    const ann: CustomerHit = { ...ana, customer: { ...ana.customer, id: "c-ann", name: "Ann Sousa" } };
+    mockBackend({ search_customers: () => [ana, ann] });
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <SearchBox />
+        <Where />
+      </>,
+    );
+    await user.click(screen.getByRole("searchbox"));
+    await user.keyboard("sou");
+    await screen.findByText("Ann Sousa");
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(screen.getByTestId("where")).toHaveTextContent("customer:c-ann");
+  });
+
   it("offers to create the customer when nobody matches", async () => {
     mockBackend({ search_customers: () => [] });
     const user = userEvent.setup();
@@ -70,5 +114,63 @@ describe("SearchBox", () => {
     expect(await screen.findByText("No one found for “Jon Smith”.")).toBeInTheDocument();
     await user.keyboard("{Enter}");
     expect(screen.getByTestId("where")).toHaveTextContent("new:Jon Smith");
+  });
+
+  it("lists customers at other stores when nobody here matches, and opening one brings them over", async () => {
+    const calls = mockBackend({
+      sync_status: () => connectedSync,
+      search_server: ({ query }) => (query === "bea" ? [bea] : []),
+      open_server_customer: () => beaPage,
+    });
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <SearchBox />
+        <Where />
+      </>,
+    );
+    await user.click(screen.getByRole("searchbox"));
+    await user.keyboard("bea");
+    expect(await screen.findByText("No one found for “bea”.")).toBeInTheDocument();
+    const hit = await screen.findByTestId("server-result");
+    expect(screen.getByRole("group", { name: "At other stores" })).toContainElement(hit);
+    expect(hit).toHaveTextContent("Beatriz Lima");
+    expect(hit).toHaveTextContent("+351 913 000 111");
+    expect(hit).toHaveTextContent("Porto Baixa");
+    expect(screen.getByTestId("search-results")).toContainElement(hit);
+    // Still possible to create from what was typed.
+    expect(screen.getByText("Create “bea” as a new customer")).toBeInTheDocument();
+
+    // The keyboard reaches it: from "create" (highlighted first) down to the other store's customer.
+    await user.keyboard("{ArrowDown}");
+    expect(hit).toHaveAttribute("data-focused");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.getByTestId("where")).toHaveTextContent("customer:c-bea"));
+    expect(calls.find((c) => c.cmd === "open_server_customer")?.args).toEqual({ customerId: "c-bea" });
+  });
+
+  it("does not ask other stores when this desk is not connected", async () => {
+    const calls = mockBackend();
+    const user = userEvent.setup();
+    renderWithDesk(<SearchBox />);
+    await user.click(screen.getByRole("searchbox"));
+    await user.keyboard("bea");
+    expect(await screen.findByText("No one found for “bea”.")).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(calls.map((c) => c.cmd)).not.toContain("search_server");
+    expect(screen.queryByTestId("server-note")).not.toBeInTheDocument();
+  });
+
+  it("says quietly when other stores cannot be asked, and still offers to create", async () => {
+    mockBackend({
+      sync_status: () => connectedSync,
+      search_server: () => new Refusal({ kind: "offline", message: "The server cannot be reached right now." }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<SearchBox />);
+    await user.click(screen.getByRole("searchbox"));
+    await user.keyboard("bea");
+    expect(await screen.findByText("Other stores can't be searched while offline.")).toBeInTheDocument();
+    expect(screen.getByText("Create “bea” as a new customer")).toBeInTheDocument();
   });
 });

@@ -13,16 +13,21 @@ import {
 import { useTranslation } from "react-i18next";
 
 import { useCustomerSearch } from "../api/hooks";
-import type { CustomerHit } from "../bindings";
+import type { CustomerHit, ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
 import { useNavigation } from "../navigation";
+import { initials } from "./initials";
+import { ServerHitRow, ServerNote, useServerResults } from "./ServerResults";
 
 const CREATE = "__create__";
+const SERVER = "server:";
 
 type Item = { id: string; hit?: CustomerHit };
 
 /** Search as you type. Arrows move, Enter opens the highlighted customer (the first one if
- * none is highlighted) or, when nobody matches, starts creating one from what was typed. */
+ * none is highlighted) or, when nobody matches, starts creating one from what was typed.
+ * When nobody on this desk matches and the desk is connected, customers at other stores are
+ * listed below; choosing one brings them onto this desk. */
 export function SearchBox() {
   const { t } = useTranslation();
   const nav = useNavigation();
@@ -32,6 +37,9 @@ export function SearchBox() {
   const hits = search.data ?? [];
   const typed = query.trim();
   const inputRef = useRef<HTMLInputElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  // Enter reaches both the field and the highlighted item: act once per choice.
+  const chosen = useRef<string | null>(null);
   const { registerSearchInput } = nav;
   useEffect(() => {
     registerSearchInput(inputRef.current);
@@ -40,19 +48,51 @@ export function SearchBox() {
 
   const items: Item[] = hits.map((hit) => ({ id: hit.customer.id, hit }));
   const showCreate = typed.length > 0;
+  const localEmpty = open && search.isSuccess && !search.isPlaceholderData && hits.length === 0;
+  const server = useServerResults(typed, localEmpty);
+  const [opening, setOpening] = useState<ServerCustomer | null>(null);
+
+  function done() {
+    setQuery("");
+    setOpen(false);
+    setOpening(null);
+    nav.blurSearch();
+  }
 
   function choose(key: string) {
+    if (chosen.current === key) return;
+    if (key.startsWith(SERVER)) {
+      const picked = server.results.find((c) => c.customer_id === key.slice(SERVER.length));
+      if (!picked || server.open.isPending) return;
+      chosen.current = key;
+      setOpening(picked);
+      server.open.mutate(picked.customer_id, {
+        onSuccess: (page) => {
+          nav.go({ name: "customer", id: page.customer.id });
+          done();
+        },
+        onError: () => {
+          chosen.current = null;
+        },
+      });
+      return;
+    }
+    chosen.current = key;
     if (key === CREATE) {
       nav.newCustomer(typed);
     } else {
       nav.go({ name: "customer", id: key });
     }
-    setQuery("");
-    setOpen(false);
-    nav.blurSearch();
+    done();
   }
 
   function submit() {
+    // The highlighted item (arrows move it; typing highlights the first) is what Enter means.
+    const highlighted = panelRef.current?.querySelector<HTMLElement>("[role=option][data-focused]")?.dataset.key;
+    if (highlighted) {
+      choose(highlighted);
+      return;
+    }
     const first = typed && hits.length > 0 && hits[0]?.matched_on !== "recent" ? hits[0] : undefined;
     if (first) choose(first.customer.id);
     else if (typed) choose(CREATE);
@@ -61,7 +101,10 @@ export function SearchBox() {
   return (
     <div
       className="search"
-      onFocus={() => setOpen(true)}
+      onFocus={() => {
+        chosen.current = null;
+        setOpen(true);
+      }}
       onBlur={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
       }}
@@ -76,7 +119,14 @@ export function SearchBox() {
         }
       }}
     >
-      <Autocomplete inputValue={query} onInputChange={setQuery}>
+      <Autocomplete
+        inputValue={query}
+        onInputChange={(q) => {
+          setQuery(q);
+          setOpening(null);
+          chosen.current = null;
+        }}
+      >
         <SearchField
           className="search-field"
           aria-label={t("search.label")}
@@ -97,7 +147,7 @@ export function SearchBox() {
         </SearchField>
         {open ? (
           // Keep focus in the input when an item is clicked, so the click lands.
-          <div className="search-panel" onMouseDown={(e) => e.preventDefault()} data-testid="search-results">
+          <div className="search-panel" ref={panelRef} onMouseDown={(e) => e.preventDefault()} data-testid="search-results">
             <ListBox
               aria-label={typed ? t("search.results") : t("search.recent")}
               className="search-list"
@@ -132,7 +182,24 @@ export function SearchBox() {
                   </ListBoxItem>
                 </ListBoxSection>
               ) : null}
+              {server.results.length > 0 ? (
+                <ListBoxSection>
+                  <Header className="search-section">{t("search.otherStores")}</Header>
+                  {server.results.map((c) => (
+                    <ListBoxItem
+                      key={c.customer_id}
+                      id={SERVER + c.customer_id}
+                      textValue={c.name}
+                      className="search-item"
+                      data-testid="server-result"
+                    >
+                      <ServerHitRow customer={c} />
+                    </ListBoxItem>
+                  ))}
+                </ListBoxSection>
+              ) : null}
             </ListBox>
+            {server.asking || opening ? <ServerNote server={server} opening={opening} /> : null}
           </div>
         ) : null}
       </Autocomplete>
@@ -158,11 +225,4 @@ function HitRow({ hit }: { hit: CustomerHit }) {
       </span>
     </>
   );
-}
-
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  const first = parts[0]?.[0] ?? "";
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? "") : "";
-  return (first + last).toUpperCase();
 }

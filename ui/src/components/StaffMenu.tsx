@@ -10,7 +10,7 @@ import { useNavigation } from "../navigation";
 import { Choice } from "./Choice";
 import { DialogActions } from "./FormParts";
 import { DialogFrame } from "./DialogFrame";
-import { initials } from "./SearchBox";
+import { initials } from "./initials";
 import { TextInput } from "./TextInput";
 
 type Open = "switch" | "add" | "pin" | null;

@@ -15,6 +15,7 @@ export function TextInput({
   type = "text",
   inputRef,
   password = false,
+  testId,
 }: {
   name: string;
   label: string;
@@ -29,6 +30,7 @@ export function TextInput({
   inputRef?: Ref<HTMLInputElement>;
   /** Hidden characters, digits keyboard (PINs). */
   password?: boolean;
+  testId?: string;
 }) {
   return (
     <TextField
@@ -44,9 +46,9 @@ export function TextInput({
     >
       <Label className="field-label">{label}</Label>
       {multiline ? (
-        <TextArea className="input textarea" placeholder={placeholder} rows={2} />
+        <TextArea className="input textarea" placeholder={placeholder} rows={2} data-testid={testId} />
       ) : (
-        <Input className="input" placeholder={placeholder} ref={inputRef} />
+        <Input className="input" placeholder={placeholder} ref={inputRef} data-testid={testId} />
       )}
       {hint && !error ? (
         <Text slot="description" className="field-hint">

@@ -3,7 +3,7 @@ import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 
 import { makeQueryClient } from "../App";
-import type { CoreError, DeskInfo, TouchPoint } from "../bindings";
+import type { CoreError, DeskInfo, SyncStatus, TouchPoint } from "../bindings";
 import { NavigationProvider, type Route } from "../navigation";
 import { QueryClientProvider } from "@tanstack/react-query";
 
@@ -27,8 +27,37 @@ export const deskInfo: DeskInfo = {
   region: "GB",
   database_path: "/tmp/touchpoint.sqlite3",
   outbox: { pending: 0, rejected: 0 },
+  must_sign_in: false,
   my_open_follow_ups: 0,
   my_overdue_follow_ups: 0,
+};
+
+/** A desk working on its own: no server. */
+export const localSync: SyncStatus = {
+  connected: false,
+  server_url: null,
+  device_name: null,
+  online: null,
+  syncing: false,
+  pending: 0,
+  rejected: 0,
+  last_success_at: null,
+  last_attempt_at: null,
+  next_attempt_at: null,
+  last_error: null,
+  blocked: null,
+  first_sync_percent: null,
+  received: 0,
+};
+
+/** A connected desk that synced a minute ago, with nothing waiting. */
+export const connectedSync: SyncStatus = {
+  ...localSync,
+  connected: true,
+  server_url: "https://sync.example.com",
+  device_name: "Returns desk PC",
+  online: true,
+  last_success_at: new Date(Date.now() - 60_000).toISOString(),
 };
 
 /** Mocks the backend: every command the UI calls is answered by `handlers` (plus a sensible
@@ -43,6 +72,8 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
       { id: "r2", label: "Exchange" },
     ],
     search_customers: () => [],
+    sync_status: () => localSync,
+    search_server: () => [],
     ...handlers,
   };
   mockIPC((cmd, args) => {

@@ -8,7 +8,7 @@ import type { CustomerPage, FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { FeelingTrend } from "../../components/FeelingTrend";
 import { RiskBadge } from "../../components/RiskBadge";
-import { initials } from "../../components/SearchBox";
+import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime } from "../../format";
 
 /** Who is this, what happened last time, is anything open, how did they feel — one glance. */

@@ -2,7 +2,7 @@ import { Button, Keyboard } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { useCustomerSearch } from "../../api/hooks";
-import { initials } from "../../components/SearchBox";
+import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 

@@ -1,0 +1,81 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { errorMessage, fieldErrors } from "../api/commands";
+import { useConnectServer } from "../api/hooks";
+import { useNavigation } from "../navigation";
+import { DialogFrame } from "./DialogFrame";
+import { DialogActions } from "./FormParts";
+import { TextInput } from "./TextInput";
+
+const FIELDS = ["server_url", "code", "device_name"];
+
+/** Enrolls this desk with the organisation's server. Enter connects; a refusal shows next to
+ * its field (or under the form when it is about the server) and nothing typed is lost. */
+export function ConnectDialog() {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const connect = useConnectServer();
+  const [form, setForm] = useState({ url: "", code: "", name: "" });
+  const errors = fieldErrors(connect.error);
+  const formError = connect.isError && !FIELDS.some((f) => errors[f]) ? errorMessage(connect.error) : null;
+  const close = () => nav.setOverlay(null);
+
+  return (
+    <DialogFrame isOpen onClose={close} title={t("connect.title")} width={480} testId="connect-dialog">
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (connect.isPending) return;
+          connect.mutate({ serverUrl: form.url, code: form.code, deviceName: form.name }, { onSuccess: close });
+        }}
+      >
+        <div className="dialog-body">
+          <p className="muted">{t("connect.help")}</p>
+          <TextInput
+            name="server_url"
+            label={t("connect.url")}
+            placeholder={t("connect.urlPlaceholder")}
+            value={form.url}
+            onChange={(url) => setForm((f) => ({ ...f, url }))}
+            error={errors.server_url}
+            autoFocus
+            testId="connect-url"
+          />
+          <TextInput
+            name="code"
+            label={t("connect.code")}
+            placeholder={t("connect.codePlaceholder")}
+            hint={t("connect.codeHint")}
+            value={form.code}
+            onChange={(code) => setForm((f) => ({ ...f, code }))}
+            error={errors.code}
+            testId="connect-code"
+          />
+          <TextInput
+            name="device_name"
+            label={t("connect.name")}
+            placeholder={t("connect.namePlaceholder")}
+            hint={t("connect.nameHint")}
+            value={form.name}
+            onChange={(name) => setForm((f) => ({ ...f, name }))}
+            error={errors.device_name}
+            testId="connect-name"
+          />
+          {formError ? (
+            <p className="field-error" role="alert" data-testid="connect-error">
+              {t("connect.failed", { message: formError })}
+            </p>
+          ) : null}
+        </div>
+        <DialogActions
+          onCancel={close}
+          submitLabel={connect.isPending ? t("connect.connecting") : t("connect.submit")}
+          pending={connect.isPending}
+          testId="connect-submit"
+        />
+      </form>
+    </DialogFrame>
+  );
+}
