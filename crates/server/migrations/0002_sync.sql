@@ -18,7 +18,8 @@ CREATE TABLE change_log (
     entity_id    uuid NOT NULL,
     customer_id  uuid,
     store_id     uuid,
-    op           jsonb NOT NULL,
+    -- The op as the device sent it (json, not jsonb: stored and served as text, never re-encoded).
+    op           json NOT NULL,
     hlc          text NOT NULL,
     PRIMARY KEY (org_id, server_seq)
 );

@@ -246,9 +246,9 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     .await?;
     // The free text of their conversations, feedback and follow-ups may name them too.
     sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op, '{body}', (op->'body') - 'summary' - 'verbatim' - 'resolution'
-                 || CASE WHEN op->'body' ? 'promise' THEN '{\"promise\": \"Erased at the customer''s request\"}'::jsonb
-                         ELSE '{}'::jsonb END)
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution'
+                 || CASE WHEN op::jsonb->'body' ? 'promise' THEN '{\"promise\": \"Erased at the customer''s request\"}'::jsonb
+                         ELSE '{}'::jsonb END)::json
          WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",
     )
     .bind(org)
@@ -262,7 +262,7 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
         .await?;
     // Keep each patch's place in history but none of its personal fields.
     sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))::json
          WHERE org_id = $1 AND customer_id = $2 AND entity = 'customer_patch'",
     )
     .bind(org)

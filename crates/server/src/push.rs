@@ -119,7 +119,7 @@ impl Rows {
             "WITH logged AS (
                  INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
                  SELECT $1, * FROM UNNEST($2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
-                                          $8::jsonb[], $9::text[])
+                                          $8::json[], $9::text[])
              ), scoped AS (
                  INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
                  SELECT $1, * FROM UNNEST($10::uuid[], $11::uuid[], $12::bigint[]) ON CONFLICT DO NOTHING

@@ -101,8 +101,9 @@ async fn floor_direct(pool: &PgPool, ops: &[Op]) -> f64 {
     ops.len() as f64 / start.elapsed().as_secs_f64()
 }
 
-/// The same upsert behind a bare HTTP endpoint that decodes the same JSON push body.
-async fn floor_http(pool: &PgPool, ops: &[Op]) -> f64 {
+/// The same upsert behind a bare HTTP endpoint that decodes the same JSON push body, sent by
+/// `clients` at once (each its share of the batches).
+async fn floor_http(pool: &PgPool, ops: &[Op], clients: usize) -> f64 {
     sqlx::query("DROP TABLE IF EXISTS bench_floor").execute(pool).await.expect("drop");
     sqlx::query(FLOOR_TABLE).execute(pool).await.expect("floor table");
     let org = Uuid::now_v7();
@@ -120,50 +121,102 @@ async fn floor_http(pool: &PgPool, ops: &[Op]) -> f64 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = reqwest::Client::new();
+    let batches: Vec<Vec<Op>> = ops.chunks(500).map(<[Op]>::to_vec).collect();
     let start = Instant::now();
-    for batch in ops.chunks(500) {
-        client
-            .post(format!("http://{addr}/floor"))
-            .json(&PushRequest { ops: batch.to_vec(), known_seq: 0 })
-            .send()
-            .await
-            .expect("floor push")
-            .error_for_status()
-            .expect("floor ok");
+    let mut handles = Vec::new();
+    for c in 0..clients {
+        let mine: Vec<Vec<Op>> = batches.iter().skip(c).step_by(clients).cloned().collect();
+        handles.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for batch in mine {
+                client
+                    .post(format!("http://{addr}/floor"))
+                    .json(&PushRequest { ops: batch, known_seq: 0 })
+                    .send()
+                    .await
+                    .expect("floor push")
+                    .error_for_status()
+                    .expect("floor ok");
+            }
+        }));
+    }
+    for h in handles {
+        h.await.expect("floor client");
     }
     ops.len() as f64 / start.elapsed().as_secs_f64()
 }
 
-/// The raw SQLite work a pull has to do at least: inserting the interactions, in transactions
-/// of one page each, into a fresh desk's file.
-fn floor_sqlite(rows: usize) -> f64 {
+/// The raw SQLite work a pull has to do at least: the same rows (customers, interactions,
+/// feedback) inserted with plain prepared statements, a page per transaction, into a fresh
+/// desk's file.
+fn floor_sqlite(changes: &[Op]) -> f64 {
+    use touchpoint_core::protocol::OpBody;
     let desk = TestDesk::new("http://127.0.0.1:9");
     desk.with(|d| {
         let conn = d.connection();
         let start = Instant::now();
-        for page in 0..rows.div_ceil(1000) {
+        for page in changes.chunks(1000) {
             conn.execute_batch("BEGIN")?;
-            {
-                let mut stmt = conn.prepare_cached(
-                    "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id, channel,
-                         reason, outcome, duration_secs, summary, occurred_at, recorded_at, hlc)
-                     VALUES (?1, NULL, ?2, ?2, ?2, ?2, 'in_person', 'Returns', 'resolved', 90, ?3, ?4, ?4, ?5)",
-                )?;
-                for i in 0..1000.min(rows - page * 1000) {
-                    let n = page * 1000 + i;
-                    stmt.execute(rusqlite::params![
-                        Uuid::now_v7().to_string(),
-                        Uuid::nil().to_string(),
-                        format!("Visit {n}: exchanged a kettle for a larger one"),
-                        "2026-11-24T10:00:00.000Z",
-                        format!("{:013}-000000-00000000000000000000000000000000", 1_700_000_000_000u64 + n as u64),
-                    ])?;
+            for op in page {
+                let staff = op.staff_id.to_string();
+                let store = op.store_id.to_string();
+                let device = op.device_id.to_string();
+                match &op.body {
+                    OpBody::CustomerPatch(p) => {
+                        conn.prepare_cached(
+                            "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
+                             ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                        )?
+                        .execute(rusqlite::params![
+                            p.customer_id.to_string(),
+                            p.name.clone().unwrap_or_default(),
+                            "2026-11-24T10:00:00.000Z"
+                        ])?;
+                    }
+                    OpBody::InteractionLogged(i) => {
+                        conn.prepare_cached(
+                            "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id,
+                                 channel, reason, outcome, duration_secs, summary, occurred_at, recorded_at, hlc)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_person', ?7, 'resolved', ?8, ?9, ?10, ?10, ?11)",
+                        )?
+                        .execute(rusqlite::params![
+                            i.interaction_id.to_string(),
+                            i.customer_id.map(|c| c.to_string()),
+                            store,
+                            staff,
+                            device,
+                            i.touch_point_id.to_string(),
+                            i.reason,
+                            i.duration_secs,
+                            i.summary,
+                            i.occurred_at.to_rfc3339(),
+                            op.hlc,
+                        ])?;
+                    }
+                    OpBody::FeedbackRecorded(f) => {
+                        conn.prepare_cached(
+                            "INSERT INTO feedback (id, interaction_id, customer_id, store_id, staff_id, device_id,
+                                 feeling, csat, occurred_at, recorded_at, hlc)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'happy', ?7, ?8, ?8, ?9)",
+                        )?
+                        .execute(rusqlite::params![
+                            f.feedback_id.to_string(),
+                            f.interaction_id.map(|i| i.to_string()),
+                            f.customer_id.map(|c| c.to_string()),
+                            store,
+                            staff,
+                            device,
+                            f.csat,
+                            f.occurred_at.to_rfc3339(),
+                            op.hlc,
+                        ])?;
+                    }
+                    _ => {}
                 }
             }
             conn.execute_batch("COMMIT")?;
         }
-        Ok(rows as f64 / start.elapsed().as_secs_f64())
+        Ok(changes.len() as f64 / start.elapsed().as_secs_f64())
     })
     .expect("sqlite floor")
 }
@@ -191,7 +244,8 @@ fn main() {
         let pushed = record(&one, ops_total);
         let ops = all_ops(&one);
         let direct = floor_direct(&server.pool, &ops).await;
-        let behind_http = floor_http(&server.pool, &ops).await;
+        let behind_http = floor_http(&server.pool, &ops, 1).await;
+        let behind_http_many = floor_http(&server.pool, &ops, desks).await;
 
         let start = Instant::now();
         let report = one.engine.send_pending().await.expect("push");
@@ -272,7 +326,36 @@ fn main() {
             pulled_many += h.await.expect("join");
         }
         let pull_many = pulled_many as f64 / start.elapsed().as_secs_f64();
-        let sqlite = tokio::task::spawn_blocking(move || floor_sqlite(pulled_rows)).await.expect("floor");
+        // What the first syncs received, fetched again straight from the server for the floor.
+        let pulled_ops = {
+            use touchpoint_core::sync::{PullRequest, Transport};
+            let s = fresh.with(|d| d.sync_settings()).expect("settings").expect("enrolled");
+            let token = fresh
+                .engine
+                .transport()
+                .token(&touchpoint_core::protocol::TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
+                .await
+                .expect("token")
+                .access_token;
+            let mut since = 0;
+            let mut all = Vec::new();
+            loop {
+                let page = fresh
+                    .engine
+                    .transport()
+                    .pull(&token, PullRequest { since, limit: 1000, epoch: None })
+                    .await
+                    .expect("pull");
+                all.extend(page.changes.into_iter().map(|c| c.op));
+                since = page.next_since;
+                if !page.has_more {
+                    break;
+                }
+            }
+            all.truncate(pulled_rows);
+            all
+        };
+        let sqlite = tokio::task::spawn_blocking(move || floor_sqlite(&pulled_ops)).await.expect("floor");
 
         println!();
         println!("Sync throughput: {pushed} ops from one desk, {pushed_many} from {desks} desks at once; first sync of {pulled_rows} changes");
@@ -282,8 +365,14 @@ fn main() {
         println!("|{:-<36}|{:-<12}|{:-<28}|{:-<12}|{:-<8}|{:-<8}|{:-<6}|", "", "", "", "", "", "", "");
         line("push, one desk (ops)", push_one, "upsert behind HTTP", behind_http, 0.5);
         line("  of which server + HTTP alone", push_server, "upsert behind HTTP", behind_http, 0.5);
-        line(&format!("push, {desks} desks at once (ops)"), push_many, "upsert behind HTTP", behind_http, 0.5);
-        line("pull into SQLite, one desk (rows)", pull_one, "SQLite insert", sqlite, 0.5);
-        line(&format!("pull, {desks} desks at once (rows)"), pull_many, "SQLite insert", sqlite, 0.5);
+        line(
+            &format!("push, {desks} desks at once (ops)"),
+            push_many,
+            &format!("same, {desks} clients at once"),
+            behind_http_many,
+            0.5,
+        );
+        line("pull into SQLite, one desk (rows)", pull_one, "SQLite insert of the rows", sqlite, 0.5);
+        line(&format!("pull, {desks} desks at once (rows)"), pull_many, "SQLite insert of the rows", sqlite, 0.5);
     });
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::RngExt;
 use touchpoint_protocol::{
-    EnrollRequest, ErrorCode, Op, PushRequest, RemoteCustomer, TokenRequest, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    MAX_PUSH_OPS,
+    EnrollRequest, ErrorCode, Op, PullResponse, PushRequest, PushResponse, RemoteCustomer, TokenRequest,
+    MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
 };
 use uuid::Uuid;
 
@@ -284,21 +284,52 @@ impl<T: Transport> SyncEngine<T> {
         }
     }
 
-    async fn push_all(&self, report: &mut SyncReport) -> std::result::Result<(), SyncError> {
-        loop {
-            let (ops, known_seq) = with_desk(&self.desk, |d| {
+    /// On a blocking thread (so it overlaps the push in flight): records the answer to the
+    /// previous batch, then reads the next batch after `after`.
+    async fn settle_and_read(
+        &self,
+        answered: Option<PushResponse>,
+        after: i64,
+    ) -> std::result::Result<(Vec<Op>, i64, i64), SyncError> {
+        let desk = self.desk.clone();
+        let limit = self.push_limit;
+        let work = tokio::task::spawn_blocking(move || {
+            with_desk(&desk, |d| {
+                if let Some(resp) = answered {
+                    d.settle_pushed(&resp.results, resp.server_time)?;
+                }
                 let cursor = d.sync_settings()?.map_or(0, |s| s.cursor);
-                Ok((d.outbox_batch(self.push_limit, MAX_PUSH_BYTES - 64 * 1024)?, cursor))
-            })?;
-            if ops.is_empty() {
-                return Ok(());
-            }
-            match self.push_batch(&ops, known_seq, report).await {
+                let (ops, last) = d.outbox_batch_after(after, limit, MAX_PUSH_BYTES - 64 * 1024)?;
+                Ok((ops, last, cursor))
+            })
+        });
+        work.await
+            .map_err(|e| SyncError::Local(CoreError::Storage { message: format!("The outbox work stopped: {e}") }))?
+            .map_err(SyncError::Local)
+    }
+
+    /// Sends the outbox in batches: while one batch is on its way, the answer to the one
+    /// before is recorded and the next is read.
+    async fn push_all(&self, report: &mut SyncReport) -> std::result::Result<(), SyncError> {
+        let (mut ops, mut last, mut known_seq) = self.settle_and_read(None, 0).await?;
+        let mut answered: Option<PushResponse> = None;
+        while !ops.is_empty() {
+            let (sent, next) = tokio::join!(self.send(&ops, known_seq), self.settle_and_read(answered.take(), last));
+            match sent {
+                Ok(resp) => {
+                    count(&resp, report);
+                    answered = Some(resp);
+                }
                 Err(SyncError::Transient(TransportError::Server { status: 400 | 413, message, .. })) => {
+                    next?;
                     // The server could not take the batch as a whole (an op it cannot read):
                     // send the ops one at a time so only the bad one is refused.
                     for op in &ops {
-                        match self.push_batch(std::slice::from_ref(op), known_seq, report).await {
+                        match self.send(std::slice::from_ref(op), known_seq).await {
+                            Ok(resp) => {
+                                count(&resp, report);
+                                with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+                            }
                             Err(SyncError::Transient(TransportError::Server {
                                 status: 400 | 413, message: m, ..
                             })) => {
@@ -306,41 +337,46 @@ impl<T: Transport> SyncEngine<T> {
                                 with_desk(&self.desk, |d| d.refuse_op(op.op_id, "invalid", &m))?;
                                 report.rejected += 1;
                             }
-                            other => other?,
+                            Err(e) => return Err(e),
                         }
                     }
+                    // What was read ahead may overlap what was just refused: read again.
+                    (ops, last, known_seq) = self.settle_and_read(None, 0).await?;
+                    continue;
                 }
-                other => other?,
+                Err(e) => {
+                    next?;
+                    return Err(e);
+                }
             }
+            (ops, last, known_seq) = next?;
         }
-    }
-
-    async fn push_batch(
-        &self,
-        ops: &[Op],
-        known_seq: i64,
-        report: &mut SyncReport,
-    ) -> std::result::Result<(), SyncError> {
-        let req = PushRequest { ops: ops.to_vec(), known_seq };
-        let resp = self
-            .authorised(|token| {
-                let req = &req;
-                async move { self.transport.push(&token, req).await }
-            })
-            .await?;
-        report.rejected +=
-            resp.results.iter().filter(|r| matches!(r.status, touchpoint_protocol::OpStatus::Rejected { .. })).count();
-        report.pushed += resp.results.len();
-        with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+        if let Some(resp) = answered {
+            with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+        }
         Ok(())
     }
 
+    async fn send(&self, ops: &[Op], known_seq: i64) -> std::result::Result<PushResponse, SyncError> {
+        let req = PushRequest { ops: ops.to_vec(), known_seq };
+        self.authorised(|token| {
+            let req = &req;
+            async move { self.transport.push(&token, req).await }
+        })
+        .await
+    }
+
+    async fn fetch(&self, req: PullRequest) -> std::result::Result<PullResponse, SyncError> {
+        self.authorised(|token| async move { self.transport.pull(&token, req).await }).await
+    }
+
+    /// Pulls page after page; while one page is applied, the next is already on its way.
     async fn pull_all(&self, report: &mut SyncReport) -> std::result::Result<(), SyncError> {
-        loop {
+        'start: loop {
             let settings = self.settings()?;
-            let req = PullRequest { since: settings.cursor, limit: self.page_limit, epoch: settings.epoch };
-            let page = self.authorised(|token| async move { self.transport.pull(&token, req).await }).await;
-            let page = match page {
+            let first =
+                self.fetch(PullRequest { since: settings.cursor, limit: self.page_limit, epoch: settings.epoch }).await;
+            let mut page = match first {
                 Err(SyncError::Transient(TransportError::Server { code: ErrorCode::ResyncRequired, .. }))
                     if !report.restarted =>
                 {
@@ -350,18 +386,40 @@ impl<T: Transport> SyncEngine<T> {
                     self.push_all(report).await?;
                     with_desk(&self.desk, |d| d.restart_sync())?;
                     self.push_all(report).await?;
-                    continue;
+                    continue 'start;
                 }
                 other => other?,
             };
-            let applied = with_desk(&self.desk, |d| d.apply_pulled(&page))?;
-            report.pulled += applied.changes;
-            if applied.changes > 0 {
-                let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-                live.received = live.received.saturating_add(applied.changes as u32);
-            }
-            if !page.has_more {
-                return Ok(());
+            loop {
+                let next = page.has_more.then_some(PullRequest {
+                    since: page.next_since,
+                    limit: self.page_limit,
+                    epoch: Some(page.server_epoch),
+                });
+                let has_more = page.has_more;
+                let desk = self.desk.clone();
+                let apply = tokio::task::spawn_blocking(move || with_desk(&desk, |d| d.apply_pulled(&page)));
+                let (applied, fetched) = tokio::join!(apply, async {
+                    match next {
+                        Some(req) => Some(self.fetch(req).await),
+                        None => None,
+                    }
+                });
+                let applied =
+                    applied.map_err(|e| CoreError::Storage { message: format!("Applying a page stopped: {e}") })??;
+                report.pulled += applied.changes;
+                if applied.changes > 0 {
+                    let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+                    live.received = live.received.saturating_add(applied.changes as u32);
+                }
+                match fetched {
+                    None if !has_more => return Ok(()),
+                    None => continue 'start,
+                    Some(Err(SyncError::Transient(TransportError::Server {
+                        code: ErrorCode::ResyncRequired, ..
+                    }))) => continue 'start,
+                    Some(next) => page = next?,
+                }
             }
         }
     }
@@ -401,6 +459,12 @@ impl<T: Transport> SyncEngine<T> {
             }
         }
     }
+}
+
+fn count(resp: &PushResponse, report: &mut SyncReport) {
+    report.rejected +=
+        resp.results.iter().filter(|r| matches!(r.status, touchpoint_protocol::OpStatus::Rejected { .. })).count();
+    report.pushed += resp.results.len();
 }
 
 /// Sorts a transport failure into "try again later" and "stop until a person acts".

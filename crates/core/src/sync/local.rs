@@ -111,20 +111,30 @@ impl Desk {
 
     /// The next ops to push, oldest first, at most `max_ops` and about `max_bytes` of JSON.
     pub fn outbox_batch(&self, max_ops: usize, max_bytes: usize) -> Result<Vec<Op>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1")?;
-        let rows = stmt.query_map([max_ops as i64], |r| r.get::<_, String>(0))?;
+        Ok(self.outbox_batch_after(0, max_ops, max_bytes)?.0)
+    }
+
+    /// Like `outbox_batch`, for ops queued after `after` (the last seq of a batch still in
+    /// flight); also returns the last seq it took.
+    pub fn outbox_batch_after(&self, after: i64, max_ops: usize, max_bytes: usize) -> Result<(Vec<Op>, i64)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, payload FROM outbox WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows =
+            stmt.query_map(params![after, max_ops as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         let mut ops = Vec::new();
         let mut bytes = 0;
-        for payload in rows {
-            let payload = payload?;
+        let mut last = after;
+        for row in rows {
+            let (seq, payload) = row?;
             bytes += payload.len() + 1;
             if !ops.is_empty() && bytes > max_bytes {
                 break;
             }
             ops.push(serde_json::from_str(&payload)?);
+            last = seq;
         }
-        Ok(ops)
+        Ok((ops, last))
     }
 
     /// Records the server's answer for each pushed op: confirmed ops leave the queue, refused
