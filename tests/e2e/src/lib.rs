@@ -343,6 +343,73 @@ impl Desk {
         panic!("{css:?} never contained {needle:?}; last text was {last:?}");
     }
 
+    /// Like `wait_for_text`, with a longer wait (something that arrives through sync).
+    pub async fn wait_for_text_within(&self, css: &str, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if t.contains(needle) {
+                        return t;
+                    }
+                    last = t;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.shot_always("failure").await;
+        panic!("{css:?} never contained {needle:?} within {within:?}; last text was {last:?}");
+    }
+
+    /// Waits until the element's attribute has `value`.
+    pub async fn wait_for_attr(&self, css: &str, attr: &str, value: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = None;
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.attr(attr).await.ok().flatten();
+                if last.as_deref() == Some(value) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.shot_always("failure").await;
+        panic!("{css:?} never had {attr}={value:?}; last was {last:?}");
+    }
+
+    /// Types `query` into search until `name` shows among the results (it may arrive from
+    /// another desk through sync while waiting).
+    pub async fn wait_for_search_hit(&self, query: &str, name: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            self.replace_text("[data-testid=search-input]", query).await;
+            let until = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < until {
+                if let Ok(el) = self.client.find(Locator::Css("[data-testid=search-results]")).await {
+                    if el.text().await.is_ok_and(|t| t.contains(name)) {
+                        return;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        self.shot_always("failure").await;
+        panic!("searching {query:?} never showed {name:?}");
+    }
+
+    pub async fn click_xpath(&self, xpath: &str) {
+        let el = self.client.wait().at_most(WAIT).for_element(Locator::XPath(xpath)).await;
+        match el {
+            Ok(el) => el.click().await.unwrap_or_else(|e| panic!("cannot click {xpath:?}: {e}")),
+            Err(e) => {
+                self.shot_always("failure").await;
+                panic!("no element {xpath:?} appeared: {e}")
+            }
+        }
+    }
+
     /// Saves a PNG of the window when `TOUCHPOINT_SHOTS` names a folder (for looking at it).
     pub async fn shot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("TOUCHPOINT_SHOTS") {
