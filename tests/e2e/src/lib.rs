@@ -105,6 +105,19 @@ impl Desk {
         Desk::launch(tempfile::tempdir().expect("temp data dir"), env, true).await
     }
 
+    /// Starts the app with extra environment variables on a data folder prepared by
+    /// `prepare` (through the core).
+    pub async fn start_with_env_and(env: &[(&str, &str)], prepare: impl FnOnce(&mut touchpoint_core::Desk)) -> Desk {
+        let dir = tempfile::tempdir().expect("temp data dir");
+        {
+            let mut core =
+                touchpoint_core::Desk::open_in(dir.path(), &touchpoint_core::DeskOptions { region: Some("GB".into()) })
+                    .expect("prepare desk");
+            prepare(&mut core);
+        }
+        Desk::launch(dir, env, true).await
+    }
+
     /// A second window beside this one (its own display and data folder), for tests of two
     /// desks at once; it shares this window's turn.
     pub async fn start_beside(&self, env: &[(&str, &str)]) -> Desk {
@@ -513,23 +526,38 @@ impl SyncServer {
         SyncServer { url: format!("http://127.0.0.1:{port}"), database_url, org, store, child }
     }
 
+    fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(server_binary())
+            .args(["--database-url", &self.database_url, "admin"])
+            .args(args)
+            .output()
+            .expect("touchpoint-server admin");
+        assert!(out.status.success(), "admin {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
     /// A new one-time enrollment code for the demo store.
     pub fn enrollment_code(&self) -> String {
-        let out = Command::new(server_binary())
-            .args([
-                "--database-url",
-                &self.database_url,
-                "admin",
-                "enrollment-code",
-                "--org",
-                &self.org,
-                "--store",
-                &self.store,
-            ])
-            .output()
-            .expect("enrollment code");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        self.admin(&["enrollment-code", "--org", &self.org, "--store", &self.store])
+    }
+
+    /// Opens another store of the organisation (with Tom Reyes, PIN 2222, on its staff) and
+    /// returns an enrollment code for it.
+    pub fn enrollment_code_for_new_store(&self, name: &str) -> String {
+        let store = self.admin(&["create-store", "--org", &self.org, name]);
+        self.admin(&[
+            "create-staff",
+            "--org",
+            &self.org,
+            "--store",
+            &store,
+            "--role",
+            "frontline",
+            "--pin",
+            "2222",
+            "Tom Reyes",
+        ]);
+        self.admin(&["enrollment-code", "--org", &self.org, "--store", &store])
     }
 }
 

@@ -9,23 +9,28 @@ use touchpoint_e2e::{Desk, SyncServer};
 const FAST_SYNC: [(&str, &str); 1] = [("TOUCHPOINT_SYNC_INTERVAL_SECS", "2")];
 
 async fn connect(desk: &Desk, server: &SyncServer, name: &str) {
+    let code = server.enrollment_code();
+    connect_with(desk, server, &code, name, ("Maria Lopes", "1111")).await;
+}
+
+async fn connect_with(desk: &Desk, server: &SyncServer, code: &str, name: &str, (who, pin): (&str, &str)) {
     let status = desk.wait_for_text("[data-testid=sync-status]", "All saved on this desk").await;
     assert!(!status.is_empty());
     desk.click("[data-testid=sync-status]").await;
     desk.click("[data-testid=sync-panel] [data-testid=connect-open]").await;
     desk.type_into("[data-testid=connect-url]", &server.url).await;
-    desk.type_into("[data-testid=connect-code]", &server.enrollment_code()).await;
+    desk.type_into("[data-testid=connect-code]", code).await;
     desk.type_into("[data-testid=connect-name]", name).await;
+    desk.shot("sync-connect-dialog").await;
     desk.click("[data-testid=connect-submit]").await;
     desk.wait_gone("[data-testid=connect-dialog]").await;
     // The server's staff replace the desk's own: the sign-in dialog opens by itself.
-    desk.wait_for_text("[data-testid=switch-user]", "Maria Lopes").await;
-    desk.click_xpath("//*[@data-testid='switch-user']//button[contains(., 'Maria Lopes')]").await;
-    desk.type_into("[data-testid=switch-user] input[name=pin]", "1111").await;
+    desk.wait_for_text("[data-testid=switch-user]", who).await;
+    desk.click_xpath(&format!("//*[@data-testid='switch-user']//button[contains(., '{who}')]")).await;
+    desk.type_into("[data-testid=switch-user] input[name=pin]", pin).await;
     desk.click("[data-testid=pin-submit]").await;
     desk.wait_gone("[data-testid=switch-user]").await;
     desk.wait_gone("[data-testid=sign-in-banner]").await;
-    desk.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -35,6 +40,9 @@ async fn a_customer_and_a_conversation_logged_on_one_desk_appear_on_the_other() 
     let returns = till.start_beside(&FAST_SYNC).await;
     connect(&till, &server, "Till 1").await;
     connect(&returns, &server, "Returns desk").await;
+    for desk in [&till, &returns] {
+        desk.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
+    }
     till.shot("sync-connected").await;
 
     // The till creates a customer and logs a conversation with her.
@@ -64,4 +72,117 @@ async fn a_customer_and_a_conversation_logged_on_one_desk_appear_on_the_other() 
     returns.click("[data-testid=log-save]").await;
     returns.wait_for_text("[data-testid=timeline-entry]", "Returned a lamp").await;
     till.wait_for_text_within("[data-testid=timeline]", "Returned a lamp", std::time::Duration::from_secs(20)).await;
+}
+
+/// A desk of the demo store, headless (the real core client, no window): enrolls, signs in as
+/// Maria, runs `work`, and syncs it to the server.
+async fn headless_desk(server: &SyncServer, work: impl FnOnce(&mut touchpoint_core::Desk)) -> tempfile::TempDir {
+    use std::sync::{Arc, Mutex};
+    use touchpoint_core::sync::{HttpTransport, SyncEngine};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = touchpoint_core::Desk::open_in(dir.path(), &touchpoint_core::DeskOptions { region: Some("GB".into()) })
+        .expect("desk");
+    let desk = Arc::new(Mutex::new(core));
+    let http = HttpTransport::new(&server.url).expect("url");
+    touchpoint_core::sync::enroll(&desk, &http, &server.url, &server.enrollment_code(), "Back office")
+        .await
+        .expect("enroll");
+    let engine = SyncEngine::new(desk.clone(), http);
+    engine.sync_once().await.expect("first sync");
+    {
+        let mut d = desk.lock().expect("desk");
+        let maria = d.list_staff().expect("staff").into_iter().find(|s| s.name == "Maria Lopes").expect("Maria");
+        d.sign_in(maria.id, Some("1111")).expect("sign in");
+        work(&mut d);
+    }
+    engine.sync_once().await.expect("sync");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_known_only_at_another_store_is_found_through_the_server_and_opened_with_her_history() {
+    let server = SyncServer::start();
+    let _high_street = headless_desk(&server, |d| {
+        let olga = d
+            .create_customer(&touchpoint_core::customers::NewCustomer {
+                name: "Olga Berg".into(),
+                email: "olga.berg@example.com".into(),
+                ..Default::default()
+            })
+            .expect("customer");
+        let tp = d.touch_points().expect("touch points")[0].id;
+        d.log_interaction(&touchpoint_core::interactions::LogInteraction {
+            customer_id: Some(olga.id),
+            touch_point_id: tp,
+            channel: touchpoint_core::protocol::ContactChannel::InPerson,
+            reason: Some("Sofa delivery".into()),
+            outcome: touchpoint_core::protocol::Outcome::FollowUpNeeded,
+            duration_secs: Some(300),
+            summary: Some("Delivery came a week late.".into()),
+            feeling: Some(touchpoint_core::protocol::Feeling::Unhappy),
+            csat: None,
+            nps: None,
+            ces: None,
+            verbatim: None,
+            occurred_at: None,
+        })
+        .expect("visit");
+    })
+    .await;
+
+    let harbour = Desk::start_with_env(&FAST_SYNC).await;
+    let code = server.enrollment_code_for_new_store("Harbour Road");
+    connect_with(&harbour, &server, &code, "Harbour till", ("Tom Reyes", "2222")).await;
+    harbour.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
+
+    // Nobody here is called Olga: the server is asked, and she is shown from the other store.
+    harbour.replace_text("[data-testid=search-input]", "Olga").await;
+    let found = harbour.wait_for_text("[data-testid=server-result]", "Olga Berg").await;
+    assert!(found.contains("High Street"), "her home store is named: {found}");
+    harbour.shot("sync-search-other-stores").await;
+    harbour.click("[data-testid=server-result]").await;
+    harbour.wait_for_text("[data-testid=customer-name]", "Olga Berg").await;
+    let entry = harbour.wait_for_text("[data-testid=timeline-entry]", "Sofa delivery").await;
+    assert!(entry.contains("Unhappy"), "her whole history came with her: {entry}");
+
+    // From now on she is a customer of this store too: found on the desk, with no server call.
+    harbour.press("[data-testid=search-input]", fantoccini::key::Key::Escape).await;
+    harbour.replace_text("[data-testid=search-input]", "olga.berg@").await;
+    harbour.wait_for_text("[data-testid=search-results]", "Olga Berg").await;
+    assert!(!harbour.exists("[data-testid=server-result]").await, "she is held on this desk now");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_the_server_refuses_is_shown_with_its_reason_and_can_be_put_away() {
+    let server = SyncServer::start();
+    // Before connecting, the desk's own manager deleted a customer; the server does not know
+    // that person, so it refuses the delete (and takes everything else).
+    let desk = Desk::start_with_env_and(&FAST_SYNC, |d| {
+        let keep = d
+            .create_customer(&touchpoint_core::customers::NewCustomer { name: "Pia Holm".into(), ..Default::default() })
+            .expect("customer");
+        let twin = d
+            .create_customer(&touchpoint_core::customers::NewCustomer {
+                name: "Pia Holm (twice)".into(),
+                allow_duplicate: true,
+                ..Default::default()
+            })
+            .expect("customer");
+        assert_ne!(keep.id, twin.id);
+        d.delete_customer(twin.id).expect("the local manager deletes the duplicate");
+    })
+    .await;
+    connect(&desk, &server, "Service desk PC").await;
+    desk.wait_for_attr("[data-testid=sync-status]", "data-state", "refused").await;
+    let words = desk.text("[data-testid=sync-status]").await;
+    assert!(words.contains("1 change refused"), "{words}");
+    desk.click("[data-testid=sync-status]").await;
+    let refused = desk.wait_for_text("[data-testid=refused-change]", "Customer deleted").await;
+    assert!(refused.contains("does not know the staff member"), "the server's reason: {refused}");
+    assert!(refused.contains("supervisor"), "what to do: {refused}");
+    desk.shot("sync-panel-refused").await;
+    desk.click("[data-testid=dismiss-refused]").await;
+    desk.wait_gone("[data-testid=refused-change]").await;
+    desk.keys(&char::from(fantoccini::key::Key::Escape).to_string()).await;
+    desk.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
 }
