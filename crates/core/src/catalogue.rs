@@ -39,17 +39,9 @@ pub struct Reason {
     pub label: String,
 }
 
-const SEED_TOUCH_POINTS: &[(&str, ContactChannel)] = &[
-    ("Service desk", ContactChannel::InPerson),
-    ("Checkout", ContactChannel::InPerson),
-    ("Returns desk", ContactChannel::InPerson),
-    ("Showroom", ContactChannel::InPerson),
-    ("Click & collect", ContactChannel::InPerson),
-    ("Delivery", ContactChannel::InPerson),
-    ("Phone support", ContactChannel::Phone),
-    ("Email support", ContactChannel::Email),
-    ("Live chat", ContactChannel::Chat),
-];
+/// The same names a new organisation on the server starts with, so a desk used before
+/// enrolling maps its history onto them.
+const SEED_TOUCH_POINTS: &[(&str, ContactChannel)] = touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 
 const SEED_REASONS: &[&str] = &[
     "Product question",

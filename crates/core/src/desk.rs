@@ -309,23 +309,7 @@ impl Desk {
     pub fn delete_customer(&mut self, id: Uuid) -> Result<()> {
         self.require_supervisor("delete a customer")?;
         customers::get(&self.conn, id)?;
-        self.write(|w| {
-            let op = w.record(OpBody::CustomerDeleted(touchpoint_protocol::CustomerRef { customer_id: id }))?;
-            w.tx.execute(
-                "UPDATE customers SET deleted_hlc = max(coalesce(deleted_hlc, ''), ?2) WHERE id = ?1",
-                params![id.to_string(), op.hlc],
-            )?;
-            customers::settle_deletion(&w.tx, id, w.now)?;
-            audit::record(
-                &w.tx,
-                w.actor,
-                w.now,
-                AuditAction::Change,
-                "customer",
-                Some(&id.to_string()),
-                Some("deleted"),
-            )
-        })
+        self.tombstone(id, false)
     }
 
     /// Brings a deleted (not erased) customer back.
@@ -345,24 +329,20 @@ impl Desk {
             }
             Some(false) => {}
         }
-        self.write(|w| {
-            let op = w.record(OpBody::CustomerRestored(touchpoint_protocol::CustomerRef { customer_id: id }))?;
-            w.tx.execute(
-                "UPDATE customers SET restored_hlc = max(coalesce(restored_hlc, ''), ?2) WHERE id = ?1",
-                params![id.to_string(), op.hlc],
-            )?;
-            customers::settle_deletion(&w.tx, id, w.now)?;
-            audit::record(
-                &w.tx,
-                w.actor,
-                w.now,
-                AuditAction::Change,
-                "customer",
-                Some(&id.to_string()),
-                Some("restored"),
-            )
-        })?;
+        self.tombstone(id, true)?;
         customers::get(&self.conn, id)
+    }
+
+    /// Records a delete or a restore here exactly as a desk receiving it would apply it.
+    fn tombstone(&mut self, id: Uuid, restore: bool) -> Result<()> {
+        self.write(|w| {
+            let target = touchpoint_protocol::CustomerRef { customer_id: id };
+            let body = if restore { OpBody::CustomerRestored(target) } else { OpBody::CustomerDeleted(target) };
+            let op = w.record(body)?;
+            crate::sync::apply::tombstone(&w.tx, &target, restore, &op.hlc, w.now)?;
+            let what = if restore { "restored" } else { "deleted" };
+            audit::record(&w.tx, w.actor, w.now, AuditAction::Change, "customer", Some(&id.to_string()), Some(what))
+        })
     }
 
     /// Erases a customer at their request (supervisors and admins): personal data goes from

@@ -60,6 +60,21 @@ impl ContactChannel {
     ];
 }
 
+/// The touch points a new organisation starts with on the server, and a desk on its own
+/// seeds: the same names, so a desk used before enrolling maps its history onto the
+/// server's when it connects.
+pub const DEFAULT_TOUCH_POINTS: &[(&str, ContactChannel)] = &[
+    ("Service desk", ContactChannel::InPerson),
+    ("Checkout", ContactChannel::InPerson),
+    ("Returns desk", ContactChannel::InPerson),
+    ("Showroom", ContactChannel::InPerson),
+    ("Click & collect", ContactChannel::InPerson),
+    ("Delivery", ContactChannel::InPerson),
+    ("Phone support", ContactChannel::Phone),
+    ("Email support", ContactChannel::Email),
+    ("Live chat", ContactChannel::Chat),
+];
+
 /// How the conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

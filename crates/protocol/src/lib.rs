@@ -18,7 +18,7 @@ pub use sync::{
     RemoteCustomer, SearchResponse, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
 };
 
-pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
+pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role, DEFAULT_TOUCH_POINTS};
 pub use ops::{
     AmendmentRecord, Consent, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch, InteractionChanges,
     InteractionRecord, Op, OpBody, StaffRecord, StoreRecord, TouchPointRecord,

@@ -12,19 +12,7 @@ use uuid::Uuid;
 use crate::enroll::normalise_code;
 use crate::tokens::hash_secret;
 
-/// The touch points a new organisation starts with (the app seeds the same names, so a desk
-/// that was used before enrolling maps its history onto them).
-pub const DEFAULT_TOUCH_POINTS: &[(&str, ContactChannel)] = &[
-    ("Service desk", ContactChannel::InPerson),
-    ("Checkout", ContactChannel::InPerson),
-    ("Returns desk", ContactChannel::InPerson),
-    ("Showroom", ContactChannel::InPerson),
-    ("Click & collect", ContactChannel::InPerson),
-    ("Delivery", ContactChannel::InPerson),
-    ("Phone support", ContactChannel::Phone),
-    ("Email support", ContactChannel::Email),
-    ("Live chat", ContactChannel::Chat),
-];
+pub use touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 
 /// Appends a server-made op (catalogue) to the change log; every store pulls it.
 async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {

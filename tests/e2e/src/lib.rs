@@ -339,21 +339,7 @@ impl Desk {
 
     /// Waits until the text of the element matching `css` contains `needle`; returns the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(t) = el.text().await {
-                    if t.contains(needle) {
-                        return t;
-                    }
-                    last = t;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        self.shot_always("failure").await;
-        panic!("{css:?} never contained {needle:?}; last text was {last:?}");
+        self.wait_for_text_within(css, needle, WAIT).await
     }
 
     /// Like `wait_for_text`, with a longer wait (something that arrives through sync).

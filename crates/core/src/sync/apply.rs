@@ -57,6 +57,14 @@ impl Page {
         Ok(())
     }
 
+    /// `id` if this desk holds that interaction, else `None` (a link it cannot follow).
+    fn known_interaction(&mut self, tx: &Transaction<'_>, id: Option<Uuid>) -> Result<Option<Uuid>> {
+        match id {
+            Some(i) if self.interaction_known(tx, i)? => Ok(Some(i)),
+            _ => Ok(None),
+        }
+    }
+
     fn interaction_known(&mut self, tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
         if self.interactions.contains(&id) {
             return Ok(true);
@@ -88,8 +96,8 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &op.hlc, at, page)?,
         OpBody::InteractionAmended(a) => amendment(tx, a, actor, &op.hlc, at, page)?,
         OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &op.hlc, at, page)?,
-        OpBody::CustomerDeleted(c) => tombstone(tx, c, "deleted_hlc", &op.hlc, at)?,
-        OpBody::CustomerRestored(c) => tombstone(tx, c, "restored_hlc", &op.hlc, at)?,
+        OpBody::CustomerDeleted(c) => tombstone(tx, c, false, &op.hlc, at)?,
+        OpBody::CustomerRestored(c) => tombstone(tx, c, true, &op.hlc, at)?,
         OpBody::CustomerErased(c) => customers::erase(tx, c.customer_id, at)?,
         OpBody::StoreUpsert(s) => store(tx, s, at)?,
         OpBody::StaffUpsert(s) => staff(tx, s, at)?,
@@ -127,11 +135,7 @@ fn feedback(
     page.ensure_customer(tx, f.customer_id, at)?;
     let mut f = f.clone();
     // Feedback about a conversation this desk cannot see still counts for the customer.
-    if let Some(i) = f.interaction_id {
-        if !page.interaction_known(tx, i)? {
-            f.interaction_id = None;
-        }
-    }
+    f.interaction_id = page.known_interaction(tx, f.interaction_id)?;
     interactions::insert_feedback(tx, &f, by, hlc, at)
 }
 
@@ -160,27 +164,29 @@ fn follow_up(
 ) -> Result<()> {
     page.ensure_customer(tx, f.customer_id, at)?;
     let mut f = f.clone();
-    if let Some(i) = f.interaction_id {
-        if !page.interaction_known(tx, i)? {
-            f.interaction_id = None;
-        }
-    }
+    f.interaction_id = page.known_interaction(tx, f.interaction_id)?;
     follow_ups::apply_patch(tx, &f, hlc, by.staff_id, by.store_id, at)
 }
 
 /// Records a delete or restore stamp (the later of what was known and this one) and derives
 /// whether the customer is deleted: a delete wins unless a restore was made after it.
-fn tombstone(tx: &Transaction<'_>, c: &CustomerRef, column: &str, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+pub(crate) fn tombstone(
+    tx: &Transaction<'_>,
+    c: &CustomerRef,
+    restore: bool,
+    hlc: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
     )?
     .execute(params![c.customer_id.to_string(), ts(at)])?;
-    let id = c.customer_id.to_string();
-    // `column` is one of two fixed names chosen by the caller above.
-    tx.execute(
-        &format!("UPDATE customers SET {column} = max(coalesce({column}, ''), ?2) WHERE id = ?1"),
-        params![id, hlc],
-    )?;
+    let sql = if restore {
+        "UPDATE customers SET restored_hlc = max(coalesce(restored_hlc, ''), ?2) WHERE id = ?1"
+    } else {
+        "UPDATE customers SET deleted_hlc = max(coalesce(deleted_hlc, ''), ?2) WHERE id = ?1"
+    };
+    tx.prepare_cached(sql)?.execute(params![c.customer_id.to_string(), hlc])?;
     customers::settle_deletion(tx, c.customer_id, at)
 }
 

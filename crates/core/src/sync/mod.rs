@@ -1,7 +1,7 @@
 //! Sync with the central server: the desk's side (outbox, cursor, applying pulled changes),
 //! the engine that runs rounds on a timer, and the transport it talks through.
 
-mod apply;
+pub(crate) mod apply;
 pub mod engine;
 mod enrollment;
 pub mod http;
