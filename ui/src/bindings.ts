@@ -180,6 +180,8 @@ export type DeskInfo = {
 	 *  server, whose staff replace the desk's own): someone must sign in before saving.
 	 */
 	must_sign_in: boolean,
+	/**  Connected to an organisation's server: staff and PINs are managed there. */
+	connected: boolean,
 	/**  Open follow-ups the signed-in staff member owns, and how many are overdue. */
 	my_open_follow_ups: number,
 	my_overdue_follow_ups: number,

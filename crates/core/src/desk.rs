@@ -54,6 +54,8 @@ pub struct DeskInfo {
     /// The signed-in person is no longer on the staff list (the desk was connected to a
     /// server, whose staff replace the desk's own): someone must sign in before saving.
     pub must_sign_in: bool,
+    /// Connected to an organisation's server: staff and PINs are managed there.
+    pub connected: bool,
     /// Open follow-ups the signed-in staff member owns, and how many are overdue.
     pub my_open_follow_ups: u32,
     pub my_overdue_follow_ups: u32,
@@ -226,6 +228,7 @@ impl Desk {
             .optional()?
             .unwrap_or(true);
         Ok(DeskInfo {
+            connected: self.sync_settings()?.is_some(),
             must_sign_in,
             my_open_follow_ups,
             my_overdue_follow_ups,
@@ -367,6 +370,16 @@ impl Desk {
             customers::erase(&w.tx, id, w.now)?;
             audit::record(&w.tx, w.actor, w.now, AuditAction::Erase, "customer", Some(&id.to_string()), None)
         })
+    }
+
+    /// A connected desk takes its staff list and PINs from the organisation's server.
+    fn refuse_when_connected(&self) -> Result<()> {
+        if self.sync_settings()?.is_some() {
+            return Err(CoreError::Refused {
+                message: "This desk is connected to your organisation's server: staff and PINs are managed there. Ask an administrator.".into(),
+            });
+        }
+        Ok(())
     }
 
     fn require_supervisor(&self, what: &str) -> Result<()> {
@@ -524,6 +537,7 @@ impl Desk {
         if self.role()? != Role::Admin {
             return Err(CoreError::forbidden("add staff"));
         }
+        self.refuse_when_connected()?;
         let (name, pin) = staff::validate_new(input)?;
         let store = self.store_id;
         let now = self.clock.now();
@@ -538,6 +552,7 @@ impl Desk {
         if staff_id != self.staff_id && self.role()? != Role::Admin {
             return Err(CoreError::forbidden("change someone else's PIN"));
         }
+        self.refuse_when_connected()?;
         staff::set_pin(&self.conn, staff_id, pin)
     }
 

@@ -141,3 +141,28 @@ async fn enrollment_codes_are_single_use_and_a_wrong_code_is_a_field_error() {
     assert!(matches!(offline, Err(touchpoint_core::CoreError::Offline { .. })), "{offline:?}");
     assert!(second.with(|d| d.sync_settings()).expect("settings").is_none(), "a failed enrollment changes nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connected_desk_takes_its_staff_and_pins_from_the_server() {
+    let server = TestServer::start().await;
+    let desk = TestDesk::new(&server.url);
+    let local_manager = desk.with(|d| Ok(d.info()?.staff.id)).expect("info");
+    desk.enroll(&server).await;
+    desk.sync().await;
+
+    let info = desk.with(|d| d.info()).expect("info");
+    assert!(info.connected);
+    assert!(info.must_sign_in, "the desk's own manager gave way to the server's staff");
+    let names: Vec<String> = desk.with(|d| d.list_staff()).expect("staff").into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Maria Lopes", "Priya Shah"]);
+    let refused = desk.with(|d| {
+        d.create_customer(&touchpoint_core::customers::NewCustomer { name: "Ivy Lam".into(), ..Default::default() })
+    });
+    assert!(matches!(refused, Err(touchpoint_core::CoreError::Forbidden { .. })), "{refused:?}");
+    assert!(desk.with(|d| d.sign_in(local_manager, None)).is_err(), "the desk's own manager cannot sign in");
+
+    desk.with(|d| d.sign_in(server.frontline, None)).expect("Maria signs in");
+    assert!(!desk.with(|d| d.info()).expect("info").must_sign_in);
+    let pin = desk.with(|d| d.set_pin(server.frontline, "2468"));
+    assert!(matches!(pin, Err(touchpoint_core::CoreError::Refused { .. })), "PINs are the server's: {pin:?}");
+}

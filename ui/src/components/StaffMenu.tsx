@@ -54,10 +54,13 @@ export function StaffMenu() {
             <MenuItem id="switch" className="menu-item" data-testid="menu-switch-user">
               {t("staff.switch")}
             </MenuItem>
-            <MenuItem id="pin" className="menu-item">
-              {t("staff.changePin")}
-            </MenuItem>
-            {me.role === "admin" ? (
+            {/* A connected desk's staff and PINs are managed on the organisation's server. */}
+            {desk.data?.connected ? null : (
+              <MenuItem id="pin" className="menu-item">
+                {t("staff.changePin")}
+              </MenuItem>
+            )}
+            {me.role === "admin" && !desk.data?.connected ? (
               <MenuItem id="add" className="menu-item" data-testid="menu-add-staff">
                 {t("staff.add")}
               </MenuItem>

@@ -28,6 +28,7 @@ export const deskInfo: DeskInfo = {
   database_path: "/tmp/touchpoint.sqlite3",
   outbox: { pending: 0, rejected: 0 },
   must_sign_in: false,
+  connected: false,
   my_open_follow_ups: 0,
   my_overdue_follow_ups: 0,
 };
