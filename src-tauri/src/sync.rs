@@ -3,7 +3,7 @@
 
 use tauri::State;
 use touchpoint_core::customer_page::CustomerPage;
-use touchpoint_core::sync::{HttpTransport, RejectedChange, ServerCustomer, SyncError, SyncStatus};
+use touchpoint_core::sync::{HttpTransport, ProfileConflict, RejectedChange, ServerCustomer, SyncError, SyncStatus};
 use touchpoint_core::CoreError;
 use uuid::Uuid;
 
@@ -100,4 +100,14 @@ pub async fn open_server_customer(state: State<'_, AppState>, customer_id: Uuid)
         .ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
     engine.adopt(customer_id).await.map_err(from_sync)?;
     state.with(|d| d.open_customer(customer_id))
+}
+
+/// Profile fields two desks set at the same time (empty when not connected or offline: the
+/// server keeps them).
+#[tauri::command]
+#[specta::specta]
+pub async fn customer_conflicts(state: State<'_, AppState>, customer_id: Uuid) -> Result<Vec<ProfileConflict>> {
+    let Some(engine) = state.engine() else { return Ok(Vec::new()) };
+    let found = engine.conflicts(customer_id).await.map_err(from_sync)?;
+    state.with(|d| d.describe_conflicts(found))
 }

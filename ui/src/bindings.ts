@@ -44,6 +44,11 @@ export const commands = {
 	searchServer: (query: string) => typedError<ServerCustomer[], CoreError>(__TAURI_INVOKE("search_server", { query })),
 	/**  Brings a customer found on the server onto this desk (and into its store) and opens them. */
 	openServerCustomer: (customerId: string) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("open_server_customer", { customerId })),
+	/**
+	 *  Profile fields two desks set at the same time (empty when not connected or offline: the
+	 *  server keeps them).
+	 */
+	customerConflicts: (customerId: string) => typedError<ProfileConflict[], CoreError>(__TAURI_INVOKE("customer_conflicts", { customerId })),
 };
 
 /* Types */
@@ -419,6 +424,21 @@ export type ProfileChange = {
 	old_value: string | null,
 	new_value: string | null,
 	staff: string,
+	at: string,
+};
+
+/**
+ *  A profile field that two desks set at the same time: what was kept and what was not, by
+ *  whom, so a supervisor can check with the customer.
+ */
+export type ProfileConflict = {
+	/**  The field as the profile history names it (`name`, `phones`, `note`, …). */
+	field: string,
+	/**  Stored form: text, or JSON for lists and consent (as in the profile history). */
+	kept: string | null,
+	kept_by: string,
+	not_kept: string | null,
+	not_kept_by: string,
 	at: string,
 };
 

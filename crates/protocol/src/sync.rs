@@ -129,3 +129,26 @@ pub struct AdoptRequest {
 pub struct AdoptResponse {
     pub changes: Vec<Change>,
 }
+
+/// Two desks set the same field of a customer without seeing each other's edit: the value
+/// kept (the later stamp) and the one that was not, with who set each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldConflict {
+    pub field: String,
+    /// The kept value, as JSON text.
+    pub kept_value: String,
+    pub kept_hlc: String,
+    pub kept_staff_id: Option<Uuid>,
+    /// The value that was not kept, as JSON text.
+    pub lost_value: String,
+    pub lost_hlc: String,
+    pub lost_staff_id: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictsResponse {
+    pub conflicts: Vec<FieldConflict>,
+}

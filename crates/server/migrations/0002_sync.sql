@@ -70,7 +70,11 @@ CREATE TABLE conflicts (
     kept_hlc      text NOT NULL,
     lost_value    jsonb,
     lost_hlc      text NOT NULL,
+    -- Who set each side (NULL for a value set before authors were recorded).
+    kept_staff    uuid,
+    lost_staff    uuid,
     server_seq    bigint NOT NULL,
+    recorded_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (org_id, conflict_id)
 );
 

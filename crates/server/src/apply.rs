@@ -14,8 +14,10 @@ struct Conflict {
     field: String,
     kept_value: Value,
     kept_hlc: String,
+    kept_staff: Option<Uuid>,
     lost_value: Value,
     lost_hlc: String,
+    lost_staff: Option<Uuid>,
 }
 
 /// Merges `patch` (field → value) stamped `hlc` into `fields`/`clocks`. A write that loses to
@@ -26,6 +28,7 @@ fn merge(
     clocks: &mut Map<String, Value>,
     patch: Map<String, Value>,
     hlc: &str,
+    staff: Uuid,
     seq: i64,
     known_seq: i64,
 ) -> Vec<Conflict> {
@@ -33,6 +36,11 @@ fn merge(
     for (field, value) in patch {
         let current_hlc = clocks.get(&field).and_then(|c| c.get("hlc")).and_then(Value::as_str).map(str::to_owned);
         let current_seq = clocks.get(&field).and_then(|c| c.get("seq")).and_then(Value::as_i64).unwrap_or(0);
+        let current_staff = clocks
+            .get(&field)
+            .and_then(|c| c.get("staff"))
+            .and_then(Value::as_str)
+            .and_then(|s| Uuid::try_parse(s).ok());
         let current_value = fields.get(&field).cloned().unwrap_or(Value::Null);
         match current_hlc {
             Some(cur) if cur.as_str() >= hlc => {
@@ -41,8 +49,10 @@ fn merge(
                         field,
                         kept_value: current_value,
                         kept_hlc: cur,
+                        kept_staff: current_staff,
                         lost_value: value,
                         lost_hlc: hlc.to_owned(),
+                        lost_staff: Some(staff),
                     });
                 }
             }
@@ -53,13 +63,15 @@ fn merge(
                             field: field.clone(),
                             kept_value: value.clone(),
                             kept_hlc: hlc.to_owned(),
+                            kept_staff: Some(staff),
                             lost_value: current_value,
                             lost_hlc: cur,
+                            lost_staff: current_staff,
                         });
                     }
                 }
                 fields.insert(field.clone(), value);
-                clocks.insert(field, serde_json::json!({ "hlc": hlc, "seq": seq }));
+                clocks.insert(field, serde_json::json!({ "hlc": hlc, "seq": seq, "staff": staff }));
             }
         }
     }
@@ -86,8 +98,9 @@ async fn record_conflicts(
 ) -> ApiResult<()> {
     for c in conflicts {
         sqlx::query(
-            "INSERT INTO conflicts (org_id, conflict_id, entity, entity_id, field, kept_value, kept_hlc, lost_value, lost_hlc, server_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO conflicts (org_id, conflict_id, entity, entity_id, field, kept_value, kept_hlc, lost_value,
+                                    lost_hlc, server_seq, kept_staff, lost_staff)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(org)
         .bind(Uuid::now_v7())
@@ -99,6 +112,8 @@ async fn record_conflicts(
         .bind(&c.lost_value)
         .bind(&c.lost_hlc)
         .bind(seq)
+        .bind(c.kept_staff)
+        .bind(c.lost_staff)
         .execute(&mut **tx)
         .await?;
     }
@@ -167,7 +182,8 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             }
             let mut fields = fields.as_object().cloned().unwrap_or_default();
             let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts = merge(&mut fields, &mut clocks, patch_fields(p, "customer_id"), &op.hlc, seq, known_seq);
+            let conflicts =
+                merge(&mut fields, &mut clocks, patch_fields(p, "customer_id"), &op.hlc, op.staff_id, seq, known_seq);
             sqlx::query(
                 "INSERT INTO customers (org_id, customer_id, fields, clocks, home_store_id) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks,
@@ -210,7 +226,8 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             let (fields, clocks) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new())));
             let mut fields = fields.as_object().cloned().unwrap_or_default();
             let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts = merge(&mut fields, &mut clocks, patch_fields(f, "follow_up_id"), &op.hlc, seq, known_seq);
+            let conflicts =
+                merge(&mut fields, &mut clocks, patch_fields(f, "follow_up_id"), &op.hlc, op.staff_id, seq, known_seq);
             sqlx::query(
                 "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",

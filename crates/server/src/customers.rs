@@ -7,7 +7,10 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
-use touchpoint_protocol::{AdoptRequest, AdoptResponse, Change, ErrorCode, Op, RemoteCustomer, SearchResponse};
+use touchpoint_protocol::{
+    AdoptRequest, AdoptResponse, Change, ConflictsResponse, ErrorCode, FieldConflict, Op, RemoteCustomer,
+    SearchResponse,
+};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
@@ -157,4 +160,55 @@ pub async fn adopt(
     }
     tracing::info!(customer = %req.customer_id, store = %auth.store_id, "customer brought into a store's scope");
     Ok(Json(AdoptResponse { changes }))
+}
+
+/// id, field, kept value, kept stamp, kept by, lost value, lost stamp, lost by, when.
+type ConflictRow = (String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>);
+
+#[utoipa::path(get, path = "/v1/customers/{customer_id}/conflicts",
+    params(("customer_id" = Uuid, Path, description = "A customer of the device's store")),
+    responses((status = 200, body = ConflictsResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
+    security(("device" = [])))]
+pub async fn conflicts(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    axum::extract::Path(customer): axum::extract::Path<String>,
+) -> ApiResult<Json<ConflictsResponse>> {
+    let customer = Uuid::try_parse(&customer).map_err(|_| Failure::bad_request("That is not a customer id."))?;
+    let in_scope: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM customer_scope WHERE org_id = $1 AND store_id = $2 AND customer_id = $3)",
+    )
+    .bind(auth.org_id)
+    .bind(auth.store_id)
+    .bind(customer)
+    .fetch_one(&st.pool)
+    .await?;
+    if !in_scope {
+        return Err(Failure::new(ErrorCode::NotFound, "This customer is not one of this store's."));
+    }
+    let rows: Vec<ConflictRow> = sqlx::query_as(
+        "SELECT field, coalesce(kept_value, 'null'), kept_hlc, kept_staff, coalesce(lost_value, 'null'), lost_hlc,
+                lost_staff, recorded_at
+         FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2
+         ORDER BY recorded_at DESC LIMIT 100",
+    )
+    .bind(auth.org_id)
+    .bind(customer)
+    .fetch_all(&st.pool)
+    .await?;
+    let conflicts = rows
+        .into_iter()
+        .map(|(field, kept, kept_hlc, kept_staff_id, lost, lost_hlc, lost_staff_id, recorded_at)| FieldConflict {
+            field,
+            kept_value: kept.to_string(),
+            kept_hlc,
+            kept_staff_id,
+            lost_value: lost.to_string(),
+            lost_hlc,
+            lost_staff_id,
+            recorded_at,
+        })
+        .collect();
+    Ok(Json(ConflictsResponse { conflicts }))
 }

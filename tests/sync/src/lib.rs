@@ -22,8 +22,8 @@ use touchpoint_core::sync::{
 };
 use touchpoint_core::{Desk, DeskOptions};
 use touchpoint_protocol::{
-    AdoptResponse, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, RemoteCustomer,
-    TokenRequest, TokenResponse,
+    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
+    RemoteCustomer, TokenRequest, TokenResponse,
 };
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
@@ -429,6 +429,11 @@ impl Transport for FaultyTransport {
     async fn search(&self, access: &str, query: &str, limit: u32) -> TransportResult<Vec<RemoteCustomer>> {
         self.check_online()?;
         self.inner.search(access, query, limit).await
+    }
+
+    async fn conflicts(&self, access: &str, customer: Uuid) -> TransportResult<ConflictsResponse> {
+        self.check_online()?;
+        self.inner.conflicts(access, customer).await
     }
 
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {

@@ -118,6 +118,15 @@ async fn concurrent_edits_keep_both_fields_and_converge_on_one_value_with_a_conf
     assert_eq!(conflicts[0].0, "name");
     assert_eq!(conflicts[0].1, serde_json::json!("Ana S. Lima"));
     assert_eq!(conflicts[0].2, serde_json::json!("Ana Souza Lima"));
+
+    // A desk of the store sees both sides, with who set each.
+    let seen = a.engine.conflicts(ana.id).await.expect("conflicts");
+    let described = a.with(|d| d.describe_conflicts(seen)).expect("described");
+    assert_eq!(described.len(), 1);
+    assert_eq!(described[0].field, "name");
+    assert_eq!(described[0].kept.as_deref(), Some("Ana S. Lima"));
+    assert_eq!(described[0].not_kept.as_deref(), Some("Ana Souza Lima"));
+    assert_eq!((described[0].kept_by.as_str(), described[0].not_kept_by.as_str()), ("Maria Lopes", "Maria Lopes"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

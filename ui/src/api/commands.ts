@@ -46,6 +46,7 @@ export const api = {
   customerTimeline: (...args: Parameters<typeof commands.customerTimeline>) => call(commands.customerTimeline(...args)),
   updateCustomer: (...args: Parameters<typeof commands.updateCustomer>) => call(commands.updateCustomer(...args)),
   customerHistory: (id: string) => call(commands.customerHistory(id)),
+  customerConflicts: (id: string) => call(commands.customerConflicts(id)),
   amendInteraction: (...args: Parameters<typeof commands.amendInteraction>) => call(commands.amendInteraction(...args)),
   createFollowUp: (...args: Parameters<typeof commands.createFollowUp>) => call(commands.createFollowUp(...args)),
   closeFollowUp: (...args: Parameters<typeof commands.closeFollowUp>) => call(commands.closeFollowUp(...args)),

@@ -112,6 +112,16 @@ export function useTimeline(id: string, filters: TimelineFilters, firstPage: Tim
   });
 }
 
+/** Profile fields two desks set at once, from the server (nothing when offline or local). */
+export function useCustomerConflicts(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["conflicts", id] as const,
+    queryFn: () => api.customerConflicts(id),
+    enabled,
+    retry: false,
+  });
+}
+
 export function useCustomerHistory(id: string, enabled: boolean) {
   return useQuery({ queryKey: keys.history(id), queryFn: () => api.customerHistory(id), enabled });
 }

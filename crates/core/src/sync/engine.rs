@@ -430,6 +430,16 @@ impl<T: Transport> SyncEngine<T> {
         self.authorised(|token| async move { self.transport.search(&token, query, 20).await }).await
     }
 
+    /// Edits of the customer's profile made on two desks at once, as the server recorded them.
+    pub async fn conflicts(
+        &self,
+        customer: Uuid,
+    ) -> std::result::Result<Vec<touchpoint_protocol::FieldConflict>, SyncError> {
+        self.settings()?;
+        let resp = self.authorised(|token| async move { self.transport.conflicts(&token, customer).await }).await?;
+        Ok(resp.conflicts)
+    }
+
     /// Brings a customer found on the server onto this desk (and into its store's scope).
     pub async fn adopt(&self, customer: Uuid) -> std::result::Result<(), SyncError> {
         self.settings()?;

@@ -5,8 +5,9 @@ use std::time::Duration;
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use touchpoint_protocol::{
-    AdoptRequest, AdoptResponse, ApiError, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest,
-    PushResponse, RemoteCustomer, SearchResponse, TokenRequest, TokenResponse, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse,
+    PushRequest, PushResponse, RemoteCustomer, SearchResponse, TokenRequest, TokenResponse, PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
 };
 use uuid::Uuid;
 
@@ -138,6 +139,11 @@ impl Transport for HttpTransport {
             .request(reqwest::Method::GET, "/v1/customers/search", Some(access))
             .query(&[("q", query.to_owned()), ("limit", limit.to_string())]);
         Ok(Self::send::<SearchResponse>(req).await?.customers)
+    }
+
+    async fn conflicts(&self, access: &str, customer: Uuid) -> TransportResult<ConflictsResponse> {
+        Self::send(self.request(reqwest::Method::GET, &format!("/v1/customers/{customer}/conflicts"), Some(access)))
+            .await
     }
 
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use specta::Type;
-use touchpoint_protocol::RemoteCustomer;
+use touchpoint_protocol::{FieldConflict, RemoteCustomer};
 use uuid::Uuid;
 
 use crate::contact;
@@ -24,7 +24,57 @@ pub struct ServerCustomer {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
+/// A profile field that two desks set at the same time: what was kept and what was not, by
+/// whom, so a supervisor can check with the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct ProfileConflict {
+    /// The field as the profile history names it (`name`, `phones`, `note`, …).
+    pub field: String,
+    /// Stored form: text, or JSON for lists and consent (as in the profile history).
+    pub kept: Option<String>,
+    pub kept_by: String,
+    pub not_kept: Option<String>,
+    pub not_kept_by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A JSON value as the profile history stores it: text as itself, lists and objects as JSON.
+fn stored_form(json: &str) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Null) => None,
+        Ok(serde_json::Value::String(s)) if s.is_empty() => None,
+        Ok(serde_json::Value::String(s)) => Some(s),
+        Ok(other) => Some(other.to_string()),
+        Err(_) => Some(json.to_owned()),
+    }
+}
+
 impl Desk {
+    /// Describes conflicts the server recorded for a customer, with staff names from the
+    /// catalogue.
+    pub fn describe_conflicts(&self, found: Vec<FieldConflict>) -> Result<Vec<ProfileConflict>> {
+        let name = |id: Option<Uuid>| -> Result<String> {
+            let known = match id {
+                Some(id) => crate::catalogue::staff_member(&self.conn, id)?.map(|s| s.name),
+                None => None,
+            };
+            Ok(known.unwrap_or_else(|| "Unknown staff member".to_owned()))
+        };
+        found
+            .into_iter()
+            .map(|c| {
+                Ok(ProfileConflict {
+                    field: c.field,
+                    kept: stored_form(&c.kept_value),
+                    kept_by: name(c.kept_staff_id)?,
+                    not_kept: stored_form(&c.lost_value),
+                    not_kept_by: name(c.lost_staff_id)?,
+                    at: c.recorded_at,
+                })
+            })
+            .collect()
+    }
+
     /// Describes customers found on the server; those this desk already holds are left out
     /// (the local search shows them).
     pub fn describe_server_customers(&self, found: Vec<RemoteCustomer>) -> Result<Vec<ServerCustomer>> {

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use touchpoint_protocol::{
-    AdoptResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest, PushResponse, RemoteCustomer,
-    TokenRequest, TokenResponse,
+    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest,
+    PushResponse, RemoteCustomer, TokenRequest, TokenResponse,
 };
 use uuid::Uuid;
 
@@ -66,6 +66,12 @@ pub trait Transport: Send + Sync {
         query: &str,
         limit: u32,
     ) -> impl Future<Output = TransportResult<Vec<RemoteCustomer>>> + Send;
+    /// Edits of a customer's fields made on two desks at once (both sides).
+    fn conflicts(
+        &self,
+        access: &str,
+        customer: Uuid,
+    ) -> impl Future<Output = TransportResult<ConflictsResponse>> + Send;
     /// Brings a customer into this store's scope and returns their whole history.
     fn adopt(&self, access: &str, customer: Uuid) -> impl Future<Output = TransportResult<AdoptResponse>> + Send;
 }

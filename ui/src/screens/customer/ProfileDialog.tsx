@@ -3,8 +3,8 @@ import { Checkbox, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useCustomerHistory, useUpdateCustomer } from "../../api/hooks";
-import type { Consent, Customer, CustomerEdit, ProfileChange } from "../../bindings";
+import { useCustomerConflicts, useCustomerHistory, useUpdateCustomer } from "../../api/hooks";
+import type { Consent, Customer, CustomerEdit, ProfileChange, ProfileConflict } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
 import { DialogActions, FormError } from "../../components/FormParts";
@@ -33,6 +33,7 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
   const { t } = useTranslation();
   const update = useUpdateCustomer();
   const history = useCustomerHistory(c.id, true);
+  const conflicts = useCustomerConflicts(c.id, true);
   const [name, setName] = useState(c.name);
   const [phones, setPhones] = useState(c.phones.map((p) => p.display).join("\n"));
   const [emails, setEmails] = useState(c.emails.join("\n"));
@@ -161,6 +162,17 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
         </TabPanel>
         <TabPanel id="history">
           <div className="dialog-body history">
+            {(conflicts.data ?? []).length > 0 ? (
+              <section className="conflicts" data-testid="profile-conflicts">
+                <h3 className="section-title">{t("profile.conflictsTitle")}</h3>
+                <p className="muted small">{t("profile.conflictsHelp")}</p>
+                <ul className="history-list">
+                  {(conflicts.data ?? []).map((x, i) => (
+                    <ConflictItem key={`${x.at}-${i}`} conflict={x} />
+                  ))}
+                </ul>
+              </section>
+            ) : null}
             {(history.data ?? []).length === 0 ? (
               <p className="muted">{t("profile.noHistory")}</p>
             ) : (
@@ -197,6 +209,27 @@ function show(field: string, value: string | null, t: (k: string) => string): st
     }
   }
   return value;
+}
+
+function ConflictItem({ conflict: x }: { conflict: ProfileConflict }) {
+  const { t } = useTranslation();
+  return (
+    <li>
+      <div className="history-head">
+        <strong>{t(`profile.fields.${x.field}`)}</strong>
+        <span className="muted" title={absoluteTime(x.at)}>
+          {relativeTime(x.at)}
+        </span>
+      </div>
+      <div className="history-values">
+        {t("profile.conflictKept", { value: show(x.field, x.kept, t), name: x.kept_by })}
+      </div>
+      <div className="history-values">
+        <span className="was">{show(x.field, x.not_kept, t)}</span>{" "}
+        {t("profile.conflictNotKept", { name: x.not_kept_by })}
+      </div>
+    </li>
+  );
 }
 
 function HistoryItem({ change: h }: { change: ProfileChange }) {
