@@ -51,6 +51,11 @@ CREATE TABLE devices (
     store_id       uuid NOT NULL,
     name           text NOT NULL,
     refresh_hash   bytea NOT NULL,
+    -- What the device reads besides its own store: a supervisor's back-office PC reads the
+    -- stores they look after, an administrator's the whole organisation. It writes only as
+    -- its own store.
+    also_reads     uuid[] NOT NULL DEFAULT '{}',
+    reads_org      boolean NOT NULL DEFAULT false,
     created_at     timestamptz NOT NULL DEFAULT now(),
     revoked_at     timestamptz,
     PRIMARY KEY (org_id, device_id)
@@ -63,6 +68,8 @@ CREATE TABLE enrollment_codes (
     code_hash   bytea PRIMARY KEY,
     org_id      uuid NOT NULL REFERENCES organisations (org_id),
     store_id    uuid NOT NULL,
+    also_reads  uuid[] NOT NULL DEFAULT '{}',
+    reads_org   boolean NOT NULL DEFAULT false,
     expires_at  timestamptz NOT NULL,
     used_at     timestamptz,
     device_id   uuid

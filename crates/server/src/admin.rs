@@ -180,25 +180,50 @@ pub async fn create_touch_point(
 /// A one-time code for enrolling a device into `store`: 8 characters from an alphabet without
 /// look-alikes, shown as `XXXX-XXXX`.
 pub async fn issue_enrollment_code(pool: &PgPool, org: Uuid, store: Uuid, valid_for: Duration) -> Result<String> {
+    issue_enrollment_code_reading(pool, org, store, &[], false, valid_for).await
+}
+
+/// A one-time code for a device of `store` that also reads `also_reads` (a supervisor's
+/// stores) or, with `reads_org`, the whole organisation (an administrator's). It still writes
+/// only as `store`.
+pub async fn issue_enrollment_code_reading(
+    pool: &PgPool,
+    org: Uuid,
+    store: Uuid,
+    also_reads: &[Uuid],
+    reads_org: bool,
+    valid_for: Duration,
+) -> Result<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stores WHERE org_id = $1 AND store_id = $2)")
+    let mut stores = vec![store];
+    stores.extend_from_slice(also_reads);
+    let known: i64 = sqlx::query_scalar("SELECT count(*) FROM stores WHERE org_id = $1 AND store_id = ANY($2)")
         .bind(org)
-        .bind(store)
+        .bind(&stores)
         .fetch_one(pool)
         .await?;
-    if !exists {
+    stores.sort();
+    stores.dedup();
+    if known != stores.len() as i64 {
         bail!("no such store in this organisation");
     }
-    let mut rng = rand::rng();
-    let raw: String = (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
-    sqlx::query("INSERT INTO enrollment_codes (code_hash, org_id, store_id, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash_secret(&normalise_code(&raw)))
-        .bind(org)
-        .bind(store)
-        .bind(Utc::now() + valid_for)
-        .execute(pool)
-        .await?;
-    Ok(format!("{}-{}", &raw[..4], &raw[4..]))
+    let code = {
+        let mut rng = rand::rng();
+        (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>()
+    };
+    sqlx::query(
+        "INSERT INTO enrollment_codes (code_hash, org_id, store_id, also_reads, reads_org, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(hash_secret(&normalise_code(&code)))
+    .bind(org)
+    .bind(store)
+    .bind(also_reads)
+    .bind(reads_org)
+    .bind(Utc::now() + valid_for)
+    .execute(pool)
+    .await?;
+    Ok(format!("{}-{}", &code[..4], &code[4..]))
 }
 
 pub async fn revoke_device(pool: &PgPool, device: Uuid) -> Result<()> {

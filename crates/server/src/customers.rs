@@ -177,11 +177,12 @@ pub async fn conflicts(
 ) -> ApiResult<Json<ConflictsResponse>> {
     let customer = Uuid::try_parse(&customer).map_err(|_| Failure::bad_request("That is not a customer id."))?;
     let in_scope: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM customer_scope WHERE org_id = $1 AND store_id = $2 AND customer_id = $3)",
+        "SELECT $4 OR EXISTS (SELECT 1 FROM customer_scope WHERE org_id = $1 AND store_id = ANY($2) AND customer_id = $3)",
     )
     .bind(auth.org_id)
-    .bind(auth.store_id)
+    .bind(&auth.reads)
     .bind(customer)
+    .bind(auth.reads_org)
     .fetch_one(&st.pool)
     .await?;
     if !in_scope {

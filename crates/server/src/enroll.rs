@@ -13,8 +13,8 @@ use crate::extract::{Body, Protocol};
 use crate::tokens::hash_secret;
 use crate::AppState;
 
-/// org, store, expires at, used at.
-type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
+/// org, store, expires at, used at, other stores read, reads the organisation.
+type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Vec<Uuid>, bool);
 /// org, store, refresh token hash, revoked at.
 type DeviceRow = (Uuid, Uuid, Vec<u8>, Option<DateTime<Utc>>);
 
@@ -42,12 +42,13 @@ pub async fn enroll(
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
     let code: Option<CodeRow> = sqlx::query_as(
-        "SELECT org_id, store_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE",
+        "SELECT org_id, store_id, expires_at, used_at, also_reads, reads_org FROM enrollment_codes
+         WHERE code_hash = $1 FOR UPDATE",
     )
     .bind(hash_secret(&normalise_code(&req.code)))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((org, store, expires_at, used_at)) = code else {
+    let Some((org, store, expires_at, used_at, also_reads, reads_org)) = code else {
         return Err(Failure::unauthorized("This enrollment code is not known. Check it, or ask for a new one."));
     };
     if used_at.is_some() {
@@ -64,14 +65,19 @@ pub async fn enroll(
         return Err(Failure::new(ErrorCode::BadRequest, "Another device already uses this id."));
     }
     let refresh = new_refresh_token();
-    sqlx::query("INSERT INTO devices (org_id, device_id, store_id, name, refresh_hash) VALUES ($1, $2, $3, $4, $5)")
-        .bind(org)
-        .bind(req.device_id)
-        .bind(store)
-        .bind(name)
-        .bind(hash_secret(&refresh))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO devices (org_id, device_id, store_id, name, refresh_hash, also_reads, reads_org)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org)
+    .bind(req.device_id)
+    .bind(store)
+    .bind(name)
+    .bind(hash_secret(&refresh))
+    .bind(&also_reads)
+    .bind(reads_org)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE enrollment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1")
         .bind(hash_secret(&normalise_code(&req.code)))
         .bind(now)

@@ -75,8 +75,15 @@ enum Admin {
     EnrollmentCode {
         #[arg(long)]
         org: Uuid,
+        /// The store the device belongs to (and writes as).
         #[arg(long)]
         store: Uuid,
+        /// Another store the device also reads (a supervisor's); repeat for more.
+        #[arg(long = "also-reads")]
+        also_reads: Vec<Uuid>,
+        /// The device reads the whole organisation (an administrator's).
+        #[arg(long)]
+        whole_org: bool,
         #[arg(long, default_value_t = 24)]
         hours: i64,
     },
@@ -150,8 +157,9 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::CreateTouchPoint { org, channel, name } => {
             println!("{}", admin::create_touch_point(pool, org, &name, channel, 100).await?)
         }
-        Admin::EnrollmentCode { org, store, hours } => {
-            println!("{}", admin::issue_enrollment_code(pool, org, store, chrono::Duration::hours(hours)).await?)
+        Admin::EnrollmentCode { org, store, also_reads, whole_org, hours } => {
+            let valid = chrono::Duration::hours(hours);
+            println!("{}", admin::issue_enrollment_code_reading(pool, org, store, &also_reads, whole_org, valid).await?)
         }
         Admin::RevokeDevice { device } => {
             admin::revoke_device(pool, device).await?;

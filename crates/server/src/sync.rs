@@ -54,15 +54,17 @@ pub async fn pull(
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT server_seq, op::text FROM change_log
          WHERE org_id = $1 AND server_seq > $2
-           AND ((customer_id IS NULL AND (store_id IS NULL OR store_id = $3))
-                OR customer_id IN (SELECT customer_id FROM customer_scope WHERE org_id = $1 AND store_id = $3))
+           AND ($5
+                OR (customer_id IS NULL AND (store_id IS NULL OR store_id = ANY($3)))
+                OR customer_id IN (SELECT customer_id FROM customer_scope WHERE org_id = $1 AND store_id = ANY($3)))
          ORDER BY server_seq
          LIMIT $4",
     )
     .bind(auth.org_id)
     .bind(q.since)
-    .bind(auth.store_id)
+    .bind(&auth.reads)
     .bind(i64::from(limit) + 1)
+    .bind(auth.reads_org)
     .fetch_all(&st.pool)
     .await?;
     let has_more = rows.len() > limit as usize;
@@ -72,20 +74,26 @@ pub async fn pull(
     // the counter row serialises writers.)
     let last = main.last().map_or(q.since, |(seq, _)| *seq);
     let until = if has_more { last } else { last.max(next_seq - 1) };
-    // Customers who came into this store's scope within the page bring their earlier history,
-    // which the cursor has already passed: it comes first, so events find their customer.
-    let backfill: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT c.server_seq, c.op::text FROM customer_scope s
-         JOIN change_log c ON c.org_id = s.org_id AND c.customer_id = s.customer_id
-         WHERE s.org_id = $1 AND s.store_id = $2 AND s.since_seq > $3 AND s.since_seq <= $4 AND c.server_seq <= $3
-         ORDER BY c.server_seq",
-    )
-    .bind(auth.org_id)
-    .bind(auth.store_id)
-    .bind(q.since)
-    .bind(until)
-    .fetch_all(&st.pool)
-    .await?;
+    // Customers who came into a read store's scope within the page bring their earlier
+    // history, which the cursor has already passed: it comes first, so events find their
+    // customer. (A device that reads the whole organisation has seen everything already.)
+    let backfill: Vec<(i64, String)> = if auth.reads_org {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "SELECT DISTINCT c.server_seq, c.op::text FROM customer_scope s
+             JOIN change_log c ON c.org_id = s.org_id AND c.customer_id = s.customer_id
+             WHERE s.org_id = $1 AND s.store_id = ANY($2) AND s.since_seq > $3 AND s.since_seq <= $4
+               AND c.server_seq <= $3
+             ORDER BY c.server_seq",
+        )
+        .bind(auth.org_id)
+        .bind(&auth.reads)
+        .bind(q.since)
+        .bind(until)
+        .fetch_all(&st.pool)
+        .await?
+    };
     // The ops go out as the server stored them (it wrote them from parsed ops): the body is
     // assembled around their text, without parsing and writing each op again.
     let mut body = String::with_capacity(64 + (backfill.len() + main.len()) * 700);

@@ -71,13 +71,21 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
 }
 
 /// The device a request comes from: token checked by signature, then the device checked
-/// against revocation (one primary-key read).
-#[derive(Debug, Clone, Copy)]
+/// against revocation and its read scope looked up (one primary-key read).
+#[derive(Debug, Clone)]
 pub struct DeviceAuth {
     pub org_id: Uuid,
+    /// The store the device writes as (and reads).
     pub store_id: Uuid,
     pub device_id: Uuid,
+    /// Every store whose customers it reads: its own, plus those it was enrolled to oversee.
+    pub reads: Vec<Uuid>,
+    /// It reads the whole organisation (an administrator's device).
+    pub reads_org: bool,
 }
+
+/// revoked at, other stores read, reads the organisation.
+type DeviceRow = (Option<DateTime<Utc>>, Vec<Uuid>, bool);
 
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Failure;
@@ -90,18 +98,23 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| Failure::unauthorized("Send an access token (Authorization: Bearer …)."))?;
         let claims = state.tokens.verify(token.trim())?;
-        let revoked: Option<Option<DateTime<Utc>>> =
-            sqlx::query_scalar("SELECT revoked_at FROM devices WHERE org_id = $1 AND device_id = $2")
-                .bind(claims.org)
-                .bind(claims.sub)
-                .fetch_optional(&state.pool)
-                .await?;
-        match revoked {
+        let device: Option<DeviceRow> = sqlx::query_as(
+            "SELECT revoked_at, also_reads, reads_org FROM devices WHERE org_id = $1 AND device_id = $2",
+        )
+        .bind(claims.org)
+        .bind(claims.sub)
+        .fetch_optional(&state.pool)
+        .await?;
+        match device {
             None => Err(Failure::unauthorized("This device is not enrolled.")),
-            Some(Some(_)) => {
+            Some((Some(_), _, _)) => {
                 Err(Failure::forbidden("This device was revoked by an administrator. Enroll it again to sync."))
             }
-            Some(None) => Ok(DeviceAuth { org_id: claims.org, store_id: claims.store, device_id: claims.sub }),
+            Some((None, also, reads_org)) => {
+                let mut reads = vec![claims.store];
+                reads.extend(also.into_iter().filter(|s| *s != claims.store));
+                Ok(DeviceAuth { org_id: claims.org, store_id: claims.store, device_id: claims.sub, reads, reads_org })
+            }
         }
     }
 }

@@ -186,6 +186,21 @@ impl TestServer {
         admin::issue_enrollment_code(&self.pool, self.org, store, chrono::Duration::hours(1)).await.expect("code")
     }
 
+    /// A code for a device of `store` that also reads `also` (or, with `whole_org`, everything).
+    pub async fn enrollment_code_reading(&self, store: Uuid, also: &[Uuid], whole_org: bool) -> String {
+        admin::issue_enrollment_code_reading(&self.pool, self.org, store, also, whole_org, chrono::Duration::hours(1))
+            .await
+            .expect("code")
+    }
+
+    /// Another store of the organisation, with a frontline staff member; returns both ids.
+    pub async fn another_store(&self, name: &str, staff: &str) -> (Uuid, Uuid) {
+        let store = admin::create_store(&self.pool, self.org, name, None).await.expect("store");
+        let person =
+            admin::create_staff(&self.pool, self.org, Some(store), staff, Role::Frontline, None).await.expect("staff");
+        (store, person)
+    }
+
     /// Rows of the change log.
     pub async fn change_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM change_log WHERE org_id = $1")
@@ -270,7 +285,18 @@ impl TestDesk {
 
     pub async fn enroll(&self, server: &TestServer) {
         let code = server.enrollment_code().await;
-        touchpoint_core::sync::enroll(&self.desk, self.engine.transport(), &server.url, &code, "Test desk")
+        self.enroll_with(server, &code).await;
+    }
+
+    /// Enrolls with a given code, syncs once and signs `staff` in.
+    pub async fn enroll_as(&self, server: &TestServer, code: &str, staff: Uuid) {
+        self.enroll_with(server, code).await;
+        self.sync().await;
+        self.with(|d| d.sign_in(staff, None)).expect("sign in");
+    }
+
+    pub async fn enroll_with(&self, server: &TestServer, code: &str) {
+        touchpoint_core::sync::enroll(&self.desk, self.engine.transport(), &server.url, code, "Test desk")
             .await
             .expect("enrolls");
     }
