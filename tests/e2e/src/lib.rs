@@ -412,6 +412,8 @@ impl Desk {
     /// Saves a PNG of the window when `TOUCHPOINT_SHOTS` names a folder (for looking at it).
     pub async fn shot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("TOUCHPOINT_SHOTS") {
+            // A dialog that just opened may not be painted yet.
+            tokio::time::sleep(Duration::from_millis(400)).await;
             let png = self.client.screenshot().await.expect("screenshot");
             std::fs::create_dir_all(&dir).expect("shots dir");
             std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write shot");
