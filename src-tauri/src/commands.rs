@@ -9,6 +9,7 @@ use touchpoint_core::export::ExportedFile;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
 use touchpoint_core::import::ImportReport;
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
+use touchpoint_core::reviews::{NewReview, QueueItem, Review, ReviewCriterion, ReviewQueueFilter};
 use touchpoint_core::search::{CustomerHit, DEFAULT_LIMIT};
 use touchpoint_core::staff::{NewStaff, StaffListing};
 use touchpoint_core::{CoreError, DeskInfo};
@@ -165,4 +166,42 @@ pub async fn delete_customer(state: State<'_, AppState>, customer_id: Uuid) -> R
 #[specta::specta]
 pub async fn restore_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<Customer> {
     state.write(|d| d.restore_customer(customer_id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn review_criteria(state: State<'_, AppState>) -> Result<Vec<ReviewCriterion>> {
+    state.with(|d| d.review_criteria())
+}
+
+/// Conversations to review (supervisors and admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn review_queue(state: State<'_, AppState>, filter: ReviewQueueFilter) -> Result<Vec<QueueItem>> {
+    state.with(|d| d.review_queue(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_review(state: State<'_, AppState>, input: NewReview) -> Result<Review> {
+    state.write(|d| d.record_review(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn acknowledge_review(state: State<'_, AppState>, review_id: Uuid) -> Result<Review> {
+    state.write(|d| d.acknowledge_review(review_id))
+}
+
+/// Reviews of the signed-in person's work.
+#[tauri::command]
+#[specta::specta]
+pub async fn my_reviews(state: State<'_, AppState>) -> Result<Vec<Review>> {
+    state.with(|d| d.my_reviews())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn interaction_reviews(state: State<'_, AppState>, interaction_id: Uuid) -> Result<Vec<Review>> {
+    state.with(|d| d.interaction_reviews(interaction_id))
 }

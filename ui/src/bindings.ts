@@ -31,6 +31,14 @@ export const commands = {
 	/**  Deletes a customer (supervisors and admins); a later restore brings them back. */
 	deleteCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("delete_customer", { customerId })),
 	restoreCustomer: (customerId: string) => typedError<Customer, CoreError>(__TAURI_INVOKE("restore_customer", { customerId })),
+	reviewCriteria: () => typedError<ReviewCriterion[], CoreError>(__TAURI_INVOKE("review_criteria")),
+	/**  Conversations to review (supervisors and admins). */
+	reviewQueue: (filter: ReviewQueueFilter) => typedError<QueueItem[], CoreError>(__TAURI_INVOKE("review_queue", { filter })),
+	recordReview: (input: NewReview) => typedError<Review, CoreError>(__TAURI_INVOKE("record_review", { input })),
+	acknowledgeReview: (reviewId: string) => typedError<Review, CoreError>(__TAURI_INVOKE("acknowledge_review", { reviewId })),
+	/**  Reviews of the signed-in person's work. */
+	myReviews: () => typedError<Review[], CoreError>(__TAURI_INVOKE("my_reviews")),
+	interactionReviews: (interactionId: string) => typedError<Review[], CoreError>(__TAURI_INVOKE("interaction_reviews", { interactionId })),
 	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
 	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */
 	connectServer: (serverUrl: string, code: string, deviceName: string) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName })),
@@ -123,6 +131,12 @@ export type CoreError =
  *  confirm that this is a different person.
  */
 { kind: "duplicate"; message: string; matches: DuplicateMatch[] };
+
+/**  One criterion of a review's scorecard, scored 1 (poor) to 5 (excellent). */
+export type CriterionScore = {
+	criterion_id: string,
+	score: number,
+};
 
 export type Customer = {
 	id: string,
@@ -393,6 +407,15 @@ export type NewFollowUp = {
 	promise: string,
 };
 
+/**  What a supervisor writes about one conversation. */
+export type NewReview = {
+	interaction_id: string,
+	kind: ReviewKind,
+	comment: string,
+	/**  Optional scorecard: criteria from the catalogue, 1 to 5 each. */
+	scores?: CriterionScore[],
+};
+
 export type NewStaff = {
 	name: string,
 	role: Role,
@@ -445,6 +468,25 @@ export type ProfileConflict = {
 /**  Why a follow-up is suggested after a log. */
 export type ProposalReason = { kind: "follow_up_needed" } | { kind: "detractor"; nps: number } | { kind: "low_csat"; csat: number } | { kind: "unhappy"; feeling: Feeling };
 
+/**  One conversation in the review queue. */
+export type QueueItem = {
+	interaction_id: string,
+	occurred_at: string,
+	store: string,
+	touch_point: string,
+	channel: ContactChannel,
+	staff: NameRef,
+	customer: NameRef | null,
+	reason: string | null,
+	summary: string | null,
+	outcome: Outcome,
+	feeling: Feeling | null,
+	csat: number | null,
+	nps: number | null,
+	ces: number | null,
+	reviews: number,
+};
+
 /**  A suggested reason for contact. */
 export type Reason = {
 	id: string,
@@ -469,6 +511,61 @@ export type RejectedChange = {
 	refused_at: string | null,
 };
 
+export type Review = {
+	id: string,
+	interaction_id: string,
+	kind: ReviewKind,
+	comment: string,
+	scores: ScoredCriterion[],
+	reviewer: NameRef,
+	/**  Whose work was reviewed. */
+	staff: NameRef,
+	recorded_at: string,
+	acknowledged_at: string | null,
+	conversation: ReviewedConversation,
+};
+
+export type ReviewCriterion = {
+	id: string,
+	name: string,
+};
+
+/**  What a supervisor's review of a conversation says. */
+export type ReviewKind = 
+/**  Well done: worth telling the person. */
+"praise" | 
+/**  Something to do differently next time. */
+"coaching" | 
+/**  A rule was broken (privacy, refunds policy…): must be looked at. */
+"compliance";
+
+/**  Which conversations the review queue shows. Every filter is optional. */
+export type ReviewQueueFilter = {
+	store_id: string | null,
+	touch_point_id: string | null,
+	staff_id: string | null,
+	from: string | null,
+	to: string | null,
+	feeling: Feeling | null,
+	signal: ScoreSignal | null,
+	outcome: Outcome | null,
+	/**  Only conversations nobody has reviewed yet. */
+	unreviewed_only?: boolean,
+	/**  A random sample of this many (for quality checks) instead of the newest. */
+	sample: number | null,
+	/**  How many to show (at most 200; 50 when left out). */
+	limit: number | null,
+};
+
+/**  The conversation a review is about, as the reviewed person remembers it. */
+export type ReviewedConversation = {
+	occurred_at: string,
+	touch_point: string,
+	customer: NameRef | null,
+	reason: string | null,
+	summary: string | null,
+};
+
 export type RiskReason = 
 /**  Several visits recently where they felt unhappy or scored low. */
 { kind: "unhappy_visits"; count: number; days: number } | 
@@ -483,6 +580,20 @@ export type RiskReason =
 export type Role = "frontline" | "supervisor" | "admin";
 
 export type RowAction = "create" | "update" | "unchanged" | "error";
+
+/**  A score that calls for a look. */
+export type ScoreSignal = 
+/**  NPS 0–6. */
+"detractor" | 
+/**  CSAT 1–2. */
+"low_csat" | 
+/**  Customer effort 5–7. */
+"high_effort";
+
+export type ScoredCriterion = {
+	name: string,
+	score: number,
+};
 
 export type ServerCustomer = {
 	customer_id: string,

@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0003_events.sql"),
     include_str!("../migrations/0004_sync_and_audit.sql"),
     include_str!("../migrations/0005_sync_client.sql"),
+    include_str!("../migrations/0006_reviews.sql"),
 ];
 
 /// The schema version a fully migrated database has.

@@ -26,6 +26,7 @@ use crate::hlc::{Hlc, HlcClock};
 use crate::import::{self, ImportReport};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
 use crate::outbox::{self, OutboxCounts};
+use crate::reviews;
 use crate::search::{self, CustomerHit};
 use crate::staff::{self, NewStaff, StaffListing};
 use touchpoint_protocol::Role;
@@ -346,6 +347,69 @@ impl Desk {
             let what = if restore { "restored" } else { "deleted" };
             audit::record(&w.tx, w.actor, w.now, AuditAction::Change, "customer", Some(&id.to_string()), Some(what))
         })
+    }
+
+    /// The scorecard's criteria (from the organisation's server).
+    pub fn review_criteria(&self) -> Result<Vec<reviews::ReviewCriterion>> {
+        reviews::criteria(&self.conn)
+    }
+
+    /// Conversations to review (supervisors and admins).
+    pub fn review_queue(&self, filter: &reviews::ReviewQueueFilter) -> Result<Vec<reviews::QueueItem>> {
+        self.require_supervisor("review conversations")?;
+        reviews::queue(&self.conn, filter)
+    }
+
+    /// Reviews a conversation (supervisors and admins, not their own).
+    pub fn record_review(&mut self, input: &reviews::NewReview) -> Result<reviews::Review> {
+        self.require_supervisor("review conversations")?;
+        let record = reviews::validate(&self.conn, input, self.staff_id)?;
+        let id = record.review_id;
+        self.write(|w| {
+            let op = w.record(OpBody::ReviewRecorded(record.clone()))?;
+            reviews::insert(&w.tx, &record, w.actor.staff_id, w.actor.device_id, &op.hlc, w.now)
+        })?;
+        reviews::get(&self.conn, id)
+    }
+
+    /// The reviewed person says they have read a review of their work.
+    pub fn acknowledge_review(&mut self, review: Uuid) -> Result<reviews::Review> {
+        let target = reviews::target(&self.conn, review)?.ok_or_else(|| CoreError::not_found("This review"))?;
+        if target.staff != self.staff_id {
+            return Err(CoreError::Forbidden {
+                message: "Only the person whose work was reviewed can acknowledge it.".into(),
+            });
+        }
+        if target.acknowledged {
+            return Err(CoreError::Validation {
+                message: "You already acknowledged this review.".into(),
+                fields: vec![],
+            });
+        }
+        self.write(|w| {
+            let ack = touchpoint_protocol::ReviewAck {
+                review_id: review,
+                customer_id: target.customer,
+                store_id: target.store,
+            };
+            let op = w.record(OpBody::ReviewAcknowledged(ack))?;
+            reviews::insert_ack(&w.tx, review, w.actor.staff_id, &op.hlc, w.now)
+        })?;
+        reviews::get(&self.conn, review)
+    }
+
+    /// Reviews of the signed-in person's work, those to acknowledge first.
+    pub fn my_reviews(&self) -> Result<Vec<reviews::Review>> {
+        reviews::for_staff(&self.conn, self.staff_id)
+    }
+
+    /// Reviews of one conversation (supervisors, or the person who logged it).
+    pub fn interaction_reviews(&self, interaction: Uuid) -> Result<Vec<reviews::Review>> {
+        let found = reviews::for_interaction(&self.conn, interaction)?;
+        if self.require_supervisor("read other people's reviews").is_err() {
+            return Ok(found.into_iter().filter(|r| r.staff.id == self.staff_id).collect());
+        }
+        Ok(found)
     }
 
     /// Erases a customer at their request (supervisors and admins): personal data goes from

@@ -19,6 +19,7 @@ pub mod import;
 pub mod interactions;
 mod merge;
 pub mod outbox;
+pub mod reviews;
 pub mod risk;
 pub mod search;
 pub mod staff;

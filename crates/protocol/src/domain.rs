@@ -60,6 +60,23 @@ impl ContactChannel {
     ];
 }
 
+/// What a supervisor's review of a conversation says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    /// Well done: worth telling the person.
+    Praise,
+    /// Something to do differently next time.
+    Coaching,
+    /// A rule was broken (privacy, refunds policy…): must be looked at.
+    Compliance,
+}
+
+impl ReviewKind {
+    pub const ALL: [ReviewKind; 3] = [ReviewKind::Praise, ReviewKind::Coaching, ReviewKind::Compliance];
+}
+
 /// The touch points a new organisation starts with on the server, and a desk on its own
 /// seeds: the same names, so a desk used before enrolling maps its history onto the
 /// server's when it connects.
@@ -168,6 +185,11 @@ names!(FollowUpStatus {
     InProgress => "in_progress",
     Done => "done",
     CouldNotReach => "could_not_reach",
+});
+names!(ReviewKind {
+    Praise => "praise",
+    Coaching => "coaching",
+    Compliance => "compliance",
 });
 names!(Role {
     Frontline => "frontline",

@@ -19,10 +19,11 @@ pub use sync::{
     MAX_PUSH_OPS,
 };
 
-pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role, DEFAULT_TOUCH_POINTS};
+pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role, DEFAULT_TOUCH_POINTS};
 pub use ops::{
-    AmendmentRecord, Consent, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch, InteractionChanges,
-    InteractionRecord, Op, OpBody, StaffRecord, StoreRecord, TouchPointRecord,
+    AmendmentRecord, Consent, CriterionScore, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch,
+    InteractionChanges, InteractionRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord, ReviewRecord, StaffRecord,
+    StoreRecord, TouchPointRecord,
 };
 
 /// The protocol version this build speaks. Sent with every sync request.

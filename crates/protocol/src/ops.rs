@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
+use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role};
 
 /// One change made on one device by one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -47,6 +47,12 @@ pub enum OpBody {
     StoreUpsert(StoreRecord),
     StaffUpsert(StaffRecord),
     TouchPointUpsert(TouchPointRecord),
+    /// A supervisor's review of a conversation (append-only).
+    ReviewRecorded(ReviewRecord),
+    /// The reviewed staff member has read the review.
+    ReviewAcknowledged(ReviewAck),
+    /// A criterion of the review scorecard, defined by an administrator on the server.
+    ReviewCriterionUpsert(ReviewCriterionRecord),
 }
 
 impl OpBody {
@@ -64,6 +70,9 @@ impl OpBody {
             OpBody::StoreUpsert(_) => "store_upsert",
             OpBody::StaffUpsert(_) => "staff_upsert",
             OpBody::TouchPointUpsert(_) => "touch_point_upsert",
+            OpBody::ReviewRecorded(_) => "review_recorded",
+            OpBody::ReviewAcknowledged(_) => "review_acknowledged",
+            OpBody::ReviewCriterionUpsert(_) => "review_criterion_upsert",
         }
     }
 
@@ -79,6 +88,9 @@ impl OpBody {
             OpBody::StoreUpsert(s) => s.store_id,
             OpBody::StaffUpsert(s) => s.staff_id,
             OpBody::TouchPointUpsert(t) => t.touch_point_id,
+            OpBody::ReviewRecorded(r) => r.review_id,
+            OpBody::ReviewAcknowledged(a) => a.review_id,
+            OpBody::ReviewCriterionUpsert(c) => c.criterion_id,
         }
     }
 
@@ -90,19 +102,47 @@ impl OpBody {
             OpBody::FeedbackRecorded(f) => f.customer_id,
             OpBody::FollowUpPatch(f) => f.customer_id,
             OpBody::InteractionAmended(a) => a.customer_id,
+            OpBody::ReviewRecorded(r) => r.customer_id,
+            OpBody::ReviewAcknowledged(a) => a.customer_id,
             OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => Some(c.customer_id),
-            OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => None,
+            OpBody::StoreUpsert(_)
+            | OpBody::StaffUpsert(_)
+            | OpBody::TouchPointUpsert(_)
+            | OpBody::ReviewCriterionUpsert(_) => None,
         }
     }
 
-    /// Deleting, restoring and erasing customers is for supervisors and admins.
+    /// Deleting, restoring and erasing customers, and reviewing someone's work, are for
+    /// supervisors and admins.
     pub fn needs_supervisor(&self) -> bool {
-        matches!(self, OpBody::CustomerDeleted(_) | OpBody::CustomerRestored(_) | OpBody::CustomerErased(_))
+        matches!(
+            self,
+            OpBody::CustomerDeleted(_)
+                | OpBody::CustomerRestored(_)
+                | OpBody::CustomerErased(_)
+                | OpBody::ReviewRecorded(_)
+        )
+    }
+
+    /// The store whose desks should receive an op that names no customer, when it is not the
+    /// store of the desk that made it (a review goes to the reviewed conversation's store).
+    pub fn routed_store(&self) -> Option<Uuid> {
+        match self {
+            OpBody::ReviewRecorded(r) => Some(r.store_id),
+            OpBody::ReviewAcknowledged(a) => Some(a.store_id),
+            _ => None,
+        }
     }
 
     /// Catalogue ops come from the server only; a device may not send them.
     pub fn is_catalogue(&self) -> bool {
-        matches!(self, OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_))
+        matches!(
+            self,
+            OpBody::StoreUpsert(_)
+                | OpBody::StaffUpsert(_)
+                | OpBody::TouchPointUpsert(_)
+                | OpBody::ReviewCriterionUpsert(_)
+        )
     }
 }
 
@@ -272,6 +312,51 @@ pub struct TouchPointRecord {
     pub touch_point_id: Uuid,
     pub name: String,
     pub default_channel: ContactChannel,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+/// One criterion of a review's scorecard, scored 1 (poor) to 5 (excellent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CriterionScore {
+    pub criterion_id: Uuid,
+    pub score: u8,
+}
+
+/// A supervisor's review of one conversation: praise, coaching or a compliance flag, a
+/// comment, and optionally a scorecard. Append-only: a second thought is a second review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRecord {
+    pub review_id: Uuid,
+    pub interaction_id: Uuid,
+    /// The conversation's customer and store (so the review reaches the desks that hold it).
+    pub customer_id: Option<Uuid>,
+    pub store_id: Uuid,
+    /// Whose work is reviewed: the staff member who logged the conversation.
+    pub reviewed_staff_id: Uuid,
+    pub kind: ReviewKind,
+    pub comment: String,
+    #[serde(default)]
+    pub scores: Vec<CriterionScore>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewAck {
+    pub review_id: Uuid,
+    /// Routing, as for the review itself.
+    pub customer_id: Option<Uuid>,
+    pub store_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewCriterionRecord {
+    pub criterion_id: Uuid,
+    /// "Greeted the customer", "Offered a solution"…
+    pub name: String,
     pub sort_order: i32,
     pub active: bool,
 }

@@ -79,3 +79,23 @@ CREATE TABLE conflicts (
 );
 
 CREATE INDEX conflicts_by_entity ON conflicts (org_id, entity, entity_id);
+
+-- Reviews, for checking who may acknowledge them (the reviewed person only); the reviews
+-- themselves travel in the change log like every event.
+CREATE TABLE reviews (
+    org_id           uuid NOT NULL,
+    review_id        uuid NOT NULL,
+    reviewed_staff   uuid NOT NULL,
+    store_id         uuid NOT NULL,
+    acknowledged_at  timestamptz,
+    PRIMARY KEY (org_id, review_id)
+);
+
+CREATE TABLE review_criteria (
+    org_id        uuid NOT NULL,
+    criterion_id  uuid NOT NULL,
+    name          text NOT NULL CHECK (length(trim(name)) > 0),
+    sort_order    int NOT NULL DEFAULT 0,
+    active        boolean NOT NULL DEFAULT true,
+    PRIMARY KEY (org_id, criterion_id)
+);

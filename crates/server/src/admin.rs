@@ -177,6 +177,34 @@ pub async fn create_touch_point(
     Ok(id)
 }
 
+/// Adds a criterion to the review scorecard (1–5 each); every device pulls it.
+pub async fn create_review_criterion(pool: &PgPool, org: Uuid, name: &str, sort_order: i32) -> Result<Uuid> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        bail!("a criterion needs a name of 1 to 80 characters");
+    }
+    let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO review_criteria (org_id, criterion_id, name, sort_order) VALUES ($1, $2, $3, $4)")
+        .bind(org)
+        .bind(id)
+        .bind(name)
+        .bind(sort_order)
+        .execute(pool)
+        .await?;
+    append_server_op(
+        pool,
+        org,
+        OpBody::ReviewCriterionUpsert(touchpoint_protocol::ReviewCriterionRecord {
+            criterion_id: id,
+            name: name.into(),
+            sort_order,
+            active: true,
+        }),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// A one-time code for enrolling a device into `store`: 8 characters from an alphabet without
 /// look-alikes, shown as `XXXX-XXXX`.
 pub async fn issue_enrollment_code(pool: &PgPool, org: Uuid, store: Uuid, valid_for: Duration) -> Result<String> {

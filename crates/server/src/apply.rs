@@ -242,10 +242,36 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             .await?;
             record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
         }
+        OpBody::ReviewRecorded(r) => {
+            sqlx::query(
+                "INSERT INTO reviews (org_id, review_id, reviewed_staff, store_id) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(org)
+            .bind(r.review_id)
+            .bind(r.reviewed_staff_id)
+            .bind(r.store_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        OpBody::ReviewAcknowledged(a) => {
+            sqlx::query(
+                "UPDATE reviews SET acknowledged_at = coalesce(acknowledged_at, now()) WHERE org_id = $1 AND review_id = $2",
+            )
+            .bind(org)
+            .bind(a.review_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
         // Events are stored in bulk by the push's batch.
         OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => Ok(()),
         // Catalogue ops never come from devices (refused before this point).
-        OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => Ok(()),
+        OpBody::StoreUpsert(_)
+        | OpBody::StaffUpsert(_)
+        | OpBody::TouchPointUpsert(_)
+        | OpBody::ReviewCriterionUpsert(_) => Ok(()),
     }
 }
 

@@ -71,6 +71,12 @@ enum Admin {
         channel: ContactChannel,
         name: String,
     },
+    /// Add a criterion to the review scorecard; prints its id.
+    CreateReviewCriterion {
+        #[arg(long)]
+        org: Uuid,
+        name: String,
+    },
     /// Issue a one-time enrollment code for a store; prints the code.
     EnrollmentCode {
         #[arg(long)]
@@ -160,6 +166,9 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::EnrollmentCode { org, store, also_reads, whole_org, hours } => {
             let valid = chrono::Duration::hours(hours);
             println!("{}", admin::issue_enrollment_code_reading(pool, org, store, &also_reads, whole_org, valid).await?)
+        }
+        Admin::CreateReviewCriterion { org, name } => {
+            println!("{}", admin::create_review_criterion(pool, org, &name, 100).await?)
         }
         Admin::RevokeDevice { device } => {
             admin::revoke_device(pool, device).await?;

@@ -39,6 +39,11 @@ fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(Rej
     if op.body.is_catalogue() {
         return Some((RejectCode::Forbidden, "Stores, staff and touch points are changed on the server only.".into()));
     }
+    if let Some(store) = op.body.routed_store() {
+        if !auth.reads_org && !auth.reads.contains(&store) {
+            return Some((RejectCode::Forbidden, "This desk cannot review another store's conversations.".into()));
+        }
+    }
     let wall = op.hlc.split('-').next().and_then(|w| w.parse::<i64>().ok());
     let Some(wall) = wall.filter(|_| op.hlc.len() > 20) else {
         return Some((RejectCode::Invalid, "The change has no valid clock stamp.".into()));
@@ -104,7 +109,7 @@ impl Rows {
         self.log_entity.push(op.body.kind());
         self.log_entity_id.push(op.body.entity_id());
         self.log_customer.push(customer);
-        self.log_store.push(op.store_id);
+        self.log_store.push(op.body.routed_store().unwrap_or(op.store_id));
         self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
         self.log_hlc.push(op.hlc.clone());
         Ok(())
@@ -154,6 +159,8 @@ struct Lookups {
     seen: HashMap<Uuid, OpResult>,
     /// Roles of the authors of supervisor-only ops.
     roles: HashMap<Uuid, String>,
+    /// Whose work each acknowledged review reviewed.
+    reviewed: HashMap<Uuid, Uuid>,
     /// Customer of each follow-up a patch without one points at.
     follow_up_customer: HashMap<Uuid, Option<Uuid>>,
     erased: HashSet<Uuid>,
@@ -194,6 +201,22 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
             .fetch_all(&mut **tx)
             .await?
     };
+    let acked: Vec<Uuid> = ops
+        .iter()
+        .filter_map(|o| match &o.body {
+            OpBody::ReviewAcknowledged(a) => Some(a.review_id),
+            _ => None,
+        })
+        .collect();
+    let reviewed: Vec<(Uuid, Uuid)> = if acked.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as("SELECT review_id, reviewed_staff FROM reviews WHERE org_id = $1 AND review_id = ANY($2)")
+            .bind(org)
+            .bind(&acked)
+            .fetch_all(&mut **tx)
+            .await?
+    };
     let follow_ups: Vec<Uuid> = ops
         .iter()
         .filter_map(|o| match &o.body {
@@ -224,18 +247,21 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
     Ok(Lookups {
         seen,
         roles: roles.into_iter().collect(),
+        reviewed: reviewed.into_iter().collect(),
         follow_up_customer: follow_up_customer.into_iter().collect(),
         erased: erased.into_iter().collect(),
     })
 }
 
-fn supervisor_refusal(roles: &HashMap<Uuid, String>, staff: Uuid) -> Option<(RejectCode, String)> {
-    match roles.get(&staff).map(String::as_str) {
+fn supervisor_refusal(roles: &HashMap<Uuid, String>, op: &Op) -> Option<(RejectCode, String)> {
+    let what = if matches!(op.body, OpBody::ReviewRecorded(_)) {
+        "review someone's work"
+    } else {
+        "delete, restore or erase a customer"
+    };
+    match roles.get(&op.staff_id).map(String::as_str) {
         Some("supervisor" | "admin") => None,
-        Some(_) => Some((
-            RejectCode::Forbidden,
-            "Only a supervisor or an admin can delete, restore or erase a customer.".into(),
-        )),
+        Some(_) => Some((RejectCode::Forbidden, format!("Only a supervisor or an admin can {what}."))),
         None => Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into())),
     }
 }
@@ -284,7 +310,26 @@ pub async fn push(
         }
         let mut refusal = refuse(op, &auth, now);
         if refusal.is_none() && op.body.needs_supervisor() {
-            refusal = supervisor_refusal(&known.roles, op.staff_id);
+            refusal = supervisor_refusal(&known.roles, op);
+        }
+        match &op.body {
+            OpBody::ReviewRecorded(r) if refusal.is_none() => {
+                if r.reviewed_staff_id == op.staff_id {
+                    refusal = Some((RejectCode::Forbidden, "Nobody reviews their own conversation.".into()));
+                }
+                known.reviewed.insert(r.review_id, r.reviewed_staff_id);
+            }
+            OpBody::ReviewAcknowledged(a) if refusal.is_none() => {
+                refusal = match known.reviewed.get(&a.review_id) {
+                    Some(staff) if *staff == op.staff_id => None,
+                    Some(_) => Some((
+                        RejectCode::Forbidden,
+                        "Only the person whose work was reviewed can acknowledge it.".into(),
+                    )),
+                    None => Some((RejectCode::UnknownReference, "The server does not know this review.".into())),
+                };
+            }
+            _ => {}
         }
         let result = match refusal {
             Some((code, message)) => {

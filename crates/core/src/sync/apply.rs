@@ -102,6 +102,26 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         OpBody::StoreUpsert(s) => store(tx, s, at)?,
         OpBody::StaffUpsert(s) => staff(tx, s, at)?,
         OpBody::TouchPointUpsert(t) => touch_point(tx, t)?,
+        OpBody::ReviewRecorded(r) => {
+            // A review of a conversation this desk does not hold has nothing to attach to.
+            if page.interaction_known(tx, r.interaction_id)? {
+                crate::reviews::insert(tx, r, op.staff_id, op.device_id, &op.hlc, at)?;
+            }
+        }
+        OpBody::ReviewAcknowledged(a) => {
+            let known = tx.prepare_cached("SELECT 1 FROM reviews WHERE id = ?1")?.exists([a.review_id.to_string()])?;
+            if known {
+                crate::reviews::insert_ack(tx, a.review_id, op.staff_id, &op.hlc, at)?;
+            }
+        }
+        OpBody::ReviewCriterionUpsert(c) => {
+            tx.prepare_cached(
+                "INSERT INTO review_criteria (id, name, sort_order, active) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
+                     active = excluded.active",
+            )?
+            .execute(params![c.criterion_id.to_string(), c.name, c.sort_order, c.active])?;
+        }
     }
     Ok(())
 }

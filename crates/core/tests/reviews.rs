@@ -1,0 +1,173 @@
+//! Reviews: supervisors review what the frontline logged (not their own work), with a comment
+//! and an optional scorecard; the reviewed person acknowledges; the queue finds the
+//! conversations worth a look.
+
+mod support;
+
+use support::{visit, LogExt, TestDesk};
+use touchpoint_core::protocol::{CriterionScore, Feeling, Outcome, ReviewKind, Role};
+use touchpoint_core::reviews::{NewReview, ReviewQueueFilter, ScoreSignal};
+use touchpoint_core::staff::NewStaff;
+use touchpoint_core::CoreError;
+use uuid::Uuid;
+
+struct Store {
+    t: TestDesk,
+    supervisor: Uuid,
+    maria: Uuid,
+    joao: Uuid,
+}
+
+/// The desk's admin adds a supervisor and two frontline staff (no PINs).
+fn store() -> Store {
+    let mut t = TestDesk::new();
+    let mut add = |name: &str, role: Role| {
+        t.desk.add_staff(&NewStaff { name: name.into(), role, pin: String::new() }).expect("staff").id
+    };
+    let supervisor = add("Priya Shah", Role::Supervisor);
+    let maria = add("Maria Lopes", Role::Frontline);
+    let joao = add("João Silva", Role::Frontline);
+    Store { t, supervisor, maria, joao }
+}
+
+fn criterion(t: &TestDesk, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    t.desk
+        .connection()
+        .execute("INSERT INTO review_criteria (id, name) VALUES (?1, ?2)", [id.to_string(), name.to_owned()])
+        .expect("criterion");
+    id
+}
+
+fn praise(interaction: Uuid, comment: &str) -> NewReview {
+    NewReview { interaction_id: interaction, kind: ReviewKind::Praise, comment: comment.into(), scores: vec![] }
+}
+
+#[test]
+fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_it() {
+    let mut s = store();
+    let greeted = criterion(&s.t, "Greeted the customer");
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let entry = visit(&s.t, None).reason("Refund").felt(Feeling::Unhappy);
+    let logged = s.t.log(entry);
+
+    s.t.desk.sign_in(s.supervisor, None).expect("Priya");
+    let review =
+        s.t.desk
+            .record_review(&NewReview {
+                interaction_id: logged.interaction_id,
+                kind: ReviewKind::Coaching,
+                comment: "  Offer the refund form before the customer asks.  ".into(),
+                scores: vec![CriterionScore { criterion_id: greeted, score: 4 }],
+            })
+            .expect("review");
+    assert_eq!(review.comment, "Offer the refund form before the customer asks.");
+    assert_eq!(review.staff.name, "Maria Lopes");
+    assert_eq!(review.reviewer.name, "Priya Shah");
+    assert_eq!(review.scores[0].name, "Greeted the customer");
+    assert_eq!(review.conversation.reason.as_deref(), Some("Refund"));
+    assert_eq!(s.t.count("outbox WHERE kind = 'review_recorded'"), 1);
+
+    // Only Maria may acknowledge it, and only once.
+    let refused = s.t.desk.acknowledge_review(review.id);
+    assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let mine = s.t.desk.my_reviews().expect("mine");
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].acknowledged_at.is_none());
+    let read = s.t.desk.acknowledge_review(review.id).expect("acknowledged");
+    assert!(read.acknowledged_at.is_some());
+    assert!(matches!(s.t.desk.acknowledge_review(review.id), Err(CoreError::Validation { .. })));
+    assert_eq!(s.t.count("outbox WHERE kind = 'review_acknowledged'"), 1);
+    // João sees none of it.
+    s.t.desk.sign_in(s.joao, None).expect("João");
+    assert!(s.t.desk.my_reviews().expect("none").is_empty());
+    assert!(s.t.desk.interaction_reviews(logged.interaction_id).expect("filtered").is_empty());
+}
+
+#[test]
+fn frontline_staff_cannot_review_and_nobody_reviews_their_own_work() {
+    let mut s = store();
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let hers = s.t.log(visit(&s.t, None));
+    let refused = s.t.desk.record_review(&praise(hers.interaction_id, "Great"));
+    assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
+    assert!(matches!(s.t.desk.review_queue(&ReviewQueueFilter::default()), Err(CoreError::Forbidden { .. })));
+
+    s.t.desk.sign_in(s.supervisor, None).expect("Priya");
+    let own = s.t.log(visit(&s.t, None));
+    match s.t.desk.record_review(&praise(own.interaction_id, "I was great")) {
+        Err(CoreError::Validation { fields, .. }) => assert_eq!(fields[0].field, "interaction_id"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.t.count("reviews"), 0);
+    assert_eq!(s.t.count("outbox WHERE kind = 'review_recorded'"), 0, "nothing half-written");
+}
+
+#[test]
+fn a_review_needs_a_comment_and_a_valid_scorecard() {
+    let mut s = store();
+    let known = criterion(&s.t, "Offered a solution");
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let logged = s.t.log(visit(&s.t, None));
+    s.t.desk.sign_in(s.supervisor, None).expect("Priya");
+    let mut bad = praise(logged.interaction_id, "   ");
+    bad.scores = vec![CriterionScore { criterion_id: known, score: 6 }];
+    match s.t.desk.record_review(&bad) {
+        Err(CoreError::Validation { fields, .. }) => {
+            let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+            assert_eq!(named, ["comment", "scores"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    bad.comment = "Good".into();
+    bad.scores = vec![CriterionScore { criterion_id: Uuid::now_v7(), score: 3 }];
+    assert!(matches!(s.t.desk.record_review(&bad), Err(CoreError::Validation { .. })), "unknown criterion");
+    bad.scores =
+        vec![CriterionScore { criterion_id: known, score: 3 }, CriterionScore { criterion_id: known, score: 4 }];
+    assert!(matches!(s.t.desk.record_review(&bad), Err(CoreError::Validation { .. })), "scored twice");
+    let missing = s.t.desk.record_review(&praise(Uuid::now_v7(), "Good"));
+    assert!(matches!(missing, Err(CoreError::NotFound { .. })), "{missing:?}");
+    assert_eq!(s.t.count("reviews"), 0);
+}
+
+#[test]
+fn the_queue_finds_detractors_unhappy_unreviewed_and_samples() {
+    let mut s = store();
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let happy = s.t.log(visit(&s.t, None).felt(Feeling::Happy).nps(9));
+    let detractor = s.t.log(visit(&s.t, None).felt(Feeling::Unhappy).nps(3));
+    s.t.desk.sign_in(s.joao, None).expect("João");
+    let low_csat = s.t.log(visit(&s.t, None).csat(1).outcome(Outcome::Unresolved));
+    s.t.desk.sign_in(s.supervisor, None).expect("Priya");
+
+    fn ids_of(t: &TestDesk, f: ReviewQueueFilter) -> Vec<Uuid> {
+        t.desk.review_queue(&f).expect("queue").into_iter().map(|q| q.interaction_id).collect()
+    }
+    let ids = |f: ReviewQueueFilter| ids_of(&s.t, f);
+    assert_eq!(ids(ReviewQueueFilter::default()).len(), 3);
+    assert_eq!(
+        ids(ReviewQueueFilter { signal: Some(ScoreSignal::Detractor), ..Default::default() }),
+        [detractor.interaction_id]
+    );
+    assert_eq!(
+        ids(ReviewQueueFilter { signal: Some(ScoreSignal::LowCsat), ..Default::default() }),
+        [low_csat.interaction_id]
+    );
+    assert_eq!(ids(ReviewQueueFilter { feeling: Some(Feeling::Happy), ..Default::default() }), [happy.interaction_id]);
+    assert_eq!(ids(ReviewQueueFilter { staff_id: Some(s.joao), ..Default::default() }), [low_csat.interaction_id]);
+    assert_eq!(
+        ids(ReviewQueueFilter { outcome: Some(Outcome::Unresolved), ..Default::default() }),
+        [low_csat.interaction_id]
+    );
+
+    s.t.desk.record_review(&praise(happy.interaction_id, "Lovely")).expect("review");
+    let ids = |f: ReviewQueueFilter| ids_of(&s.t, f);
+    let unreviewed = ids(ReviewQueueFilter { unreviewed_only: true, ..Default::default() });
+    assert_eq!(unreviewed.len(), 2);
+    assert!(!unreviewed.contains(&happy.interaction_id));
+    let sample = ids(ReviewQueueFilter { sample: Some(2), ..Default::default() });
+    assert_eq!(sample.len(), 2, "a sample of the asked size");
+    let item = &s.t.desk.review_queue(&ReviewQueueFilter::default()).expect("queue")[2];
+    assert_eq!((item.interaction_id, item.reviews), (happy.interaction_id, 1));
+}

@@ -1,0 +1,119 @@
+//! Reviews travel like every event: a supervisor's review reaches the reviewed person's desk,
+//! their acknowledgement comes back, and the server refuses what a role may not do (a
+//! frontline review, someone else's acknowledgement, a review of another store's work).
+
+use touchpoint_core::protocol::{
+    Op, OpBody, OpStatus, PushRequest, RejectCode, ReviewAck, ReviewKind, ReviewRecord, TokenRequest,
+};
+use touchpoint_core::reviews::NewReview;
+use touchpoint_core::sync::Transport;
+use touchpoint_server::admin;
+use touchpoint_sync_tests::{TestDesk, TestServer};
+use uuid::Uuid;
+
+async fn token(desk: &TestDesk) -> String {
+    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
+    desk.engine
+        .transport()
+        .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
+        .await
+        .expect("token")
+        .access_token
+}
+
+/// Pushes one hand-made op as `desk` and returns what the server said about it.
+async fn push_as(desk: &TestDesk, staff: Uuid, body: OpBody) -> OpStatus {
+    let (device, store) = desk.with(|d| Ok((d.info()?.device_id, d.info()?.store.id))).expect("info");
+    let op = Op {
+        op_id: Uuid::now_v7(),
+        device_id: device,
+        store_id: store,
+        staff_id: staff,
+        hlc: format!("{:013}-000000-{}", chrono::Utc::now().timestamp_millis(), device.simple()),
+        body,
+    };
+    let resp = desk
+        .engine
+        .transport()
+        .push(&token(desk).await, &PushRequest { ops: vec![op], known_seq: 0 })
+        .await
+        .expect("push");
+    resp.results[0].status.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_reaches_the_reviewed_person_and_their_acknowledgement_comes_back() {
+    let server = TestServer::start().await;
+    let criterion =
+        admin::create_review_criterion(&server.pool, server.org, "Greeted the customer", 1).await.expect("c");
+    let till = TestDesk::enrolled(&server, server.frontline).await;
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
+    assert_eq!(till.with(|d| d.review_criteria()).expect("criteria")[0].id, criterion, "the scorecard came down");
+
+    let ana = till.customer("Ana Souza");
+    let visit = till.log_visit(Some(ana.id), "Refund for a kettle");
+    till.sync().await;
+    office.sync().await;
+
+    let review = office
+        .with(|d| {
+            d.record_review(&NewReview {
+                interaction_id: visit.interaction_id,
+                kind: ReviewKind::Praise,
+                comment: "Calm and quick, well done.".into(),
+                scores: vec![touchpoint_core::protocol::CriterionScore { criterion_id: criterion, score: 5 }],
+            })
+        })
+        .expect("review");
+    office.sync().await;
+    till.sync().await;
+
+    let mine = till.with(|d| d.my_reviews()).expect("reviews");
+    assert_eq!(mine.len(), 1, "Maria sees the review of her work");
+    assert_eq!(mine[0].comment, "Calm and quick, well done.");
+    assert_eq!(mine[0].reviewer.name, "Priya Shah");
+    assert_eq!(mine[0].scores[0].score, 5);
+    till.with(|d| d.acknowledge_review(review.id)).expect("acknowledged");
+    till.sync().await;
+    office.sync().await;
+    let seen = office.with(|d| d.interaction_reviews(visit.interaction_id)).expect("reviews");
+    assert!(seen[0].acknowledged_at.is_some(), "the supervisor sees it was read");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_refuses_reviews_and_acknowledgements_a_role_may_not_make() {
+    let server = TestServer::start().await;
+    let till = TestDesk::enrolled(&server, server.frontline).await;
+    let visit = till.log_visit(None, "Walk-in asking about opening hours");
+    till.sync().await;
+
+    let review = |reviewed: Uuid, store: Uuid| ReviewRecord {
+        review_id: Uuid::now_v7(),
+        interaction_id: visit.interaction_id,
+        customer_id: None,
+        store_id: store,
+        reviewed_staff_id: reviewed,
+        kind: ReviewKind::Compliance,
+        comment: "Noted".into(),
+        scores: vec![],
+    };
+    // A frontline person cannot review, even by crafting the op.
+    let status =
+        push_as(&till, server.frontline, OpBody::ReviewRecorded(review(server.supervisor, server.store))).await;
+    assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+
+    // A supervisor can; but only the reviewed person acknowledges it.
+    let ok = review(server.frontline, server.store);
+    let status = push_as(&till, server.supervisor, OpBody::ReviewRecorded(ok.clone())).await;
+    assert_eq!(status, OpStatus::Applied);
+    let ack = ReviewAck { review_id: ok.review_id, customer_id: None, store_id: server.store };
+    let status = push_as(&till, server.supervisor, OpBody::ReviewAcknowledged(ack)).await;
+    assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+    assert_eq!(push_as(&till, server.frontline, OpBody::ReviewAcknowledged(ack)).await, OpStatus::Applied);
+
+    // A desk of this store cannot review another store's conversations.
+    let (harbour, _) = server.another_store("Harbour Road", "Tom Reyes").await;
+    let status = push_as(&till, server.supervisor, OpBody::ReviewRecorded(review(server.frontline, harbour))).await;
+    assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+    assert_eq!(server.count("SELECT count(*) FROM reviews").await, 1);
+}
