@@ -2,7 +2,9 @@
 
 use tauri::State;
 use touchpoint_core::amendments::AmendInteraction;
+use touchpoint_core::audit::{AuditEntry, AuditFilter};
 use touchpoint_core::catalogue::{Reason, StaffMember, TouchPoint};
+use touchpoint_core::closed_loop::{BoardFilter, LoopMetrics};
 use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
 use touchpoint_core::export::ExportedFile;
@@ -58,7 +60,8 @@ pub async fn search_customers(state: State<'_, AppState>, query: String) -> Resu
 #[tauri::command]
 #[specta::specta]
 pub async fn open_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<CustomerPage> {
-    state.with(|d| d.open_customer(customer_id))
+    // Looking at a customer is recorded in the audit log (the core decides when).
+    state.with(|d| d.view_customer(customer_id))
 }
 
 #[tauri::command]
@@ -204,4 +207,39 @@ pub async fn my_reviews(state: State<'_, AppState>) -> Result<Vec<Review>> {
 #[specta::specta]
 pub async fn interaction_reviews(state: State<'_, AppState>, interaction_id: Uuid) -> Result<Vec<Review>> {
     state.with(|d| d.interaction_reviews(interaction_id))
+}
+
+/// Who viewed, changed, exported or erased which customer (supervisors and admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> Result<Vec<AuditEntry>> {
+    state.with(|d| d.audit_log(&filter))
+}
+
+/// The store's open follow-ups (supervisors and admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn follow_up_board(state: State<'_, AppState>, filter: BoardFilter) -> Result<Vec<FollowUp>> {
+    state.with(|d| d.follow_up_board(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reassign_follow_up(
+    state: State<'_, AppState>,
+    follow_up_id: Uuid,
+    owner_staff_id: Uuid,
+) -> Result<FollowUp> {
+    state.write(|d| d.reassign_follow_up(follow_up_id, owner_staff_id))
+}
+
+/// How well the loop closed over a period (supervisors and admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn loop_metrics(
+    state: State<'_, AppState>,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<LoopMetrics> {
+    state.with(|d| d.loop_metrics(from, to))
 }

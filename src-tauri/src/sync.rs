@@ -99,7 +99,7 @@ pub async fn open_server_customer(state: State<'_, AppState>, customer_id: Uuid)
         .engine()
         .ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
     engine.adopt(customer_id).await.map_err(from_sync)?;
-    state.with(|d| d.open_customer(customer_id))
+    state.with(|d| d.view_customer(customer_id))
 }
 
 /// Profile fields two desks set at the same time (empty when not connected or offline: the

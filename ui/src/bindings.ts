@@ -39,6 +39,13 @@ export const commands = {
 	/**  Reviews of the signed-in person's work. */
 	myReviews: () => typedError<Review[], CoreError>(__TAURI_INVOKE("my_reviews")),
 	interactionReviews: (interactionId: string) => typedError<Review[], CoreError>(__TAURI_INVOKE("interaction_reviews", { interactionId })),
+	/**  Who viewed, changed, exported or erased which customer (supervisors and admins). */
+	auditLog: (filter: AuditFilter) => typedError<AuditEntry[], CoreError>(__TAURI_INVOKE("audit_log", { filter })),
+	/**  The store's open follow-ups (supervisors and admins). */
+	followUpBoard: (filter: BoardFilter) => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("follow_up_board", { filter })),
+	reassignFollowUp: (followUpId: string, ownerStaffId: string) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("reassign_follow_up", { followUpId, ownerStaffId })),
+	/**  How well the loop closed over a period (supervisors and admins). */
+	loopMetrics: (from: string, to: string) => typedError<LoopMetrics, CoreError>(__TAURI_INVOKE("loop_metrics", { from, to })),
 	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
 	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */
 	connectServer: (serverUrl: string, code: string, deviceName: string) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName })),
@@ -79,6 +86,31 @@ export type AmendmentView = {
 	after: InteractionValues,
 };
 
+/**  What an audit entry records someone doing. */
+export type AuditAction = "view" | "change" | "export" | "erase" | "import";
+
+export type AuditEntry = {
+	at: string,
+	staff: string,
+	action: AuditAction,
+	entity: string,
+	customer_id: string | null,
+	/**  The customer's name now (empty once erased). */
+	customer_name: string | null,
+	detail: string | null,
+};
+
+/**  Which entries the audit view shows. Every filter is optional. */
+export type AuditFilter = {
+	customer_id: string | null,
+	staff_id: string | null,
+	action: AuditAction | null,
+	from: string | null,
+	to: string | null,
+	/**  At most 500; 200 when left out. */
+	limit: number | null,
+};
+
 /**  Why sync stopped until a person acts. */
 export type Block = 
 /**  An administrator revoked this device. */
@@ -87,6 +119,13 @@ export type Block =
 "update_app" | 
 /**  The server no longer knows this device (its enrollment was lost). */
 "enroll_again";
+
+/**  Which follow-ups the board shows. */
+export type BoardFilter = {
+	owner_staff_id: string | null,
+	/**  Only overdue, due today or upcoming ones. */
+	due_state: DueState | null,
+};
 
 /**  How a follow-up ended. */
 export type CloseFollowUp = {
@@ -235,6 +274,11 @@ export type FeedbackView = {
 /**  How the staff member read the customer's mood: a five-step scale. */
 export type Feeling = "very_unhappy" | "unhappy" | "neutral" | "happy" | "very_happy";
 
+export type FeelingCount = {
+	feeling: Feeling,
+	count: number,
+};
+
 export type FeelingPoint = {
 	at: string,
 	feeling: Feeling,
@@ -379,6 +423,27 @@ export type LoggedInteraction = {
 	 *  staff to accept or dismiss. Nothing is created until they accept.
 	 */
 	proposal: FollowUpProposal | null,
+};
+
+/**  How the loop closed over a period. */
+export type LoopMetrics = {
+	from: string,
+	to: string,
+	/**  Conversations that left the customer unhappy (feeling, NPS 0–6 or CSAT 1–2). */
+	unhappy: number,
+	/**  Of those, how many got a follow-up at all. */
+	followed_up: number,
+	/**  Of those, how many were followed up (done or could not reach) within the SLA. */
+	within_sla: number,
+	/**  `within_sla / unhappy`, 0–100 (None when nobody was unhappy). */
+	within_sla_percent: number | null,
+	/**  Median hours from the conversation to the follow-up done. */
+	median_hours_to_recover: number | null,
+	/**  How customers felt when the follow-up was done, counted per feeling. */
+	feeling_after: FeelingCount[],
+	/**  Open follow-ups past their due time now. */
+	overdue_now: number,
+	sla_hours: number,
 };
 
 export type MatchedOn = "phone" | "email" | "loyalty_id" | "external_id" | "name" | "phone_digits" | "email_prefix" | "recent";

@@ -1,57 +1,136 @@
-//! Stewardship: who viewed, changed, exported, imported or erased what, and when.
+//! Stewardship: who viewed, changed, exported, imported or erased what, and when. Entries are
+//! append-only events that sync, so a supervisor's desk shows the whole store's.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
-use serde::Serialize;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use specta::Type;
+pub use touchpoint_protocol::AuditAction;
+use touchpoint_protocol::{AuditRecord, OpBody};
+use uuid::Uuid;
 
-use crate::db::ts;
+use crate::db::{enum_col, opt_uuid_col, ts, ts_col};
+use crate::desk::Write;
 use crate::error::Result;
-use crate::interactions::Actor;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    View,
-    Change,
-    Export,
-    Erase,
-    Import,
-}
+/// Looking at a customer again within this long is not recorded again.
+pub const VIEW_QUIET: Duration = Duration::minutes(10);
 
-impl AuditAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::View => "view",
-            AuditAction::Change => "change",
-            AuditAction::Export => "export",
-            AuditAction::Erase => "erase",
-            AuditAction::Import => "import",
-        }
-    }
-}
-
+/// Records an entry (and its op) in the write it belongs to.
 pub(crate) fn record(
-    conn: &Connection,
-    by: Actor,
-    at: DateTime<Utc>,
+    w: &mut Write<'_>,
     action: AuditAction,
     entity: &str,
-    entity_id: Option<&str>,
+    entity_id: Option<Uuid>,
+    customer_id: Option<Uuid>,
     detail: Option<&str>,
 ) -> Result<()> {
+    let entry = AuditRecord {
+        entry_id: Uuid::now_v7(),
+        action,
+        entity: entity.to_owned(),
+        entity_id,
+        customer_id,
+        detail: detail.map(str::to_owned),
+    };
+    w.record(OpBody::AuditRecorded(entry.clone()))?;
+    insert(&w.tx, &entry, w.actor.staff_id, w.actor.device_id, w.now)
+}
+
+/// Stores an entry made here or pulled; the same entry twice is stored once.
+pub(crate) fn insert(conn: &Connection, e: &AuditRecord, staff: Uuid, device: Uuid, at: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO audit_log (at, staff_id, device_id, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO audit_log (id, at, staff_id, device_id, action, entity, entity_id, customer_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
     )?
     .execute(params![
+        e.entry_id.to_string(),
         ts(at),
-        by.staff_id.to_string(),
-        by.device_id.to_string(),
-        action.as_str(),
-        entity,
-        entity_id,
-        detail
+        staff.to_string(),
+        device.to_string(),
+        e.action.as_str(),
+        e.entity,
+        e.entity_id.map(|i| i.to_string()),
+        e.customer_id.map(|c| c.to_string()),
+        e.detail,
     ])?;
     Ok(())
+}
+
+/// Whether `staff` looked at `customer` within the quiet period (so a refresh is not a view).
+pub(crate) fn viewed_lately(conn: &Connection, staff: Uuid, customer: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM audit_log WHERE staff_id = ?1 AND customer_id = ?2 AND action = 'view' AND at >= ?3 LIMIT 1",
+        )?
+        .query_row(params![staff.to_string(), customer.to_string(), ts(now - VIEW_QUIET)], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Which entries the audit view shows. Every filter is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]
+pub struct AuditFilter {
+    pub customer_id: Option<Uuid>,
+    pub staff_id: Option<Uuid>,
+    pub action: Option<AuditAction>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// At most 500; 200 when left out.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub staff: String,
+    pub action: AuditAction,
+    pub entity: String,
+    pub customer_id: Option<Uuid>,
+    /// The customer's name now (empty once erased).
+    pub customer_name: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Entries newest first.
+pub fn entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.at, coalesce(s.name, 'Unknown staff member'), a.action, a.entity,
+                coalesce(a.customer_id, CASE WHEN a.entity = 'customer' THEN a.entity_id END), c.name, c.erased_at,
+                a.detail
+         FROM audit_log a
+         LEFT JOIN staff s ON s.id = a.staff_id
+         LEFT JOIN customers c ON c.id = coalesce(a.customer_id, CASE WHEN a.entity = 'customer' THEN a.entity_id END)
+         WHERE (?1 IS NULL OR coalesce(a.customer_id, a.entity_id) = ?1)
+           AND (?2 IS NULL OR a.staff_id = ?2)
+           AND (?3 IS NULL OR a.action = ?3)
+           AND (?4 IS NULL OR a.at >= ?4)
+           AND (?5 IS NULL OR a.at < ?5)
+         ORDER BY a.at DESC, a.rowid DESC
+         LIMIT ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            f.customer_id.map(|c| c.to_string()),
+            f.staff_id.map(|s| s.to_string()),
+            f.action.map(|a| a.as_str()),
+            f.from.map(ts),
+            f.to.map(ts),
+            f.limit.unwrap_or(200).clamp(1, 500),
+        ],
+        |r| {
+            let erased: Option<String> = r.get(6)?;
+            let name: Option<String> = r.get(5)?;
+            Ok(AuditEntry {
+                at: ts_col(r, 0)?,
+                staff: r.get(1)?,
+                action: enum_col(r, 2)?,
+                entity: r.get(3)?,
+                customer_id: opt_uuid_col(r, 4)?,
+                customer_name: if erased.is_some() { Some(String::new()) } else { name },
+                detail: r.get(7)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

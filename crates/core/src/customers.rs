@@ -419,6 +419,9 @@ pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result
     )?
     .execute(params![key, ts(at)])?;
     tx.prepare_cached("DELETE FROM customer_changes WHERE customer_id = ?1")?.execute([&key])?;
+    // An export's file name carries the customer's name.
+    tx.prepare_cached("UPDATE audit_log SET detail = NULL WHERE customer_id = ?1 AND action <> 'erase'")?
+        .execute([&key])?;
     tx.prepare_cached("UPDATE interactions SET summary = NULL WHERE customer_id = ?1")?.execute([&key])?;
     tx.prepare_cached("UPDATE feedback SET verbatim = NULL WHERE customer_id = ?1")?.execute([&key])?;
     tx.prepare_cached(

@@ -298,6 +298,64 @@ impl Desk {
         search::search(&self.conn, query, self.region, limit)
     }
 
+    /// Opens a customer's page for a person, recording in the audit log that they looked
+    /// (once per person and customer in ten minutes; refreshing the page is not a new look).
+    pub fn view_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
+        let page = self.open_customer(id)?;
+        if !audit::viewed_lately(&self.conn, self.staff_id, id, self.clock.now())? {
+            // A view is recorded even by someone who may not save anything yet.
+            let _ = self.write(|w| audit::record(w, AuditAction::View, "customer", Some(id), Some(id), None));
+        }
+        Ok(page)
+    }
+
+    /// Who viewed, changed, exported or erased which customer, when (supervisors and admins).
+    pub fn audit_log(&self, filter: &audit::AuditFilter) -> Result<Vec<audit::AuditEntry>> {
+        self.require_supervisor("read the audit log")?;
+        audit::entries(&self.conn, filter)
+    }
+
+    /// Every open follow-up of the store, the most overdue first (supervisors and admins).
+    pub fn follow_up_board(&self, filter: &crate::closed_loop::BoardFilter) -> Result<Vec<FollowUp>> {
+        self.require_supervisor("see the store's follow-ups")?;
+        crate::closed_loop::board(&self.conn, self.store_id, filter, self.clock.now())
+    }
+
+    /// Gives an open follow-up to someone else (supervisors and admins).
+    pub fn reassign_follow_up(&mut self, id: Uuid, owner: Uuid) -> Result<FollowUp> {
+        self.require_supervisor("reassign follow-ups")?;
+        let current = follow_ups::get(&self.conn, id, self.clock.now())?;
+        if current.status.is_closed() {
+            return Err(CoreError::field("owner_staff_id", "This follow-up is already closed."));
+        }
+        let active = catalogue::staff_member(&self.conn, owner)?.is_some()
+            && staff::list(&self.conn)?.iter().any(|s| s.id == owner);
+        if !active {
+            return Err(CoreError::field("owner_staff_id", "Choose someone from the staff list."));
+        }
+        let customer = current.customer.as_ref().map(|c| c.id);
+        self.write(|w| {
+            let patch = touchpoint_protocol::FollowUpPatch {
+                follow_up_id: id,
+                customer_id: customer,
+                owner_staff_id: Some(owner),
+                ..Default::default()
+            };
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        follow_ups::get(&self.conn, id, self.clock.now())
+    }
+
+    /// How well the loop closed for the store's conversations in `[from, to)`.
+    pub fn loop_metrics(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<crate::closed_loop::LoopMetrics> {
+        self.require_supervisor("see the store's follow-up figures")?;
+        if from >= to {
+            return Err(CoreError::field("from", "The period must start before it ends."));
+        }
+        crate::closed_loop::metrics(&self.conn, self.store_id, from, to, self.clock.now())
+    }
+
     pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
         customer_page::open(&self.conn, id, self.clock.now())
     }
@@ -345,7 +403,7 @@ impl Desk {
             let op = w.record(body)?;
             crate::sync::apply::tombstone(&w.tx, &target, restore, &op.hlc, w.now)?;
             let what = if restore { "restored" } else { "deleted" };
-            audit::record(&w.tx, w.actor, w.now, AuditAction::Change, "customer", Some(&id.to_string()), Some(what))
+            audit::record(w, AuditAction::Change, "customer", Some(id), Some(id), Some(what))
         })
     }
 
@@ -432,7 +490,7 @@ impl Desk {
                 [id.to_string()],
             )?;
             customers::erase(&w.tx, id, w.now)?;
-            audit::record(&w.tx, w.actor, w.now, AuditAction::Erase, "customer", Some(&id.to_string()), None)
+            audit::record(w, AuditAction::Erase, "customer", Some(id), Some(id), None)
         })
     }
 
@@ -542,7 +600,7 @@ impl Desk {
             }
             let report = import::report(&planned, ignored, true);
             let detail = format!("{} created, {} updated, {} refused", report.created, report.updated, report.errors);
-            audit::record(&w.tx, w.actor, w.now, AuditAction::Import, "customers", None, Some(&detail))?;
+            audit::record(w, AuditAction::Import, "customers", None, None, Some(&detail))?;
             Ok(report)
         })
     }
@@ -560,15 +618,7 @@ impl Desk {
         let json = serde_json::to_vec_pretty(&record)?;
         std::fs::write(&path, &json).map_err(io)?;
         let shown = path.display().to_string();
-        audit::record(
-            &self.conn,
-            self.actor(),
-            now,
-            AuditAction::Export,
-            "customer",
-            Some(&id.to_string()),
-            Some(&shown),
-        )?;
+        self.write(|w| audit::record(w, AuditAction::Export, "customer", Some(id), Some(id), Some(&shown)))?;
         Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
     }
 

@@ -26,7 +26,7 @@ pub struct NameRef {
 }
 
 /// Where a follow-up stands against its due time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum DueState {
     Overdue,
@@ -277,7 +277,7 @@ pub(crate) fn apply_patch(
     Ok(())
 }
 
-const SELECT: &str = "
+pub(crate) const SELECT: &str = "
     SELECT f.id, f.customer_id, c.name, f.interaction_id, f.owner_staff_id, coalesce(o.name, 'Unknown staff member'),
            f.due_at, f.promise, f.status, f.resolution, f.feeling_after, f.created_at,
            coalesce(cb.name, 'Unknown staff member'), f.closed_at, cl.name
@@ -301,7 +301,7 @@ pub fn due_state(status: FollowUpStatus, due_at: DateTime<Utc>, now: DateTime<Ut
     }
 }
 
-fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<FollowUp> {
+pub(crate) fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<FollowUp> {
     let customer = match opt_uuid_col(r, 1)? {
         Some(id) => Some(NameRef { id, name: r.get::<_, Option<String>>(2)?.unwrap_or_default() }),
         None => None,

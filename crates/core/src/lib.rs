@@ -5,6 +5,7 @@ pub mod amendments;
 pub mod audit;
 pub mod catalogue;
 pub mod clock;
+pub mod closed_loop;
 pub mod contact;
 pub mod customer_page;
 pub mod customers;

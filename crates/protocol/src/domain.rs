@@ -77,6 +77,18 @@ impl ReviewKind {
     pub const ALL: [ReviewKind; 3] = [ReviewKind::Praise, ReviewKind::Coaching, ReviewKind::Compliance];
 }
 
+/// What an audit entry records someone doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    View,
+    Change,
+    Export,
+    Erase,
+    Import,
+}
+
 /// The touch points a new organisation starts with on the server, and a desk on its own
 /// seeds: the same names, so a desk used before enrolling maps its history onto the
 /// server's when it connects.
@@ -190,6 +202,13 @@ names!(ReviewKind {
     Praise => "praise",
     Coaching => "coaching",
     Compliance => "compliance",
+});
+names!(AuditAction {
+    View => "view",
+    Change => "change",
+    Export => "export",
+    Erase => "erase",
+    Import => "import",
 });
 names!(Role {
     Frontline => "frontline",

@@ -19,9 +19,11 @@ pub use sync::{
     MAX_PUSH_OPS,
 };
 
-pub use domain::{ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role, DEFAULT_TOUCH_POINTS};
+pub use domain::{
+    AuditAction, ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role, DEFAULT_TOUCH_POINTS,
+};
 pub use ops::{
-    AmendmentRecord, Consent, CriterionScore, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch,
+    AmendmentRecord, AuditRecord, Consent, CriterionScore, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch,
     InteractionChanges, InteractionRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord, ReviewRecord, StaffRecord,
     StoreRecord, TouchPointRecord,
 };

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::{ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role};
+use crate::{AuditAction, ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role};
 
 /// One change made on one device by one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -53,6 +53,8 @@ pub enum OpBody {
     ReviewAcknowledged(ReviewAck),
     /// A criterion of the review scorecard, defined by an administrator on the server.
     ReviewCriterionUpsert(ReviewCriterionRecord),
+    /// Stewardship: someone viewed, changed, exported, imported or erased something.
+    AuditRecorded(AuditRecord),
 }
 
 impl OpBody {
@@ -73,6 +75,7 @@ impl OpBody {
             OpBody::ReviewRecorded(_) => "review_recorded",
             OpBody::ReviewAcknowledged(_) => "review_acknowledged",
             OpBody::ReviewCriterionUpsert(_) => "review_criterion_upsert",
+            OpBody::AuditRecorded(_) => "audit_recorded",
         }
     }
 
@@ -91,6 +94,7 @@ impl OpBody {
             OpBody::ReviewRecorded(r) => r.review_id,
             OpBody::ReviewAcknowledged(a) => a.review_id,
             OpBody::ReviewCriterionUpsert(c) => c.criterion_id,
+            OpBody::AuditRecorded(a) => a.entry_id,
         }
     }
 
@@ -104,6 +108,7 @@ impl OpBody {
             OpBody::InteractionAmended(a) => a.customer_id,
             OpBody::ReviewRecorded(r) => r.customer_id,
             OpBody::ReviewAcknowledged(a) => a.customer_id,
+            OpBody::AuditRecorded(a) => a.customer_id,
             OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => Some(c.customer_id),
             OpBody::StoreUpsert(_)
             | OpBody::StaffUpsert(_)
@@ -359,4 +364,19 @@ pub struct ReviewCriterionRecord {
     pub name: String,
     pub sort_order: i32,
     pub active: bool,
+}
+
+/// One audit entry: who (the op's staff and device) did what, to which record, when (the op's
+/// stamp). Append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRecord {
+    pub entry_id: Uuid,
+    pub action: AuditAction,
+    /// `customer`, `customers` (an import)…
+    pub entity: String,
+    pub entity_id: Option<Uuid>,
+    /// The customer concerned, if any (it decides which stores see the entry).
+    pub customer_id: Option<Uuid>,
+    pub detail: Option<String>,
 }

@@ -152,6 +152,7 @@ pub fn scrub(op: &Op) -> Op {
         OpBody::InteractionLogged(i) => i.summary = None,
         OpBody::FeedbackRecorded(f) => f.verbatim = None,
         OpBody::InteractionAmended(a) => a.changes.summary = None,
+        OpBody::AuditRecorded(a) => a.detail = None,
         OpBody::FollowUpPatch(f) => {
             if f.promise.is_some() {
                 f.promise = Some("Erased at the customer's request".into());
@@ -265,8 +266,11 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             .await?;
             Ok(())
         }
-        // Events are stored in bulk by the push's batch.
-        OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => Ok(()),
+        // Events (and audit entries) live in the change log, written in bulk by the push.
+        OpBody::InteractionLogged(_)
+        | OpBody::FeedbackRecorded(_)
+        | OpBody::InteractionAmended(_)
+        | OpBody::AuditRecorded(_) => Ok(()),
         // Catalogue ops never come from devices (refused before this point).
         OpBody::StoreUpsert(_)
         | OpBody::StaffUpsert(_)
@@ -289,7 +293,7 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     .await?;
     // The free text of their conversations, feedback and follow-ups may name them too.
     sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution'
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'detail'
                  || CASE WHEN op::jsonb->'body' ? 'promise' THEN '{\"promise\": \"Erased at the customer''s request\"}'::jsonb
                          ELSE '{}'::jsonb END)::json
          WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",

@@ -114,6 +114,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
                 crate::reviews::insert_ack(tx, a.review_id, op.staff_id, &op.hlc, at)?;
             }
         }
+        OpBody::AuditRecorded(e) => crate::audit::insert(tx, e, op.staff_id, op.device_id, at)?,
         OpBody::ReviewCriterionUpsert(c) => {
             tx.prepare_cached(
                 "INSERT INTO review_criteria (id, name, sort_order, active) VALUES (?1, ?2, ?3, ?4)

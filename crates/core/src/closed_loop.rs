@@ -1,0 +1,161 @@
+//! The closed loop for supervisors: the store's follow-ups board (every open follow-up, who
+//! owns it, whether it is overdue), reassigning, and how well the loop closes: the share of
+//! unhappy customers followed up within the SLA, the median time to recover, and how they feel
+//! after.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use touchpoint_protocol::Feeling;
+use uuid::Uuid;
+
+use crate::db::ts;
+use crate::error::Result;
+use crate::follow_ups::{self, DueState, FollowUp};
+
+/// A follow-up done within this long of the conversation counts as within the SLA.
+pub const SLA: Duration = Duration::hours(48);
+
+/// Which follow-ups the board shows.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]
+pub struct BoardFilter {
+    pub owner_staff_id: Option<Uuid>,
+    /// Only overdue, due today or upcoming ones.
+    pub due_state: Option<DueState>,
+}
+
+/// Every open follow-up of the store (and of its customers, wherever they were opened), the
+/// most overdue first.
+pub fn board(conn: &Connection, store: Uuid, f: &BoardFilter, now: DateTime<Utc>) -> Result<Vec<FollowUp>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{} WHERE f.status IN ('open', 'in_progress')
+           AND (f.store_id = ?1 OR c.home_store_id = ?1)
+           AND (?2 IS NULL OR f.owner_staff_id = ?2)
+         ORDER BY f.due_at, f.id LIMIT 500",
+        follow_ups::SELECT
+    ))?;
+    let rows = stmt.query_map(params![store.to_string(), f.owner_staff_id.map(|o| o.to_string())], |r| {
+        follow_ups::from_row(r, now)
+    })?;
+    let all: Vec<FollowUp> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(match f.due_state {
+        Some(state) => all.into_iter().filter(|x| x.due_state == state).collect(),
+        None => all,
+    })
+}
+
+/// How the loop closed over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct LoopMetrics {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Conversations that left the customer unhappy (feeling, NPS 0–6 or CSAT 1–2).
+    pub unhappy: u32,
+    /// Of those, how many got a follow-up at all.
+    pub followed_up: u32,
+    /// Of those, how many were followed up (done or could not reach) within the SLA.
+    pub within_sla: u32,
+    /// `within_sla / unhappy`, 0–100 (None when nobody was unhappy).
+    pub within_sla_percent: Option<u32>,
+    /// Median hours from the conversation to the follow-up done.
+    pub median_hours_to_recover: Option<f64>,
+    /// How customers felt when the follow-up was done, counted per feeling.
+    pub feeling_after: Vec<FeelingCount>,
+    /// Open follow-ups past their due time now.
+    pub overdue_now: u32,
+    pub sla_hours: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FeelingCount {
+    pub feeling: Feeling,
+    pub count: u32,
+}
+
+/// Unhappy conversations of the store in `[from, to)` and how their follow-ups went, computed
+/// in SQL (no rows are loaded to count them).
+pub fn metrics(
+    conn: &Connection,
+    store: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<LoopMetrics> {
+    const UNHAPPY: &str = "
+        WITH unhappy AS (
+            SELECT i.id, i.occurred_at FROM interactions i
+            WHERE i.store_id = ?1 AND i.occurred_at >= ?2 AND i.occurred_at < ?3
+              AND EXISTS (SELECT 1 FROM feedback fb WHERE fb.interaction_id = i.id
+                          AND (fb.feeling IN ('unhappy', 'very_unhappy') OR fb.nps <= 6 OR fb.csat <= 2))
+        ),
+        handled AS (
+            SELECT u.id, u.occurred_at,
+                   (SELECT min(f.closed_at) FROM follow_ups f WHERE f.interaction_id = u.id
+                      AND f.status IN ('done', 'could_not_reach')) AS closed_at,
+                   EXISTS (SELECT 1 FROM follow_ups f WHERE f.interaction_id = u.id) AS has_follow_up
+            FROM unhappy u
+        )";
+    let (unhappy, followed_up, within_sla): (u32, u32, u32) = conn
+        .prepare_cached(&format!(
+            "{UNHAPPY}
+         SELECT count(*), coalesce(sum(has_follow_up), 0),
+                coalesce(sum(closed_at IS NOT NULL AND julianday(closed_at) - julianday(occurred_at) <= ?4), 0)
+         FROM handled"
+        ))?
+        .query_row(params![store.to_string(), ts(from), ts(to), SLA.num_seconds() as f64 / 86_400.0], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    // Hours to recover, for the median (one number per recovered conversation; small).
+    let mut stmt = conn.prepare_cached(&format!(
+        "{UNHAPPY}
+         SELECT (julianday(h.closed_at) - julianday(h.occurred_at)) * 24 FROM handled h
+         WHERE h.closed_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.interaction_id = h.id AND f.status = 'done')
+         ORDER BY 1"
+    ))?;
+    let hours: Vec<f64> =
+        stmt.query_map(params![store.to_string(), ts(from), ts(to)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let median = match hours.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(hours[n / 2]),
+        n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.feeling_after, count(*) FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
+         WHERE i.store_id = ?1 AND i.occurred_at >= ?2 AND i.occurred_at < ?3
+           AND f.status = 'done' AND f.feeling_after IS NOT NULL
+         GROUP BY f.feeling_after",
+    )?;
+    let mut feeling_after: Vec<FeelingCount> = stmt
+        .query_map(params![store.to_string(), ts(from), ts(to)], |r| {
+            Ok(FeelingCount { feeling: crate::db::enum_col(r, 0)?, count: r.get(1)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    feeling_after.sort_by_key(|c| c.feeling);
+    let overdue_now: u32 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM follow_ups WHERE store_id = ?1 AND status IN ('open', 'in_progress') AND due_at < ?2",
+        )?
+        .query_row(params![store.to_string(), ts(now)], |r| r.get(0))?;
+    Ok(LoopMetrics {
+        from,
+        to,
+        unhappy,
+        followed_up,
+        within_sla,
+        within_sla_percent: (unhappy > 0).then(|| within_sla * 100 / unhappy),
+        median_hours_to_recover: median,
+        feeling_after,
+        overdue_now,
+        sla_hours: SLA.num_hours() as u32,
+    })
+}
+
+/// When the oldest conversation of the store happened (for "since the start" periods).
+pub fn first_conversation(conn: &Connection, store: Uuid) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<String> = conn
+        .prepare_cached("SELECT min(occurred_at) FROM interactions WHERE store_id = ?1")?
+        .query_row([store.to_string()], |r| r.get(0))?;
+    Ok(at.as_deref().map(crate::db::parse_ts).transpose()?)
+}
