@@ -10,6 +10,7 @@ use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileCha
 use touchpoint_core::export::ExportedFile;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
 use touchpoint_core::import::ImportReport;
+use touchpoint_core::insight::{AtRiskCustomer, Dashboard, InsightFilter};
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
 use touchpoint_core::reviews::{NewReview, QueueItem, Review, ReviewCriterion, ReviewQueueFilter};
 use touchpoint_core::search::{CustomerHit, DEFAULT_LIMIT};
@@ -242,4 +243,24 @@ pub async fn loop_metrics(
     to: chrono::DateTime<chrono::Utc>,
 ) -> Result<LoopMetrics> {
     state.with(|d| d.loop_metrics(from, to))
+}
+
+/// The Insight dashboards (supervisors and admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn insight(state: State<'_, AppState>, filter: InsightFilter) -> Result<Dashboard> {
+    state.with(|d| d.insight(&filter))
+}
+
+/// The dashboards' figures as a CSV file next to the data (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_insight(state: State<'_, AppState>, filter: InsightFilter) -> Result<ExportedFile> {
+    state.write(|d| d.export_insight(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn at_risk_customers(state: State<'_, AppState>) -> Result<Vec<AtRiskCustomer>> {
+    state.with(|d| d.at_risk_customers())
 }

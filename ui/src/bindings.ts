@@ -46,6 +46,11 @@ export const commands = {
 	reassignFollowUp: (followUpId: string, ownerStaffId: string) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("reassign_follow_up", { followUpId, ownerStaffId })),
 	/**  How well the loop closed over a period (supervisors and admins). */
 	loopMetrics: (from: string, to: string) => typedError<LoopMetrics, CoreError>(__TAURI_INVOKE("loop_metrics", { from, to })),
+	/**  The Insight dashboards (supervisors and admins). */
+	insight: (filter: InsightFilter) => typedError<Dashboard, CoreError>(__TAURI_INVOKE("insight", { filter })),
+	/**  The dashboards' figures as a CSV file next to the data (audited). */
+	exportInsight: (filter: InsightFilter) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_insight", { filter })),
+	atRiskCustomers: () => typedError<AtRiskCustomer[], CoreError>(__TAURI_INVOKE("at_risk_customers")),
 	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
 	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */
 	connectServer: (serverUrl: string, code: string, deviceName: string) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName })),
@@ -84,6 +89,16 @@ export type AmendmentView = {
 	fields: string[],
 	before: InteractionValues,
 	after: InteractionValues,
+};
+
+/**  A customer someone should act on, with why (in words) and their open follow-up, if any. */
+export type AtRiskCustomer = {
+	customer_id: string,
+	name: string,
+	reasons: RiskReason[],
+	open_follow_up: string | null,
+	open_follow_up_due: string | null,
+	last_seen_at: string | null,
 };
 
 /**  What an audit entry records someone doing. */
@@ -171,6 +186,11 @@ export type CoreError =
  */
 { kind: "duplicate"; message: string; matches: DuplicateMatch[] };
 
+export type Count = {
+	label: string,
+	count: number,
+};
+
 /**  One criterion of a review's scorecard, scored 1 (poor) to 5 (excellent). */
 export type CriterionScore = {
 	criterion_id: string,
@@ -221,6 +241,19 @@ export type CustomerPage = {
 	customer: Customer,
 	summary: Summary,
 	timeline: TimelinePage,
+};
+
+export type Dashboard = {
+	from: string,
+	to: string,
+	overall: Scores,
+	by_touch_point: Group[],
+	by_staff: Group[],
+	by_store: Group[],
+	by_week: Group[],
+	reasons: Count[],
+	outcomes: Count[],
+	heat_map: HeatCell[],
 };
 
 /**  Who and where this desk is, for the header of every screen. */
@@ -327,6 +360,22 @@ export type FollowUpProposal = {
 /**  Where a follow-up stands. */
 export type FollowUpStatus = "open" | "in_progress" | "done" | "could_not_reach";
 
+/**  One bar or line point: a touch point, a person, a store or a week. */
+export type Group = {
+	/**  The id to drill into (touch point, staff, store), or the week's first day. */
+	key: string,
+	label: string,
+	scores: Scores,
+};
+
+/**  One cell of the touch point × feeling heat map. */
+export type HeatCell = {
+	touch_point_id: string,
+	touch_point: string,
+	feeling: Feeling,
+	count: number,
+};
+
 export type ImportReport = {
 	committed: boolean,
 	rows: ImportRow[],
@@ -350,6 +399,15 @@ export type ImportRow = {
 	/**  Fields it sets. */
 	fields: string[],
 	errors: string[],
+};
+
+/**  The population of a dashboard. `from`/`to` are required: every chart names its period. */
+export type InsightFilter = {
+	from: string,
+	to: string,
+	store_id: string | null,
+	touch_point_id: string | null,
+	staff_id: string | null,
 };
 
 /**  The fields an amendment corrects. Absent fields keep the value logged (or last amended). */
@@ -658,6 +716,22 @@ export type ScoreSignal =
 export type ScoredCriterion = {
 	name: string,
 	score: number,
+};
+
+/**  The scores of a group of conversations. */
+export type Scores = {
+	interactions: number,
+	/**  Net Promoter Score, −100 to 100 (promoters 9–10 minus detractors 0–6, in %). */
+	nps: number | null,
+	nps_responses: number,
+	/**  Average CSAT, 1–5. */
+	csat: number | null,
+	csat_responses: number,
+	/**  Average customer effort, 1–7 (lower is better). */
+	ces: number | null,
+	ces_responses: number,
+	/**  How many felt very unhappy, unhappy, neutral, happy, very happy (in that order). */
+	feelings: number[],
 };
 
 export type ServerCustomer = {

@@ -347,6 +347,38 @@ impl Desk {
         follow_ups::get(&self.conn, id, self.clock.now())
     }
 
+    /// The Insight dashboards for a population (supervisors and admins). Only admins compare
+    /// stores: a supervisor's figures are their store's unless they name another they read.
+    pub fn insight(&self, filter: &crate::insight::InsightFilter) -> Result<crate::insight::Dashboard> {
+        self.require_supervisor("see the dashboards")?;
+        let mut f = filter.clone();
+        if self.role()? != Role::Admin && f.store_id.is_none() {
+            f.store_id = Some(self.store_id);
+        }
+        crate::insight::dashboard(&self.conn, &f)
+    }
+
+    /// The same figures as CSV, written next to the database (the export is audited).
+    pub fn export_insight(&mut self, filter: &crate::insight::InsightFilter) -> Result<ExportedFile> {
+        let dashboard = self.insight(filter)?;
+        let csv = crate::insight::dashboard_csv(&dashboard)?;
+        let now = self.clock.now();
+        let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
+        let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(format!("insight-{}.csv", now.format("%Y-%m-%d-%H%M%S")));
+        std::fs::write(&path, csv.as_bytes()).map_err(io)?;
+        let shown = path.display().to_string();
+        self.write(|w| audit::record(w, AuditAction::Export, "insight", None, None, Some(&shown)))?;
+        Ok(ExportedFile { path: shown, bytes: u32::try_from(csv.len()).unwrap_or(u32::MAX) })
+    }
+
+    /// Customers at risk now, with why and their open follow-up (supervisors and admins).
+    pub fn at_risk_customers(&self) -> Result<Vec<crate::insight::AtRiskCustomer>> {
+        self.require_supervisor("see customers at risk")?;
+        crate::insight::at_risk(&self.conn, self.clock.now(), 200)
+    }
+
     /// How well the loop closed for the store's conversations in `[from, to)`.
     pub fn loop_metrics(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<crate::closed_loop::LoopMetrics> {
         self.require_supervisor("see the store's follow-up figures")?;

@@ -17,6 +17,7 @@ pub mod export;
 pub mod follow_ups;
 pub mod hlc;
 pub mod import;
+pub mod insight;
 pub mod interactions;
 mod merge;
 pub mod outbox;

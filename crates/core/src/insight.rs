@@ -1,0 +1,355 @@
+//! Touch-point insight for supervisors: NPS, CSAT, CES and the feeling mix by touch point, by
+//! staff member, by store and week by week; volumes by reason and outcome; a touch point ×
+//! feeling heat map; customers at risk. Every figure is aggregated in SQL (no conversation is
+//! loaded to be counted), and every dashboard exports as CSV.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use touchpoint_protocol::Feeling;
+use uuid::Uuid;
+
+use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
+use crate::error::{CoreError, Result};
+use crate::risk::{self, RiskReason};
+
+/// The population of a dashboard. `from`/`to` are required: every chart names its period.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct InsightFilter {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub store_id: Option<Uuid>,
+    pub touch_point_id: Option<Uuid>,
+    pub staff_id: Option<Uuid>,
+}
+
+/// The scores of a group of conversations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
+pub struct Scores {
+    pub interactions: u32,
+    /// Net Promoter Score, −100 to 100 (promoters 9–10 minus detractors 0–6, in %).
+    pub nps: Option<f64>,
+    pub nps_responses: u32,
+    /// Average CSAT, 1–5.
+    pub csat: Option<f64>,
+    pub csat_responses: u32,
+    /// Average customer effort, 1–7 (lower is better).
+    pub ces: Option<f64>,
+    pub ces_responses: u32,
+    /// How many felt very unhappy, unhappy, neutral, happy, very happy (in that order).
+    pub feelings: Vec<u32>,
+}
+
+/// One bar or line point: a touch point, a person, a store or a week.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct Group {
+    /// The id to drill into (touch point, staff, store), or the week's first day.
+    pub key: String,
+    pub label: String,
+    pub scores: Scores,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct Count {
+    pub label: String,
+    pub count: u32,
+}
+
+/// One cell of the touch point × feeling heat map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct HeatCell {
+    pub touch_point_id: Uuid,
+    pub touch_point: String,
+    pub feeling: Feeling,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct Dashboard {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub overall: Scores,
+    pub by_touch_point: Vec<Group>,
+    pub by_staff: Vec<Group>,
+    pub by_store: Vec<Group>,
+    pub by_week: Vec<Group>,
+    pub reasons: Vec<Count>,
+    pub outcomes: Vec<Count>,
+    pub heat_map: Vec<HeatCell>,
+}
+
+/// The conversations of the filter, each with its latest feedback, as a CTE the queries share.
+const POPULATION: &str = "
+    WITH pop AS (
+        SELECT i.id, i.store_id, i.staff_id, i.cur_touch_point_id AS touch_point_id, i.cur_reason AS reason,
+               i.cur_outcome AS outcome, i.occurred_at, fb.feeling, fb.nps, fb.csat, fb.ces
+        FROM interactions_current i
+        LEFT JOIN feedback fb ON fb.id = (SELECT f2.id FROM feedback f2 WHERE f2.interaction_id = i.id
+                                           ORDER BY f2.hlc DESC LIMIT 1)
+        WHERE i.occurred_at >= ?1 AND i.occurred_at < ?2
+          AND (?3 IS NULL OR i.store_id = ?3)
+          AND (?4 IS NULL OR i.cur_touch_point_id = ?4)
+          AND (?5 IS NULL OR i.staff_id = ?5)
+    )";
+
+/// The aggregate columns, in the order `scores_from` reads them (from `offset`).
+const SCORES: &str = "count(*),
+    sum(nps >= 9), sum(nps <= 6), count(nps),
+    avg(csat), count(csat), avg(ces), count(ces),
+    sum(feeling = 'very_unhappy'), sum(feeling = 'unhappy'), sum(feeling = 'neutral'),
+    sum(feeling = 'happy'), sum(feeling = 'very_happy')";
+
+fn scores_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Scores> {
+    let n = |i: usize| -> rusqlite::Result<u32> { Ok(r.get::<_, Option<u32>>(at + i)?.unwrap_or(0)) };
+    let (promoters, detractors, nps_responses) = (n(1)?, n(2)?, n(3)?);
+    Ok(Scores {
+        interactions: n(0)?,
+        nps: (nps_responses > 0)
+            .then(|| (f64::from(promoters) - f64::from(detractors)) * 100.0 / f64::from(nps_responses)),
+        nps_responses,
+        csat: r.get(at + 4)?,
+        csat_responses: n(5)?,
+        ces: r.get(at + 6)?,
+        ces_responses: n(7)?,
+        feelings: vec![n(8)?, n(9)?, n(10)?, n(11)?, n(12)?],
+    })
+}
+
+fn args(f: &InsightFilter) -> [Option<String>; 5] {
+    [
+        Some(ts(f.from)),
+        Some(ts(f.to)),
+        f.store_id.map(|s| s.to_string()),
+        f.touch_point_id.map(|s| s.to_string()),
+        f.staff_id.map(|s| s.to_string()),
+    ]
+}
+
+fn groups(conn: &Connection, f: &InsightFilter, key: &str, label: &str, join: &str, order: &str) -> Result<Vec<Group>> {
+    // `key`, `label`, `join` and `order` are fixed SQL fragments chosen below, never input.
+    let sql = format!(
+        "{POPULATION} SELECT {key}, {label}, {SCORES} FROM pop {join} GROUP BY {key} ORDER BY {order} LIMIT 200"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args(f)), |r| {
+        Ok(Group {
+            key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+            label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            scores: scores_from(r, 2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn counts(conn: &Connection, f: &InsightFilter, column: &str, unknown: &str) -> Result<Vec<Count>> {
+    // `column` is one of two fixed names chosen below.
+    let sql = format!(
+        "{POPULATION} SELECT coalesce(nullif(trim({column}), ''), ?6), count(*) FROM pop
+         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let [a, b, c, d, e] = args(f);
+    let rows = stmt.query_map(params![a, b, c, d, e, unknown], |r| Ok(Count { label: r.get(0)?, count: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every chart of the Insight room for one population.
+pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
+    if f.from >= f.to {
+        return Err(CoreError::field("from", "The period must start before it ends."));
+    }
+    let overall = conn
+        .prepare_cached(&format!("{POPULATION} SELECT {SCORES} FROM pop"))?
+        .query_row(rusqlite::params_from_iter(args(f)), |r| scores_from(r, 0))?;
+    let by_touch_point = groups(
+        conn,
+        f,
+        "pop.touch_point_id",
+        "coalesce(tp.name, 'Unknown touch point')",
+        "LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id",
+        "count(*) DESC",
+    )?;
+    let by_staff = groups(
+        conn,
+        f,
+        "pop.staff_id",
+        "coalesce(s.name, 'Unknown staff member')",
+        "LEFT JOIN staff s ON s.id = pop.staff_id",
+        "count(*) DESC",
+    )?;
+    let by_store = groups(
+        conn,
+        f,
+        "pop.store_id",
+        "coalesce(st.name, 'Another store')",
+        "LEFT JOIN stores st ON st.id = pop.store_id",
+        "count(*) DESC",
+    )?;
+    // Weeks start on Monday: SQLite's 'weekday 0' is the next Sunday, so step back six days.
+    let by_week = groups(
+        conn,
+        f,
+        "date(pop.occurred_at, 'weekday 0', '-6 days')",
+        "date(pop.occurred_at, 'weekday 0', '-6 days')",
+        "",
+        "1",
+    )?;
+    let reasons = counts(conn, f, "reason", "No reason given")?;
+    let outcomes = counts(conn, f, "outcome", "unknown")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{POPULATION} SELECT pop.touch_point_id, coalesce(tp.name, 'Unknown touch point'), pop.feeling, count(*)
+         FROM pop LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id
+         WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3"
+    ))?;
+    let heat_map = stmt
+        .query_map(rusqlite::params_from_iter(args(f)), |r| {
+            Ok(HeatCell {
+                touch_point_id: uuid_col(r, 0)?,
+                touch_point: r.get(1)?,
+                feeling: crate::db::enum_col(r, 2)?,
+                count: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Dashboard {
+        from: f.from,
+        to: f.to,
+        overall,
+        by_touch_point,
+        by_staff,
+        by_store,
+        by_week,
+        reasons,
+        outcomes,
+        heat_map,
+    })
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}")).unwrap_or_default()
+}
+
+/// The dashboard's figures as CSV (one section a chart, each with its own header), for
+/// spreadsheets.
+pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let io = |e: csv::Error| CoreError::Storage { message: format!("Could not write the CSV: {e}") };
+    w.write_record(["period", &ts(d.from), &ts(d.to)]).map_err(io)?;
+    let header = [
+        "chart",
+        "group",
+        "interactions",
+        "nps",
+        "nps_responses",
+        "csat",
+        "csat_responses",
+        "ces",
+        "ces_responses",
+        "very_unhappy",
+        "unhappy",
+        "neutral",
+        "happy",
+        "very_happy",
+    ];
+    w.write_record(header).map_err(io)?;
+    let mut row = |chart: &str, label: &str, s: &Scores| -> Result<()> {
+        let mut rec = vec![
+            chart.to_owned(),
+            label.to_owned(),
+            s.interactions.to_string(),
+            number(s.nps),
+            s.nps_responses.to_string(),
+            number(s.csat),
+            s.csat_responses.to_string(),
+            number(s.ces),
+            s.ces_responses.to_string(),
+        ];
+        rec.extend(s.feelings.iter().map(u32::to_string));
+        w.write_record(&rec).map_err(io)
+    };
+    row("overall", "all", &d.overall)?;
+    for (chart, groups) in
+        [("touch_point", &d.by_touch_point), ("staff", &d.by_staff), ("store", &d.by_store), ("week", &d.by_week)]
+    {
+        for g in groups {
+            row(chart, &g.label, &g.scores)?;
+        }
+    }
+    w.write_record(["chart", "label", "count"]).map_err(io)?;
+    for (chart, counts) in [("reason", &d.reasons), ("outcome", &d.outcomes)] {
+        for c in counts {
+            w.write_record([chart, &c.label, &c.count.to_string()]).map_err(io)?;
+        }
+    }
+    w.write_record(["chart", "touch_point", "feeling", "count"]).map_err(io)?;
+    for c in &d.heat_map {
+        w.write_record(["heat_map", &c.touch_point, c.feeling.as_str(), &c.count.to_string()]).map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CoreError::Storage { message: format!("Could not write the CSV: {e}") })?;
+    String::from_utf8(bytes).map_err(|e| CoreError::Storage { message: format!("Could not write the CSV: {e}") })
+}
+
+/// A customer someone should act on, with why (in words) and their open follow-up, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AtRiskCustomer {
+    pub customer_id: Uuid,
+    pub name: String,
+    pub reasons: Vec<RiskReason>,
+    pub open_follow_up: Option<String>,
+    pub open_follow_up_due: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// Customers at risk now: candidates come from one indexed query (recent unhappy feedback,
+/// overdue promises, unresolved or escalated visits), then each is assessed by the same rules
+/// as their page's badge.
+pub fn at_risk(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<AtRiskCustomer>> {
+    let since = ts(now - Duration::days(risk::DETRACTOR_WINDOW_DAYS));
+    let mut stmt = conn.prepare_cached(
+        "SELECT cand.id FROM (
+             SELECT f.customer_id AS id FROM feedback f
+             WHERE f.customer_id IS NOT NULL AND f.occurred_at >= ?1
+               AND (f.feeling IN ('unhappy', 'very_unhappy') OR f.csat <= 2 OR f.nps <= 6)
+             UNION
+             SELECT customer_id FROM follow_ups
+             WHERE customer_id IS NOT NULL AND status IN ('open', 'in_progress') AND due_at < ?2
+             UNION
+             SELECT customer_id FROM interactions
+             WHERE customer_id IS NOT NULL AND occurred_at >= ?1 AND outcome IN ('unresolved', 'escalated')) cand
+         JOIN customers c ON c.id = cand.id AND c.deleted_at IS NULL
+         ORDER BY c.last_seen_at DESC LIMIT 2000",
+    )?;
+    let candidates: Vec<String> =
+        stmt.query_map(params![since, ts(now)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for id in candidates {
+        let customer = parse_uuid(&id)?;
+        let reasons = risk::assess(conn, customer, now)?;
+        if reasons.is_empty() {
+            continue;
+        }
+        let (name, last_seen_at): (String, Option<DateTime<Utc>>) = conn
+            .prepare_cached("SELECT name, last_seen_at FROM customers WHERE id = ?1")?
+            .query_row([&id], |r| Ok((r.get(0)?, opt_ts_col(r, 1)?)))?;
+        let open: Option<(String, String)> = conn
+            .prepare_cached(
+                "SELECT promise, due_at FROM follow_ups WHERE customer_id = ?1 AND status IN ('open', 'in_progress')
+                 ORDER BY due_at LIMIT 1",
+            )?
+            .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        out.push(AtRiskCustomer {
+            customer_id: customer,
+            name,
+            reasons,
+            open_follow_up_due: open.as_ref().map(|(_, due)| crate::db::parse_ts(due)).transpose()?,
+            open_follow_up: open.map(|(promise, _)| promise),
+            last_seen_at,
+        });
+        if out.len() >= limit as usize {
+            break;
+        }
+    }
+    Ok(out)
+}
