@@ -79,19 +79,34 @@ pub struct Dashboard {
     pub heat_map: Vec<HeatCell>,
 }
 
-/// The conversations of the filter, each with its latest feedback, as a CTE the queries share.
+/// The conversations of the filter (as corrected) with their feedback, gathered once into a
+/// temporary table that every chart then groups: one pass over the period's rows, not one
+/// per chart. Corrections are few, so only corrected conversations look them up.
 const POPULATION: &str = "
-    WITH pop AS (
-        SELECT i.id, i.store_id, i.staff_id, i.cur_touch_point_id AS touch_point_id, i.cur_reason AS reason,
-               i.cur_outcome AS outcome, i.occurred_at, fb.feeling, fb.nps, fb.csat, fb.ces
-        FROM interactions_current i
-        LEFT JOIN feedback fb ON fb.id = (SELECT f2.id FROM feedback f2 WHERE f2.interaction_id = i.id
-                                           ORDER BY f2.hlc DESC LIMIT 1)
-        WHERE i.occurred_at >= ?1 AND i.occurred_at < ?2
-          AND (?3 IS NULL OR i.store_id = ?3)
-          AND (?4 IS NULL OR i.cur_touch_point_id = ?4)
-          AND (?5 IS NULL OR i.staff_id = ?5)
-    )";
+    CREATE TEMP TABLE insight_pop AS
+    WITH am AS (
+        SELECT a.interaction_id,
+               (SELECT json_extract(x.changes, '$.touch_point_id') FROM amendments x
+                WHERE x.interaction_id = a.interaction_id AND json_extract(x.changes, '$.touch_point_id') IS NOT NULL
+                ORDER BY x.hlc DESC LIMIT 1) AS touch_point_id,
+               (SELECT json_extract(x.changes, '$.reason') FROM amendments x
+                WHERE x.interaction_id = a.interaction_id AND json_extract(x.changes, '$.reason') IS NOT NULL
+                ORDER BY x.hlc DESC LIMIT 1) AS reason,
+               (SELECT json_extract(x.changes, '$.outcome') FROM amendments x
+                WHERE x.interaction_id = a.interaction_id AND json_extract(x.changes, '$.outcome') IS NOT NULL
+                ORDER BY x.hlc DESC LIMIT 1) AS outcome
+        FROM amendments a GROUP BY a.interaction_id
+    )
+    SELECT i.id, i.store_id, i.staff_id, coalesce(am.touch_point_id, i.touch_point_id) AS touch_point_id,
+           coalesce(am.reason, i.reason) AS reason, coalesce(am.outcome, i.outcome) AS outcome, i.occurred_at,
+           fb.feeling, fb.nps, fb.csat, fb.ces
+    FROM interactions i
+    LEFT JOIN am ON am.interaction_id = i.id
+    LEFT JOIN feedback fb ON fb.interaction_id = i.id
+    WHERE i.occurred_at >= ?1 AND i.occurred_at < ?2
+      AND (?3 IS NULL OR i.store_id = ?3)
+      AND (?4 IS NULL OR coalesce(am.touch_point_id, i.touch_point_id) = ?4)
+      AND (?5 IS NULL OR i.staff_id = ?5)";
 
 /// The aggregate columns, in the order `scores_from` reads them (from `offset`).
 const SCORES: &str = "count(*),
@@ -126,13 +141,13 @@ fn args(f: &InsightFilter) -> [Option<String>; 5] {
     ]
 }
 
-fn groups(conn: &Connection, f: &InsightFilter, key: &str, label: &str, join: &str, order: &str) -> Result<Vec<Group>> {
+fn groups(conn: &Connection, key: &str, label: &str, join: &str, order: &str) -> Result<Vec<Group>> {
     // `key`, `label`, `join` and `order` are fixed SQL fragments chosen below, never input.
     let sql = format!(
-        "{POPULATION} SELECT {key}, {label}, {SCORES} FROM pop {join} GROUP BY {key} ORDER BY {order} LIMIT 200"
+        "SELECT {key}, {label}, {SCORES} FROM temp.insight_pop pop {join} GROUP BY {key} ORDER BY {order} LIMIT 200"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args(f)), |r| {
+    let rows = stmt.query_map([], |r| {
         Ok(Group {
             key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
             label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -142,15 +157,14 @@ fn groups(conn: &Connection, f: &InsightFilter, key: &str, label: &str, join: &s
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn counts(conn: &Connection, f: &InsightFilter, column: &str, unknown: &str) -> Result<Vec<Count>> {
+fn counts(conn: &Connection, column: &str, unknown: &str) -> Result<Vec<Count>> {
     // `column` is one of two fixed names chosen below.
     let sql = format!(
-        "{POPULATION} SELECT coalesce(nullif(trim({column}), ''), ?6), count(*) FROM pop
+        "SELECT coalesce(nullif(trim({column}), ''), ?1), count(*) FROM temp.insight_pop
          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let [a, b, c, d, e] = args(f);
-    let rows = stmt.query_map(params![a, b, c, d, e, unknown], |r| Ok(Count { label: r.get(0)?, count: r.get(1)? }))?;
+    let rows = stmt.query_map(params![unknown], |r| Ok(Count { label: r.get(0)?, count: r.get(1)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -159,12 +173,19 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     if f.from >= f.to {
         return Err(CoreError::field("from", "The period must start before it ends."));
     }
-    let overall = conn
-        .prepare_cached(&format!("{POPULATION} SELECT {SCORES} FROM pop"))?
-        .query_row(rusqlite::params_from_iter(args(f)), |r| scores_from(r, 0))?;
+    conn.execute("DROP TABLE IF EXISTS temp.insight_pop", [])?;
+    conn.execute(POPULATION, rusqlite::params_from_iter(args(f)))?;
+    let charts = charts(conn, f);
+    // The gathered rows are the period's only copy; they go however the charts went.
+    conn.execute("DROP TABLE IF EXISTS temp.insight_pop", [])?;
+    charts
+}
+
+fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
+    let overall =
+        conn.prepare_cached(&format!("SELECT {SCORES} FROM temp.insight_pop"))?.query_row([], |r| scores_from(r, 0))?;
     let by_touch_point = groups(
         conn,
-        f,
         "pop.touch_point_id",
         "coalesce(tp.name, 'Unknown touch point')",
         "LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id",
@@ -172,7 +193,6 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     )?;
     let by_staff = groups(
         conn,
-        f,
         "pop.staff_id",
         "coalesce(s.name, 'Unknown staff member')",
         "LEFT JOIN staff s ON s.id = pop.staff_id",
@@ -180,7 +200,6 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     )?;
     let by_store = groups(
         conn,
-        f,
         "pop.store_id",
         "coalesce(st.name, 'Another store')",
         "LEFT JOIN stores st ON st.id = pop.store_id",
@@ -189,21 +208,20 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     // Weeks start on Monday: SQLite's 'weekday 0' is the next Sunday, so step back six days.
     let by_week = groups(
         conn,
-        f,
         "date(pop.occurred_at, 'weekday 0', '-6 days')",
         "date(pop.occurred_at, 'weekday 0', '-6 days')",
         "",
         "1",
     )?;
-    let reasons = counts(conn, f, "reason", "No reason given")?;
-    let outcomes = counts(conn, f, "outcome", "unknown")?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "{POPULATION} SELECT pop.touch_point_id, coalesce(tp.name, 'Unknown touch point'), pop.feeling, count(*)
-         FROM pop LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id
-         WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3"
-    ))?;
+    let reasons = counts(conn, "reason", "No reason given")?;
+    let outcomes = counts(conn, "outcome", "unknown")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT pop.touch_point_id, coalesce(tp.name, 'Unknown touch point'), pop.feeling, count(*)
+         FROM temp.insight_pop pop LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id
+         WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3",
+    )?;
     let heat_map = stmt
-        .query_map(rusqlite::params_from_iter(args(f)), |r| {
+        .query_map([], |r| {
             Ok(HeatCell {
                 touch_point_id: uuid_col(r, 0)?,
                 touch_point: r.get(1)?,
