@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ACTIONS } from "./actions";
+import { actionsFor } from "./actions";
 import { CommandError, errorMessage } from "./api/commands";
 import { useDeskInfo } from "./api/hooks";
 import { CommandPalette } from "./components/CommandPalette";
@@ -17,7 +17,9 @@ import { CustomerScreen } from "./screens/customer/CustomerScreen";
 import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ImportScreen } from "./screens/import/ImportScreen";
+import { MyReviewsScreen } from "./screens/my-reviews/MyReviewsScreen";
 import { NewCustomerDialog } from "./screens/new-customer/NewCustomerDialog";
+import { ReviewScreen } from "./screens/review/ReviewScreen";
 import { WalkInScreen } from "./screens/walk-in/WalkInScreen";
 import { useShortcuts } from "./shortcuts";
 
@@ -46,16 +48,19 @@ function Desk() {
   const { t } = useTranslation();
   const desk = useDeskInfo();
   const nav = useNavigation();
+  const role = desk.data?.staff.role;
 
   const shortcuts = useMemo(
     () =>
-      ACTIONS.filter((a) => a.key && a.run).map((a) => ({
-        key: a.key as string,
-        ctrl: a.ctrl,
-        inFields: a.inFields,
-        run: () => a.run?.(nav),
-      })),
-    [nav],
+      actionsFor(role)
+        .filter((a) => a.key && a.run)
+        .map((a) => ({
+          key: a.key as string,
+          ctrl: a.ctrl,
+          inFields: a.inFields,
+          run: () => a.run?.(nav),
+        })),
+    [nav, role],
   );
   // Shortcuts are off while the customer holds the screen, or while a dialog has focus.
   useShortcuts(shortcuts, !nav.kiosk && nav.overlay === null && nav.newCustomerPrefill === null && nav.staffDialog === null);
@@ -98,6 +103,10 @@ function Room() {
       return <WalkInScreen />;
     case "import":
       return <ImportScreen />;
+    case "review":
+      return <ReviewScreen />;
+    case "my-reviews":
+      return <MyReviewsScreen />;
     default:
       return <HomeScreen />;
   }

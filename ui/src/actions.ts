@@ -1,4 +1,5 @@
 import { api } from "./api/commands";
+import type { Role } from "./bindings";
 import type { Navigation } from "./navigation";
 
 /** Every app action with its shortcut: one list feeds the keyboard handler, the command
@@ -16,6 +17,8 @@ export type AppAction = {
   run?: (nav: Navigation) => void;
   /** Only on a customer's page. */
   customerOnly?: boolean;
+  /** Only for supervisors and administrators. */
+  supervisorOnly?: boolean;
 };
 
 export const ACTIONS: AppAction[] = [
@@ -32,6 +35,25 @@ export const ACTIONS: AppAction[] = [
     ctrl: true,
     inFields: true,
     run: (n) => n.go({ name: "follow-ups" }),
+  },
+  {
+    id: "review",
+    label: "actions.review",
+    keys: "Ctrl+3",
+    key: "3",
+    ctrl: true,
+    inFields: true,
+    supervisorOnly: true,
+    run: (n) => n.go({ name: "review" }),
+  },
+  {
+    id: "my-reviews",
+    label: "actions.myReviews",
+    keys: "Ctrl+4",
+    key: "4",
+    ctrl: true,
+    inFields: true,
+    run: (n) => n.go({ name: "my-reviews" }),
   },
   { id: "switch-user", label: "actions.switchUser", keys: "U", key: "u", run: (n) => n.setStaffDialog("switch") },
   { id: "sync-status", label: "actions.syncStatus", keys: "S", key: "s", run: (n) => n.setOverlay("sync") },
@@ -54,3 +76,13 @@ export const ACTIONS: AppAction[] = [
   { id: "save", label: "actions.save", keys: "Ctrl+Enter", customerOnly: true },
   { id: "take-back", label: "actions.takeBack", keys: "Ctrl+Shift+K", customerOnly: true },
 ];
+
+/** Supervisors and administrators review others' work; frontline staff do not. */
+export function canReview(role: Role | undefined): boolean {
+  return role === "supervisor" || role === "admin";
+}
+
+/** The actions the signed-in person may use (an unknown role gets the frontline set). */
+export function actionsFor(role: Role | undefined): AppAction[] {
+  return ACTIONS.filter((a) => !a.supervisorOnly || canReview(role));
+}

@@ -5,7 +5,9 @@ export type Route =
   | { name: "customer"; id: string }
   | { name: "follow-ups" }
   | { name: "walk-in" }
-  | { name: "import" };
+  | { name: "import" }
+  | { name: "review" }
+  | { name: "my-reviews" };
 
 /** Overlays opened from anywhere: the palette, the shortcuts, the sync panel, the connect form. */
 export type Overlay = "palette" | "help" | "sync" | "connect" | null;

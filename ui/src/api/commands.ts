@@ -58,6 +58,12 @@ export const api = {
   setPin: (...args: Parameters<typeof commands.setPin>) => call(commands.setPin(...args)),
   importCustomers: (csv: string, commit: boolean) => call(commands.importCustomers(csv, commit)),
   exportCustomer: (id: string) => call(commands.exportCustomer(id)),
+  reviewCriteria: () => call(commands.reviewCriteria()),
+  reviewQueue: (filter: Parameters<typeof commands.reviewQueue>[0]) => call(commands.reviewQueue(filter)),
+  recordReview: (...args: Parameters<typeof commands.recordReview>) => call(commands.recordReview(...args)),
+  acknowledgeReview: (reviewId: string) => call(commands.acknowledgeReview(reviewId)),
+  myReviews: () => call(commands.myReviews()),
+  interactionReviews: (interactionId: string) => call(commands.interactionReviews(interactionId)),
   syncStatus: () => call(commands.syncStatus()),
   connectServer: (serverUrl: string, code: string, deviceName: string) =>
     call(commands.connectServer(serverUrl, code, deviceName)),

@@ -16,7 +16,10 @@ import type {
   LogInteraction,
   NewCustomer,
   NewFollowUp,
+  NewReview,
   NewStaff,
+  QueueItem,
+  ReviewQueueFilter,
   SyncStatus,
   TimelineCursor,
   TimelinePage,
@@ -37,6 +40,11 @@ export const keys = {
   sync: ["sync"] as const,
   rejected: (count: number) => ["sync", "rejected", count] as const,
   serverSearch: (q: string) => ["server-search", q] as const,
+  reviewCriteria: ["review-criteria"] as const,
+  /** `draw` tells one random sample from the next with the same filter. */
+  reviewQueue: (filter: ReviewQueueFilter, draw: number) => ["review-queue", filter, draw] as const,
+  interactionReviews: (interactionId: string) => ["reviews", interactionId] as const,
+  myReviews: ["my-reviews"] as const,
 };
 
 export type TimelineFilters = { touchPointId: string | null; channel: ContactChannel | null };
@@ -54,9 +62,10 @@ function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
   void qc.invalidateQueries({ queryKey: keys.sync });
 }
 
-/** Everything but the sync status itself: what other desks recorded may show anywhere. */
+/** Everything but the sync status itself: what other desks recorded may show anywhere. A
+ * random sample being worked through is kept as drawn (`meta.keep`): it must not reshuffle. */
 function refreshAllButSync(qc: QueryClient) {
-  void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== keys.sync[0] });
+  void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== keys.sync[0] && q.meta?.keep !== true });
 }
 
 export function useDeskInfo() {
@@ -330,5 +339,64 @@ export function useOpenServerCustomer() {
       qc.setQueryData(keys.customer(page.customer.id), page);
       void qc.invalidateQueries({ queryKey: ["search"] });
     },
+  });
+}
+
+export function useReviewCriteria() {
+  return useQuery({ queryKey: keys.reviewCriteria, queryFn: api.reviewCriteria, staleTime: 5 * 60_000 });
+}
+
+/** The review queue for a filter (supervisors). The previous list stays on screen while the
+ * next arrives, so changing a filter never blanks the list. A random sample is kept as drawn
+ * until another is asked for. */
+export function useReviewQueue(filter: ReviewQueueFilter, draw: number, enabled: boolean) {
+  const sample = filter.sample !== null;
+  return useQuery({
+    queryKey: keys.reviewQueue(filter, draw),
+    queryFn: () => api.reviewQueue(filter),
+    placeholderData: keepPreviousData,
+    enabled,
+    staleTime: sample ? Infinity : 0,
+    meta: { keep: sample },
+  });
+}
+
+export function useInteractionReviews(interactionId: string) {
+  return useQuery({ queryKey: keys.interactionReviews(interactionId), queryFn: () => api.interactionReviews(interactionId) });
+}
+
+/** Reviews of the signed-in person's work, those to acknowledge first. */
+export function useMyReviews() {
+  return useQuery({ queryKey: keys.myReviews, queryFn: api.myReviews });
+}
+
+export function useRecordReview() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewReview) => api.recordReview(input),
+    onSuccess: (review) => {
+      // The row shows its new count where it stands: the list does not reshuffle or drop the
+      // row under the keyboard. The next look at any queue asks the desk again.
+      qc.setQueriesData<QueueItem[]>({ queryKey: ["review-queue"] }, (items) =>
+        items?.map((i) => (i.interaction_id === review.interaction_id ? { ...i, reviews: i.reviews + 1 } : i)),
+      );
+      void qc.invalidateQueries({ queryKey: ["review-queue"], refetchType: "none" });
+      void qc.invalidateQueries({ queryKey: keys.interactionReviews(review.interaction_id) });
+      void qc.invalidateQueries({ queryKey: keys.myReviews });
+      void qc.invalidateQueries({ queryKey: keys.sync });
+    },
+  });
+}
+
+export function useAcknowledgeReview() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (reviewId: string) => api.acknowledgeReview(reviewId),
+    onSuccess: (review) =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: keys.myReviews }),
+        qc.invalidateQueries({ queryKey: keys.interactionReviews(review.interaction_id) }),
+        qc.invalidateQueries({ queryKey: keys.sync }),
+      ]),
   });
 }

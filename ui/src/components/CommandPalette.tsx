@@ -15,8 +15,8 @@ import {
 } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { ACTIONS } from "../actions";
-import { useCustomerSearch } from "../api/hooks";
+import { ACTIONS, actionsFor } from "../actions";
+import { useCustomerSearch, useDeskInfo } from "../api/hooks";
 import { useNavigation } from "../navigation";
 
 /** Ctrl+K: every action by name, and customers by name, phone or email. */
@@ -26,8 +26,11 @@ export function CommandPalette() {
   const [query, setQuery] = useState("");
   const { contains } = useFilter({ sensitivity: "base" });
   const customers = useCustomerSearch(query, query.trim().length >= 2);
+  const desk = useDeskInfo();
   const onCustomer = nav.route.name === "customer";
-  const actions = ACTIONS.filter((a) => a.run && a.id !== "palette" && (!a.customerOnly || onCustomer));
+  const actions = actionsFor(desk.data?.staff.role).filter(
+    (a) => a.run && a.id !== "palette" && (!a.customerOnly || onCustomer),
+  );
   const close = () => nav.setOverlay(null);
 
   return (

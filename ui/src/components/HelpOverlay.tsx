@@ -1,7 +1,8 @@
 import { Keyboard } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { ACTIONS, type AppAction } from "../actions";
+import { actionsFor, canReview, type AppAction } from "../actions";
+import { useDeskInfo } from "../api/hooks";
 import { useNavigation } from "../navigation";
 import { DialogFrame } from "./DialogFrame";
 
@@ -9,14 +10,17 @@ import { DialogFrame } from "./DialogFrame";
 export function HelpOverlay() {
   const { t } = useTranslation();
   const nav = useNavigation();
-  const everywhere = ACTIONS.filter((a) => a.keys && !a.customerOnly);
-  const onCustomer = ACTIONS.filter((a) => a.customerOnly);
+  const role = useDeskInfo().data?.staff.role;
+  const actions = actionsFor(role);
+  const everywhere = actions.filter((a) => a.keys && !a.customerOnly);
+  const onCustomer = actions.filter((a) => a.customerOnly);
   return (
     <DialogFrame isOpen onClose={() => nav.setOverlay(null)} title={t("help.title")} width={620} testId="help">
       <div className="dialog-body help-grid">
         <section>
           <h3>{t("help.everywhere")}</h3>
           <ShortcutList actions={everywhere} />
+          {canReview(role) ? <p className="muted small">{t("help.reviewKeys")}</p> : null}
         </section>
         <section>
           <h3>{t("help.onCustomer")}</h3>

@@ -2,7 +2,8 @@ import type { ReactNode } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useDeskInfo } from "../api/hooks";
+import { canReview } from "../actions";
+import { useDeskInfo, useMyReviews } from "../api/hooks";
 import { useNavigation, type Route } from "../navigation";
 
 /** The app's rooms. Only rooms that exist are listed. */
@@ -12,6 +13,8 @@ export function Rail() {
   const desk = useDeskInfo();
   const open = desk.data?.my_open_follow_ups ?? 0;
   const overdue = desk.data?.my_overdue_follow_ups ?? 0;
+  const reviews = useMyReviews();
+  const toAcknowledge = (reviews.data ?? []).filter((r) => r.acknowledged_at === null).length;
 
   const room = (route: Route, label: string, icon: ReactNode, testId: string, badge?: ReactNode) => (
     <Button
@@ -53,6 +56,32 @@ export function Rail() {
           </span>
         ) : null,
       )}
+      {room(
+        { name: "my-reviews" },
+        t("nav.myReviews"),
+        <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+          <path d="M3 4.5h14v8.5H9l-3.5 3v-3H3z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+          <path d="M7 8.6l1.9 1.9L13 6.6" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>,
+        "rail-my-reviews",
+        toAcknowledge > 0 ? (
+          <span className="rail-badge" aria-label={t("nav.reviewsBadge", { count: toAcknowledge })}>
+            {toAcknowledge}
+          </span>
+        ) : null,
+      )}
+      {canReview(desk.data?.staff.role)
+        ? room(
+            { name: "review" },
+            t("nav.review"),
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <circle cx="8.5" cy="8.5" r="5" fill="none" stroke="currentColor" strokeWidth="1.6" />
+              <path d="M12.2 12.2 17 17" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+              <path d="M6.4 8.7l1.5 1.5 2.8-3" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>,
+            "rail-review",
+          )
+        : null}
       {room(
         { name: "walk-in" },
         t("nav.walkIn"),

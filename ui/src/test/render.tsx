@@ -75,6 +75,8 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
     search_customers: () => [],
     sync_status: () => localSync,
     search_server: () => [],
+    my_reviews: () => [],
+    review_criteria: () => [],
     ...handlers,
   };
   mockIPC((cmd, args) => {

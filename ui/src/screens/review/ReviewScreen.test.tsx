@@ -1,0 +1,217 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import type { QueueItem, ReviewQueueFilter } from "../../bindings";
+import { Refusal, mockBackend, renderWithDesk, type Handler } from "../../test/render";
+import { coaching, deskAs, exchange, refund, staffList } from "../../test/reviews";
+import { ReviewScreen } from "./ReviewScreen";
+
+const criteria = [
+  { id: "crit-listen", name: "Listening" },
+  { id: "crit-policy", name: "Follows policy" },
+];
+
+function supervisorDesk(handlers: Record<string, Handler> = {}) {
+  return mockBackend({
+    desk_info: () => deskAs("supervisor"),
+    list_staff: () => staffList,
+    review_queue: () => [refund, exchange],
+    review_criteria: () => criteria,
+    interaction_reviews: () => [],
+    ...handlers,
+  });
+}
+
+type Calls = ReturnType<typeof mockBackend>;
+const queueFilters = (calls: Calls) =>
+  calls.filter((c) => c.cmd === "review_queue").map((c) => c.args.filter as ReviewQueueFilter);
+const lastQueueFilter = (calls: Calls) => queueFilters(calls).at(-1);
+
+describe("Review queue", () => {
+  it("lists this week's conversations nobody has reviewed yet, densely, newest first", async () => {
+    const calls = supervisorDesk();
+    renderWithDesk(<ReviewScreen />);
+    const rows = await screen.findAllByTestId("queue-item");
+    expect(rows).toHaveLength(2);
+    const first = rows[0] as HTMLElement;
+    expect(first).toHaveTextContent("Ana Souza");
+    expect(first).toHaveTextContent("with Maria Lopes");
+    expect(first).toHaveTextContent("Refund — Kettle arrived damaged; refund refused at first");
+    expect(first).toHaveTextContent("Service desk · In person");
+    expect(first).toHaveTextContent("Escalated");
+    expect(first).toHaveTextContent("Unhappy");
+    expect(first).toHaveTextContent("CSAT 2");
+    expect(first).toHaveTextContent("NPS 3");
+    expect(first).toHaveTextContent("Not reviewed");
+    expect(rows[1]).toHaveTextContent("Walk-in");
+    expect(rows[1]).toHaveTextContent("1 review");
+
+    const filter = lastQueueFilter(calls);
+    expect(filter).toMatchObject({ unreviewed_only: true, sample: null, signal: null, staff_id: null });
+    const sevenDaysAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    expect(new Date(filter?.from ?? 0).getTime()).toBeGreaterThanOrEqual(sevenDaysAgo);
+    expect(filter?.to).toBeNull();
+  });
+
+  it("asks the queue again with the score signal chosen (detractors)", async () => {
+    const calls = supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    await user.click(screen.getByRole("button", { name: /Score/ }));
+    await user.click(await screen.findByRole("option", { name: "Detractors (NPS 0–6)" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ signal: "detractor", unreviewed_only: true }));
+  });
+
+  it("asks for a staff member's conversations, reviewed or not", async () => {
+    const calls = supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    await user.click(screen.getByRole("button", { name: /Staff member/ }));
+    await user.click(await screen.findByRole("option", { name: "João Silva" }));
+    await user.click(screen.getByRole("checkbox", { name: "Not yet reviewed" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ staff_id: "staff-joao", unreviewed_only: false }));
+  });
+
+  it("takes a random sample of ten for a quality check, and another on request", async () => {
+    const calls = supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    await user.click(screen.getByTestId("queue-sample"));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ sample: 10 }));
+    expect(await screen.findByTestId("queue-count")).toHaveTextContent("Random sample · 2 conversations");
+    const before = queueFilters(calls).length;
+    await user.click(screen.getByTestId("queue-new-sample"));
+    await waitFor(() => expect(queueFilters(calls).length).toBe(before + 1));
+    await user.click(screen.getByTestId("queue-newest"));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ sample: null }));
+  });
+
+  it("says what to do when nothing is waiting for review", async () => {
+    supervisorDesk({ review_queue: () => [] });
+    renderWithDesk(<ReviewScreen />);
+    const empty = await screen.findByTestId("queue-empty");
+    expect(empty).toHaveTextContent("Nothing waiting for review");
+    expect(empty).toHaveTextContent("Untick “Not yet reviewed”");
+  });
+
+  it("tells frontline staff the queue is for supervisors, without asking for it", async () => {
+    const calls = mockBackend({ desk_info: () => deskAs("frontline") });
+    renderWithDesk(<ReviewScreen />);
+    expect(await screen.findByText("Review is for supervisors")).toBeInTheDocument();
+    expect(screen.queryByTestId("queue-item")).toBeNull();
+    expect(calls.map((c) => c.cmd)).not.toContain("review_queue");
+  });
+
+  it("moves through the list with the arrow keys and opens the focused row with Enter", async () => {
+    supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    await user.keyboard("{ArrowDown}");
+    const rows = screen.getAllByTestId("queue-item");
+    expect(rows[0]).toHaveFocus();
+    await user.keyboard("{ArrowDown}");
+    expect(rows[1]).toHaveFocus();
+    await user.keyboard("{Enter}");
+    const dialog = await screen.findByTestId("review-dialog");
+    expect(within(dialog).getByTestId("review-conversation")).toHaveTextContent("Walk-in");
+    expect(within(dialog).getByTestId("review-conversation")).toHaveTextContent("Swapped a size");
+  });
+});
+
+describe("Review dialog", () => {
+  async function openReviewOf(item: QueueItem, handlers: Record<string, Handler> = {}) {
+    const calls = supervisorDesk({ review_queue: () => [item], ...handlers });
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await user.click(await screen.findByTestId("queue-item"));
+    const dialog = await screen.findByTestId("review-dialog");
+    return { calls, user, dialog };
+  }
+
+  it("shows the conversation and its earlier reviews", async () => {
+    const { dialog } = await openReviewOf(refund, { interaction_reviews: () => [coaching] });
+    const conversation = within(dialog).getByTestId("review-conversation");
+    expect(conversation).toHaveTextContent("Ana Souza");
+    expect(conversation).toHaveTextContent("with Maria Lopes");
+    expect(conversation).toHaveTextContent("Kettle arrived damaged");
+    expect(conversation).toHaveTextContent("Unhappy");
+    const earlier = await within(dialog).findByTestId("previous-review");
+    expect(earlier).toHaveTextContent("Coaching");
+    expect(earlier).toHaveTextContent("by Priya Shah");
+    expect(earlier).toHaveTextContent("Offer the refund first");
+    expect(earlier).toHaveTextContent("Listening 3/5");
+    expect(earlier).toHaveTextContent("Maria Lopes has not acknowledged it yet");
+  });
+
+  it("saves the kind, comment and scores, closes, and the row shows its new review count", async () => {
+    const { calls, user, dialog } = await openReviewOf(refund, {
+      record_review: (args) => ({ ...coaching, id: "rev-new", interaction_id: (args.input as { interaction_id: string }).interaction_id }),
+    });
+    await user.click(within(dialog).getByRole("radio", { name: /Praise/ }));
+    await user.type(within(dialog).getByRole("textbox", { name: "Comment" }), "Calm and kind under pressure.");
+    const listening = await within(dialog).findByRole("radiogroup", { name: "Listening" });
+    await user.click(within(listening).getByRole("radio", { name: "5" }));
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    await waitFor(() => expect(screen.queryByTestId("review-dialog")).toBeNull());
+    const sent = calls.find((c) => c.cmd === "record_review")?.args.input;
+    expect(sent).toEqual({
+      interaction_id: "int-refund",
+      kind: "praise",
+      comment: "Calm and kind under pressure.",
+      scores: [{ criterion_id: "crit-listen", score: 5 }],
+    });
+    expect(screen.getByTestId("queue-item")).toHaveTextContent("1 review");
+  });
+
+  it("shows a refused comment next to the comment and keeps everything typed", async () => {
+    const { calls, user, dialog } = await openReviewOf(refund, {
+      record_review: () =>
+        new Refusal({
+          kind: "validation",
+          message: "Keep the comment under 2000 characters.",
+          fields: [{ field: "comment", message: "Keep the comment under 2000 characters." }],
+        }),
+    });
+    await user.click(within(dialog).getByRole("radio", { name: /Coaching/ }));
+    await user.type(within(dialog).getByRole("textbox", { name: "Comment" }), "Far too long a story");
+    const policy = await within(dialog).findByRole("radiogroup", { name: "Follows policy" });
+    await user.click(within(policy).getByRole("radio", { name: "2" }));
+    await user.click(within(dialog).getByTestId("review-save"));
+
+    const comment = within(dialog).getByRole("textbox", { name: "Comment" });
+    await waitFor(() => expect(comment).toHaveAttribute("aria-invalid", "true"));
+    const error = within(dialog).getByText("Keep the comment under 2000 characters.");
+    expect(comment.closest(".text-field")).toContainElement(error);
+    expect(comment).toHaveValue("Far too long a story");
+    expect(within(dialog).getByRole("radio", { name: /Coaching/ })).toBeChecked();
+    expect(within(policy).getByRole("radio", { name: "2" })).toBeChecked();
+    expect(screen.getByTestId("review-dialog")).toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "record_review")).toHaveLength(1);
+  });
+
+  it("asks for praise, coaching or a compliance flag before sending anything", async () => {
+    const { calls, user, dialog } = await openReviewOf(refund);
+    await user.type(within(dialog).getByRole("textbox", { name: "Comment" }), "Good");
+    await user.click(within(dialog).getByTestId("review-save"));
+    expect(await within(dialog).findByText("Choose praise, coaching or a compliance flag.")).toBeInTheDocument();
+    expect(calls.map((c) => c.cmd)).not.toContain("record_review");
+  });
+
+  it("keeps a half-written review when the dialog is closed and opened again", async () => {
+    const { user, dialog } = await openReviewOf(refund);
+    await user.click(within(dialog).getByRole("radio", { name: /Compliance flag/ }));
+    await user.type(within(dialog).getByRole("textbox", { name: "Comment" }), "Card details read aloud");
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByTestId("review-dialog")).toBeNull());
+    await user.click(screen.getByTestId("queue-item"));
+    const again = await screen.findByTestId("review-dialog");
+    expect(within(again).getByRole("textbox", { name: "Comment" })).toHaveValue("Card details read aloud");
+    expect(within(again).getByRole("radio", { name: /Compliance flag/ })).toBeChecked();
+  });
+});
