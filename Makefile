@@ -64,6 +64,7 @@ server: setup
 # Benchmarks, each beside its floor measured in the same run (release builds).
 bench: setup
 	cargo bench -p touchpoint-core --bench budgets
+	cargo bench -p touchpoint-core --bench insight
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench sync_throughput
 
 OUT ?= .shots/touchpoint.png

@@ -447,7 +447,7 @@ impl Desk {
     /// Conversations to review (supervisors and admins).
     pub fn review_queue(&self, filter: &reviews::ReviewQueueFilter) -> Result<Vec<reviews::QueueItem>> {
         self.require_supervisor("review conversations")?;
-        reviews::queue(&self.conn, filter)
+        reviews::queue(&self.conn, filter, self.staff_id)
     }
 
     /// Reviews a conversation (supervisors and admins, not their own).

@@ -313,8 +313,9 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Review> {
 }
 
 /// Conversations to look at, newest first (or a random sample), each with its feeling,
-/// scores and how many reviews it has. Every filter is a bound parameter of one query.
-pub fn queue(conn: &Connection, f: &ReviewQueueFilter) -> Result<Vec<QueueItem>> {
+/// scores and how many reviews it has; the reviewer's own are left out (nobody reviews their
+/// own work). Every filter is a bound parameter of one query.
+pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result<Vec<QueueItem>> {
     let limit = f.sample.or(f.limit).unwrap_or(50).clamp(1, QUEUE_MAX);
     let order = if f.sample.is_some() { "random()" } else { "i.occurred_at DESC, i.rowid DESC" };
     let sql = format!(
@@ -339,6 +340,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter) -> Result<Vec<QueueItem>>
                 OR (?7 = 'high_effort' AND fb.ces >= 5))
            AND (?8 IS NULL OR i.cur_outcome = ?8)
            AND (?9 = 0 OR NOT EXISTS (SELECT 1 FROM reviews r WHERE r.interaction_id = i.id))
+           AND i.staff_id <> ?11
          ORDER BY {order}
          LIMIT ?10"
     );
@@ -360,6 +362,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter) -> Result<Vec<QueueItem>>
             f.outcome.map(|o| o.as_str()),
             f.unreviewed_only,
             limit,
+            reviewer.to_string(),
         ],
         |r| {
             let customer = match (opt_uuid_col(r, 7)?, r.get::<_, Option<String>>(8)?) {

@@ -96,6 +96,8 @@ fn frontline_staff_cannot_review_and_nobody_reviews_their_own_work() {
 
     s.t.desk.sign_in(s.supervisor, None).expect("Priya");
     let own = s.t.log(visit(&s.t, None));
+    let queue = s.t.desk.review_queue(&ReviewQueueFilter::default()).expect("queue");
+    assert_eq!(queue.iter().map(|q| q.interaction_id).collect::<Vec<_>>(), [hers.interaction_id], "not her own");
     match s.t.desk.record_review(&praise(own.interaction_id, "I was great")) {
         Err(CoreError::Validation { fields, .. }) => assert_eq!(fields[0].field, "interaction_id"),
         other => panic!("{other:?}"),

@@ -361,6 +361,28 @@ impl Desk {
         panic!("{css:?} never contained {needle:?} within {within:?}; last text was {last:?}");
     }
 
+    /// Like `wait_for_text`, but reads the DOM's text content: WebKitWebDriver reports text in
+    /// a clipped (`overflow: hidden`, ellipsis) column as invisible even when it is on screen.
+    pub async fn wait_for_content(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(els) = self.client.find_all(Locator::Css(css)).await {
+                for el in els {
+                    if let Ok(Some(t)) = el.prop("textContent").await {
+                        if t.contains(needle) {
+                            return t;
+                        }
+                        last = t;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.shot_always("failure").await;
+        panic!("no {css:?} ever contained {needle:?}; last text was {last:?}");
+    }
+
     /// Waits until the element's attribute has `value`.
     pub async fn wait_for_attr(&self, css: &str, attr: &str, value: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
