@@ -195,6 +195,8 @@ impl Desk {
     pub async fn open_customer(&self, query: &str, name: &str) {
         use fantoccini::key::Key;
         self.replace_text("[data-testid=search-input]", query).await;
+        // The recent customers may already show the name: wait for the answer to this query.
+        self.wait_for_attr("[data-testid=search-results]", "data-for", query.trim()).await;
         self.wait_for_text("[data-testid=search-results]", name).await;
         self.press("[data-testid=search-input]", Key::Enter).await;
         self.wait_for_text("[data-testid=customer-name]", name).await;

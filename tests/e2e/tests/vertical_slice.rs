@@ -87,6 +87,11 @@ async fn create_find_log_and_see_it_on_the_timeline_then_in_the_database() {
         .expect("the interaction's outbox op");
     let op: serde_json::Value = serde_json::from_str(&op_payload).expect("op json");
     assert_eq!(op["body"]["reason"], "Refund for damaged kettle");
-    let ops: i64 = db.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).expect("count");
+    let ops: i64 =
+        db.query_row("SELECT count(*) FROM outbox WHERE kind <> 'audit_recorded'", [], |r| r.get(0)).expect("count");
     assert_eq!(ops, 3, "customer, interaction and feedback ops");
+    let views: i64 = db
+        .query_row("SELECT count(*) FROM audit_log WHERE action = 'view' AND entity_id IS NOT NULL", [], |r| r.get(0))
+        .expect("views");
+    assert_eq!(views, 1, "looking at her page is on record, once however often it refreshed");
 }

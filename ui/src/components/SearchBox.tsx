@@ -147,7 +147,14 @@ export function SearchBox() {
         </SearchField>
         {open ? (
           // Keep focus in the input when an item is clicked, so the click lands.
-          <div className="search-panel" ref={panelRef} onMouseDown={(e) => e.preventDefault()} data-testid="search-results">
+          <div
+            className="search-panel"
+            ref={panelRef}
+            onMouseDown={(e) => e.preventDefault()}
+            data-testid="search-results"
+            // What the shown results answer (tests wait for it before pressing Enter).
+            data-for={search.isSuccess && !search.isPlaceholderData ? typed : undefined}
+          >
             <ListBox
               aria-label={typed ? t("search.results") : t("search.recent")}
               className="search-list"
