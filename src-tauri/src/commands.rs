@@ -264,3 +264,11 @@ pub async fn export_insight(state: State<'_, AppState>, filter: InsightFilter) -
 pub async fn at_risk_customers(state: State<'_, AppState>) -> Result<Vec<AtRiskCustomer>> {
     state.with(|d| d.at_risk_customers())
 }
+
+/// Erases a customer at their request (supervisors and admins): personal data goes from this
+/// desk, the server and every desk; an anonymous stub keeps the counts.
+#[tauri::command]
+#[specta::specta]
+pub async fn erase_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<()> {
+    state.write(|d| d.erase_customer(customer_id))
+}

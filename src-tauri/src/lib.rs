@@ -40,6 +40,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::export_customer,
             commands::delete_customer,
             commands::restore_customer,
+            commands::erase_customer,
             commands::review_criteria,
             commands::review_queue,
             commands::record_review,

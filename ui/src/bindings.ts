@@ -31,6 +31,11 @@ export const commands = {
 	/**  Deletes a customer (supervisors and admins); a later restore brings them back. */
 	deleteCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("delete_customer", { customerId })),
 	restoreCustomer: (customerId: string) => typedError<Customer, CoreError>(__TAURI_INVOKE("restore_customer", { customerId })),
+	/**
+	 *  Erases a customer at their request (supervisors and admins): personal data goes from this
+	 *  desk, the server and every desk; an anonymous stub keeps the counts.
+	 */
+	eraseCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("erase_customer", { customerId })),
 	reviewCriteria: () => typedError<ReviewCriterion[], CoreError>(__TAURI_INVOKE("review_criteria")),
 	/**  Conversations to review (supervisors and admins). */
 	reviewQueue: (filter: ReviewQueueFilter) => typedError<QueueItem[], CoreError>(__TAURI_INVOKE("review_queue", { filter })),
