@@ -44,3 +44,33 @@ describe("Review rooms from the keyboard", () => {
     expect(calls.map((c) => c.cmd)).not.toContain("review_queue");
   });
 });
+
+describe("Audit room from the keyboard", () => {
+  it("Ctrl+6 opens Audit for a supervisor, and the shortcuts list it", async () => {
+    mockBackend({ desk_info: () => deskAs("supervisor"), list_staff: () => staffList, audit_log: () => [] });
+    const user = userEvent.setup();
+    renderApp();
+    await screen.findByTestId("rail-audit");
+    await user.keyboard("{Control>}6{/Control}");
+    expect(await screen.findByTestId("audit-screen")).toBeInTheDocument();
+    expect(await screen.findByTestId("audit-empty")).toHaveTextContent("Nothing recorded in this period");
+
+    await user.keyboard("?");
+    const help = await screen.findByTestId("help");
+    expect(within(help).getByText("Audit trail")).toBeInTheDocument();
+    expect(within(help).getByText("Ctrl+6")).toBeInTheDocument();
+  });
+
+  it("Ctrl+6 does nothing for frontline staff, and the shortcuts do not offer it", async () => {
+    const calls = mockBackend({ desk_info: () => ({ ...deskAs("frontline"), my_open_follow_ups: 1 }) });
+    const user = userEvent.setup();
+    renderApp();
+    await screen.findByLabelText("1 open follow-up");
+    await user.keyboard("{Control>}6{/Control}");
+    await user.keyboard("?");
+    const help = await screen.findByTestId("help");
+    expect(within(help).queryByText("Ctrl+6")).toBeNull();
+    expect(screen.queryByTestId("audit-screen")).toBeNull();
+    expect(calls.map((c) => c.cmd)).not.toContain("audit_log");
+  });
+});

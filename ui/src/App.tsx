@@ -8,11 +8,13 @@ import { useDeskInfo } from "./api/hooks";
 import { CommandPalette } from "./components/CommandPalette";
 import { ConnectDialog } from "./components/ConnectDialog";
 import { HelpOverlay } from "./components/HelpOverlay";
+import { NoticeRegion } from "./components/NoticeRegion";
 import { Rail } from "./components/Rail";
 import { SignInBanner } from "./components/SignInBanner";
 import { SyncPanel } from "./components/SyncPanel";
 import { TopBar } from "./components/TopBar";
 import { NavigationProvider, useNavigation, type Route } from "./navigation";
+import { AuditScreen } from "./screens/audit/AuditScreen";
 import { CustomerScreen } from "./screens/customer/CustomerScreen";
 import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
@@ -88,6 +90,7 @@ function Desk() {
       {nav.overlay === "help" ? <HelpOverlay /> : null}
       {nav.overlay === "sync" ? <SyncPanel /> : null}
       {nav.overlay === "connect" ? <ConnectDialog /> : null}
+      <NoticeRegion />
     </div>
   );
 }
@@ -98,7 +101,7 @@ function Room() {
     case "customer":
       return <CustomerScreen key={nav.route.id} id={nav.route.id} />;
     case "follow-ups":
-      return <FollowUpsScreen />;
+      return <FollowUpsScreen key={nav.route.view ?? "mine"} view={nav.route.view ?? "mine"} />;
     case "walk-in":
       return <WalkInScreen />;
     case "import":
@@ -107,6 +110,8 @@ function Room() {
       return <ReviewScreen />;
     case "my-reviews":
       return <MyReviewsScreen />;
+    case "audit":
+      return <AuditScreen key={nav.route.customer?.id ?? "all"} customer={nav.route.customer ?? null} />;
     default:
       return <HomeScreen />;
   }

@@ -55,6 +55,23 @@ export const ACTIONS: AppAction[] = [
     inFields: true,
     run: (n) => n.go({ name: "my-reviews" }),
   },
+  {
+    id: "store-board",
+    label: "actions.storeBoard",
+    supervisorOnly: true,
+    run: (n) => n.go({ name: "follow-ups", view: "store" }),
+  },
+  // Ctrl+5 is kept for Insight, which comes before Audit on the rail.
+  {
+    id: "audit",
+    label: "actions.audit",
+    keys: "Ctrl+6",
+    key: "6",
+    ctrl: true,
+    inFields: true,
+    supervisorOnly: true,
+    run: (n) => n.go({ name: "audit" }),
+  },
   { id: "switch-user", label: "actions.switchUser", keys: "U", key: "u", run: (n) => n.setStaffDialog("switch") },
   { id: "sync-status", label: "actions.syncStatus", keys: "S", key: "s", run: (n) => n.setOverlay("sync") },
   { id: "connect", label: "actions.connect", run: (n) => n.setOverlay("connect") },

@@ -1,13 +1,22 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { UNSTABLE_ToastQueue as ToastQueue } from "react-aria-components";
+
+import type { NameRef } from "./bindings";
 
 export type Route =
   | { name: "home" }
   | { name: "customer"; id: string }
-  | { name: "follow-ups" }
+  /** `store`: the store's board (supervisors); mine otherwise. */
+  | { name: "follow-ups"; view?: "mine" | "store" }
   | { name: "walk-in" }
   | { name: "import" }
   | { name: "review" }
-  | { name: "my-reviews" };
+  | { name: "my-reviews" }
+  /** `customer`: only this customer's entries (reached from their page). */
+  | { name: "audit"; customer?: NameRef };
+
+/** A notice that outlives the screen it came from, with a way to undo what was done. */
+export type Notice = { kind: "customer-deleted"; customer: NameRef };
 
 /** Overlays opened from anywhere: the palette, the shortcuts, the sync panel, the connect form. */
 export type Overlay = "palette" | "help" | "sync" | "connect" | null;
@@ -33,6 +42,8 @@ export type Navigation = {
   setStaffDialog: (d: "switch" | null) => void;
   overlay: Overlay;
   setOverlay: (o: Overlay) => void;
+  /** Notices shown over every room (see `NoticeRegion`). */
+  notices: ToastQueue<Notice>;
 };
 
 const NavigationContext = createContext<Navigation | null>(null);
@@ -44,6 +55,7 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
   const [staffDialog, setStaffDialog] = useState<"switch" | null>(null);
   const [overlay, setOverlay] = useState<Overlay>(null);
   const searchInput = useRef<HTMLInputElement | null>(null);
+  const [notices] = useState(() => new ToastQueue<Notice>({ maxVisibleToasts: 1 }));
 
   const go = useCallback((route: Route) => setStack((s) => [...s.slice(-19), route]), []);
   const back = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : [{ name: "home" }])), []);
@@ -72,8 +84,9 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
       setStaffDialog,
       overlay,
       setOverlay,
+      notices,
     }),
-    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput, kiosk, staffDialog, overlay],
+    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput, kiosk, staffDialog, overlay, notices],
   );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }

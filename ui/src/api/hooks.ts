@@ -10,9 +10,12 @@ import { useEffect, useRef } from "react";
 
 import type {
   AmendInteraction,
+  AuditFilter,
+  BoardFilter,
   CloseFollowUp,
   ContactChannel,
   CustomerEdit,
+  FollowUp,
   LogInteraction,
   NewCustomer,
   NewFollowUp,
@@ -45,6 +48,11 @@ export const keys = {
   reviewQueue: (filter: ReviewQueueFilter, draw: number) => ["review-queue", filter, draw] as const,
   interactionReviews: (interactionId: string) => ["reviews", interactionId] as const,
   myReviews: ["my-reviews"] as const,
+  /** Under "follow-ups", so every follow-up write refreshes the board and the loop figures. */
+  followUpBoard: (filter: BoardFilter) => ["follow-ups", "board", filter] as const,
+  loopMetrics: (from: string, to: string) => ["follow-ups", "loop", from, to] as const,
+  auditLog: (filter: AuditFilter) => ["audit", filter] as const,
+  atRisk: ["at-risk"] as const,
 };
 
 export type TimelineFilters = { touchPointId: string | null; channel: ContactChannel | null };
@@ -58,6 +66,8 @@ function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
   }
   void qc.invalidateQueries({ queryKey: ["search"] });
   void qc.invalidateQueries({ queryKey: ["follow-ups"] });
+  void qc.invalidateQueries({ queryKey: keys.atRisk });
+  void qc.invalidateQueries({ queryKey: ["audit"] });
   void qc.invalidateQueries({ queryKey: keys.desk });
   void qc.invalidateQueries({ queryKey: keys.sync });
 }
@@ -235,7 +245,29 @@ export function useImportCustomers() {
 }
 
 export function useExportCustomer() {
-  return useMutation({ mutationFn: (id: string) => api.exportCustomer(id) });
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.exportCustomer(id),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["audit"] }),
+  });
+}
+
+/** Deletes a customer. Their own page is left alone: it is about to be left, and asking for it
+ * again would only say they are gone. */
+export function useDeleteCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.deleteCustomer(id),
+    onSuccess: () => refreshAfterWrite(qc),
+  });
+}
+
+export function useRestoreCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.restoreCustomer(id),
+    onSuccess: (customer) => refreshAfterWrite(qc, customer.id),
+  });
 }
 
 const SYNC_POLL_MS = 2000;
@@ -399,4 +431,54 @@ export function useAcknowledgeReview() {
         qc.invalidateQueries({ queryKey: keys.sync }),
       ]),
   });
+}
+
+/** The store's open follow-ups (supervisors). The previous board stays on screen while a new
+ * filter's arrives. */
+export function useFollowUpBoard(filter: BoardFilter, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.followUpBoard(filter),
+    queryFn: () => api.followUpBoard(filter),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useReassignFollowUp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ followUpId, ownerStaffId }: { followUpId: string; ownerStaffId: string }) =>
+      api.reassignFollowUp(followUpId, ownerStaffId),
+    onSuccess: (f) => {
+      // The row shows its new owner at once, not its old one until the board is asked again.
+      qc.setQueriesData<FollowUp[]>({ queryKey: ["follow-ups", "board"] }, (items) =>
+        items?.map((i) => (i.id === f.id ? f : i)),
+      );
+      refreshAfterWrite(qc, f.customer?.id);
+    },
+  });
+}
+
+/** How well the loop closed over a period (supervisors). */
+export function useLoopMetrics(from: string, to: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.loopMetrics(from, to),
+    queryFn: () => api.loopMetrics(from, to),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** Who viewed, changed, exported, erased or imported what (supervisors), newest first. */
+export function useAuditLog(filter: AuditFilter, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.auditLog(filter),
+    queryFn: () => api.auditLog(filter),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useAtRiskCustomers(enabled: boolean) {
+  return useQuery({ queryKey: keys.atRisk, queryFn: api.atRiskCustomers, enabled });
 }

@@ -82,6 +82,17 @@ export function Rail() {
             "rail-review",
           )
         : null}
+      {canReview(desk.data?.staff.role)
+        ? room(
+            { name: "audit" },
+            t("nav.audit"),
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <rect x="4" y="3" width="12" height="14.5" rx="1.6" fill="none" stroke="currentColor" strokeWidth="1.6" />
+              <path d="M7.5 3V2h5v1M7 7.5h6M7 10.5h6M7 13.5h3.5" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" fill="none" />
+            </svg>,
+            "rail-audit",
+          )
+        : null}
       {room(
         { name: "walk-in" },
         t("nav.walkIn"),

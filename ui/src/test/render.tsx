@@ -4,7 +4,7 @@ import type { ReactElement } from "react";
 
 import { makeQueryClient } from "../App";
 import type { CoreError, DeskInfo, SyncStatus, TouchPoint } from "../bindings";
-import { NavigationProvider, type Route } from "../navigation";
+import { NavigationProvider, useNavigation, type Route } from "../navigation";
 import { QueryClientProvider } from "@tanstack/react-query";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -77,6 +77,9 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
     search_server: () => [],
     my_reviews: () => [],
     review_criteria: () => [],
+    at_risk_customers: () => [],
+    follow_up_board: () => [],
+    audit_log: () => [],
     ...handlers,
   };
   mockIPC((cmd, args) => {
@@ -98,4 +101,10 @@ export function renderWithDesk(ui: ReactElement, initial: Route = { name: "home"
       <NavigationProvider initial={initial}>{ui}</NavigationProvider>
     </QueryClientProvider>,
   );
+}
+
+/** Shows the current route, so a test can see where an action led. */
+export function RouteProbe() {
+  const nav = useNavigation();
+  return <output data-testid="route">{JSON.stringify(nav.route)}</output>;
 }

@@ -10,6 +10,7 @@ import { FeelingTrend } from "../../components/FeelingTrend";
 import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime } from "../../format";
+import { CustomerMoreMenu } from "./CustomerMoreMenu";
 
 /** Who is this, what happened last time, is anything open, how did they feel — one glance. */
 export function CustomerHeader({
@@ -54,6 +55,7 @@ export function CustomerHeader({
           <Button className="link-button" onPress={() => exporter.mutate(c.id)} data-testid="export-record">
             {t("customer.export")}
           </Button>
+          <CustomerMoreMenu customer={c} />
           {exporter.isSuccess ? (
             <span className="muted small" role="status" data-testid="export-done">
               {t("customer.exported", { path: exporter.data.path, kb: Math.max(1, Math.round(exporter.data.bytes / 1024)) })}

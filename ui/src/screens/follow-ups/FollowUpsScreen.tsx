@@ -1,16 +1,61 @@
 import { useState } from "react";
-import { Button } from "react-aria-components";
+import { Button, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useMyClosedFollowUps, useMyFollowUps } from "../../api/hooks";
+import { canReview } from "../../actions";
+import { useDeskInfo, useMyClosedFollowUps, useMyFollowUps } from "../../api/hooks";
 import type { FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
+import { StoreBoard } from "./StoreBoard";
+
+export type FollowUpsView = "mine" | "store";
+
+/** Follow-ups: my own for everyone; supervisors also see the store's board beside them. */
+export function FollowUpsScreen({ view = "mine" }: { view?: FollowUpsView }) {
+  const { t } = useTranslation();
+  const desk = useDeskInfo();
+  const [tab, setTab] = useState<FollowUpsView>(view);
+
+  if (!desk.isSuccess) return <main className="screen follow-ups" aria-busy="true" />;
+
+  if (!canReview(desk.data.staff.role)) {
+    return (
+      <main className="screen follow-ups" aria-labelledby="follow-ups-title">
+        <MyFollowUps titled />
+      </main>
+    );
+  }
+
+  return (
+    <main className="screen follow-ups" aria-labelledby="follow-ups-title">
+      <Tabs selectedKey={tab} onSelectionChange={(k) => setTab(k as FollowUpsView)} className="room-tabs">
+        <div className="screen-head room-tabs-head">
+          <h1 id="follow-ups-title">{t("followUps.roomTitle")}</h1>
+          <TabList className="tab-list room-tab-list" aria-label={t("followUps.views")}>
+            <Tab id="mine" className="tab" data-testid="mine-tab">
+              {t("followUps.mine")}
+            </Tab>
+            <Tab id="store" className="tab" data-testid="board-tab">
+              {t("followUps.store")}
+            </Tab>
+          </TabList>
+        </div>
+        <TabPanel id="mine" className="room-tab-panel">
+          <MyFollowUps titled={false} />
+        </TabPanel>
+        <TabPanel id="store" className="room-tab-panel">
+          <StoreBoard />
+        </TabPanel>
+      </Tabs>
+    </main>
+  );
+}
 
 /** My follow-ups: what I promised, most overdue first; close each with a resolution. */
-export function FollowUpsScreen() {
+function MyFollowUps({ titled }: { titled: boolean }) {
   const { t } = useTranslation();
   const open = useMyFollowUps();
   const closed = useMyClosedFollowUps();
@@ -19,19 +64,27 @@ export function FollowUpsScreen() {
   const list = open.data ?? [];
   const overdue = list.filter((f) => f.due_state === "overdue").length;
 
+  const counts = (
+    <p className="muted">
+      {list.length === 0
+        ? t("followUps.noneOpen")
+        : t("followUps.openCount", { count: list.length }) +
+          (overdue > 0 ? ` · ${t("followUps.overdueCount", { count: overdue })}` : "")}
+    </p>
+  );
+
   return (
-    <main className="screen follow-ups" aria-labelledby="follow-ups-title">
-      <div className="screen-head">
-        <div>
-          <h1 id="follow-ups-title">{t("followUps.title")}</h1>
-          <p className="muted">
-            {list.length === 0
-              ? t("followUps.noneOpen")
-              : t("followUps.openCount", { count: list.length }) +
-                (overdue > 0 ? ` · ${t("followUps.overdueCount", { count: overdue })}` : "")}
-          </p>
+    <>
+      {titled ? (
+        <div className="screen-head">
+          <div>
+            <h1 id="follow-ups-title">{t("followUps.title")}</h1>
+            {counts}
+          </div>
         </div>
-      </div>
+      ) : (
+        <div className="mine-counts">{counts}</div>
+      )}
       {open.isSuccess && list.length === 0 ? (
         <div className="empty-state">
           <h2>{t("followUps.emptyTitle")}</h2>
@@ -98,6 +151,6 @@ export function FollowUpsScreen() {
         </section>
       ) : null}
       {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
-    </main>
+    </>
   );
 }

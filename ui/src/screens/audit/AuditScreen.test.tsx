@@ -1,0 +1,163 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { AuditFilter } from "../../bindings";
+import { Rail } from "../../components/Rail";
+import { RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
+import { deskAs, staffList } from "../../test/reviews";
+import { auditEntry, hoursFromNow } from "../../test/supervisor";
+import { AuditScreen } from "./AuditScreen";
+
+const viewed = auditEntry({ at: hoursFromNow(-0.5), staff: "Maria Lopes", action: "view" });
+const changed = auditEntry({ at: hoursFromNow(-3), staff: "João Silva", action: "change", detail: "phones, emails" });
+const erased = auditEntry({
+  at: hoursFromNow(-26),
+  staff: "Priya Shah",
+  action: "erase",
+  customer_id: "cust-gone",
+  customer_name: "",
+});
+const imported = auditEntry({
+  at: hoursFromNow(-50),
+  staff: "Priya Shah",
+  action: "import",
+  entity: "customers",
+  customer_id: null,
+  customer_name: null,
+  detail: "12 created, 3 updated",
+});
+
+function supervisorAudit(handlers: Record<string, Handler> = {}) {
+  return mockBackend({
+    desk_info: () => deskAs("supervisor"),
+    list_staff: () => staffList,
+    audit_log: () => [viewed, changed, erased, imported],
+    ...handlers,
+  });
+}
+
+const auditFilters = (calls: { cmd: string; args: Record<string, unknown> }[]) =>
+  calls.filter((c) => c.cmd === "audit_log").map((c) => c.args.filter as AuditFilter);
+
+describe("Audit room", () => {
+  // happy-dom lays nothing out: give the list's scroller a desk-sized height so the virtualiser
+  // has rows to draw.
+  const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.classList.contains("audit-scroll") ? 600 : 0;
+      },
+    });
+  });
+  afterAll(() => {
+    if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
+  });
+
+  it("is hidden from frontline staff, and refuses them without asking for the trail", async () => {
+    const calls = mockBackend({ desk_info: () => ({ ...deskAs("frontline"), my_open_follow_ups: 1 }) });
+    const { unmount } = renderWithDesk(<Rail />);
+    await screen.findByLabelText("1 open follow-up");
+    expect(screen.queryByTestId("rail-audit")).toBeNull();
+    unmount();
+
+    renderWithDesk(<AuditScreen />);
+    expect(await screen.findByText("The audit trail is for supervisors")).toBeInTheDocument();
+    expect(screen.queryByTestId("audit-entry")).toBeNull();
+    expect(calls.map((c) => c.cmd)).not.toContain("audit_log");
+  });
+
+  it("is on the rail for supervisors", async () => {
+    supervisorAudit();
+    renderWithDesk(<Rail />);
+    expect(await screen.findByTestId("rail-audit")).toHaveTextContent("Audit");
+  });
+
+  it("lists entries newest first: when, who, what in words, which customer and the detail", async () => {
+    const calls = supervisorAudit();
+    renderWithDesk(<AuditScreen />);
+    const rows = await screen.findAllByTestId("audit-entry");
+    expect(rows).toHaveLength(4);
+    const [first, second, third, fourth] = rows as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+
+    expect(first).toHaveTextContent(/30 min\.? ago/);
+    expect(first.querySelector("time")).toHaveAttribute("title", expect.stringMatching(/\d{1,2}:\d{2}/));
+    expect(first).toHaveTextContent("Maria Lopes");
+    expect(first).toHaveTextContent("Viewed");
+    expect(within(first).getByRole("button", { name: "Ana Souza" })).toBeInTheDocument();
+
+    expect(second).toHaveTextContent("Changed");
+    expect(second).toHaveTextContent("phones, emails");
+
+    expect(third).toHaveTextContent("Erased");
+    expect(third).toHaveTextContent("Erased customer");
+    expect(within(third).queryByRole("button")).toBeNull();
+
+    expect(fourth).toHaveTextContent("Imported");
+    expect(fourth).toHaveTextContent("Customer list");
+    expect(fourth).toHaveTextContent("12 created, 3 updated");
+
+    expect(screen.getByTestId("audit-count")).toHaveTextContent("4 entries · newest first");
+    expect(auditFilters(calls)[0]).toMatchObject({ customer_id: null, action: null, staff_id: null, limit: 500 });
+  });
+
+  it("asks the trail again with the action chosen", async () => {
+    const calls = supervisorAudit();
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await screen.findAllByTestId("audit-entry");
+    await user.click(within(screen.getByTestId("choice-audit_action")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "Exported" }));
+    await waitFor(() => expect(auditFilters(calls).at(-1)).toMatchObject({ action: "export" }));
+  });
+
+  it("asks for one staff member's entries, over the period chosen", async () => {
+    const calls = supervisorAudit();
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await screen.findAllByTestId("audit-entry");
+    await user.click(within(screen.getByTestId("choice-audit_staff")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "João Silva" }));
+    await waitFor(() => expect(auditFilters(calls).at(-1)).toMatchObject({ staff_id: "staff-joao" }));
+    await user.click(within(screen.getByTestId("choice-audit_period")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "Any time" }));
+    await waitFor(() => expect(auditFilters(calls).at(-1)).toMatchObject({ staff_id: "staff-joao", from: null }));
+  });
+
+  it("opened from a customer's page, shows only their trail until that filter is cleared", async () => {
+    const calls = supervisorAudit({ audit_log: () => [viewed] });
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen customer={{ id: "cust-ana", name: "Ana Souza" }} />);
+    await screen.findByTestId("audit-entry");
+    expect(screen.getByRole("heading", { name: "Audit trail · Ana Souza" })).toBeInTheDocument();
+    expect(auditFilters(calls)[0]).toMatchObject({ customer_id: "cust-ana", from: null });
+    await user.click(screen.getByRole("button", { name: "Show every customer, not only Ana Souza" }));
+    await waitFor(() => expect(auditFilters(calls).at(-1)).toMatchObject({ customer_id: null }));
+  });
+
+  it("draws only the rows in view of a long trail, and says older entries need narrower filters", async () => {
+    const many = Array.from({ length: 500 }, (_, i) => auditEntry({ at: hoursFromNow(-i), staff: `Person ${i}` }));
+    supervisorAudit({ audit_log: () => many });
+    renderWithDesk(<AuditScreen />);
+    const rows = await screen.findAllByTestId("audit-entry");
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(screen.getByRole("table", { name: "Audit entries" })).toHaveAttribute("aria-rowcount", "501");
+    expect(screen.getByText("Showing the newest 500. Narrow the filters to reach older entries.")).toBeInTheDocument();
+  });
+
+  it("opens the customer's page from their name", async () => {
+    supervisorAudit({ audit_log: () => [viewed] });
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <AuditScreen />
+        <RouteProbe />
+      </>,
+    );
+    await user.click(within(await screen.findByTestId("audit-entry")).getByRole("button", { name: "Ana Souza" }));
+    expect(JSON.parse(screen.getByTestId("route").textContent ?? "{}")).toEqual({ name: "customer", id: "cust-ana" });
+  });
+});

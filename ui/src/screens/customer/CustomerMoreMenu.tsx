@@ -1,0 +1,49 @@
+import { useState } from "react";
+import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { canReview } from "../../actions";
+import { useDeskInfo } from "../../api/hooks";
+import type { Customer } from "../../bindings";
+import { useNavigation } from "../../navigation";
+import { DeleteCustomerDialog } from "./DeleteCustomerDialog";
+
+/** Supervisors' rarer actions on a customer: their audit trail, and deleting them. */
+export function CustomerMoreMenu({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const desk = useDeskInfo();
+  const [deleting, setDeleting] = useState(false);
+  if (!canReview(desk.data?.staff.role)) return null;
+
+  return (
+    <>
+      <MenuTrigger>
+        <Button className="link-button customer-more" data-testid="customer-more">
+          {t("customer.more")}
+          <span aria-hidden="true" className="chevron">
+            ▾
+          </span>
+        </Button>
+        <Popover className="popover" placement="bottom start">
+          <Menu
+            className="menu-list"
+            onAction={(key) => {
+              if (key === "audit") nav.go({ name: "audit", customer: { id: customer.id, name: customer.name } });
+              else if (key === "delete") setDeleting(true);
+            }}
+          >
+            <MenuItem id="audit" className="menu-item" data-testid="customer-audit">
+              {t("customer.auditTrail")}
+            </MenuItem>
+            <Separator className="menu-separator" />
+            <MenuItem id="delete" className="menu-item danger" data-testid="customer-delete">
+              {t("customer.delete")}
+            </MenuItem>
+          </Menu>
+        </Popover>
+      </MenuTrigger>
+      {deleting ? <DeleteCustomerDialog customer={customer} onClose={() => setDeleting(false)} /> : null}
+    </>
+  );
+}
