@@ -59,3 +59,71 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
         .expect("ops");
     assert_eq!(ops, 2, "both wait to sync");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_closes_an_overdue_follow_up_from_the_store_board_with_how_the_customer_feels_now() {
+    let desk = Desk::start_with_demo().await;
+    sign_in(&desk, "Priya Shah", "5555").await;
+    desk.click("[data-testid=rail-follow-ups]").await;
+    desk.click("[data-testid=board-tab]").await;
+    desk.find("[data-testid=loop-metrics]").await;
+    let first = desk.wait_for_content("[data-testid=board-item]", "").await;
+    assert!(!first.is_empty(), "the demo store has open follow-ups");
+    let state = desk.find("[data-testid=board-item]").await.attr("data-state").await.expect("attr").unwrap_or_default();
+    assert_eq!(state, "overdue", "the most overdue comes first");
+    desk.shot("follow-up-board").await;
+    let before = desk.client.find_all(fantoccini::Locator::Css("[data-testid=board-item]")).await.expect("rows").len();
+
+    desk.click("[data-testid=board-item] [data-testid=board-complete]").await;
+    desk.type_into("[data-testid=complete-follow-up] textarea[name=resolution]", "Called back; replacement sent").await;
+    desk.click("[data-testid=complete-follow-up] [data-feeling=happy]").await;
+    desk.click("[data-testid=complete-save]").await;
+    desk.wait_gone("[data-testid=complete-follow-up]").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let now = desk.client.find_all(fantoccini::Locator::Css("[data-testid=board-item]")).await.expect("rows").len();
+        if now == before - 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the closed follow-up leaves the board ({before} → {now})");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    let data_dir = desk.close().await;
+    let db = rusqlite::Connection::open(data_dir.path().join("touchpoint.sqlite3")).expect("db");
+    let (status, feeling): (String, String) = db
+        .query_row(
+            "SELECT status, feeling_after FROM follow_ups WHERE resolution = 'Called back; replacement sent'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the closed follow-up");
+    assert_eq!((status.as_str(), feeling.as_str()), ("done", "happy"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_deletes_a_customer_undoes_it_and_finds_both_in_the_audit_trail() {
+    let desk = Desk::start_with_demo().await;
+    sign_in(&desk, "Priya Shah", "5555").await;
+    desk.find("[data-testid=at-risk-list]").await;
+    desk.shot("today-supervisor").await;
+    let name = desk.text("[data-testid=at-risk-item] .at-risk-name").await;
+    desk.click("[data-testid=at-risk-item] .at-risk-name").await;
+    desk.wait_for_text("[data-testid=customer-name]", &name).await;
+
+    desk.click("[data-testid=customer-more]").await;
+    desk.click("[data-testid=customer-delete]").await;
+    desk.click("[data-testid=delete-confirm-button]").await;
+    desk.wait_for_text("[data-testid=notice]", &name).await;
+    desk.click("[data-testid=notice-undo]").await;
+    desk.wait_for_text("[data-testid=customer-name]", &name).await;
+
+    desk.click("[data-testid=customer-more]").await;
+    desk.click("[data-testid=customer-audit]").await;
+    desk.find("[data-testid=audit-screen]").await;
+    let entries = desk.wait_for_content("[data-testid=audit-entry]", "Priya Shah").await;
+    assert!(!entries.is_empty());
+    desk.wait_for_content("[data-testid=audit-screen]", "restored").await;
+    desk.wait_for_content("[data-testid=audit-screen]", "deleted").await;
+    desk.shot("audit-trail").await;
+}
