@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { App, makeQueryClient } from "./App";
 import { mockBackend } from "./test/render";
 import { deskAs, refund, staffList } from "./test/reviews";
+import { dashboard } from "./test/supervisor";
 
 function renderApp() {
   render(<App client={makeQueryClient()} />);
@@ -72,5 +73,41 @@ describe("Audit room from the keyboard", () => {
     expect(within(help).queryByText("Ctrl+6")).toBeNull();
     expect(screen.queryByTestId("audit-screen")).toBeNull();
     expect(calls.map((c) => c.cmd)).not.toContain("audit_log");
+  });
+});
+
+describe("Insight room from the keyboard", () => {
+  it("Ctrl+5 opens Insight for a supervisor, and the shortcuts and the palette list it", async () => {
+    mockBackend({ desk_info: () => deskAs("supervisor"), list_staff: () => staffList, insight: () => dashboard() });
+    const user = userEvent.setup();
+    renderApp();
+    await screen.findByTestId("rail-insight");
+    await user.keyboard("{Control>}5{/Control}");
+    expect(await screen.findByTestId("insight-screen")).toBeInTheDocument();
+    expect(await screen.findByTestId("insight-summary")).toHaveTextContent("120");
+
+    await user.keyboard("?");
+    const help = await screen.findByTestId("help");
+    expect(within(help).getByText("Insight dashboards")).toBeInTheDocument();
+    expect(within(help).getByText("Ctrl+5")).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("help")).toBeNull());
+
+    await user.keyboard("{Control>}k{/Control}");
+    const palette = await screen.findByTestId("palette");
+    expect(within(palette).getByText("Insight dashboards")).toBeInTheDocument();
+  });
+
+  it("Ctrl+5 does nothing for frontline staff, and the shortcuts do not offer it", async () => {
+    const calls = mockBackend({ desk_info: () => ({ ...deskAs("frontline"), my_open_follow_ups: 1 }) });
+    const user = userEvent.setup();
+    renderApp();
+    await screen.findByLabelText("1 open follow-up");
+    await user.keyboard("{Control>}5{/Control}");
+    await user.keyboard("?");
+    const help = await screen.findByTestId("help");
+    expect(within(help).queryByText("Ctrl+5")).toBeNull();
+    expect(screen.queryByTestId("insight-screen")).toBeNull();
+    expect(calls.map((c) => c.cmd)).not.toContain("insight");
   });
 });

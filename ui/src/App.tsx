@@ -19,6 +19,7 @@ import { CustomerScreen } from "./screens/customer/CustomerScreen";
 import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ImportScreen } from "./screens/import/ImportScreen";
+import { InsightScreen } from "./screens/insight/InsightScreen";
 import { MyReviewsScreen } from "./screens/my-reviews/MyReviewsScreen";
 import { NewCustomerDialog } from "./screens/new-customer/NewCustomerDialog";
 import { ReviewScreen } from "./screens/review/ReviewScreen";
@@ -107,7 +108,15 @@ function Room() {
     case "import":
       return <ImportScreen />;
     case "review":
-      return <ReviewScreen />;
+      // A new preset is a new look at the queue: the room starts again from it.
+      return (
+        <ReviewScreen
+          key={nav.route.preset ? JSON.stringify(nav.route.preset) : "default"}
+          preset={nav.route.preset ?? null}
+        />
+      );
+    case "insight":
+      return <InsightScreen initial={nav.route.filters ?? null} />;
     case "my-reviews":
       return <MyReviewsScreen />;
     case "audit":

@@ -61,7 +61,16 @@ export const ACTIONS: AppAction[] = [
     supervisorOnly: true,
     run: (n) => n.go({ name: "follow-ups", view: "store" }),
   },
-  // Ctrl+5 is kept for Insight, which comes before Audit on the rail.
+  {
+    id: "insight",
+    label: "actions.insight",
+    keys: "Ctrl+5",
+    key: "5",
+    ctrl: true,
+    inFields: true,
+    supervisorOnly: true,
+    run: (n) => n.go({ name: "insight" }),
+  },
   {
     id: "audit",
     label: "actions.audit",

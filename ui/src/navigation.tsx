@@ -2,6 +2,8 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { UNSTABLE_ToastQueue as ToastQueue } from "react-aria-components";
 
 import type { NameRef } from "./bindings";
+import type { InsightFilters } from "./screens/insight/insightFilter";
+import type { ReviewPreset } from "./screens/review/queueFilter";
 
 export type Route =
   | { name: "home" }
@@ -10,7 +12,10 @@ export type Route =
   | { name: "follow-ups"; view?: "mine" | "store" }
   | { name: "walk-in" }
   | { name: "import" }
-  | { name: "review" }
+  /** `preset`: the conversations behind a figure another room pointed at (Insight). */
+  | { name: "review"; preset?: ReviewPreset }
+  /** `filters`: the population and period to show again (coming back from a drill-down). */
+  | { name: "insight"; filters?: InsightFilters }
   | { name: "my-reviews" }
   /** `customer`: only this customer's entries (reached from their page). */
   | { name: "audit"; customer?: NameRef };
@@ -24,6 +29,8 @@ export type Overlay = "palette" | "help" | "sync" | "connect" | null;
 export type Navigation = {
   route: Route;
   go: (route: Route) => void;
+  /** Changes where the current level stands (so Esc comes back to it as it was left). */
+  replace: (route: Route) => void;
   /** Esc: one level back (customer → home). */
   back: () => void;
   /** Opens the new-customer form, prefilled from what was typed in search. */
@@ -58,6 +65,7 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
   const [notices] = useState(() => new ToastQueue<Notice>({ maxVisibleToasts: 1 }));
 
   const go = useCallback((route: Route) => setStack((s) => [...s.slice(-19), route]), []);
+  const replace = useCallback((route: Route) => setStack((s) => [...s.slice(0, -1), route]), []);
   const back = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : [{ name: "home" }])), []);
   const focusSearch = useCallback(() => {
     searchInput.current?.focus();
@@ -71,6 +79,7 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
     () => ({
       route: stack[stack.length - 1] ?? { name: "home" },
       go,
+      replace,
       back,
       newCustomer: (text = "") => setPrefill(text),
       newCustomerPrefill: prefill,
@@ -86,7 +95,7 @@ export function NavigationProvider({ children, initial = { name: "home" } }: { c
       setOverlay,
       notices,
     }),
-    [stack, go, back, prefill, focusSearch, blurSearch, registerSearchInput, kiosk, staffDialog, overlay, notices],
+    [stack, go, replace, back, prefill, focusSearch, blurSearch, registerSearchInput, kiosk, staffDialog, overlay, notices],
   );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }

@@ -16,6 +16,7 @@ import type {
   ContactChannel,
   CustomerEdit,
   FollowUp,
+  InsightFilter,
   LogInteraction,
   NewCustomer,
   NewFollowUp,
@@ -53,6 +54,7 @@ export const keys = {
   loopMetrics: (from: string, to: string) => ["follow-ups", "loop", from, to] as const,
   auditLog: (filter: AuditFilter) => ["audit", filter] as const,
   atRisk: ["at-risk"] as const,
+  insight: (filter: InsightFilter) => ["insight", filter] as const,
 };
 
 export type TimelineFilters = { touchPointId: string | null; channel: ContactChannel | null };
@@ -67,6 +69,7 @@ function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
   void qc.invalidateQueries({ queryKey: ["search"] });
   void qc.invalidateQueries({ queryKey: ["follow-ups"] });
   void qc.invalidateQueries({ queryKey: keys.atRisk });
+  void qc.invalidateQueries({ queryKey: ["insight"] });
   void qc.invalidateQueries({ queryKey: ["audit"] });
   void qc.invalidateQueries({ queryKey: keys.desk });
   void qc.invalidateQueries({ queryKey: keys.sync });
@@ -481,4 +484,24 @@ export function useAuditLog(filter: AuditFilter, enabled: boolean) {
 
 export function useAtRiskCustomers(enabled: boolean) {
   return useQuery({ queryKey: keys.atRisk, queryFn: api.atRiskCustomers, enabled });
+}
+
+/** The Insight dashboards for a population and period (supervisors). The previous figures stay
+ * on screen while a new filter's arrive, so the charts never blank or jump. */
+export function useInsight(filter: InsightFilter, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.insight(filter),
+    queryFn: () => api.insight(filter),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** Writes the dashboards' figures as a CSV next to the data; the export is audited. */
+export function useExportInsight() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (filter: InsightFilter) => api.exportInsight(filter),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["audit"] }),
+  });
 }

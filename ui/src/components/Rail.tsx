@@ -84,6 +84,19 @@ export function Rail() {
         : null}
       {canReview(desk.data?.staff.role)
         ? room(
+            { name: "insight" },
+            t("nav.insight"),
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <path d="M3 17h14" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+              <rect x="4.5" y="10" width="2.6" height="5" rx="0.6" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              <rect x="8.7" y="6" width="2.6" height="9" rx="0.6" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              <rect x="12.9" y="3" width="2.6" height="12" rx="0.6" fill="none" stroke="currentColor" strokeWidth="1.5" />
+            </svg>,
+            "rail-insight",
+          )
+        : null}
+      {canReview(desk.data?.staff.role)
+        ? room(
             { name: "audit" },
             t("nav.audit"),
             <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">

@@ -1,4 +1,13 @@
-import type { AtRiskCustomer, AuditEntry, Customer, CustomerPage, FollowUp, LoopMetrics } from "../bindings";
+import type {
+  AtRiskCustomer,
+  AuditEntry,
+  Customer,
+  CustomerPage,
+  Dashboard,
+  FollowUp,
+  LoopMetrics,
+  Scores,
+} from "../bindings";
 
 /** Small builders for the supervisor rooms' tests: each gives a plausible record, changed only
  * where a test cares. */
@@ -101,5 +110,77 @@ export function customerPage(c: Customer = customer()): CustomerPage {
       risk: [],
     },
     timeline: { entries: [], next: null },
+  };
+}
+
+export function scores(over: Partial<Scores> = {}): Scores {
+  return {
+    interactions: 0,
+    nps: null,
+    nps_responses: 0,
+    csat: null,
+    csat_responses: 0,
+    ces: null,
+    ces_responses: 0,
+    feelings: [0, 0, 0, 0, 0],
+    ...over,
+  };
+}
+
+/** A month at a store with two touch points and two people: the service desk does well, the
+ * phone line less so. */
+export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
+  const desk = scores({
+    interactions: 80,
+    nps: 40, nps_responses: 30, csat: 4.4, csat_responses: 50, ces: 2.1, ces_responses: 20,
+    feelings: [2, 6, 12, 40, 20],
+  });
+  const phone = scores({
+    interactions: 40,
+    nps: -15, nps_responses: 20, csat: 3.1, csat_responses: 25, ces: 4.6, ces_responses: 10,
+    feelings: [5, 11, 10, 10, 0],
+  });
+  const store = scores({
+    interactions: 120,
+    nps: 18, nps_responses: 50, csat: 3.9, csat_responses: 75, ces: 2.9, ces_responses: 30,
+    feelings: [7, 17, 22, 50, 20],
+  });
+  return {
+    from: hoursFromNow(-30 * 24),
+    to: hoursFromNow(24),
+    overall: store,
+    by_touch_point: [
+      { key: "tp-desk", label: "Service desk", scores: desk },
+      { key: "tp-phone", label: "Phone support", scores: phone },
+    ],
+    by_staff: [
+      { key: "staff-maria", label: "Maria Lopes", scores: desk },
+      { key: "staff-joao", label: "João Silva", scores: phone },
+    ],
+    by_store: [{ key: "store-1", label: "My store", scores: store }],
+    by_week: [
+      { key: "2026-01-05", label: "2026-01-05", scores: phone },
+      { key: "2026-01-12", label: "2026-01-12", scores: desk },
+    ],
+    reasons: [
+      { label: "Refund", count: 70 },
+      { label: "Exchange", count: 50 },
+    ],
+    outcomes: [
+      { label: "resolved", count: 90 },
+      { label: "escalated", count: 30 },
+    ],
+    heat_map: [
+      { touch_point_id: "tp-desk", touch_point: "Service desk", feeling: "very_unhappy", count: 2 },
+      { touch_point_id: "tp-desk", touch_point: "Service desk", feeling: "unhappy", count: 6 },
+      { touch_point_id: "tp-desk", touch_point: "Service desk", feeling: "neutral", count: 12 },
+      { touch_point_id: "tp-desk", touch_point: "Service desk", feeling: "happy", count: 40 },
+      { touch_point_id: "tp-desk", touch_point: "Service desk", feeling: "very_happy", count: 20 },
+      { touch_point_id: "tp-phone", touch_point: "Phone support", feeling: "very_unhappy", count: 5 },
+      { touch_point_id: "tp-phone", touch_point: "Phone support", feeling: "unhappy", count: 11 },
+      { touch_point_id: "tp-phone", touch_point: "Phone support", feeling: "neutral", count: 10 },
+      { touch_point_id: "tp-phone", touch_point: "Phone support", feeling: "happy", count: 10 },
+    ],
+    ...over,
   };
 }

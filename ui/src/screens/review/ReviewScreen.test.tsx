@@ -215,3 +215,39 @@ describe("Review dialog", () => {
     expect(within(again).getByRole("radio", { name: /Compliance flag/ })).toBeChecked();
   });
 });
+
+describe("Review queue opened from a figure", () => {
+  it("starts from the filters it was sent with, reviewed or not, and can widen back to every store", async () => {
+    const calls = supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(
+      <ReviewScreen
+        preset={{
+          store: { id: "store-2", name: "Porto" },
+          touchPointId: "tp-phone",
+          feeling: "unhappy",
+          period: "custom",
+          customFrom: "2026-01-05",
+          customTo: "2026-01-11",
+          unreviewedOnly: false,
+        }}
+      />,
+    );
+    await screen.findAllByTestId("queue-item");
+    const filter = lastQueueFilter(calls);
+    expect(filter).toMatchObject({
+      store_id: "store-2",
+      touch_point_id: "tp-phone",
+      feeling: "unhappy",
+      unreviewed_only: false,
+      sample: null,
+    });
+    expect(filter?.from).toBe(new Date(2026, 0, 5).toISOString());
+    expect(filter?.to).toBe(new Date(2026, 0, 12).toISOString());
+    expect(screen.getByTestId("queue-store-filter")).toHaveTextContent("Store: Porto");
+    expect(screen.getByRole("checkbox", { name: "Not yet reviewed" })).not.toBeChecked();
+
+    await user.click(screen.getByRole("button", { name: "Show every store, not only Porto" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ store_id: null, touch_point_id: "tp-phone" }));
+  });
+});

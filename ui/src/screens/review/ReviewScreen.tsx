@@ -20,21 +20,24 @@ import {
   SIGNALS,
   dayInput,
   differsFromDefaults,
+  presetFilters,
   toQueueFilter,
   type Period,
   type QueueFilters,
+  type ReviewPreset,
 } from "./queueFilter";
 import { ReviewDialog } from "./ReviewDialog";
 
 const ANY = "__any__";
 
 /** Review: the conversations to look at, filtered, newest first or a random sample; arrows
- * move through the list and Enter opens the review of the focused one. */
-export function ReviewScreen() {
+ * move through the list and Enter opens the review of the focused one. `preset`: the filters
+ * another room opened it with (the conversations behind an Insight bar or cell). */
+export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }) {
   const { t } = useTranslation();
   const desk = useDeskInfo();
   const allowed = canReview(desk.data?.staff.role);
-  const [filters, setFilters] = useState<QueueFilters>(DEFAULT_FILTERS);
+  const [filters, setFilters] = useState<QueueFilters>(() => presetFilters(preset));
   const [draw, setDraw] = useState(0);
   const queue = useReviewQueue(toQueueFilter(filters), filters.sample ? draw : 0, allowed);
   const [reviewing, setReviewing] = useState<QueueItem | null>(null);
@@ -198,6 +201,20 @@ function FilterBar({
 
   return (
     <div className="queue-filters" role="group" aria-label={t("review.filters")}>
+      {filters.store ? (
+        <span className="filter-chip" data-testid="queue-store-filter">
+          {t("review.storeFilter", { name: filters.store.name })}
+          <Button
+            className="filter-chip-clear"
+            aria-label={t("review.clearStore", { name: filters.store.name })}
+            onPress={() => set("store", null)}
+          >
+            <svg viewBox="0 0 20 20" width="12" height="12" aria-hidden="true">
+              <path d="M5 5l10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            </svg>
+          </Button>
+        </span>
+      ) : null}
       <div className="queue-filter" data-active={filters.touchPointId !== null || undefined}>
         <Choice
           label={t("review.touchPoint")}

@@ -1,6 +1,6 @@
 import { addDays, isValid, parseISO, startOfDay, subDays } from "date-fns";
 
-import type { Feeling, Outcome, ReviewQueueFilter, ScoreSignal } from "../../bindings";
+import type { Feeling, NameRef, Outcome, ReviewQueueFilter, ScoreSignal } from "../../bindings";
 
 export type Period = "today" | "week" | "month" | "all" | "custom";
 export const PERIODS: Period[] = ["today", "week", "month", "all", "custom"];
@@ -13,6 +13,8 @@ export const QUEUE_LIMIT = 100;
 
 /** What the filter bar holds, as the supervisor set it. */
 export type QueueFilters = {
+  /** Only one store's conversations (reached from a store's bar in Insight). */
+  store: NameRef | null;
   touchPointId: string | null;
   staffId: string | null;
   period: Period;
@@ -27,6 +29,7 @@ export type QueueFilters = {
 };
 
 export const DEFAULT_FILTERS: QueueFilters = {
+  store: null,
   touchPointId: null,
   staffId: null,
   period: "week",
@@ -39,9 +42,18 @@ export const DEFAULT_FILTERS: QueueFilters = {
   sample: false,
 };
 
+/** Filters the Review room opens with when another room sends the supervisor to the
+ * conversations behind a figure (Insight's bars and cells); the rest keep their defaults. */
+export type ReviewPreset = Partial<Omit<QueueFilters, "sample">>;
+
+export function presetFilters(preset?: ReviewPreset | null): QueueFilters {
+  return { ...DEFAULT_FILTERS, ...preset, sample: false };
+}
+
 /** Some filter was changed from its default (taking a sample is not a filter). */
 export function differsFromDefaults(f: QueueFilters): boolean {
   return (
+    f.store !== null ||
     f.touchPointId !== null ||
     f.staffId !== null ||
     f.period !== DEFAULT_FILTERS.period ||
@@ -88,7 +100,7 @@ export function periodRange(f: QueueFilters, now: Date = new Date()): { from: st
 export function toQueueFilter(f: QueueFilters, now?: Date): ReviewQueueFilter {
   const { from, to } = periodRange(f, now);
   return {
-    store_id: null,
+    store_id: f.store?.id ?? null,
     touch_point_id: f.touchPointId,
     staff_id: f.staffId,
     from,

@@ -1,0 +1,438 @@
+import { useMemo, useState } from "react";
+import { Button } from "react-aria-components";
+import { useTranslation } from "react-i18next";
+
+import { canReview } from "../../actions";
+import { errorMessage } from "../../api/commands";
+import { useDeskInfo, useExportInsight, useInsight, useStaff, useTouchPoints } from "../../api/hooks";
+import type { Dashboard, Group, InsightFilter, Outcome } from "../../bindings";
+import { Choice } from "../../components/Choice";
+import { OUTCOMES } from "../../components/FormParts";
+import { useNavigation } from "../../navigation";
+import { countText, weekText, withFeeling } from "./figures";
+import { HeatMap } from "./HeatMap";
+import { ChartCard, CountBars, EmptyChart, ScoreBars, ScoreTable, WeekLines, type CountRow } from "./InsightCharts";
+import {
+  DEFAULT_INSIGHT,
+  INSIGHT_PERIODS,
+  reviewPresetFor,
+  toInsightFilter,
+  type Drill,
+  type InsightFilters,
+  type InsightPeriod,
+} from "./insightFilter";
+import { InsightSummary } from "./InsightSummary";
+
+const ANY = "__any__";
+/** Reasons past this many are left off the chart (the CSV has them all). */
+const TOP_REASONS = 12;
+
+const hasScores = (groups: Group[]) => groups.some((g) => g.scores.nps !== null || g.scores.csat !== null);
+
+/** Insight (supervisors): how conversations went over a period — NPS, CSAT, effort and feelings
+ * by touch point, person, week, reason, outcome and store. Every figure names its population
+ * and period, and a bar, point or cell opens the conversations behind it in Review. */
+export function InsightScreen({ initial = null }: { initial?: InsightFilters | null }) {
+  const { t } = useTranslation();
+  const desk = useDeskInfo();
+  const allowed = canReview(desk.data?.staff.role);
+  const [filters, setFilters] = useState<InsightFilters>(initial ?? DEFAULT_INSIGHT);
+  const filter = useMemo(() => toInsightFilter(filters), [filters]);
+  const dashboard = useInsight(filter, allowed);
+
+  if (!desk.isSuccess || !allowed) {
+    return (
+      <main className="screen insight" aria-labelledby="insight-title" data-testid="insight-screen">
+        {desk.isSuccess ? (
+          <div className="empty-state">
+            <h2 id="insight-title">{t("insight.notAllowedTitle")}</h2>
+            <p>{t("insight.notAllowed")}</p>
+          </div>
+        ) : (
+          <div className="screen-head">
+            <h1 id="insight-title">{t("insight.title")}</h1>
+          </div>
+        )}
+      </main>
+    );
+  }
+
+  const waiting = dashboard.isFetching && (dashboard.isPlaceholderData || !dashboard.data);
+
+  return (
+    <main className="screen insight" aria-labelledby="insight-title" data-testid="insight-screen">
+      <div className="screen-head">
+        <div>
+          <h1 id="insight-title">{t("insight.title")}</h1>
+          <p className="muted" aria-live="polite" data-testid="insight-status">
+            {waiting ? t("insight.loading") : t("insight.subtitle")}
+          </p>
+        </div>
+        <ExportButton filter={filter} />
+      </div>
+
+      <InsightFilterBar filters={filters} setFilters={setFilters} />
+
+      {dashboard.isError ? (
+        <p className="field-error" role="alert">
+          {t("insight.loadFailed", { message: errorMessage(dashboard.error) })}
+        </p>
+      ) : dashboard.data ? (
+        <DashboardView data={dashboard.data} filters={filters} setFilters={setFilters} busy={waiting} />
+      ) : null}
+    </main>
+  );
+}
+
+/** Export CSV: the figures of what is on screen, written next to the data; says where. */
+function ExportButton({ filter }: { filter: InsightFilter }) {
+  const { t } = useTranslation();
+  const exporter = useExportInsight();
+  return (
+    <div className="insight-export">
+      <Button
+        className="button"
+        onPress={() => exporter.mutate(filter)}
+        isDisabled={exporter.isPending}
+        data-testid="insight-export"
+      >
+        {exporter.isPending ? t("insight.exporting") : t("insight.export")}
+      </Button>
+      <span className="insight-export-result small" role="status" data-testid="insight-exported">
+        {exporter.isSuccess
+          ? t("insight.exported", { path: exporter.data.path, kb: Math.max(1, Math.round(exporter.data.bytes / 1024)) })
+          : null}
+        {exporter.isError ? (
+          <span className="field-error">{t("insight.exportFailed", { message: errorMessage(exporter.error) })}</span>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+function InsightFilterBar({
+  filters,
+  setFilters,
+}: {
+  filters: InsightFilters;
+  setFilters: (update: (f: InsightFilters) => InsightFilters) => void;
+}) {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const touchPoints = useTouchPoints();
+  const staff = useStaff();
+  const set = <K extends keyof InsightFilters>(key: K, value: InsightFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
+  const narrowed = filters.touchPointId !== null || filters.staffId !== null;
+
+  return (
+    <div className="queue-filters insight-filters" role="group" aria-label={t("insight.filters")}>
+      <div className="queue-filter" data-active={filters.period !== DEFAULT_INSIGHT.period || undefined}>
+        <Choice<InsightPeriod>
+          label={t("insight.period")}
+          hideLabel
+          compact
+          name="insight_period"
+          value={filters.period}
+          options={INSIGHT_PERIODS.map((p) => ({ id: p, label: t(`insight.periods.${p}`) }))}
+          onChange={(p) => set("period", p)}
+        />
+      </div>
+      <div className="queue-filter" data-active={filters.touchPointId !== null || undefined}>
+        <Choice
+          label={t("insight.touchPoint")}
+          hideLabel
+          compact
+          name="insight_touch_point"
+          value={filters.touchPointId ?? ANY}
+          options={[
+            { id: ANY, label: t("insight.allTouchPoints") },
+            ...(touchPoints.data ?? []).map((tp) => ({ id: tp.id, label: tp.name })),
+          ]}
+          onChange={(v) => set("touchPointId", v === ANY ? null : v)}
+        />
+      </div>
+      <div className="queue-filter" data-active={filters.staffId !== null || undefined}>
+        <Choice
+          label={t("insight.staff")}
+          hideLabel
+          compact
+          name="insight_staff"
+          value={filters.staffId ?? ANY}
+          options={[
+            { id: ANY, label: t("insight.allStaff") },
+            ...(staff.data ?? []).map((s) => ({ id: s.id, label: s.name })),
+          ]}
+          onChange={(v) => set("staffId", v === ANY ? null : v)}
+        />
+      </div>
+      {narrowed ? (
+        <Button
+          className="link-button queue-clear"
+          onPress={() => setFilters((f) => ({ ...f, touchPointId: null, staffId: null }))}
+          data-testid="insight-clear"
+        >
+          {t("insight.clearFilters")}
+        </Button>
+      ) : null}
+      <Button
+        className="link-button insight-at-risk"
+        onPress={() => nav.go({ name: "home" })}
+        data-testid="insight-at-risk"
+      >
+        {t("insight.atRiskLink")}
+      </Button>
+    </div>
+  );
+}
+
+function DashboardView({
+  data,
+  filters,
+  setFilters,
+  busy,
+}: {
+  data: Dashboard;
+  filters: InsightFilters;
+  setFilters: (update: (f: InsightFilters) => InsightFilters) => void;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  const nav = useNavigation();
+  const desk = useDeskInfo();
+  const touchPoints = useTouchPoints();
+  const staff = useStaff();
+
+  // Who these figures are about: the store(s), narrowed to a touch point and/or a person.
+  const storeLabel =
+    data.by_store.length === 1
+      ? (data.by_store[0]?.label ?? "")
+      : desk.data?.staff.role === "admin"
+        ? t("insight.allStores")
+        : (desk.data?.store.name ?? "");
+  const touchPointName = filters.touchPointId
+    ? (touchPoints.data?.find((tp) => tp.id === filters.touchPointId)?.name ?? t("insight.oneTouchPoint"))
+    : null;
+  const staffName = filters.staffId
+    ? (staff.data?.find((s) => s.id === filters.staffId)?.name ?? t("insight.onePerson"))
+    : null;
+  const population = [storeLabel, touchPointName, staffName].filter(Boolean).join(" · ");
+  const period = t(`insight.periodInline.${filters.period}`);
+  const total = data.overall.interactions;
+  const caption = t("insight.caption", { population, period, count: total, value: countText(total) });
+
+  const open = (drill: Drill) => {
+    // Esc from the conversations comes back to these figures as they were left.
+    nav.replace({ name: "insight", filters });
+    nav.go({ name: "review", preset: reviewPresetFor(filters, drill) });
+  };
+  const openLabel = (g: Group) => t("insight.openConversations", { name: g.label });
+
+  if (total === 0) {
+    const narrowed = filters.touchPointId !== null || filters.staffId !== null;
+    return (
+      <>
+        <InsightSummary scores={data.overall} caption={caption} />
+        <div className="empty-state" data-testid="insight-empty">
+          <h2>{t("insight.emptyTitle")}</h2>
+          <p>{narrowed ? t("insight.emptyFilteredHelp") : t("insight.emptyHelp")}</p>
+          {narrowed ? (
+            <Button className="button" onPress={() => setFilters((f) => ({ ...f, touchPointId: null, staffId: null }))}>
+              {t("insight.clearFilters")}
+            </Button>
+          ) : null}
+        </div>
+      </>
+    );
+  }
+
+  const noScores = <EmptyChart title={t("insight.noScoresTitle")} help={t("insight.noScoresHelp")} />;
+  const reasons: CountRow[] = data.reasons
+    .slice(0, TOP_REASONS)
+    .map((r) => ({ id: r.label, label: r.label, count: r.count }));
+  const outcomes: CountRow[] = data.outcomes.map((o) => ({
+    id: o.label,
+    label: t(`outcome.${o.label}`, { defaultValue: o.label }),
+    count: o.count,
+  }));
+  const felt = withFeeling(data.overall);
+
+  return (
+    <div className="insight-body" aria-busy={busy || undefined}>
+      <InsightSummary scores={data.overall} caption={caption} />
+      <div className="insight-grid">
+        <ChartCard
+          id="chart-touch-points"
+          testId="chart-touch-points"
+          title={t("insight.byTouchPoint")}
+          caption={caption}
+          wide
+          empty={hasScores(data.by_touch_point) ? undefined : noScores}
+          figures={
+            <ScoreTable
+              groups={data.by_touch_point}
+              nameHeader={t("insight.columns.touchPoint")}
+              onOpen={(g) => open({ touchPointId: g.key })}
+              openLabel={openLabel}
+              testId="open-touch-point"
+            />
+          }
+        >
+          <ScoreBars groups={data.by_touch_point} onOpen={(g) => open({ touchPointId: g.key })} />
+        </ChartCard>
+
+        <ChartCard
+          id="chart-staff"
+          testId="chart-staff"
+          title={t("insight.byStaff")}
+          caption={caption}
+          wide
+          empty={hasScores(data.by_staff) ? undefined : noScores}
+          figures={
+            <ScoreTable
+              groups={data.by_staff}
+              nameHeader={t("insight.columns.staff")}
+              onOpen={(g) => open({ staffId: g.key })}
+              openLabel={openLabel}
+              testId="open-staff"
+            />
+          }
+        >
+          <ScoreBars groups={data.by_staff} onOpen={(g) => open({ staffId: g.key })} />
+        </ChartCard>
+
+        <ChartCard
+          id="chart-weeks"
+          testId="chart-weeks"
+          title={t("insight.byWeek")}
+          caption={caption}
+          wide
+          empty={hasScores(data.by_week) ? undefined : noScores}
+          figures={
+            <ScoreTable
+              groups={data.by_week.map((w) => ({ ...w, label: t("insight.weekOf", { date: weekText(w.key) }) }))}
+              nameHeader={t("insight.columns.week")}
+              onOpen={(g) => open({ week: g.key })}
+              openLabel={openLabel}
+              testId="open-week"
+            />
+          }
+        >
+          <WeekLines weeks={data.by_week} onOpen={(g) => open({ week: g.key })} />
+        </ChartCard>
+
+        <ChartCard
+          id="chart-reasons"
+          testId="chart-reasons"
+          title={t("insight.byReason")}
+          caption={
+            data.reasons.length > TOP_REASONS
+              ? `${caption} · ${t("insight.topReasons", { shown: TOP_REASONS, count: data.reasons.length })}`
+              : caption
+          }
+          empty={
+            reasons.length === 0 ? (
+              <EmptyChart title={t("insight.noReasonsTitle")} help={t("insight.noReasonsHelp")} />
+            ) : undefined
+          }
+        >
+          <CountBars rows={reasons} />
+        </ChartCard>
+
+        <ChartCard
+          id="chart-outcomes"
+          testId="chart-outcomes"
+          title={t("insight.byOutcome")}
+          caption={caption}
+          empty={
+            outcomes.length === 0 ? (
+              <EmptyChart title={t("insight.noOutcomesTitle")} help={t("insight.noOutcomesHelp")} />
+            ) : undefined
+          }
+          figures={
+            <OutcomeTable rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />
+          }
+        >
+          <CountBars rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />
+        </ChartCard>
+
+        <ChartCard
+          id="chart-heat-map"
+          testId="chart-heat-map"
+          title={t("insight.heatTitle")}
+          caption={`${caption} · ${t("insight.withFeeling", { count: felt, value: countText(felt) })}`}
+          wide
+          empty={
+            data.heat_map.length === 0 || felt === 0 ? (
+              <EmptyChart title={t("insight.noFeelingsTitle")} help={t("insight.noFeelingsHelp")} />
+            ) : undefined
+          }
+        >
+          <HeatMap cells={data.heat_map} onOpen={(touchPointId, feeling) => open({ touchPointId, feeling })} />
+        </ChartCard>
+
+        {data.by_store.length > 1 ? (
+          <ChartCard
+            id="chart-stores"
+            testId="chart-stores"
+            title={t("insight.byStore")}
+            caption={caption}
+            wide
+            empty={hasScores(data.by_store) ? undefined : noScores}
+            figures={
+              <ScoreTable
+                groups={data.by_store}
+                nameHeader={t("insight.columns.store")}
+                onOpen={(g) => open({ store: { id: g.key, name: g.label } })}
+                openLabel={openLabel}
+                testId="open-store"
+              />
+            }
+          >
+            <ScoreBars groups={data.by_store} onOpen={(g) => open({ store: { id: g.key, name: g.label } })} />
+          </ChartCard>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function isOutcome(value: string): value is Outcome {
+  return (OUTCOMES as string[]).includes(value);
+}
+
+function OutcomeTable({ rows, onOpen }: { rows: CountRow[]; onOpen: (row: CountRow) => void }) {
+  const { t } = useTranslation();
+  return (
+    <table className="insight-table">
+      <thead>
+        <tr>
+          <th scope="col">{t("insight.columns.outcome")}</th>
+          <th scope="col" className="num">
+            {t("insight.columns.conversations")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <th scope="row">
+              {isOutcome(r.id) ? (
+                <Button
+                  className="link-button"
+                  aria-label={t("insight.openConversations", { name: r.label })}
+                  onPress={() => onOpen(r)}
+                  data-testid="open-outcome"
+                >
+                  {r.label}
+                </Button>
+              ) : (
+                r.label
+              )}
+            </th>
+            <td className="num">{countText(r.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,70 @@
+import { useTranslation } from "react-i18next";
+
+import type { Scores } from "../../bindings";
+import { FeelingIcon } from "../../components/FeelingIcon";
+import { averageText, countText, feelingCounts, npsText, shareText, withFeeling } from "./figures";
+
+/** The dashboard in one line: how many conversations, NPS, CSAT, effort and how people felt,
+ * under the population and period they count. */
+export function InsightSummary({ scores, caption }: { scores: Scores; caption: string }) {
+  const { t } = useTranslation();
+  const felt = withFeeling(scores);
+  const answers = (n: number) => t("insight.answers", { count: n, value: countText(n) });
+
+  return (
+    <section className="card insight-summary" aria-labelledby="insight-summary-title" data-testid="insight-summary">
+      <header className="insight-card-head">
+        <h2 id="insight-summary-title">{t("insight.summaryTitle")}</h2>
+        <p className="insight-caption" data-testid="summary-caption">
+          {caption}
+        </p>
+      </header>
+      <dl className="insight-figures-strip">
+        <div className="insight-figure" data-testid="summary-conversations">
+          <dt>{t("insight.columns.conversations")}</dt>
+          <dd className="insight-big">{countText(scores.interactions)}</dd>
+        </div>
+        <div className="insight-figure" data-testid="summary-nps">
+          <dt>{t("insight.npsLabel")}</dt>
+          <dd className="insight-big">{npsText(scores.nps)}</dd>
+          <dd className="muted small">{scores.nps === null ? t("insight.noAnswers") : answers(scores.nps_responses)}</dd>
+        </div>
+        <div className="insight-figure" data-testid="summary-csat">
+          <dt>{t("insight.csatLabel")}</dt>
+          <dd className="insight-big">
+            {averageText(scores.csat)}
+            {scores.csat === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 5 })}</span>}
+          </dd>
+          <dd className="muted small">{scores.csat === null ? t("insight.noAnswers") : answers(scores.csat_responses)}</dd>
+        </div>
+        <div className="insight-figure" data-testid="summary-ces">
+          <dt>{t("insight.cesLabel")}</dt>
+          <dd className="insight-big">
+            {averageText(scores.ces)}
+            {scores.ces === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 7 })}</span>}
+          </dd>
+          <dd className="muted small">
+            {scores.ces === null ? t("insight.noAnswers") : `${answers(scores.ces_responses)} · ${t("insight.lowerIsBetter")}`}
+          </dd>
+        </div>
+        <div className="insight-figure insight-feelings" data-testid="summary-feelings">
+          <dt>{t("insight.feelingMix", { count: felt, value: countText(felt) })}</dt>
+          <dd>
+            <ul className="insight-feeling-list">
+              {feelingCounts(scores).map(({ feeling, count }) => (
+                <li key={feeling} className={`insight-feeling feeling-${feeling}`} data-feeling={feeling}>
+                  <FeelingIcon feeling={feeling} size={16} />
+                  <span className="insight-feeling-word">{t(`feeling.${feeling}`)}</span>
+                  <span className="insight-feeling-figures">
+                    <span className="insight-feeling-count">{countText(count)}</span>{" "}
+                    <span className="insight-feeling-share">{shareText(count, felt)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { isValid, parseISO } from "date-fns";
+
+import type { Feeling, Scores } from "../../bindings";
+import { FEELINGS } from "../../components/FeelingScale";
+import { shortDate } from "../../format";
+import { intlLocale } from "../../i18n";
+
+/** "+32", "−12", "0": an NPS always shows its sign. */
+export function npsText(nps: number | null): string {
+  if (nps === null) return "—";
+  return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 0, signDisplay: "exceptZero" }).format(nps);
+}
+
+/** "4.2" (CSAT 1–5, CES 1–7): one decimal. */
+export function averageText(value: number | null): string {
+  if (value === null) return "—";
+  return new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+}
+
+export function countText(value: number): string {
+  return new Intl.NumberFormat(intlLocale()).format(value);
+}
+
+/** "38%" of a whole; nothing to share when the whole is empty. */
+export function shareText(part: number, whole: number): string {
+  if (whole <= 0) return "—";
+  return new Intl.NumberFormat(intlLocale(), { style: "percent", maximumFractionDigits: 0 }).format(part / whole);
+}
+
+/** The five feelings with their counts, in scale order. */
+export function feelingCounts(scores: Scores): { feeling: Feeling; count: number }[] {
+  return FEELINGS.map((feeling, i) => ({ feeling, count: scores.feelings[i] ?? 0 }));
+}
+
+/** How many conversations have a feeling recorded. */
+export function withFeeling(scores: Scores): number {
+  return scores.feelings.reduce((sum, n) => sum + n, 0);
+}
+
+/** "10 Nov": a week by its Monday (`yyyy-mm-dd`, a local day). */
+export function weekText(key: string): string {
+  const day = parseISO(key);
+  return isValid(day) ? shortDate(day.toISOString()) : key;
+}
