@@ -204,10 +204,26 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
               <Bar dataKey="nps" name={t("insight.npsTitle")} fill={colours.accent} onClick={openBar} {...barLook}>
                 <LabelList
                   dataKey="nps"
-                  position="right"
-                  fill={colours.text}
-                  fontSize={12}
-                  formatter={(v) => (typeof v === "number" ? npsText(v) : "")}
+                  // Beside the bar's right edge: after a positive bar, and just right of the
+                  // zero line for a negative one, so it never sits on the touch point names.
+                  content={(p) => {
+                    const x = Number(p.x ?? 0);
+                    const w = Number(p.width ?? 0);
+                    const y = Number(p.y ?? 0);
+                    const h = Number(p.height ?? 0);
+                    if (typeof p.value !== "number") return null;
+                    return (
+                      <text
+                        x={Math.max(x, x + w) + 4}
+                        y={y + h / 2}
+                        dominantBaseline="central"
+                        fill={colours.text}
+                        fontSize={12}
+                      >
+                        {npsText(p.value)}
+                      </text>
+                    );
+                  }}
                 />
               </Bar>
             </BarChart>
