@@ -127,3 +127,47 @@ async fn a_supervisor_deletes_a_customer_undoes_it_and_finds_both_in_the_audit_t
     desk.wait_for_content("[data-testid=audit-screen]", "deleted").await;
     desk.shot("audit-trail").await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_erases_a_customer_at_their_request_and_nothing_personal_is_left() {
+    let desk = Desk::start_with_demo().await;
+    sign_in(&desk, "Priya Shah", "5555").await;
+    desk.open_customer("Sylvester", "Sylvester Braun").await;
+    desk.click("[data-testid=customer-more]").await;
+    desk.click("[data-testid=customer-erase]").await;
+    desk.find("[data-testid=erase-confirm]").await;
+    desk.type_into("[data-testid=erase-name]", "Sylvester Braun").await;
+    desk.shot("erase-confirm").await;
+    desk.click("[data-testid=erase-confirm-button]").await;
+    desk.wait_gone("[data-testid=erase-confirm]").await;
+
+    desk.replace_text("[data-testid=search-input]", "Sylvester").await;
+    desk.wait_for_attr("[data-testid=search-results]", "data-for", "Sylvester").await;
+    desk.wait_for_text("[data-testid=search-results]", "No one found").await;
+
+    let data_dir = desk.close().await;
+    let db = rusqlite::Connection::open(data_dir.path().join("touchpoint.sqlite3")).expect("db");
+    let left: i64 = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM customers WHERE name LIKE '%Sylvester%' OR emails LIKE '%sylvester%')
+                  + (SELECT count(*) FROM customer_keys k JOIN customers c ON c.rowid = k.customer_rowid
+                     WHERE c.erased_at IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(left, 0, "no name, email or searchable key remains");
+    let (visits, erasures): (i64, i64) = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM interactions i JOIN customers c ON c.id = i.customer_id WHERE c.erased_at IS NOT NULL),
+                    (SELECT count(*) FROM audit_log WHERE action = 'erase')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("counts");
+    assert!(visits > 0, "the anonymous visits still count");
+    assert_eq!(erasures, 1, "the erasure is on record");
+    let queued: i64 =
+        db.query_row("SELECT count(*) FROM outbox WHERE kind = 'customer_erased'", [], |r| r.get(0)).expect("op");
+    assert_eq!(queued, 1, "and it will reach the server and every desk");
+}

@@ -59,6 +59,7 @@ export const api = {
   importCustomers: (csv: string, commit: boolean) => call(commands.importCustomers(csv, commit)),
   exportCustomer: (id: string) => call(commands.exportCustomer(id)),
   deleteCustomer: (id: string) => call(commands.deleteCustomer(id)),
+  eraseCustomer: (id: string) => call(commands.eraseCustomer(id)),
   restoreCustomer: (id: string) => call(commands.restoreCustomer(id)),
   reviewCriteria: () => call(commands.reviewCriteria()),
   reviewQueue: (filter: Parameters<typeof commands.reviewQueue>[0]) => call(commands.reviewQueue(filter)),

@@ -265,6 +265,14 @@ export function useDeleteCustomer() {
   });
 }
 
+export function useEraseCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.eraseCustomer(id),
+    onSuccess: () => refreshAfterWrite(qc),
+  });
+}
+
 export function useRestoreCustomer() {
   const qc = useQueryClient();
   return useMutation({

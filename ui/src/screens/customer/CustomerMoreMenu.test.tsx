@@ -83,4 +83,21 @@ describe("Customer page More menu", () => {
     expect(screen.getByTestId("edit-profile")).toHaveTextContent("Edit profile");
     expect(screen.getByTestId("export-record")).toHaveTextContent("Export record");
   });
+
+  it("erases only once the customer's name is typed, then goes to Today", async () => {
+    const { calls, user } = renderHeader("supervisor", { erase_customer: () => null });
+    await user.click(await screen.findByTestId("customer-more"));
+    await user.click(await screen.findByRole("menuitem", { name: "Erase at their request…" }));
+    const confirm = await screen.findByTestId("erase-confirm");
+    expect(confirm).toHaveTextContent("cannot be undone");
+    const erase = within(confirm).getByTestId("erase-confirm-button");
+    expect(erase).toBeDisabled();
+    await user.type(within(confirm).getByTestId("erase-name"), "Ana Sou");
+    expect(erase).toBeDisabled();
+    await user.type(within(confirm).getByTestId("erase-name"), "za");
+    expect(erase).toBeEnabled();
+    await user.click(erase);
+    await waitFor(() => expect(calls.find((c) => c.cmd === "erase_customer")?.args).toEqual({ customerId: "cust-ana" }));
+    await waitFor(() => expect(route()).toEqual({ name: "home" }));
+  });
 });

@@ -7,13 +7,16 @@ import { useDeskInfo } from "../../api/hooks";
 import type { Customer } from "../../bindings";
 import { useNavigation } from "../../navigation";
 import { DeleteCustomerDialog } from "./DeleteCustomerDialog";
+import { EraseCustomerDialog } from "./EraseCustomerDialog";
 
-/** Supervisors' rarer actions on a customer: their audit trail, and deleting them. */
+/** Supervisors' rarer actions on a customer: their audit trail, deleting them, and erasing
+ * them at their request. */
 export function CustomerMoreMenu({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
   const nav = useNavigation();
   const desk = useDeskInfo();
   const [deleting, setDeleting] = useState(false);
+  const [erasing, setErasing] = useState(false);
   if (!canReview(desk.data?.staff.role)) return null;
 
   return (
@@ -31,6 +34,7 @@ export function CustomerMoreMenu({ customer }: { customer: Customer }) {
             onAction={(key) => {
               if (key === "audit") nav.go({ name: "audit", customer: { id: customer.id, name: customer.name } });
               else if (key === "delete") setDeleting(true);
+              else if (key === "erase") setErasing(true);
             }}
           >
             <MenuItem id="audit" className="menu-item" data-testid="customer-audit">
@@ -40,10 +44,14 @@ export function CustomerMoreMenu({ customer }: { customer: Customer }) {
             <MenuItem id="delete" className="menu-item danger" data-testid="customer-delete">
               {t("customer.delete")}
             </MenuItem>
+            <MenuItem id="erase" className="menu-item danger" data-testid="customer-erase">
+              {t("customer.erase")}
+            </MenuItem>
           </Menu>
         </Popover>
       </MenuTrigger>
       {deleting ? <DeleteCustomerDialog customer={customer} onClose={() => setDeleting(false)} /> : null}
+      {erasing ? <EraseCustomerDialog customer={customer} onClose={() => setErasing(false)} /> : null}
     </>
   );
 }
