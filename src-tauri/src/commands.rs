@@ -3,7 +3,7 @@
 use tauri::State;
 use touchpoint_core::amendments::AmendInteraction;
 use touchpoint_core::audit::{AuditEntry, AuditFilter};
-use touchpoint_core::catalogue::{Reason, StaffMember, TouchPoint};
+use touchpoint_core::catalogue::{Reason, StaffMember, Store, TouchPoint};
 use touchpoint_core::closed_loop::{BoardFilter, LoopMetrics};
 use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
@@ -26,6 +26,13 @@ type Result<T> = std::result::Result<T, CoreError>;
 #[specta::specta]
 pub async fn desk_info(state: State<'_, AppState>) -> Result<DeskInfo> {
     state.with(|d| d.info())
+}
+
+/// Every store this desk knows (for the supervisors' store filters).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_stores(state: State<'_, AppState>) -> Result<Vec<Store>> {
+    state.with(|d| d.stores())
 }
 
 #[tauri::command]

@@ -17,6 +17,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             commands::desk_info,
+            commands::list_stores,
             commands::list_touch_points,
             commands::list_reasons,
             commands::set_desk_touch_point,

@@ -7,6 +7,8 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	deskInfo: () => typedError<DeskInfo, CoreError>(__TAURI_INVOKE("desk_info")),
+	/**  Every store this desk knows (for the supervisors' store filters). */
+	listStores: () => typedError<Store[], CoreError>(__TAURI_INVOKE("list_stores")),
 	listTouchPoints: () => typedError<TouchPoint[], CoreError>(__TAURI_INVOKE("list_touch_points")),
 	listReasons: () => typedError<Reason[], CoreError>(__TAURI_INVOKE("list_reasons")),
 	setDeskTouchPoint: (touchPointId: string) => typedError<TouchPoint, CoreError>(__TAURI_INVOKE("set_desk_touch_point", { touchPointId })),

@@ -137,6 +137,13 @@ pub(crate) fn staff_member(conn: &Connection, id: Uuid) -> Result<Option<StaffMe
         .optional()?)
 }
 
+/// Every store this desk knows (its own, and the organisation's once connected), by name.
+pub fn stores(conn: &Connection) -> Result<Vec<Store>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM stores ORDER BY name COLLATE NOCASE")?;
+    let rows = stmt.query_map([], |r| Ok(Store { id: uuid_col(r, 0)?, name: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub(crate) fn store(conn: &Connection, id: Uuid) -> Result<Option<Store>> {
     Ok(conn
         .prepare_cached("SELECT id, name FROM stores WHERE id = ?1")?

@@ -243,6 +243,10 @@ impl Desk {
         })
     }
 
+    pub fn stores(&self) -> Result<Vec<Store>> {
+        catalogue::stores(&self.conn)
+    }
+
     pub fn touch_points(&self) -> Result<Vec<TouchPoint>> {
         catalogue::touch_points(&self.conn)
     }
