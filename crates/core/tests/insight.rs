@@ -110,3 +110,35 @@ fn the_dashboard_population_is_read_through_an_index() {
     };
     assert!(plan.iter().any(|p| p.contains("USING") && p.contains("INDEX")), "{plan:?}");
 }
+
+#[test]
+fn a_store_filter_narrows_the_figures_to_that_stores_conversations() {
+    let mut t = TestDesk::new();
+    t.log(visit(&t, None).nps(10).felt(Feeling::Happy));
+    t.log(visit(&t, None).nps(2).felt(Feeling::Unhappy));
+    // A second store the desk reads (as a supervisor's or admin's PC does once connected):
+    // one of the conversations happened there.
+    let porto = uuid::Uuid::now_v7();
+    let conn = t.desk.connection();
+    conn.execute(
+        "INSERT INTO stores (id, name, created_at, origin) VALUES (?1, 'Porto', '2026-01-01T00:00:00Z', 'server')",
+        [porto.to_string()],
+    )
+    .expect("store");
+    conn.execute(
+        "UPDATE interactions SET store_id = ?1 WHERE id IN (SELECT interaction_id FROM feedback WHERE nps = 2)",
+        [porto.to_string()],
+    )
+    .expect("move");
+
+    let names: Vec<String> = t.desk.stores().expect("stores").into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["My store", "Porto"], "every store the desk knows, by name");
+
+    let all = t.desk.insight(&week()).expect("all");
+    assert_eq!(all.overall.interactions, 2);
+    assert_eq!(all.by_store.len(), 2);
+    let only_porto = t.desk.insight(&InsightFilter { store_id: Some(porto), ..week() }).expect("porto");
+    assert_eq!(only_porto.overall.interactions, 1);
+    assert_eq!(only_porto.overall.nps, Some(-100.0));
+    assert_eq!(only_porto.overall.feelings, [0, 1, 0, 0, 0]);
+}

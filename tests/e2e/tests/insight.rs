@@ -40,8 +40,9 @@ async fn a_dashboard_filter_changes_the_numbers_and_a_cell_opens_its_conversatio
         assert!(std::time::Instant::now() < deadline, "the summary never changed from {all:?} (now {now:?})");
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     };
-    let count =
-        |s: &str| -> u32 { s.split_whitespace().filter_map(|w| w.replace(',', "").parse().ok()).next_back().unwrap_or(0) };
+    let count = |s: &str| -> u32 {
+        s.split_whitespace().filter_map(|w| w.replace(',', "").parse().ok()).next_back().unwrap_or(0)
+    };
     assert!(count(&filtered) < count(&all), "fewer conversations at one touch point: {all:?} → {filtered:?}");
 
     // Every remaining cell is the Returns desk; open the first one's conversations.

@@ -36,6 +36,7 @@ export function errorMessage(error: unknown): string {
 
 export const api = {
   deskInfo: () => call(commands.deskInfo()),
+  stores: () => call(commands.listStores()),
   touchPoints: () => call(commands.listTouchPoints()),
   reasons: () => call(commands.listReasons()),
   setDeskTouchPoint: (id: string) => call(commands.setDeskTouchPoint(id)),

@@ -32,6 +32,7 @@ import { api } from "./commands";
 
 export const keys = {
   desk: ["desk"] as const,
+  stores: ["stores"] as const,
   touchPoints: ["touch-points"] as const,
   reasons: ["reasons"] as const,
   staff: ["staff"] as const,
@@ -83,6 +84,11 @@ function refreshAllButSync(qc: QueryClient) {
 
 export function useDeskInfo() {
   return useQuery({ queryKey: keys.desk, queryFn: api.deskInfo });
+}
+
+/** Every store this desk knows: its own, and the organisation's once connected. */
+export function useStores() {
+  return useQuery({ queryKey: keys.stores, queryFn: api.stores });
 }
 
 export function useTouchPoints() {

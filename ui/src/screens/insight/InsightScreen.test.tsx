@@ -10,6 +10,7 @@ import { Refusal, RouteProbe, mockBackend, renderWithDesk, type Handler } from "
 import { deskAs, refund, staffList } from "../../test/reviews";
 import { dashboard, scores } from "../../test/supervisor";
 import { InsightScreen } from "./InsightScreen";
+import { DEFAULT_INSIGHT } from "./insightFilter";
 
 type Calls = ReturnType<typeof mockBackend>;
 const insightFilters = (calls: Calls) => calls.filter((c) => c.cmd === "insight").map((c) => c.args.filter as InsightFilter);
@@ -95,6 +96,57 @@ describe("Insight room", () => {
 
     await choose("insight_staff", "João Silva");
     await waitFor(() => expect(lastInsightFilter(calls)).toMatchObject({ touch_point_id: "tp-phone", staff_id: "staff-joao" }));
+  });
+
+  it("narrows to chosen dates, both days included, and says them in every caption", async () => {
+    const calls = supervisorInsight();
+    renderWithDesk(<InsightScreen />);
+    await screen.findByTestId("insight-summary");
+    expect(screen.queryByLabelText("From")).toBeNull();
+
+    await choose("insight_period", "Choose dates…");
+    fireEvent.change(await screen.findByLabelText("From"), { target: { value: "2026-03-01" } });
+    fireEvent.change(screen.getByLabelText("To"), { target: { value: "2026-03-31" } });
+    await waitFor(() =>
+      expect(lastInsightFilter(calls)).toMatchObject({
+        from: new Date(2026, 2, 1).toISOString(),
+        to: new Date(2026, 3, 1).toISOString(),
+      }),
+    );
+    expect(screen.getByTestId("summary-caption")).toHaveTextContent(/My store · Mar 1\s*–\s*31, 2026 · 120 conversations/);
+  });
+
+  it("lets a reader of several stores look at one of them, and keeps it when opening the conversations", async () => {
+    const calls = supervisorInsight({
+      list_stores: () => [
+        { id: "store-1", name: "Lisbon" },
+        { id: "store-2", name: "Porto" },
+      ],
+    });
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <InsightScreen />
+        <RouteProbe />
+      </>,
+      { name: "insight" },
+    );
+    await screen.findByTestId("insight-summary");
+    await choose("insight_store", "Porto");
+    await waitFor(() => expect(lastInsightFilter(calls)).toMatchObject({ store_id: "store-2" }));
+    expect(screen.getByTestId("summary-caption")).toHaveTextContent("Porto · last 30 days");
+
+    const chart = screen.getByTestId("chart-staff");
+    await user.click(within(chart).getByRole("button", { name: "Open the conversations: João Silva" }));
+    const route = JSON.parse(screen.getByTestId("route").textContent ?? "{}") as { preset?: Record<string, unknown> };
+    expect(route.preset).toMatchObject({ store: { id: "store-2", name: "Porto" }, staffId: "staff-joao" });
+  });
+
+  it("offers no store choice on a desk that knows one store", async () => {
+    supervisorInsight({ list_stores: () => [{ id: "store-1", name: "My store" }] });
+    renderWithDesk(<InsightScreen />);
+    await screen.findByTestId("insight-summary");
+    expect(screen.queryByTestId("choice-insight_store")).toBeNull();
   });
 
   it("sums up NPS and CSAT with their answers, effort and the feeling mix in words, for the population and period", async () => {
@@ -240,7 +292,7 @@ describe("Insight room", () => {
     const user = userEvent.setup();
     renderWithDesk(
       <>
-        <InsightScreen initial={{ period: "7", touchPointId: "tp-desk", staffId: null }} />
+        <InsightScreen initial={{ ...DEFAULT_INSIGHT, period: "7", touchPointId: "tp-desk" }} />
         <RouteProbe />
       </>,
       { name: "insight" },

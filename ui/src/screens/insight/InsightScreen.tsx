@@ -1,20 +1,24 @@
+import { subDays } from "date-fns";
 import { useMemo, useState } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useDeskInfo, useExportInsight, useInsight, useStaff, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useExportInsight, useInsight, useStaff, useStores, useTouchPoints } from "../../api/hooks";
 import type { Dashboard, Group, InsightFilter, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { OUTCOMES } from "../../components/FormParts";
+import { intlLocale } from "../../i18n";
 import { useNavigation } from "../../navigation";
+import { dayInput } from "../review/queueFilter";
 import { countText, weekText, withFeeling } from "./figures";
 import { HeatMap } from "./HeatMap";
 import { ChartCard, CountBars, EmptyChart, ScoreBars, ScoreTable, WeekLines, type CountRow } from "./InsightCharts";
 import {
   DEFAULT_INSIGHT,
   INSIGHT_PERIODS,
+  insightRange,
   reviewPresetFor,
   toInsightFilter,
   type Drill,
@@ -121,8 +125,9 @@ function InsightFilterBar({
   const nav = useNavigation();
   const touchPoints = useTouchPoints();
   const staff = useStaff();
+  const stores = useStores();
   const set = <K extends keyof InsightFilters>(key: K, value: InsightFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
-  const narrowed = filters.touchPointId !== null || filters.staffId !== null;
+  const narrowed = filters.store !== null || filters.touchPointId !== null || filters.staffId !== null;
 
   return (
     <div className="queue-filters insight-filters" role="group" aria-label={t("insight.filters")}>
@@ -134,9 +139,60 @@ function InsightFilterBar({
           name="insight_period"
           value={filters.period}
           options={INSIGHT_PERIODS.map((p) => ({ id: p, label: t(`insight.periods.${p}`) }))}
-          onChange={(p) => set("period", p)}
+          onChange={(p) =>
+            setFilters((f) => {
+              if (p !== "custom" || f.customFrom || f.customTo) return { ...f, period: p };
+              const today = new Date();
+              return { ...f, period: p, customFrom: dayInput(subDays(today, 29)), customTo: dayInput(today) };
+            })
+          }
         />
       </div>
+      {filters.period === "custom" ? (
+        <div className="queue-dates">
+          <label className="queue-date">
+            <span>{t("insight.from")}</span>
+            <input
+              className="input"
+              type="date"
+              name="insight_from"
+              value={filters.customFrom}
+              max={filters.customTo || undefined}
+              onChange={(e) => set("customFrom", e.target.value)}
+            />
+          </label>
+          <label className="queue-date">
+            <span>{t("insight.to")}</span>
+            <input
+              className="input"
+              type="date"
+              name="insight_to"
+              value={filters.customTo}
+              min={filters.customFrom || undefined}
+              onChange={(e) => set("customTo", e.target.value)}
+            />
+          </label>
+        </div>
+      ) : null}
+      {(stores.data?.length ?? 0) > 1 ? (
+        <div className="queue-filter" data-active={filters.store !== null || undefined}>
+          <Choice
+            label={t("insight.store")}
+            hideLabel
+            compact
+            name="insight_store"
+            value={filters.store?.id ?? ANY}
+            options={[
+              { id: ANY, label: t("insight.allStores") },
+              ...(stores.data ?? []).map((s) => ({ id: s.id, label: s.name })),
+            ]}
+            onChange={(v) => {
+              const store = stores.data?.find((s) => s.id === v);
+              set("store", store ? { id: store.id, name: store.name } : null);
+            }}
+          />
+        </div>
+      ) : null}
       <div className="queue-filter" data-active={filters.touchPointId !== null || undefined}>
         <Choice
           label={t("insight.touchPoint")}
@@ -168,7 +224,7 @@ function InsightFilterBar({
       {narrowed ? (
         <Button
           className="link-button queue-clear"
-          onPress={() => setFilters((f) => ({ ...f, touchPointId: null, staffId: null }))}
+          onPress={() => setFilters((f) => ({ ...f, store: null, touchPointId: null, staffId: null }))}
           data-testid="insight-clear"
         >
           {t("insight.clearFilters")}
@@ -203,8 +259,9 @@ function DashboardView({
   const staff = useStaff();
 
   // Who these figures are about: the store(s), narrowed to a touch point and/or a person.
-  const storeLabel =
-    data.by_store.length === 1
+  const storeLabel = filters.store
+    ? filters.store.name
+    : data.by_store.length === 1
       ? (data.by_store[0]?.label ?? "")
       : desk.data?.staff.role === "admin"
         ? t("insight.allStores")
@@ -216,7 +273,8 @@ function DashboardView({
     ? (staff.data?.find((s) => s.id === filters.staffId)?.name ?? t("insight.onePerson"))
     : null;
   const population = [storeLabel, touchPointName, staffName].filter(Boolean).join(" · ");
-  const period = t(`insight.periodInline.${filters.period}`);
+  const period =
+    filters.period === "custom" ? chosenDates(filters) : t(`insight.periodInline.${filters.period}`);
   const total = data.overall.interactions;
   const caption = t("insight.caption", { population, period, count: total, value: countText(total) });
 
@@ -228,7 +286,7 @@ function DashboardView({
   const openLabel = (g: Group) => t("insight.openConversations", { name: g.label });
 
   if (total === 0) {
-    const narrowed = filters.touchPointId !== null || filters.staffId !== null;
+    const narrowed = filters.store !== null || filters.touchPointId !== null || filters.staffId !== null;
     return (
       <>
         <InsightSummary scores={data.overall} caption={caption} />
@@ -236,7 +294,7 @@ function DashboardView({
           <h2>{t("insight.emptyTitle")}</h2>
           <p>{narrowed ? t("insight.emptyFilteredHelp") : t("insight.emptyHelp")}</p>
           {narrowed ? (
-            <Button className="button" onPress={() => setFilters((f) => ({ ...f, touchPointId: null, staffId: null }))}>
+            <Button className="button" onPress={() => setFilters((f) => ({ ...f, store: null, touchPointId: null, staffId: null }))}>
               {t("insight.clearFilters")}
             </Button>
           ) : null}
@@ -435,4 +493,12 @@ function OutcomeTable({ rows, onOpen }: { rows: CountRow[]; onOpen: (row: CountR
       </tbody>
     </table>
   );
+}
+
+/** "1 Mar 2026 – 31 Mar 2026": the chosen dates as the caption says them. */
+function chosenDates(filters: InsightFilters): string {
+  const { from, to } = insightRange(filters);
+  const last = subDays(new Date(to), 1);
+  const fmt = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", year: "numeric" });
+  return fmt.formatRange(new Date(from), last);
 }

@@ -64,6 +64,24 @@ describe("Review queue", () => {
     await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ signal: "detractor", unreviewed_only: true }));
   });
 
+  it("offers the stores this desk reads when it reads more than one, and asks for the one chosen", async () => {
+    const calls = supervisorDesk({
+      list_stores: () => [
+        { id: "store-1", name: "Lisbon" },
+        { id: "store-2", name: "Porto" },
+      ],
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    await user.click(within(await screen.findByTestId("choice-queue_store")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "Porto" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ store_id: "store-2" }));
+    await user.click(within(screen.getByTestId("choice-queue_store")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "All stores" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ store_id: null }));
+  });
+
   it("asks for a staff member's conversations, reviewed or not", async () => {
     const calls = supervisorDesk();
     const user = userEvent.setup();

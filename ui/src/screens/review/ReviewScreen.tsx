@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useDeskInfo, useReviewQueue, useStaff, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useReviewQueue, useStaff, useStores, useTouchPoints } from "../../api/hooks";
 import type { Feeling, Outcome, QueueItem, ScoreSignal } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingBadge } from "../../components/FeelingBadge";
@@ -196,12 +196,31 @@ function FilterBar({
   const { t } = useTranslation();
   const touchPoints = useTouchPoints();
   const staff = useStaff();
+  const stores = useStores();
   const set = <K extends keyof QueueFilters>(key: K, value: QueueFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
   const orNull = <T extends string>(v: string) => (v === ANY ? null : (v as T));
 
   return (
     <div className="queue-filters" role="group" aria-label={t("review.filters")}>
-      {filters.store ? (
+      {(stores.data?.length ?? 0) > 1 ? (
+        <div className="queue-filter" data-active={filters.store !== null || undefined}>
+          <Choice
+            label={t("review.store")}
+            hideLabel
+            compact
+            name="queue_store"
+            value={filters.store?.id ?? ANY}
+            options={[
+              { id: ANY, label: t("review.allStores") },
+              ...(stores.data ?? []).map((s) => ({ id: s.id, label: s.name })),
+            ]}
+            onChange={(v) => {
+              const store = stores.data?.find((s) => s.id === v);
+              set("store", store ? { id: store.id, name: store.name } : null);
+            }}
+          />
+        </div>
+      ) : filters.store ? (
         <span className="filter-chip" data-testid="queue-store-filter">
           {t("review.storeFilter", { name: filters.store.name })}
           <Button
