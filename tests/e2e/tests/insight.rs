@@ -1,5 +1,6 @@
 //! Insight in the real window: the dashboards of the demo store; choosing a touch point
-//! changes the numbers; a heat-map cell opens the conversations behind it in the review queue.
+//! changes the numbers; a heat-map cell opens the conversations behind it in the review queue;
+//! chosen dates narrow the figures.
 
 use touchpoint_e2e::Desk;
 
@@ -52,4 +53,30 @@ async fn a_dashboard_filter_changes_the_numbers_and_a_cell_opens_its_conversatio
     desk.find("[data-testid=review-screen]").await;
     let row = desk.wait_for_content("[data-testid=queue-item]", "Returns desk").await;
     assert!(!row.is_empty(), "the conversations behind the {feeling} cell");
+
+    // Esc comes back to the figures as they were left; chosen dates before the store opened
+    // leave nothing to count, and the room says so.
+    desk.keys(&char::from(fantoccini::key::Key::Escape).to_string()).await;
+    desk.wait_for_content("[data-testid=summary-caption]", "Returns desk").await;
+    desk.click("[data-testid=choice-insight_period]").await;
+    desk.click_xpath("//*[@role='option'][contains(., 'Choose dates')]").await;
+    desk.find("input[name=insight_from]").await;
+    desk.shot("insight-chosen-dates").await;
+    set_date(&desk, "insight_from", "2020-01-01").await;
+    set_date(&desk, "insight_to", "2020-01-31").await;
+    desk.find("[data-testid=insight-empty]").await;
+}
+
+/// A date field's value set the way the browser's date picker sets it (WebKit's date fields
+/// take no typed keys over WebDriver), with the input event React listens to.
+async fn set_date(desk: &Desk, name: &str, value: &str) {
+    desk.client
+        .execute(
+            "const el = document.querySelector(`input[name=${arguments[0]}]`);
+             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, arguments[1]);
+             el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![name.into(), value.into()],
+        )
+        .await
+        .expect("set the date");
 }
