@@ -185,6 +185,26 @@ pub async fn review_criteria(state: State<'_, AppState>) -> Result<Vec<ReviewCri
     state.with(|d| d.review_criteria())
 }
 
+/// Adds a criterion to the review scorecard (administrators, desk not connected).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_review_criterion(state: State<'_, AppState>, name: String) -> Result<ReviewCriterion> {
+    state.with(|d| d.add_review_criterion(&name))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_review_criterion(state: State<'_, AppState>, id: Uuid, name: String) -> Result<ReviewCriterion> {
+    state.with(|d| d.rename_review_criterion(id, &name))
+}
+
+/// Takes a criterion off the scorecard; earlier reviews keep what they scored.
+#[tauri::command]
+#[specta::specta]
+pub async fn retire_review_criterion(state: State<'_, AppState>, id: Uuid) -> Result<()> {
+    state.with(|d| d.retire_review_criterion(id))
+}
+
 /// Conversations to review (supervisors and admins).
 #[tauri::command]
 #[specta::specta]
@@ -264,6 +284,25 @@ pub async fn insight(state: State<'_, AppState>, filter: InsightFilter) -> Resul
 #[specta::specta]
 pub async fn export_insight(state: State<'_, AppState>, filter: InsightFilter) -> Result<ExportedFile> {
     state.write(|d| d.export_insight(&filter))
+}
+
+/// The store's loop figures and follow-ups board as a CSV file next to the data (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_follow_ups(
+    state: State<'_, AppState>,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    filter: BoardFilter,
+) -> Result<ExportedFile> {
+    state.write(|d| d.export_follow_ups(from, to, &filter))
+}
+
+/// Customers at risk, with their reasons, as a CSV file next to the data (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_at_risk(state: State<'_, AppState>) -> Result<ExportedFile> {
+    state.write(|d| d.export_at_risk())
 }
 
 #[tauri::command]

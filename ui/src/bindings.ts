@@ -39,6 +39,11 @@ export const commands = {
 	 */
 	eraseCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("erase_customer", { customerId })),
 	reviewCriteria: () => typedError<ReviewCriterion[], CoreError>(__TAURI_INVOKE("review_criteria")),
+	/**  Adds a criterion to the review scorecard (administrators, desk not connected). */
+	addReviewCriterion: (name: string) => typedError<ReviewCriterion, CoreError>(__TAURI_INVOKE("add_review_criterion", { name })),
+	renameReviewCriterion: (id: string, name: string) => typedError<ReviewCriterion, CoreError>(__TAURI_INVOKE("rename_review_criterion", { id, name })),
+	/**  Takes a criterion off the scorecard; earlier reviews keep what they scored. */
+	retireReviewCriterion: (id: string) => typedError<null, CoreError>(__TAURI_INVOKE("retire_review_criterion", { id })),
 	/**  Conversations to review (supervisors and admins). */
 	reviewQueue: (filter: ReviewQueueFilter) => typedError<QueueItem[], CoreError>(__TAURI_INVOKE("review_queue", { filter })),
 	recordReview: (input: NewReview) => typedError<Review, CoreError>(__TAURI_INVOKE("record_review", { input })),
@@ -57,6 +62,10 @@ export const commands = {
 	insight: (filter: InsightFilter) => typedError<Dashboard, CoreError>(__TAURI_INVOKE("insight", { filter })),
 	/**  The dashboards' figures as a CSV file next to the data (audited). */
 	exportInsight: (filter: InsightFilter) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_insight", { filter })),
+	/**  The store's loop figures and follow-ups board as a CSV file next to the data (audited). */
+	exportFollowUps: (from: string, to: string, filter: BoardFilter) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_follow_ups", { from, to, filter })),
+	/**  Customers at risk, with their reasons, as a CSV file next to the data (audited). */
+	exportAtRisk: () => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_at_risk")),
 	atRiskCustomers: () => typedError<AtRiskCustomer[], CoreError>(__TAURI_INVOKE("at_risk_customers")),
 	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
 	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::db::ts;
 use crate::error::Result;
+use crate::export::Csv;
 use crate::follow_ups::{self, DueState, FollowUp};
 
 /// A follow-up done within this long of the conversation counts as within the SLA.
@@ -158,4 +159,46 @@ pub fn first_conversation(conn: &Connection, store: Uuid) -> Result<Option<DateT
         .prepare_cached("SELECT min(occurred_at) FROM interactions WHERE store_id = ?1")?
         .query_row([store.to_string()], |r| r.get(0))?;
     Ok(at.as_deref().map(crate::db::parse_ts).transpose()?)
+}
+
+fn due_state_name(d: DueState) -> &'static str {
+    match d {
+        DueState::Overdue => "overdue",
+        DueState::DueToday => "due_today",
+        DueState::Upcoming => "upcoming",
+        DueState::Closed => "closed",
+    }
+}
+
+/// The loop figures of a period and the board's open follow-ups as CSV (two sections, each
+/// with its own header).
+pub fn loop_csv(m: &LoopMetrics, board: &[FollowUp]) -> Result<String> {
+    let mut w = Csv::default();
+    w.row(["period", &ts(m.from), &ts(m.to)])?;
+    w.row(["figure", "value"])?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    w.row(["unhappy_conversations", &m.unhappy.to_string()])?;
+    w.row(["followed_up", &m.followed_up.to_string()])?;
+    w.row(["followed_up_within_sla", &m.within_sla.to_string()])?;
+    w.row(["within_sla_percent", &opt(m.within_sla_percent.map(|p| p.to_string()))])?;
+    w.row(["sla_hours", &m.sla_hours.to_string()])?;
+    w.row(["median_hours_to_recover", &opt(m.median_hours_to_recover.map(|h| format!("{h:.1}")))])?;
+    w.row(["overdue_now", &m.overdue_now.to_string()])?;
+    for f in &m.feeling_after {
+        w.row([format!("feeling_after_{}", f.feeling.as_str()), f.count.to_string()])?;
+    }
+    w.row(["customer", "promise", "owner", "due_at", "due_state", "status", "opened_at", "opened_by"])?;
+    for f in board {
+        w.row([
+            f.customer.as_ref().map(|c| c.name.as_str()).unwrap_or_default(),
+            &f.promise,
+            &f.owner.name,
+            &ts(f.due_at),
+            due_state_name(f.due_state),
+            f.status.as_str(),
+            &ts(f.created_at),
+            &f.created_by,
+        ])?;
+    }
+    w.finish()
 }

@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0004_sync_and_audit.sql"),
     include_str!("../migrations/0005_sync_client.sql"),
     include_str!("../migrations/0006_reviews.sql"),
+    include_str!("../migrations/0007_local_scorecard.sql"),
 ];
 
 /// The schema version a fully migrated database has.

@@ -366,14 +366,40 @@ impl Desk {
     pub fn export_insight(&mut self, filter: &crate::insight::InsightFilter) -> Result<ExportedFile> {
         let dashboard = self.insight(filter)?;
         let csv = crate::insight::dashboard_csv(&dashboard)?;
+        self.write_export("insight", "insight", &csv)
+    }
+
+    /// The store's loop figures for `[from, to)` and the board as it is filtered, as CSV
+    /// (supervisors and admins); recorded in the audit log.
+    pub fn export_follow_ups(
+        &mut self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        filter: &crate::closed_loop::BoardFilter,
+    ) -> Result<ExportedFile> {
+        let metrics = self.loop_metrics(from, to)?;
+        let board = self.follow_up_board(filter)?;
+        let csv = crate::closed_loop::loop_csv(&metrics, &board)?;
+        self.write_export("follow-ups", "follow_ups", &csv)
+    }
+
+    /// Customers at risk now, with their reasons in words, as CSV; recorded in the audit log.
+    pub fn export_at_risk(&mut self) -> Result<ExportedFile> {
+        let list = self.at_risk_customers()?;
+        let csv = crate::insight::at_risk_csv(&list)?;
+        self.write_export("at-risk", "at_risk", &csv)
+    }
+
+    /// Writes a CSV next to the data (`exports/<stem>-<time>.csv`) and records the export.
+    fn write_export(&mut self, stem: &str, entity: &str, csv: &str) -> Result<ExportedFile> {
         let now = self.clock.now();
         let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
         let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        let path = dir.join(format!("insight-{}.csv", now.format("%Y-%m-%d-%H%M%S")));
+        let path = dir.join(format!("{stem}-{}.csv", now.format("%Y-%m-%d-%H%M%S")));
         std::fs::write(&path, csv.as_bytes()).map_err(io)?;
         let shown = path.display().to_string();
-        self.write(|w| audit::record(w, AuditAction::Export, "insight", None, None, Some(&shown)))?;
+        self.write(|w| audit::record(w, AuditAction::Export, entity, None, None, Some(&shown)))?;
         Ok(ExportedFile { path: shown, bytes: u32::try_from(csv.len()).unwrap_or(u32::MAX) })
     }
 
@@ -443,9 +469,39 @@ impl Desk {
         })
     }
 
-    /// The scorecard's criteria (from the organisation's server).
+    /// The scorecard's criteria: the organisation's server's, or on a desk that is not
+    /// connected, the ones its administrator defined.
     pub fn review_criteria(&self) -> Result<Vec<reviews::ReviewCriterion>> {
         reviews::criteria(&self.conn)
+    }
+
+    /// Adds a criterion to the scorecard (administrators of a desk that is not connected).
+    pub fn add_review_criterion(&mut self, name: &str) -> Result<reviews::ReviewCriterion> {
+        self.require_scorecard_admin()?;
+        reviews::add_criterion(&self.conn, name)
+    }
+
+    pub fn rename_review_criterion(&mut self, id: Uuid, name: &str) -> Result<reviews::ReviewCriterion> {
+        self.require_scorecard_admin()?;
+        reviews::rename_criterion(&self.conn, id, name)
+    }
+
+    /// Takes a criterion off the scorecard; earlier reviews keep what they scored.
+    pub fn retire_review_criterion(&mut self, id: Uuid) -> Result<()> {
+        self.require_scorecard_admin()?;
+        reviews::retire_criterion(&self.conn, id)
+    }
+
+    fn require_scorecard_admin(&self) -> Result<()> {
+        if self.role()? != Role::Admin {
+            return Err(CoreError::forbidden("change the review scorecard"));
+        }
+        if self.sync_settings()?.is_some() {
+            return Err(CoreError::Refused {
+                message: "This desk is connected to your organisation's server: the review scorecard is managed there. Ask an administrator.".into(),
+            });
+        }
+        Ok(())
     }
 
     /// Conversations to review (supervisors and admins).

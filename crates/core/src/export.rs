@@ -66,3 +66,29 @@ pub(crate) fn file_name(name: &str, now: DateTime<Utc>) -> String {
     let slug = if slug.is_empty() { "customer".to_owned() } else { slug.chars().take(60).collect() };
     format!("{slug}-{}.json", now.format("%Y-%m-%d-%H%M%S"))
 }
+
+/// A CSV document of several sections, each with its own header (rows may differ in length),
+/// for spreadsheets.
+pub struct Csv(csv::Writer<Vec<u8>>);
+
+impl Default for Csv {
+    fn default() -> Self {
+        Csv(csv::WriterBuilder::new().flexible(true).from_writer(Vec::new()))
+    }
+}
+
+impl Csv {
+    pub fn row<I, T>(&mut self, fields: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.0.write_record(fields).map_err(|e| crate::CoreError::Storage { message: format!("Could not write the CSV: {e}") })
+    }
+
+    pub fn finish(self) -> Result<String> {
+        let fail = |message: String| crate::CoreError::Storage { message };
+        let bytes = self.0.into_inner().map_err(|e| fail(format!("Could not write the CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| fail(format!("Could not write the CSV: {e}")))
+    }
+}

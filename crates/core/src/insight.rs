@@ -11,6 +11,7 @@ use touchpoint_protocol::Feeling;
 use uuid::Uuid;
 
 use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
+use crate::export::Csv;
 use crate::error::{CoreError, Result};
 use crate::risk::{self, RiskReason};
 
@@ -251,9 +252,8 @@ fn number(v: Option<f64>) -> String {
 /// The dashboard's figures as CSV (one section a chart, each with its own header), for
 /// spreadsheets.
 pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-    let io = |e: csv::Error| CoreError::Storage { message: format!("Could not write the CSV: {e}") };
-    w.write_record(["period", &ts(d.from), &ts(d.to)]).map_err(io)?;
+    let mut w = Csv::default();
+    w.row(["period", &ts(d.from), &ts(d.to)])?;
     let header = [
         "chart",
         "group",
@@ -270,7 +270,7 @@ pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
         "happy",
         "very_happy",
     ];
-    w.write_record(header).map_err(io)?;
+    w.row(header)?;
     let mut row = |chart: &str, label: &str, s: &Scores| -> Result<()> {
         let mut rec = vec![
             chart.to_owned(),
@@ -284,7 +284,7 @@ pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
             s.ces_responses.to_string(),
         ];
         rec.extend(s.feelings.iter().map(u32::to_string));
-        w.write_record(&rec).map_err(io)
+        w.row(&rec)
     };
     row("overall", "all", &d.overall)?;
     for (chart, groups) in
@@ -294,18 +294,17 @@ pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
             row(chart, &g.label, &g.scores)?;
         }
     }
-    w.write_record(["chart", "label", "count"]).map_err(io)?;
+    w.row(["chart", "label", "count"])?;
     for (chart, counts) in [("reason", &d.reasons), ("outcome", &d.outcomes)] {
         for c in counts {
-            w.write_record([chart, &c.label, &c.count.to_string()]).map_err(io)?;
+            w.row([chart, &c.label, &c.count.to_string()])?;
         }
     }
-    w.write_record(["chart", "touch_point", "feeling", "count"]).map_err(io)?;
+    w.row(["chart", "touch_point", "feeling", "count"])?;
     for c in &d.heat_map {
-        w.write_record(["heat_map", &c.touch_point, c.feeling.as_str(), &c.count.to_string()]).map_err(io)?;
+        w.row(["heat_map", &c.touch_point, c.feeling.as_str(), &c.count.to_string()])?;
     }
-    let bytes = w.into_inner().map_err(|e| CoreError::Storage { message: format!("Could not write the CSV: {e}") })?;
-    String::from_utf8(bytes).map_err(|e| CoreError::Storage { message: format!("Could not write the CSV: {e}") })
+    w.finish()
 }
 
 /// A customer someone should act on, with why (in words) and their open follow-up, if any.
@@ -370,4 +369,22 @@ pub fn at_risk(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<
         }
     }
     Ok(out)
+}
+
+/// The at-risk list as CSV: who, why (in words, as on screen), their open follow-up and when
+/// they were last seen.
+pub fn at_risk_csv(list: &[AtRiskCustomer]) -> Result<String> {
+    let mut w = Csv::default();
+    w.row(["customer", "reasons", "open_follow_up", "open_follow_up_due", "last_seen"])?;
+    for c in list {
+        let reasons: Vec<String> = c.reasons.iter().map(risk::describe).collect();
+        w.row([
+            c.name.as_str(),
+            &reasons.join("; "),
+            c.open_follow_up.as_deref().unwrap_or_default(),
+            &c.open_follow_up_due.map(ts).unwrap_or_default(),
+            &c.last_seen_at.map(ts).unwrap_or_default(),
+        ])?;
+    }
+    w.finish()
 }

@@ -243,6 +243,81 @@ pub fn criteria(conn: &Connection) -> Result<Vec<ReviewCriterion>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A scorecard holds a few criteria: this many at most.
+pub const MAX_CRITERIA: usize = 8;
+const CRITERION_NAME_MAX: usize = 80;
+
+/// A criterion's name, trimmed, checked for length and against the other active criteria
+/// (`except`: the one being renamed).
+fn criterion_name(conn: &Connection, name: &str, except: Option<Uuid>) -> Result<String> {
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        return Err(CoreError::field("name", "Name the criterion, e.g. \"Listened to the customer\"."));
+    }
+    if name.chars().count() > CRITERION_NAME_MAX {
+        return Err(CoreError::field("name", format!("Keep the name under {CRITERION_NAME_MAX} characters.")));
+    }
+    let taken = conn
+        .prepare_cached(
+            "SELECT 1 FROM review_criteria WHERE active = 1 AND lower(name) = lower(?1) AND id IS NOT ?2",
+        )?
+        .exists(params![name, except.map(|e| e.to_string())])?;
+    if taken {
+        return Err(CoreError::field("name", "The scorecard already has a criterion by this name."));
+    }
+    Ok(name)
+}
+
+/// Adds a criterion at the end of the scorecard (a desk that is not connected).
+pub(crate) fn add_criterion(conn: &Connection, name: &str) -> Result<ReviewCriterion> {
+    let name = criterion_name(conn, name, None)?;
+    let (count, last): (u32, i64) = conn.query_row(
+        "SELECT count(*), coalesce(max(sort_order), 0) FROM review_criteria WHERE active = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if count as usize >= MAX_CRITERIA {
+        return Err(CoreError::field(
+            "name",
+            format!("A scorecard holds {MAX_CRITERIA} criteria at most: remove one before adding another."),
+        ));
+    }
+    let id = Uuid::now_v7();
+    conn.execute(
+        "INSERT INTO review_criteria (id, name, sort_order, active, origin) VALUES (?1, ?2, ?3, 1, 'local')",
+        params![id.to_string(), name, last + 10],
+    )?;
+    Ok(ReviewCriterion { id, name })
+}
+
+fn local_criterion(conn: &Connection, id: Uuid) -> Result<()> {
+    let origin: Option<String> = conn
+        .prepare_cached("SELECT origin FROM review_criteria WHERE id = ?1 AND active = 1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    match origin.as_deref() {
+        None => Err(CoreError::not_found("This criterion")),
+        Some("local") => Ok(()),
+        Some(_) => Err(CoreError::Refused {
+            message: "This criterion comes from your organisation's server; change it there.".into(),
+        }),
+    }
+}
+
+pub(crate) fn rename_criterion(conn: &Connection, id: Uuid, name: &str) -> Result<ReviewCriterion> {
+    local_criterion(conn, id)?;
+    let name = criterion_name(conn, name, Some(id))?;
+    conn.execute("UPDATE review_criteria SET name = ?2 WHERE id = ?1", params![id.to_string(), name])?;
+    Ok(ReviewCriterion { id, name })
+}
+
+/// Takes a criterion off the scorecard; reviews that scored it keep their scores and its name.
+pub(crate) fn retire_criterion(conn: &Connection, id: Uuid) -> Result<()> {
+    local_criterion(conn, id)?;
+    conn.execute("UPDATE review_criteria SET active = 0 WHERE id = ?1", [id.to_string()])?;
+    Ok(())
+}
+
 const REVIEW_SELECT: &str = "
     SELECT r.id, r.interaction_id, r.kind, r.comment, r.scores, r.reviewer_id, coalesce(rv.name, 'Unknown staff member'),
            r.staff_id, coalesce(st.name, 'Unknown staff member'), r.recorded_at, a.acknowledged_at,

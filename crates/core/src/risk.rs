@@ -33,6 +33,22 @@ pub enum RiskReason {
     LastVisitUnresolved { outcome: Outcome, at: DateTime<Utc> },
 }
 
+/// The reason in words, as a spreadsheet reader needs it (the screen says it in the UI's
+/// language): "2 unhappy visits in 30 days", "Detractor: NPS 4 on 2026-11-20".
+pub fn describe(reason: &RiskReason) -> String {
+    let day = |at: &DateTime<Utc>| at.format("%Y-%m-%d").to_string();
+    match reason {
+        RiskReason::UnhappyVisits { count, days } => format!("{count} unhappy visits in {days} days"),
+        RiskReason::FollowUpOverdue { promise, due_at } => {
+            format!("Follow-up overdue: \"{promise}\" was due {}", due_at.format("%Y-%m-%d %H:%M UTC"))
+        }
+        RiskReason::Detractor { nps, at } => format!("Detractor: NPS {nps} on {}", day(at)),
+        RiskReason::LastVisitUnresolved { outcome, at } => {
+            format!("Last visit on {} ended {}, no follow-up", day(at), outcome.as_str().replace('_', " "))
+        }
+    }
+}
+
 /// An interaction counts as unhappy when the customer felt unhappy, or scored CSAT ≤ 2 or
 /// NPS ≤ 6. The same rule feeds follow-up proposals.
 const UNHAPPY_FEEDBACK: &str = "(f.feeling IN ('unhappy', 'very_unhappy') OR f.csat <= 2 OR f.nps <= 6)";

@@ -117,9 +117,9 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         OpBody::AuditRecorded(e) => crate::audit::insert(tx, e, op.staff_id, op.device_id, at)?,
         OpBody::ReviewCriterionUpsert(c) => {
             tx.prepare_cached(
-                "INSERT INTO review_criteria (id, name, sort_order, active) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO review_criteria (id, name, sort_order, active, origin) VALUES (?1, ?2, ?3, ?4, 'server')
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
-                     active = excluded.active",
+                     active = excluded.active, origin = 'server'",
             )?
             .execute(params![c.criterion_id.to_string(), c.name, c.sort_order, c.active])?;
         }

@@ -68,3 +68,14 @@ pub(crate) fn retire_local_staff(tx: &Transaction<'_>) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Likewise the review scorecard: criteria the desk's administrator defined are no longer
+/// offered once the server has its own (reviews already written keep their scores and names).
+pub(crate) fn retire_local_criteria(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE review_criteria SET active = 0
+         WHERE origin = 'local' AND EXISTS (SELECT 1 FROM review_criteria WHERE origin = 'server' AND active = 1)",
+        [],
+    )?;
+    Ok(())
+}

@@ -213,6 +213,7 @@ impl Desk {
         let bootstrapped = done && !was_bootstrapped;
         if bootstrapped {
             enrollment::retire_local_staff(&tx)?;
+            enrollment::retire_local_criteria(&tx)?;
         }
         if let Some(h) = newest {
             self.hlc.observe(h);
