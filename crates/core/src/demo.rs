@@ -225,6 +225,10 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
         ));
     }
     let touch_points = desk.touch_points()?;
+    // The scorecard supervisors use when they review a conversation.
+    for name in ["Greeted the customer", "Understood the need", "Solved it first time", "Followed policy"] {
+        desk.add_review_criterion(name)?;
+    }
 
     // Every visit of every customer, in time order.
     let people: Vec<Person> = (0..options.customers).map(|i| person(&mut rng, i)).collect();
@@ -484,6 +488,10 @@ mod tests {
         };
         assert_eq!(names(&a), names(&b));
         assert!(sa.interactions >= 12);
+        let conn = rusqlite::Connection::open(a.path().join("d.sqlite3")).expect("open");
+        let criteria: i64 =
+            conn.query_row("SELECT count(*) FROM review_criteria WHERE active = 1", [], |r| r.get(0)).expect("count");
+        assert_eq!(criteria, 4, "the demo store has a review scorecard");
     }
 
     #[test]

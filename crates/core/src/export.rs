@@ -83,7 +83,9 @@ impl Csv {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.0.write_record(fields).map_err(|e| crate::CoreError::Storage { message: format!("Could not write the CSV: {e}") })
+        self.0
+            .write_record(fields)
+            .map_err(|e| crate::CoreError::Storage { message: format!("Could not write the CSV: {e}") })
     }
 
     pub fn finish(self) -> Result<String> {

@@ -11,8 +11,8 @@ use touchpoint_protocol::Feeling;
 use uuid::Uuid;
 
 use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
-use crate::export::Csv;
 use crate::error::{CoreError, Result};
+use crate::export::Csv;
 use crate::risk::{self, RiskReason};
 
 /// The population of a dashboard. `from`/`to` are required: every chart names its period.

@@ -258,9 +258,7 @@ fn criterion_name(conn: &Connection, name: &str, except: Option<Uuid>) -> Result
         return Err(CoreError::field("name", format!("Keep the name under {CRITERION_NAME_MAX} characters.")));
     }
     let taken = conn
-        .prepare_cached(
-            "SELECT 1 FROM review_criteria WHERE active = 1 AND lower(name) = lower(?1) AND id IS NOT ?2",
-        )?
+        .prepare_cached("SELECT 1 FROM review_criteria WHERE active = 1 AND lower(name) = lower(?1) AND id IS NOT ?2")?
         .exists(params![name, except.map(|e| e.to_string())])?;
     if taken {
         return Err(CoreError::field("name", "The scorecard already has a criterion by this name."));

@@ -101,3 +101,35 @@ fn loop_figures_count_unhappy_customers_followed_up_within_the_sla_and_how_they_
     assert_eq!(m.overdue_now, 1, "Cid's follow-up was due 4 hours ago");
     assert!(matches!(t.desk.loop_metrics(t0(), t0()), Err(CoreError::Validation { .. })));
 }
+
+#[test]
+fn the_loop_figures_and_the_board_export_as_csv_and_the_export_is_audited() {
+    let mut t = TestDesk::new();
+    let maria = add(&mut t, "Maria Lopes", Role::Frontline);
+    unhappy_with_follow_up(&mut t, maria, 72, "Ana Souza");
+    unhappy_with_follow_up(&mut t, maria, 2, "Bea Cruz");
+
+    let file = t.desk.export_follow_ups(t0() - Duration::days(7), t0(), &BoardFilter::default()).expect("export");
+    assert!(file.path.contains("follow-ups-") && file.path.ends_with(".csv"), "{}", file.path);
+    let csv = std::fs::read_to_string(&file.path).expect("file");
+    assert_eq!(file.bytes as usize, csv.len());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines.contains(&"unhappy_conversations,2"), "{csv}");
+    assert!(lines.contains(&"overdue_now,1"), "{csv}");
+    assert!(lines.contains(&"sla_hours,48"), "{csv}");
+    let ana = lines.iter().position(|l| l.starts_with("Ana Souza,Call back about it,Maria Lopes,")).expect("Ana's row");
+    let bea = lines.iter().position(|l| l.starts_with("Bea Cruz,")).expect("Bea's row");
+    assert!(ana < bea, "most overdue first: {csv}");
+    assert!(lines[ana].contains(",overdue,open,"), "{}", lines[ana]);
+    assert_eq!(t.count("audit_log WHERE action = 'export' AND entity = 'follow_ups'"), 1);
+
+    // The board's filter is the export's: only Maria's upcoming ones → none overdue listed.
+    let upcoming = BoardFilter { due_state: Some(DueState::Upcoming), ..Default::default() };
+    let file = t.desk.export_follow_ups(t0() - Duration::days(7), t0(), &upcoming).expect("export");
+    let csv = std::fs::read_to_string(&file.path).expect("file");
+    assert!(!csv.contains("Ana Souza"), "{csv}");
+
+    t.desk.sign_in(maria, None).expect("Maria");
+    let refused = t.desk.export_follow_ups(t0() - Duration::days(7), t0(), &BoardFilter::default());
+    assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
+}

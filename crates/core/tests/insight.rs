@@ -142,3 +142,24 @@ fn a_store_filter_narrows_the_figures_to_that_stores_conversations() {
     assert_eq!(only_porto.overall.nps, Some(-100.0));
     assert_eq!(only_porto.overall.feelings, [0, 1, 0, 0, 0]);
 }
+
+#[test]
+fn the_at_risk_list_exports_as_csv_with_its_reasons_in_words() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana Souza");
+    t.log(visit(&t, Some(ana.id)).nps(3).felt(Feeling::Unhappy).at(t0() - Duration::days(2)));
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::VeryUnhappy).at(t0() - Duration::days(1)));
+    let calm = t.customer("Bea Cruz");
+    t.log(visit(&t, Some(calm.id)).nps(10).felt(Feeling::Happy));
+
+    let file = t.desk.export_at_risk().expect("export");
+    let csv = std::fs::read_to_string(&file.path).expect("file");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("customer,reasons,open_follow_up,open_follow_up_due,last_seen"));
+    let row = lines.next().expect("Ana's row");
+    assert!(row.starts_with("Ana Souza,"), "{row}");
+    assert!(row.contains("2 unhappy visits in 30 days"), "{row}");
+    assert!(row.contains("Detractor: NPS 3 on "), "{row}");
+    assert!(!csv.contains("Bea Cruz"), "happy customers are not at risk: {csv}");
+    assert_eq!(t.count("audit_log WHERE action = 'export' AND entity = 'at_risk'"), 1);
+}

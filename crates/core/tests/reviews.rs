@@ -173,3 +173,66 @@ fn the_queue_finds_detractors_unhappy_unreviewed_and_samples() {
     let item = &s.t.desk.review_queue(&ReviewQueueFilter::default()).expect("queue")[2];
     assert_eq!((item.interaction_id, item.reviews), (happy.interaction_id, 1));
 }
+
+#[test]
+fn the_admin_of_a_desk_that_is_not_connected_defines_the_scorecard() {
+    let mut s = store();
+    let t = &mut s.t;
+    let admin = t.desk.staff_id();
+    assert!(t.desk.review_criteria().expect("criteria").is_empty());
+    let listen = t.desk.add_review_criterion("  Listened to the customer ").expect("added");
+    assert_eq!(listen.name, "Listened to the customer", "trimmed");
+    t.desk.add_review_criterion("Followed policy").expect("added");
+    let names =
+        |t: &TestDesk| t.desk.review_criteria().expect("criteria").into_iter().map(|c| c.name).collect::<Vec<_>>();
+    assert_eq!(names(t), ["Listened to the customer", "Followed policy"], "in the order added");
+
+    for (bad, why) in
+        [("   ", "Name the criterion"), ("followed POLICY", "already has"), (&*"x".repeat(81), "under 80")]
+    {
+        match t.desk.add_review_criterion(bad) {
+            Err(CoreError::Validation { fields, .. }) => {
+                assert_eq!(fields[0].field, "name");
+                assert!(fields[0].message.contains(why), "{bad:?}: {}", fields[0].message);
+            }
+            other => panic!("{bad:?} should be refused: {other:?}"),
+        }
+    }
+    let renamed = t.desk.rename_review_criterion(listen.id, "Listened well").expect("renamed");
+    assert_eq!(renamed.name, "Listened well");
+    assert!(t.desk.rename_review_criterion(listen.id, "Listened WELL").is_ok(), "its own name is not a clash");
+
+    // A review scores it; retiring it keeps the review's score and the criterion's name.
+    t.desk.sign_in(s.maria, None).expect("Maria");
+    let interaction = t.log(visit(t, None)).interaction_id;
+    t.desk.sign_in(s.supervisor, None).expect("supervisor");
+    let review = NewReview {
+        scores: vec![CriterionScore { criterion_id: listen.id, score: 4 }],
+        ..praise(interaction, "Calm and clear")
+    };
+    t.desk.record_review(&review).expect("review");
+    assert!(
+        matches!(t.desk.retire_review_criterion(listen.id), Err(CoreError::Forbidden { .. })),
+        "only an administrator changes the scorecard"
+    );
+    t.desk.sign_in(admin, None).expect("admin");
+    t.desk.retire_review_criterion(listen.id).expect("retired");
+    assert_eq!(names(t), ["Followed policy"]);
+    let reviews = t.desk.interaction_reviews(interaction).expect("reviews");
+    assert_eq!(reviews[0].scores[0].name, "Listened WELL");
+    assert_eq!(reviews[0].scores[0].score, 4);
+
+    for n in 2..=8 {
+        t.desk.add_review_criterion(&format!("Criterion {n}")).expect("up to eight");
+    }
+    let ninth = t.desk.add_review_criterion("One too many");
+    assert!(matches!(ninth, Err(CoreError::Validation { .. })), "{ninth:?}");
+
+    // Once connected, the server's scorecard counts: the desk refuses local changes.
+    t.desk
+        .connection()
+        .execute("UPDATE sync_state SET server_url = 'http://127.0.0.1:1', refresh_token = 'x', org_id = '0190a0b0-0000-7000-8000-000000000001'", [])
+        .expect("connected");
+    let refused = t.desk.add_review_criterion("Smiled");
+    assert!(matches!(refused, Err(CoreError::Refused { .. })), "{refused:?}");
+}

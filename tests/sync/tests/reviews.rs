@@ -117,3 +117,23 @@ async fn the_server_refuses_reviews_and_acknowledgements_a_role_may_not_make() {
     assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
     assert_eq!(server.count("SELECT count(*) FROM reviews").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_scorecard_gives_way_to_the_servers_once_connected_and_its_reviews_keep_their_scores() {
+    let server = TestServer::start().await;
+    let desk = TestDesk::new(&server.url);
+    // Before connecting, the desk's own administrator (the first staff member) defines a
+    // scorecard and it is used.
+    let smiled = desk.with(|d| d.add_review_criterion("Smiled")).expect("local criterion");
+    let server_side =
+        admin::create_review_criterion(&server.pool, server.org, "Greeted the customer", 1).await.expect("c");
+
+    desk.enroll(&server).await;
+    let before = desk.with(|d| d.review_criteria()).expect("criteria");
+    assert!(before.iter().any(|c| c.id == smiled.id), "kept until the first download is complete");
+    desk.sync().await;
+    let after = desk.with(|d| d.review_criteria()).expect("criteria");
+    assert_eq!(after.iter().map(|c| c.id).collect::<Vec<_>>(), [server_side], "the server's scorecard counts");
+    let refused = desk.with(|d| d.add_review_criterion("Smiled again"));
+    assert!(matches!(refused, Err(touchpoint_core::CoreError::Refused { .. })), "{refused:?}");
+}
