@@ -395,6 +395,32 @@ export function useReviewCriteria() {
   return useQuery({ queryKey: keys.reviewCriteria, queryFn: api.reviewCriteria, staleTime: 5 * 60_000 });
 }
 
+/** Adds a criterion to the end of the scorecard (administrators of a desk that is not connected). */
+export function useAddReviewCriterion() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => api.addReviewCriterion(name),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.reviewCriteria }),
+  });
+}
+
+export function useRenameReviewCriterion() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) => api.renameReviewCriterion(id, name),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.reviewCriteria }),
+  });
+}
+
+/** Takes a criterion off the scorecard; reviews that scored it keep their scores. */
+export function useRetireReviewCriterion() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.retireReviewCriterion(id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.reviewCriteria }),
+  });
+}
+
 /** The review queue for a filter (supervisors). The previous list stays on screen while the
  * next arrives, so changing a filter never blanks the list. A random sample is kept as drawn
  * until another is asked for. */
@@ -516,6 +542,26 @@ export function useExportInsight() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (filter: InsightFilter) => api.exportInsight(filter),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["audit"] }),
+  });
+}
+
+/** Writes the store's loop figures for a period and the follow-ups board (as filtered) as a CSV
+ * next to the data; the export is audited. */
+export function useExportFollowUps() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ from, to, filter }: { from: string; to: string; filter: BoardFilter }) =>
+      api.exportFollowUps(from, to, filter),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["audit"] }),
+  });
+}
+
+/** Writes the customers at risk, with their reasons, as a CSV next to the data; audited. */
+export function useExportAtRisk() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.exportAtRisk(),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["audit"] }),
   });
 }

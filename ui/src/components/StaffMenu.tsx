@@ -11,11 +11,13 @@ import { Choice } from "./Choice";
 import { DialogActions } from "./FormParts";
 import { DialogFrame } from "./DialogFrame";
 import { initials } from "./initials";
+import { ScorecardDialog } from "./ScorecardDialog";
 import { TextInput } from "./TextInput";
 
-type Open = "switch" | "add" | "pin" | null;
+type Open = "switch" | "add" | "pin" | "scorecard" | null;
 
-/** The signed-in staff member, with switch user, change PIN and (admins) add staff. */
+/** The signed-in staff member, with switch user, change PIN and (admins) add staff and the
+ * review scorecard. */
 export function StaffMenu() {
   const { t, i18n } = useTranslation();
   const desk = useDeskInfo();
@@ -65,6 +67,12 @@ export function StaffMenu() {
                 {t("staff.add")}
               </MenuItem>
             ) : null}
+            {/* A connected desk's scorecard comes from the organisation's server. */}
+            {me.role === "admin" && !desk.data?.connected ? (
+              <MenuItem id="scorecard" className="menu-item" data-testid="menu-scorecard">
+                {t("scorecard.menu")}
+              </MenuItem>
+            ) : null}
             <Separator className="menu-separator" />
             <MenuSection>
               <Header className="search-section">{t("staff.language")}</Header>
@@ -81,6 +89,7 @@ export function StaffMenu() {
       {showing === "switch" ? <SwitchUser onClose={close} /> : null}
       {showing === "add" ? <AddStaff onClose={close} /> : null}
       {showing === "pin" ? <ChangePin staffId={me.id} onClose={close} /> : null}
+      {showing === "scorecard" ? <ScorecardDialog onClose={close} /> : null}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { addDays, startOfDay, subDays } from "date-fns";
-import { useMemo, useState } from "react";
+import { useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
@@ -53,10 +53,18 @@ export function withinSlaSentence(m: LoopMetrics, t: T): string {
 }
 
 /** How well the loop closed over the last 7, 30 or 90 days: unhappy customers followed up in
- * time, how long recovery took, how they felt after, and what is overdue now. */
-export function LoopFigures() {
+ * time, how long recovery took, how they felt after, and what is overdue now. The period is
+ * the caller's (the board exports it); `action` sits after it in the heading. */
+export function LoopFigures({
+  period,
+  onPeriodChange,
+  action,
+}: {
+  period: LoopPeriod;
+  onPeriodChange: (period: LoopPeriod) => void;
+  action?: ReactNode;
+}) {
   const { t } = useTranslation();
-  const [period, setPeriod] = useState<LoopPeriod>("30");
   const { from, to } = useMemo(() => lastDays(Number(period)), [period]);
   const loop = useLoopMetrics(from, to, true);
 
@@ -64,15 +72,18 @@ export function LoopFigures() {
     <section className="card loop" aria-labelledby="loop-title" data-testid="loop-metrics">
       <div className="card-title loop-head">
         <h2 id="loop-title">{t("loop.title")}</h2>
-        <Choice<LoopPeriod>
-          label={t("loop.period")}
-          hideLabel
-          compact
-          name="loop_period"
-          value={period}
-          options={LOOP_PERIODS.map((p) => ({ id: p, label: t(`loop.periods.${p}`) }))}
-          onChange={setPeriod}
-        />
+        <div className="loop-actions">
+          <Choice<LoopPeriod>
+            label={t("loop.period")}
+            hideLabel
+            compact
+            name="loop_period"
+            value={period}
+            options={LOOP_PERIODS.map((p) => ({ id: p, label: t(`loop.periods.${p}`) }))}
+            onChange={onPeriodChange}
+          />
+          {action}
+        </div>
       </div>
       {loop.data ? (
         <LoopBody m={loop.data} />

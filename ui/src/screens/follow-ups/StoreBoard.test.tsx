@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useState } from "react";
 import { describe, expect, it } from "vitest";
 
 import type { BoardFilter, FollowUp } from "../../bindings";
@@ -8,7 +9,7 @@ import { Refusal, mockBackend, renderWithDesk, type Handler } from "../../test/r
 import { deskAs, staffList } from "../../test/reviews";
 import { followUp, hoursFromNow, loopMetrics } from "../../test/supervisor";
 import { FollowUpsScreen } from "./FollowUpsScreen";
-import { LoopFigures, recoveryTime } from "./LoopFigures";
+import { LoopFigures, lastDays, recoveryTime, type LoopPeriod } from "./LoopFigures";
 
 const upcoming = followUp({ id: "fu-upcoming", promise: "Send the care guide", due_at: hoursFromNow(30), due_state: "upcoming" });
 const dueToday = followUp({
@@ -41,6 +42,12 @@ function supervisorBoard(board: FollowUp[], handlers: Record<string, Handler> = 
 
 const boardFilters = (calls: { cmd: string; args: Record<string, unknown> }[]) =>
   calls.filter((c) => c.cmd === "follow_up_board").map((c) => c.args.filter as BoardFilter);
+
+/** The loop figures on their own, holding the period as the board does. */
+function LoopWithPeriod() {
+  const [period, setPeriod] = useState<LoopPeriod>("30");
+  return <LoopFigures period={period} onPeriodChange={setPeriod} />;
+}
 
 async function openBoard() {
   const user = userEvent.setup();
@@ -152,6 +159,53 @@ describe("Store board", () => {
   });
 });
 
+describe("Exporting the store board", () => {
+  it("exports the loop figures' period and the board's filter as CSV, and says where the file went", async () => {
+    const calls = supervisorBoard([overdueShort, upcoming], {
+      export_follow_ups: () => ({ path: "/data/exports/follow-ups-2026-01-14.csv", bytes: 3000 }),
+    });
+    const user = await openBoard();
+    await user.click(within(screen.getByTestId("loop-metrics")).getByRole("button", { name: /Period/ }));
+    await user.click(await screen.findByRole("option", { name: "Last 7 days" }));
+    await user.click(within(screen.getByTestId("choice-board_owner")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "João Silva" }));
+    await user.click(within(screen.getByTestId("choice-board_state")).getByRole("button"));
+    await user.click(await screen.findByRole("option", { name: "Overdue" }));
+
+    await user.click(screen.getByTestId("follow-ups-export"));
+    expect(await screen.findByText("Saved to /data/exports/follow-ups-2026-01-14.csv (3 KB)")).toBeInTheDocument();
+    const exported = calls.filter((c) => c.cmd === "export_follow_ups");
+    expect(exported).toHaveLength(1);
+    expect(exported[0]?.args).toEqual({
+      ...lastDays(7),
+      filter: { owner_staff_id: "staff-joao", due_state: "overdue" },
+    });
+  });
+
+  it("exports the last 30 days and the whole board when nothing was chosen", async () => {
+    const calls = supervisorBoard([overdueShort], {
+      export_follow_ups: () => ({ path: "/data/exports/follow-ups.csv", bytes: 100 }),
+    });
+    const user = await openBoard();
+    await user.click(screen.getByTestId("follow-ups-export"));
+    expect(await screen.findByText("Saved to /data/exports/follow-ups.csv (1 KB)")).toBeInTheDocument();
+    expect(calls.find((c) => c.cmd === "export_follow_ups")?.args).toEqual({
+      ...lastDays(30),
+      filter: { owner_staff_id: null, due_state: null },
+    });
+  });
+
+  it("says why the export was refused", async () => {
+    supervisorBoard([overdueShort], {
+      export_follow_ups: () => new Refusal({ kind: "forbidden", message: "Only supervisors can export." }),
+    });
+    const user = await openBoard();
+    await user.click(screen.getByTestId("follow-ups-export"));
+    expect(await screen.findByText("The follow-ups could not be exported: Only supervisors can export.")).toBeInTheDocument();
+    expect(screen.getByTestId("follow-ups-export")).toHaveTextContent("Export CSV");
+  });
+});
+
 describe("Loop figures", () => {
   it("read a period's LoopMetrics as plain sentences with the five feelings after", async () => {
     mockBackend({
@@ -170,7 +224,7 @@ describe("Loop figures", () => {
           overdue_now: 3,
         }),
     });
-    renderWithDesk(<LoopFigures />);
+    renderWithDesk(<LoopWithPeriod />);
     const loop = await screen.findByTestId("loop-metrics");
     expect(await within(loop).findByTestId("loop-within-sla")).toHaveTextContent(
       "9 of 12 unhappy customers followed up within 48 h (75%)",
@@ -190,7 +244,7 @@ describe("Loop figures", () => {
   it("says so when nobody was unhappy, and asks for the period chosen", async () => {
     const calls = mockBackend({ loop_metrics: () => loopMetrics() });
     const user = userEvent.setup();
-    renderWithDesk(<LoopFigures />);
+    renderWithDesk(<LoopWithPeriod />);
     const loop = await screen.findByTestId("loop-metrics");
     expect(await within(loop).findByText("No unhappy customers in this period.")).toBeInTheDocument();
     expect(within(loop).getByTestId("loop-median")).toHaveTextContent("No follow-up done yet");

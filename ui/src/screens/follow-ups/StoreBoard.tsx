@@ -3,13 +3,14 @@ import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } fro
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useFollowUpBoard, useReassignFollowUp, useStaff } from "../../api/hooks";
-import type { DueState, FollowUp, NameRef } from "../../bindings";
+import { useExportFollowUps, useFollowUpBoard, useReassignFollowUp, useStaff } from "../../api/hooks";
+import type { BoardFilter, DueState, FollowUp, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
+import { ExportButton } from "../../components/ExportButton";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
-import { LoopFigures } from "./LoopFigures";
+import { LoopFigures, lastDays, type LoopPeriod } from "./LoopFigures";
 
 type OpenState = Exclude<DueState, "closed">;
 const OPEN_STATES: OpenState[] = ["overdue", "due_today", "upcoming"];
@@ -22,14 +23,18 @@ export function mostOverdueFirst(items: FollowUp[]): FollowUp[] {
 }
 
 /** The store's board (supervisors): every open follow-up with its owner, reassignable and
- * closable from here, under the loop figures. */
+ * closable from here, under the loop figures. Export CSV writes both: the figures for the
+ * period chosen and the board as filtered. */
 export function StoreBoard() {
   const { t } = useTranslation();
   const nav = useNavigation();
   const staff = useStaff();
+  const [period, setPeriod] = useState<LoopPeriod>("30");
   const [owner, setOwner] = useState<string | null>(null);
   const [state, setState] = useState<OpenState | null>(null);
-  const board = useFollowUpBoard({ owner_staff_id: owner, due_state: state }, true);
+  const filter: BoardFilter = useMemo(() => ({ owner_staff_id: owner, due_state: state }), [owner, state]);
+  const board = useFollowUpBoard(filter, true);
+  const exporter = useExportFollowUps();
   const [completing, setCompleting] = useState<FollowUp | null>(null);
   const items = useMemo(() => mostOverdueFirst(board.data ?? []), [board.data]);
   const overdue = items.filter((f) => f.due_state === "overdue").length;
@@ -39,7 +44,18 @@ export function StoreBoard() {
 
   return (
     <div className="store-board">
-      <LoopFigures />
+      <LoopFigures
+        period={period}
+        onPeriodChange={setPeriod}
+        action={
+          <ExportButton
+            exporter={exporter}
+            variables={{ ...lastDays(Number(period)), filter }}
+            failed={(message) => t("board.exportFailed", { message })}
+            testId="follow-ups-export"
+          />
+        }
+      />
       <section className="card board" aria-labelledby="board-title">
         <div className="card-title board-head">
           <h2 id="board-title">{t("board.title")}</h2>

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { Rail } from "../../components/Rail";
-import { RouteProbe, mockBackend, renderWithDesk } from "../../test/render";
+import { Refusal, RouteProbe, mockBackend, renderWithDesk } from "../../test/render";
 import { deskAs } from "../../test/reviews";
 import { atRisk, hoursFromNow } from "../../test/supervisor";
 import { HomeScreen } from "./HomeScreen";
@@ -72,5 +72,39 @@ describe("Customers at risk on Today", () => {
     await screen.findByLabelText("1 open follow-up");
     expect(screen.queryByTestId("at-risk-list")).toBeNull();
     expect(calls.map((c) => c.cmd)).not.toContain("at_risk_customers");
+  });
+
+  it("exports the list as CSV for supervisors and says where the file went", async () => {
+    const calls = mockBackend({
+      desk_info: () => deskAs("supervisor"),
+      at_risk_customers: () => [ana, rui],
+      export_at_risk: () => ({ path: "/data/exports/at-risk-2026-01-14.csv", bytes: 2048 }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<HomeScreen />);
+    const panel = await screen.findByTestId("at-risk-list");
+    await within(panel).findAllByTestId("at-risk-item");
+    await user.click(within(panel).getByRole("button", { name: "Export CSV" }));
+    expect(await within(panel).findByText("Saved to /data/exports/at-risk-2026-01-14.csv (2 KB)")).toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "export_at_risk")).toEqual([{ cmd: "export_at_risk", args: {} }]);
+  });
+
+  it("says why exporting the list was refused", async () => {
+    mockBackend({
+      desk_info: () => deskAs("supervisor"),
+      at_risk_customers: () => [ana],
+      export_at_risk: () => new Refusal({ kind: "storage", message: "The disk is full." }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<HomeScreen />);
+    await user.click(await screen.findByTestId("at-risk-export"));
+    expect(await screen.findByText("The list could not be exported: The disk is full.")).toBeInTheDocument();
+  });
+
+  it("offers no export when nobody is at risk", async () => {
+    mockBackend({ desk_info: () => deskAs("supervisor"), at_risk_customers: () => [] });
+    renderWithDesk(<HomeScreen />);
+    await screen.findByTestId("at-risk-empty");
+    expect(screen.queryByTestId("at-risk-export")).toBeNull();
   });
 });

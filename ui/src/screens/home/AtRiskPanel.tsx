@@ -2,25 +2,38 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
-import { useAtRiskCustomers } from "../../api/hooks";
+import { useAtRiskCustomers, useExportAtRisk } from "../../api/hooks";
 import type { AtRiskCustomer } from "../../bindings";
+import { ExportButton } from "../../components/ExportButton";
 import { riskText } from "../../components/RiskBadge";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 
 /** Customers someone should act on (supervisors), each with why in words and whether a
- * follow-up already covers them. */
+ * follow-up already covers them; the list can be exported as a CSV. */
 export function AtRiskPanel() {
   const { t } = useTranslation();
   const atRisk = useAtRiskCustomers(true);
+  const exporter = useExportAtRisk();
   const customers = atRisk.data ?? [];
 
   return (
     <section className="card at-risk" aria-labelledby="at-risk-title" data-testid="at-risk-list">
-      <h2 id="at-risk-title" className="card-title">
-        {t("atRisk.title")}
-        {atRisk.isSuccess && customers.length > 0 ? <span className="at-risk-count">{customers.length}</span> : null}
-      </h2>
+      <div className="card-title">
+        <h2 id="at-risk-title">
+          {t("atRisk.title")}
+          {atRisk.isSuccess && customers.length > 0 ? <span className="at-risk-count">{customers.length}</span> : null}
+        </h2>
+        {customers.length > 0 ? (
+          <ExportButton
+            exporter={exporter}
+            variables={undefined}
+            failed={(message) => t("atRisk.exportFailed", { message })}
+            testId="at-risk-export"
+            link
+          />
+        ) : null}
+      </div>
       {atRisk.isError ? (
         <p className="field-error at-risk-message" role="alert">
           {t("atRisk.loadFailed", { message: errorMessage(atRisk.error) })}

@@ -6,8 +6,9 @@ import { useTranslation } from "react-i18next";
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
 import { useDeskInfo, useExportInsight, useInsight, useStaff, useStores, useTouchPoints } from "../../api/hooks";
-import type { Dashboard, Group, InsightFilter, Outcome } from "../../bindings";
+import type { Dashboard, Group, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
+import { ExportButton } from "../../components/ExportButton";
 import { OUTCOMES } from "../../components/FormParts";
 import { intlLocale } from "../../i18n";
 import { useNavigation } from "../../navigation";
@@ -43,6 +44,7 @@ export function InsightScreen({ initial = null }: { initial?: InsightFilters | n
   const [filters, setFilters] = useState<InsightFilters>(initial ?? DEFAULT_INSIGHT);
   const filter = useMemo(() => toInsightFilter(filters), [filters]);
   const dashboard = useInsight(filter, allowed);
+  const exporter = useExportInsight();
 
   if (!desk.isSuccess || !allowed) {
     return (
@@ -72,7 +74,12 @@ export function InsightScreen({ initial = null }: { initial?: InsightFilters | n
             {waiting ? t("insight.loading") : t("insight.subtitle")}
           </p>
         </div>
-        <ExportButton filter={filter} />
+        <ExportButton
+          exporter={exporter}
+          variables={filter}
+          failed={(message) => t("insight.exportFailed", { message })}
+          testId="insight-export"
+        />
       </div>
 
       <InsightFilterBar filters={filters} setFilters={setFilters} />
@@ -85,32 +92,6 @@ export function InsightScreen({ initial = null }: { initial?: InsightFilters | n
         <DashboardView data={dashboard.data} filters={filters} setFilters={setFilters} busy={waiting} />
       ) : null}
     </main>
-  );
-}
-
-/** Export CSV: the figures of what is on screen, written next to the data; says where. */
-function ExportButton({ filter }: { filter: InsightFilter }) {
-  const { t } = useTranslation();
-  const exporter = useExportInsight();
-  return (
-    <div className="insight-export">
-      <Button
-        className="button"
-        onPress={() => exporter.mutate(filter)}
-        isDisabled={exporter.isPending}
-        data-testid="insight-export"
-      >
-        {exporter.isPending ? t("insight.exporting") : t("insight.export")}
-      </Button>
-      <span className="insight-export-result small" role="status" data-testid="insight-exported">
-        {exporter.isSuccess
-          ? t("insight.exported", { path: exporter.data.path, kb: Math.max(1, Math.round(exporter.data.bytes / 1024)) })
-          : null}
-        {exporter.isError ? (
-          <span className="field-error">{t("insight.exportFailed", { message: errorMessage(exporter.error) })}</span>
-        ) : null}
-      </span>
-    </div>
   );
 }
 
