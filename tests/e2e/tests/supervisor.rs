@@ -1,5 +1,7 @@
 //! Supervisors in the real window: a supervisor reviews a frontline conversation from the
-//! queue; the staff member sees the review of their work and acknowledges it.
+//! queue with the scorecard; the staff member sees the review of their work and acknowledges
+//! it; the board closes a follow-up with a re-measure and exports; the desk's administrator
+//! changes the scorecard; deleting, undoing and erasing a customer leave an audit trail.
 
 use touchpoint_e2e::Desk;
 
@@ -29,6 +31,9 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
     desk.find("[data-testid=review-dialog]").await;
     desk.click("[data-testid=review-dialog] [data-kind=coaching]").await;
     desk.type_into("[data-testid=review-dialog] textarea[name=comment]", "Offer the care guide before they ask.").await;
+    // The demo store's scorecard: four on the first criterion.
+    desk.click("[data-testid=scorecard] [data-testid^=score-criterion] [data-score='4']").await;
+    desk.shot("review-dialog").await;
     desk.click("[data-testid=review-save]").await;
     desk.wait_gone("[data-testid=review-dialog]").await;
 
@@ -44,14 +49,16 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
 
     let data_dir = desk.close().await;
     let db = rusqlite::Connection::open(data_dir.path().join("touchpoint.sqlite3")).expect("db");
-    let (kind, acked): (String, i64) = db
+    let (kind, acked, scores): (String, i64, String) = db
         .query_row(
-            "SELECT r.kind, (SELECT count(*) FROM review_acknowledgements a WHERE a.review_id = r.id) FROM reviews r",
+            "SELECT r.kind, (SELECT count(*) FROM review_acknowledgements a WHERE a.review_id = r.id), r.scores
+             FROM reviews r",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("the review row");
     assert_eq!((kind.as_str(), acked), ("coaching", 1));
+    assert!(scores.contains("\"score\":4"), "the scorecard was saved: {scores}");
     let ops: i64 = db
         .query_row("SELECT count(*) FROM outbox WHERE kind IN ('review_recorded', 'review_acknowledged')", [], |r| {
             r.get(0)
@@ -72,6 +79,13 @@ async fn a_supervisor_closes_an_overdue_follow_up_from_the_store_board_with_how_
     let state = desk.find("[data-testid=board-item]").await.attr("data-state").await.expect("attr").unwrap_or_default();
     assert_eq!(state, "overdue", "the most overdue comes first");
     desk.shot("follow-up-board").await;
+    // The figures and the board as a CSV beside the data.
+    desk.click("[data-testid=follow-ups-export]").await;
+    let saved = desk.wait_for_content("[data-testid=follow-ups-export-result]", ".csv").await;
+    let path = saved.split_once("Saved to ").map(|(_, p)| p).unwrap_or(&saved);
+    let path = path.rsplit_once(" (").map(|(p, _)| p).unwrap_or(path).trim();
+    let csv = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("the export at {path:?}: {e}"));
+    assert!(csv.contains("unhappy_conversations,") && csv.contains(",overdue,"), "{csv}");
     let before = desk.client.find_all(fantoccini::Locator::Css("[data-testid=board-item]")).await.expect("rows").len();
 
     desk.click("[data-testid=board-item] [data-testid=board-complete]").await;
@@ -170,4 +184,28 @@ async fn a_supervisor_erases_a_customer_at_their_request_and_nothing_personal_is
     let queued: i64 =
         db.query_row("SELECT count(*) FROM outbox WHERE kind = 'customer_erased'", [], |r| r.get(0)).expect("op");
     assert_eq!(queued, 1, "and it will reach the server and every desk");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_desks_administrator_adds_and_renames_a_scorecard_criterion_and_reviews_offer_it() {
+    let desk = Desk::start_with_demo().await;
+    // The demo desk opens signed in as its administrator, the store manager.
+    desk.click("[data-testid=staff-menu]").await;
+    desk.click("[data-testid=menu-scorecard]").await;
+    desk.find("[data-testid=scorecard-dialog]").await;
+    desk.wait_for_content("[data-testid=scorecard-row]", "Greeted the customer").await;
+    desk.type_into("[data-testid=scorecard-name]", "Kept the promise\n").await;
+    desk.wait_for_text("[data-testid=scorecard-dialog]", "Kept the promise").await;
+    // A name already on the scorecard is refused beside the field, and stays typed.
+    desk.type_into("[data-testid=scorecard-name]", "followed policy\n").await;
+    desk.wait_for_text("[data-testid=scorecard-dialog]", "already has a criterion").await;
+    assert_eq!(desk.value("[data-testid=scorecard-name]").await, "followed policy");
+    desk.shot("scorecard").await;
+    desk.click("[data-testid=scorecard-done]").await;
+    desk.wait_gone("[data-testid=scorecard-dialog]").await;
+
+    sign_in(&desk, "Priya Shah", "5555").await;
+    desk.click("[data-testid=rail-review]").await;
+    desk.click("[data-testid=queue-item]").await;
+    desk.wait_for_text("[data-testid=scorecard]", "Kept the promise").await;
 }
