@@ -312,6 +312,9 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
             }
         };
 
+        // Staff open the customer's page before logging: the audit trail has the views.
+        desk.view_customer(customer)?;
+
         let (reason, notes, tone) = *pick(&mut rng, STORIES);
         let tone = (tone + p.mood) / 2.0;
         let tp = pick(&mut rng, &touch_points);
@@ -492,6 +495,9 @@ mod tests {
         let criteria: i64 =
             conn.query_row("SELECT count(*) FROM review_criteria WHERE active = 1", [], |r| r.get(0)).expect("count");
         assert_eq!(criteria, 4, "the demo store has a review scorecard");
+        let views: i64 =
+            conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'view'", [], |r| r.get(0)).expect("views");
+        assert!(views >= 12, "staff viewed the customers they served: {views}");
     }
 
     #[test]

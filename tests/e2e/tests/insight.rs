@@ -59,7 +59,7 @@ async fn a_dashboard_filter_changes_the_numbers_and_a_cell_opens_its_conversatio
     desk.keys(&char::from(fantoccini::key::Key::Escape).to_string()).await;
     desk.wait_for_content("[data-testid=summary-caption]", "Returns desk").await;
     desk.click("[data-testid=choice-insight_period]").await;
-    desk.click_xpath("//*[@role='option'][contains(., 'Choose dates')]").await;
+    desk.click_xpath("//*[@role='option'][contains(., 'Between dates')]").await;
     desk.find("input[name=insight_from]").await;
     desk.shot("insight-chosen-dates").await;
     set_date(&desk, "insight_from", "2020-01-01").await;

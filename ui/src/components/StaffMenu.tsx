@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { errorMessage, fieldErrors } from "../api/commands";
 import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/hooks";
 import type { Role, StaffListing } from "../bindings";
-import { LANGUAGES, setLanguage, type Language } from "../i18n";
+import { LANGUAGES, currentLanguage, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";
 import { Choice } from "./Choice";
 import { DialogActions } from "./FormParts";
@@ -19,7 +19,7 @@ type Open = "switch" | "add" | "pin" | "scorecard" | null;
 /** The signed-in staff member, with switch user, change PIN and (admins) add staff and the
  * review scorecard. */
 export function StaffMenu() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const desk = useDeskInfo();
   const nav = useNavigation();
   const [open, setOpen] = useState<Open>(null);
@@ -79,7 +79,7 @@ export function StaffMenu() {
               {LANGUAGES.map((l) => (
                 <MenuItem key={l.id} id={`lang:${l.id}`} className="menu-item" data-testid={`lang-${l.id}`}>
                   {l.name}
-                  {i18n.language === l.id ? " ✓" : ""}
+                  {currentLanguage() === l.id ? " ✓" : ""}
                 </MenuItem>
               ))}
             </MenuSection>

@@ -32,3 +32,12 @@ describe("translations", () => {
     }
   });
 });
+
+describe("Portuguese plurals", () => {
+  it("say none in the plural, as in Portugal", async () => {
+    const { default: i18n } = await import("./index");
+    const pt = i18n.getFixedT("pt-PT");
+    expect(pt("audit.count", { count: 0 })).toMatch(/^0 registos/);
+    expect(pt("audit.count", { count: 1 })).toMatch(/^1 registo\b/);
+  });
+});

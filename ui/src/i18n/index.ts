@@ -4,8 +4,12 @@ import { initReactI18next } from "react-i18next";
 import en from "./en.json";
 import pt from "./pt.json";
 
-export const resources = { en: { translation: en }, pt: { translation: pt } } as const;
-export type Language = keyof typeof resources;
+/** The app's languages, by the code i18next resolves them under: Portuguese is Portugal's
+ * (its plural rules: "0 registos", where Brazil's would say "0 registo"). */
+export const resources = { en: { translation: en }, "pt-PT": { translation: pt } } as const;
+export type Language = "en" | "pt";
+/** The code a language is looked up under. */
+const CODE: Record<Language, keyof typeof resources> = { en: "en", pt: "pt-PT" };
 export const LANGUAGES: { id: Language; name: string }[] = [
   { id: "en", name: "English" },
   { id: "pt", name: "Português" },
@@ -18,31 +22,36 @@ export function preferredLanguage(): Language {
   const chosen = typeof localStorage !== "undefined" ? localStorage.getItem(STORAGE_KEY) : null;
   const wanted = chosen ?? (typeof navigator !== "undefined" ? navigator.language : "en");
   const base = wanted.split("-")[0] ?? "en";
-  return base in resources ? (base as Language) : "en";
+  return base in CODE ? (base as Language) : "en";
 }
 
 export function setLanguage(lang: Language) {
   localStorage.setItem(STORAGE_KEY, lang);
-  void i18n.changeLanguage(lang);
+  void i18n.changeLanguage(CODE[lang]);
   document.documentElement.lang = intlLocale();
 }
 
 /** The locale dates and numbers are shown in (Portuguese as spoken in Portugal). */
 export function intlLocale(): string {
   const lang = i18n.language || "en";
-  if (lang === "pt") return "pt-PT";
+  if (lang.startsWith("pt")) return "pt-PT";
   if (lang === "en") return typeof navigator !== "undefined" && navigator.language.startsWith("en") ? navigator.language : "en-GB";
   return lang;
 }
 
 void i18n.use(initReactI18next).init({
   resources,
-  lng: preferredLanguage(),
+  lng: CODE[preferredLanguage()],
   fallbackLng: "en",
   interpolation: { escapeValue: false },
   returnNull: false,
 });
 
 if (typeof document !== "undefined") document.documentElement.lang = intlLocale();
+
+/** The app language now in use. */
+export function currentLanguage(): Language {
+  return i18n.language.startsWith("pt") ? "pt" : "en";
+}
 
 export default i18n;

@@ -104,7 +104,7 @@ describe("Insight room", () => {
     await screen.findByTestId("insight-summary");
     expect(screen.queryByLabelText("From")).toBeNull();
 
-    await choose("insight_period", "Choose dates…");
+    await choose("insight_period", "Between dates");
     fireEvent.change(await screen.findByLabelText("From"), { target: { value: "2026-03-01" } });
     fireEvent.change(screen.getByLabelText("To"), { target: { value: "2026-03-31" } });
     await waitFor(() =>
