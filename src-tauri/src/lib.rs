@@ -69,6 +69,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             sync::search_server,
             sync::open_server_customer,
             sync::customer_conflicts,
+            sync::recent_conflicts,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.

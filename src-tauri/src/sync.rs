@@ -3,7 +3,9 @@
 
 use tauri::State;
 use touchpoint_core::customer_page::CustomerPage;
-use touchpoint_core::sync::{HttpTransport, ProfileConflict, RejectedChange, ServerCustomer, SyncError, SyncStatus};
+use touchpoint_core::sync::{
+    HttpTransport, ProfileConflict, RejectedChange, ServerCustomer, StoreConflict, SyncError, SyncStatus,
+};
 use touchpoint_core::CoreError;
 use uuid::Uuid;
 
@@ -100,6 +102,18 @@ pub async fn open_server_customer(state: State<'_, AppState>, customer_id: Uuid)
         .ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
     engine.adopt(customer_id).await.map_err(from_sync)?;
     state.with(|d| d.view_customer(customer_id))
+}
+
+/// The newest conflicting edits on the store's customers (supervisors; empty on a desk that is
+/// not connected, where edits never conflict). Needs the server.
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_conflicts(state: State<'_, AppState>) -> Result<Vec<StoreConflict>> {
+    // Refuse frontline staff before asking the server.
+    state.with(|d| d.describe_recent_conflicts(Vec::new()))?;
+    let Some(engine) = state.engine() else { return Ok(Vec::new()) };
+    let found = engine.recent_conflicts(100).await.map_err(from_sync)?;
+    state.with(|d| d.describe_recent_conflicts(found))
 }
 
 /// Profile fields two desks set at the same time (empty when not connected or offline: the

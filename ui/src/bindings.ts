@@ -85,6 +85,11 @@ export const commands = {
 	 *  server keeps them).
 	 */
 	customerConflicts: (customerId: string) => typedError<ProfileConflict[], CoreError>(__TAURI_INVOKE("customer_conflicts", { customerId })),
+	/**
+	 *  The newest conflicting edits on the store's customers (supervisors; empty on a desk that is
+	 *  not connected, where edits never conflict). Needs the server.
+	 */
+	recentConflicts: () => typedError<StoreConflict[], CoreError>(__TAURI_INVOKE("recent_conflicts")),
 };
 
 /* Types */
@@ -778,6 +783,17 @@ export type StaffMember = {
 export type Store = {
 	id: string,
 	name: string,
+};
+
+/**
+ *  A conflict on one of the store's customers, for the supervisors' list: whose profile, and
+ *  both sides.
+ */
+export type StoreConflict = {
+	customer_id: string,
+	/**  Their name on this desk; `None` when they were erased or are not on this desk. */
+	customer_name: string | null,
+	conflict: ProfileConflict,
 };
 
 /**  The answers to "what happened last time, is anything open, how did they feel". */

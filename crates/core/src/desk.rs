@@ -596,7 +596,7 @@ impl Desk {
         Ok(())
     }
 
-    fn require_supervisor(&self, what: &str) -> Result<()> {
+    pub(crate) fn require_supervisor(&self, what: &str) -> Result<()> {
         match self.role()? {
             Role::Frontline => Err(CoreError::forbidden(what)),
             Role::Supervisor | Role::Admin => Ok(()),

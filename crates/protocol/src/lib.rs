@@ -14,9 +14,9 @@ mod sync;
 pub use auth::{EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
 pub use error::{ApiError, ErrorCode, PROTOCOL_HEADER};
 pub use sync::{
-    AdoptRequest, AdoptResponse, Change, ConflictsResponse, FieldConflict, OpResult, OpStatus, PullResponse,
-    PushRequest, PushResponse, RejectCode, RemoteCustomer, SearchResponse, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    MAX_PUSH_OPS,
+    AdoptRequest, AdoptResponse, Change, ConflictsResponse, CustomerConflict, FieldConflict, OpResult, OpStatus,
+    PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RejectCode, RemoteCustomer, SearchResponse,
+    MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
 };
 
 pub use domain::{

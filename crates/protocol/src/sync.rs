@@ -152,3 +152,18 @@ pub struct FieldConflict {
 pub struct ConflictsResponse {
     pub conflicts: Vec<FieldConflict>,
 }
+
+/// A conflict on one of the device's customers (for the supervisors' list of them all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerConflict {
+    pub customer_id: Uuid,
+    pub conflict: FieldConflict,
+}
+
+/// The newest conflicts on the customers a device reads, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecentConflictsResponse {
+    pub conflicts: Vec<CustomerConflict>,
+}

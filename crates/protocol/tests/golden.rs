@@ -365,3 +365,38 @@ fn server_search_and_adopt_have_a_fixed_shape() {
     );
     pinned(&AdoptRequest { customer_id: id(5) }, json!({"customer_id": "00000000-0000-0000-0000-000000000005"}));
 }
+
+#[test]
+fn conflicts_have_a_fixed_shape() {
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).single().expect("time");
+    pinned(
+        &RecentConflictsResponse {
+            conflicts: vec![CustomerConflict {
+                customer_id: id(5),
+                conflict: FieldConflict {
+                    field: "name".into(),
+                    kept_value: "\"Ana S. Lima\"".into(),
+                    kept_hlc: "000001900000000000:0001:a".into(),
+                    kept_staff_id: Some(id(7)),
+                    lost_value: "\"Ana Souza Lima\"".into(),
+                    lost_hlc: "000001900000000000:0000:b".into(),
+                    lost_staff_id: None,
+                    recorded_at: at,
+                },
+            }],
+        },
+        json!({"conflicts": [{
+            "customer_id": "00000000-0000-0000-0000-000000000005",
+            "conflict": {
+                "field": "name",
+                "kept_value": "\"Ana S. Lima\"",
+                "kept_hlc": "000001900000000000:0001:a",
+                "kept_staff_id": "00000000-0000-0000-0000-000000000007",
+                "lost_value": "\"Ana Souza Lima\"",
+                "lost_hlc": "000001900000000000:0000:b",
+                "lost_staff_id": null,
+                "recorded_at": "2026-11-20T10:00:00Z"
+            }
+        }]}),
+    );
+}

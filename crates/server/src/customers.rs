@@ -1,6 +1,7 @@
 //! `GET /v1/customers/search` and `POST /v1/customers/adopt`: a desk whose search found nobody
 //! asks the organisation; opening one of them brings the customer, with their whole history,
-//! into the store's scope, so the store's desks keep them from then on.
+//! into the store's scope, so the store's desks keep them from then on. Conflicting edits of a
+//! customer, one customer's or the newest of all the device reads.
 
 use axum::extract::State;
 use axum::Json;
@@ -8,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use touchpoint_protocol::{
-    AdoptRequest, AdoptResponse, Change, ConflictsResponse, ErrorCode, FieldConflict, Op, RemoteCustomer,
-    SearchResponse,
+    AdoptRequest, AdoptResponse, Change, ConflictsResponse, CustomerConflict, ErrorCode, FieldConflict, Op,
+    RecentConflictsResponse, RemoteCustomer, SearchResponse,
 };
 use uuid::Uuid;
 
@@ -198,18 +199,62 @@ pub async fn conflicts(
     .bind(customer)
     .fetch_all(&st.pool)
     .await?;
+    let conflicts = rows.into_iter().map(field_conflict).collect();
+    Ok(Json(ConflictsResponse { conflicts }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RecentConflictsQuery {
+    /// How many, newest first (1–200, default 100).
+    pub limit: Option<u32>,
+}
+
+fn field_conflict(row: ConflictRow) -> FieldConflict {
+    let (field, kept, kept_hlc, kept_staff_id, lost, lost_hlc, lost_staff_id, recorded_at) = row;
+    FieldConflict {
+        field,
+        kept_value: kept.to_string(),
+        kept_hlc,
+        kept_staff_id,
+        lost_value: lost.to_string(),
+        lost_hlc,
+        lost_staff_id,
+        recorded_at,
+    }
+}
+
+#[utoipa::path(get, path = "/v1/conflicts", params(RecentConflictsQuery),
+    responses((status = 200, body = RecentConflictsResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
+    security(("device" = [])))]
+pub async fn recent_conflicts(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    Params(q): Params<RecentConflictsQuery>,
+) -> ApiResult<Json<RecentConflictsResponse>> {
+    let limit = i64::from(q.limit.unwrap_or(100).clamp(1, 200));
+    let rows: Vec<(Uuid, String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>)> =
+        sqlx::query_as(
+            "SELECT k.entity_id, k.field, coalesce(k.kept_value, 'null'), k.kept_hlc, k.kept_staff,
+                    coalesce(k.lost_value, 'null'), k.lost_hlc, k.lost_staff, k.recorded_at
+             FROM conflicts k
+             WHERE k.org_id = $1 AND k.entity = 'customer'
+               AND ($3 OR EXISTS (SELECT 1 FROM customer_scope s
+                                  WHERE s.org_id = $1 AND s.store_id = ANY($2) AND s.customer_id = k.entity_id))
+             ORDER BY k.recorded_at DESC LIMIT $4",
+        )
+        .bind(auth.org_id)
+        .bind(&auth.reads)
+        .bind(auth.reads_org)
+        .bind(limit)
+        .fetch_all(&st.pool)
+        .await?;
     let conflicts = rows
         .into_iter()
-        .map(|(field, kept, kept_hlc, kept_staff_id, lost, lost_hlc, lost_staff_id, recorded_at)| FieldConflict {
-            field,
-            kept_value: kept.to_string(),
-            kept_hlc,
-            kept_staff_id,
-            lost_value: lost.to_string(),
-            lost_hlc,
-            lost_staff_id,
-            recorded_at,
+        .map(|(customer_id, field, kept, kept_hlc, kept_by, lost, lost_hlc, lost_by, at)| CustomerConflict {
+            customer_id,
+            conflict: field_conflict((field, kept, kept_hlc, kept_by, lost, lost_hlc, lost_by, at)),
         })
         .collect();
-    Ok(Json(ConflictsResponse { conflicts }))
+    Ok(Json(RecentConflictsResponse { conflicts }))
 }

@@ -23,7 +23,7 @@ use touchpoint_core::sync::{
 use touchpoint_core::{Desk, DeskOptions};
 use touchpoint_protocol::{
     AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
-    RemoteCustomer, TokenRequest, TokenResponse,
+    RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
 };
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
@@ -460,6 +460,11 @@ impl Transport for FaultyTransport {
     async fn conflicts(&self, access: &str, customer: Uuid) -> TransportResult<ConflictsResponse> {
         self.check_online()?;
         self.inner.conflicts(access, customer).await
+    }
+
+    async fn recent_conflicts(&self, access: &str, limit: u32) -> TransportResult<RecentConflictsResponse> {
+        self.check_online()?;
+        self.inner.recent_conflicts(access, limit).await
     }
 
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {

@@ -188,6 +188,8 @@ async fn sync_endpoints_refuse_bad_requests_and_a_bad_batch_changes_nothing() {
         ErrorCode::NotFound,
     )
     .await;
+    api.refuses(Method::GET, "/v1/conflicts?limit=many", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/conflicts?limit=-1", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/no/such/thing", None, ErrorCode::NotFound).await;
 }
 
@@ -200,6 +202,7 @@ async fn requests_without_a_valid_token_or_protocol_version_are_refused() {
         api.refuses(Method::POST, "/v1/sync/push", bytes(json!({"ops": []})), ErrorCode::Unauthorized).await;
         api.refuses(Method::GET, "/v1/sync/pull?since=0", None, ErrorCode::Unauthorized).await;
         api.refuses(Method::GET, "/v1/customers/search?q=ana", None, ErrorCode::Unauthorized).await;
+        api.refuses(Method::GET, "/v1/conflicts", None, ErrorCode::Unauthorized).await;
     }
     let resp = Client::new().get(format!("{}/v1/sync/pull?since=0", server.url)).send().await.expect("answer");
     assert_eq!(resp.status(), StatusCode::UPGRADE_REQUIRED);
@@ -232,6 +235,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/customers/search", "get"),
         ("/v1/customers/adopt", "post"),
         ("/v1/customers/{customer_id}/conflicts", "get"),
+        ("/v1/conflicts", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
         // And it is really served (anything but the fallback's 404).
@@ -243,6 +247,6 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 9, "nothing documented that is not served");
+    assert_eq!(paths.len(), 10, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
 }

@@ -275,3 +275,46 @@ async fn desks_with_clocks_hours_off_or_jumping_back_still_order_edits_as_they_h
     sorted.sort();
     assert_eq!(stamps, sorted, "the stamps of the edits increase in the order they were made");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_lists_the_newest_conflicts_of_the_stores_customers_and_no_other_store_sees_them() {
+    let server = TestServer::start().await;
+    let a = TestDesk::enrolled(&server, server.frontline).await;
+    let b = TestDesk::enrolled(&server, server.frontline).await;
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
+    let ana = a.customer("Ana Souza");
+    let bea = a.customer("Bea Cruz");
+    a.sync().await;
+    b.sync().await;
+    // Both customers renamed on both desks while they could not see each other.
+    for (customer, first, second) in [(ana.id, "Ana Souza Lima", "Ana S. Lima"), (bea.id, "Beatriz Cruz", "Bea C.")] {
+        a.edit(CustomerEdit { customer_id: customer, name: Some(first.into()), ..Default::default() });
+        b.clock.advance(chrono::Duration::seconds(1));
+        b.edit(CustomerEdit { customer_id: customer, name: Some(second.into()), ..Default::default() });
+    }
+    a.sync().await;
+    b.sync().await;
+    office.sync().await;
+
+    let found = office.engine.recent_conflicts(100).await.expect("recent conflicts");
+    let listed = office.with(|d| d.describe_recent_conflicts(found)).expect("described");
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let names: Vec<Option<&str>> = listed.iter().map(|c| c.customer_name.as_deref()).collect();
+    assert!(names.contains(&Some("Ana S. Lima")) && names.contains(&Some("Bea C.")), "{names:?}");
+    for c in &listed {
+        assert_eq!(c.conflict.field, "name");
+        assert!(c.conflict.not_kept.is_some(), "both sides: {c:?}");
+    }
+    assert!(listed[0].conflict.at >= listed[1].conflict.at, "newest first");
+    let one = office.engine.recent_conflicts(1).await.expect("limited");
+    assert_eq!(one.len(), 1);
+
+    // A frontline desk's staff may not list them; another store's desk sees none of them.
+    let refused = a.with(|d| d.describe_recent_conflicts(Vec::new()));
+    assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
+    let (elsewhere, person) = server.another_store("Porto", "Rui Costa").await;
+    let porto = TestDesk::new(&server.url);
+    porto.enroll_as(&server, &server.enrollment_code_for(elsewhere).await, person).await;
+    let theirs = porto.engine.recent_conflicts(100).await.expect("their conflicts");
+    assert!(theirs.is_empty(), "another store's customers: {theirs:?}");
+}

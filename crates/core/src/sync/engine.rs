@@ -440,6 +440,17 @@ impl<T: Transport> SyncEngine<T> {
         Ok(resp.conflicts)
     }
 
+    /// The newest conflicting edits on every customer this desk reads, as the server recorded
+    /// them.
+    pub async fn recent_conflicts(
+        &self,
+        limit: u32,
+    ) -> std::result::Result<Vec<touchpoint_protocol::CustomerConflict>, SyncError> {
+        self.settings()?;
+        let resp = self.authorised(|token| async move { self.transport.recent_conflicts(&token, limit).await }).await?;
+        Ok(resp.conflicts)
+    }
+
     /// Brings a customer found on the server onto this desk (and into its store's scope).
     pub async fn adopt(&self, customer: Uuid) -> std::result::Result<(), SyncError> {
         self.settings()?;

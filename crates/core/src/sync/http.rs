@@ -6,8 +6,8 @@ use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use touchpoint_protocol::{
     AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse,
-    PushRequest, PushResponse, RemoteCustomer, SearchResponse, TokenRequest, TokenResponse, PROTOCOL_HEADER,
-    PROTOCOL_VERSION,
+    PushRequest, PushResponse, RecentConflictsResponse, RemoteCustomer, SearchResponse, TokenRequest, TokenResponse,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use uuid::Uuid;
 
@@ -144,6 +144,12 @@ impl Transport for HttpTransport {
     async fn conflicts(&self, access: &str, customer: Uuid) -> TransportResult<ConflictsResponse> {
         Self::send(self.request(reqwest::Method::GET, &format!("/v1/customers/{customer}/conflicts"), Some(access)))
             .await
+    }
+
+    async fn recent_conflicts(&self, access: &str, limit: u32) -> TransportResult<RecentConflictsResponse> {
+        let req =
+            self.request(reqwest::Method::GET, "/v1/conflicts", Some(access)).query(&[("limit", limit.to_string())]);
+        Self::send(req).await
     }
 
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {

@@ -13,6 +13,6 @@ pub mod transport;
 pub use engine::{enroll, run, Backoff, SharedDesk, SyncEngine, SyncError, SyncReport};
 pub use http::HttpTransport;
 pub use local::{PageApplied, PullFault};
-pub use remote::{ProfileConflict, ServerCustomer};
+pub use remote::{ProfileConflict, ServerCustomer, StoreConflict};
 pub use status::{Block, RejectedChange, SyncSettings, SyncStatus};
 pub use transport::{PullRequest, Transport, TransportError, TransportResult};

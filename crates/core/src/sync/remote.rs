@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use specta::Type;
-use touchpoint_protocol::{FieldConflict, RemoteCustomer};
+use touchpoint_protocol::{CustomerConflict, FieldConflict, RemoteCustomer};
 use uuid::Uuid;
 
 use crate::contact;
@@ -36,6 +36,16 @@ pub struct ProfileConflict {
     pub not_kept: Option<String>,
     pub not_kept_by: String,
     pub at: DateTime<Utc>,
+}
+
+/// A conflict on one of the store's customers, for the supervisors' list: whose profile, and
+/// both sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct StoreConflict {
+    pub customer_id: Uuid,
+    /// Their name on this desk; `None` when they were erased or are not on this desk.
+    pub customer_name: Option<String>,
+    pub conflict: ProfileConflict,
 }
 
 /// A JSON value as the profile history stores it: text as itself, lists and objects as JSON.
@@ -73,6 +83,22 @@ impl Desk {
                 })
             })
             .collect()
+    }
+
+    /// The newest conflicts on the store's customers, described (supervisors and admins).
+    pub fn describe_recent_conflicts(&self, found: Vec<CustomerConflict>) -> Result<Vec<StoreConflict>> {
+        self.require_supervisor("see conflicting edits")?;
+        let mut out = Vec::with_capacity(found.len());
+        for c in found {
+            let customer_name: Option<String> = self
+                .conn
+                .prepare_cached("SELECT name FROM customers WHERE id = ?1 AND erased_at IS NULL")?
+                .query_row([c.customer_id.to_string()], |r| r.get(0))
+                .optional()?;
+            let conflict = self.describe_conflicts(vec![c.conflict])?.remove(0);
+            out.push(StoreConflict { customer_id: c.customer_id, customer_name, conflict });
+        }
+        Ok(out)
     }
 
     /// Describes customers found on the server; those this desk already holds are left out

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use touchpoint_protocol::{
     AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest,
-    PushResponse, RemoteCustomer, TokenRequest, TokenResponse,
+    PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
 };
 use uuid::Uuid;
 
@@ -72,6 +72,12 @@ pub trait Transport: Send + Sync {
         access: &str,
         customer: Uuid,
     ) -> impl Future<Output = TransportResult<ConflictsResponse>> + Send;
+    /// The newest conflicts on every customer the device reads (for supervisors).
+    fn recent_conflicts(
+        &self,
+        access: &str,
+        limit: u32,
+    ) -> impl Future<Output = TransportResult<RecentConflictsResponse>> + Send;
     /// Brings a customer into this store's scope and returns their whole history.
     fn adopt(&self, access: &str, customer: Uuid) -> impl Future<Output = TransportResult<AdoptResponse>> + Send;
 }
