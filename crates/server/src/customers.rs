@@ -223,6 +223,9 @@ fn field_conflict(row: ConflictRow) -> FieldConflict {
     }
 }
 
+/// customer id, then a [`ConflictRow`].
+type CustomerConflictRow = (Uuid, String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>);
+
 #[utoipa::path(get, path = "/v1/conflicts", params(RecentConflictsQuery),
     responses((status = 200, body = RecentConflictsResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
     security(("device" = [])))]
@@ -233,22 +236,21 @@ pub async fn recent_conflicts(
     Params(q): Params<RecentConflictsQuery>,
 ) -> ApiResult<Json<RecentConflictsResponse>> {
     let limit = i64::from(q.limit.unwrap_or(100).clamp(1, 200));
-    let rows: Vec<(Uuid, String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>)> =
-        sqlx::query_as(
-            "SELECT k.entity_id, k.field, coalesce(k.kept_value, 'null'), k.kept_hlc, k.kept_staff,
+    let rows: Vec<CustomerConflictRow> = sqlx::query_as(
+        "SELECT k.entity_id, k.field, coalesce(k.kept_value, 'null'), k.kept_hlc, k.kept_staff,
                     coalesce(k.lost_value, 'null'), k.lost_hlc, k.lost_staff, k.recorded_at
              FROM conflicts k
              WHERE k.org_id = $1 AND k.entity = 'customer'
                AND ($3 OR EXISTS (SELECT 1 FROM customer_scope s
                                   WHERE s.org_id = $1 AND s.store_id = ANY($2) AND s.customer_id = k.entity_id))
              ORDER BY k.recorded_at DESC LIMIT $4",
-        )
-        .bind(auth.org_id)
-        .bind(&auth.reads)
-        .bind(auth.reads_org)
-        .bind(limit)
-        .fetch_all(&st.pool)
-        .await?;
+    )
+    .bind(auth.org_id)
+    .bind(&auth.reads)
+    .bind(auth.reads_org)
+    .bind(limit)
+    .fetch_all(&st.pool)
+    .await?;
     let conflicts = rows
         .into_iter()
         .map(|(customer_id, field, kept, kept_hlc, kept_by, lost, lost_hlc, lost_by, at)| CustomerConflict {
