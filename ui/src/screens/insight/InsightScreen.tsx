@@ -8,11 +8,12 @@ import { errorMessage } from "../../api/commands";
 import { useDeskInfo, useExportInsight, useInsight, useStaff, useStores, useTouchPoints } from "../../api/hooks";
 import type { Dashboard, Group, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
+import { ChosenDates } from "../../components/ChosenDates";
 import { ExportButton } from "../../components/ExportButton";
 import { OUTCOMES } from "../../components/FormParts";
 import { intlLocale } from "../../i18n";
 import { useNavigation } from "../../navigation";
-import { dayInput } from "../review/queueFilter";
+import { choosePeriod } from "../review/queueFilter";
 import { countText, weekText, withFeeling } from "./figures";
 import { HeatMap } from "./HeatMap";
 import { ChartCard, CountBars, EmptyChart, ScoreBars, ScoreTable, WeekLines, type CountRow } from "./InsightCharts";
@@ -120,40 +121,17 @@ function InsightFilterBar({
           name="insight_period"
           value={filters.period}
           options={INSIGHT_PERIODS.map((p) => ({ id: p, label: t(`insight.periods.${p}`) }))}
-          onChange={(p) =>
-            setFilters((f) => {
-              if (p !== "custom" || f.customFrom || f.customTo) return { ...f, period: p };
-              const today = new Date();
-              return { ...f, period: p, customFrom: dayInput(subDays(today, 29)), customTo: dayInput(today) };
-            })
-          }
+          onChange={(p) => setFilters((f) => choosePeriod(f, p, 30))}
         />
       </div>
       {filters.period === "custom" ? (
-        <div className="queue-dates">
-          <label className="queue-date">
-            <span>{t("insight.from")}</span>
-            <input
-              className="input"
-              type="date"
-              name="insight_from"
-              value={filters.customFrom}
-              max={filters.customTo || undefined}
-              onChange={(e) => set("customFrom", e.target.value)}
-            />
-          </label>
-          <label className="queue-date">
-            <span>{t("insight.to")}</span>
-            <input
-              className="input"
-              type="date"
-              name="insight_to"
-              value={filters.customTo}
-              min={filters.customFrom || undefined}
-              onChange={(e) => set("customTo", e.target.value)}
-            />
-          </label>
-        </div>
+        <ChosenDates
+          name="insight"
+          from={filters.customFrom}
+          to={filters.customTo}
+          onFrom={(d) => set("customFrom", d)}
+          onTo={(d) => set("customTo", d)}
+        />
       ) : null}
       {(stores.data?.length ?? 0) > 1 ? (
         <div className="queue-filter" data-active={filters.store !== null || undefined}>

@@ -1,4 +1,3 @@
-import { subDays } from "date-fns";
 import { useEffect, useRef, useState } from "react";
 import { Button, Checkbox, GridList, GridListItem } from "react-aria-components";
 import { useTranslation } from "react-i18next";
@@ -8,6 +7,7 @@ import { errorMessage } from "../../api/commands";
 import { useDeskInfo, useReviewQueue, useStaff, useStores, useTouchPoints } from "../../api/hooks";
 import type { Feeling, Outcome, QueueItem, ScoreSignal } from "../../bindings";
 import { Choice } from "../../components/Choice";
+import { ChosenDates } from "../../components/ChosenDates";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { FEELINGS } from "../../components/FeelingScale";
 import { OUTCOMES } from "../../components/FormParts";
@@ -18,7 +18,7 @@ import {
   QUEUE_LIMIT,
   SAMPLE_SIZE,
   SIGNALS,
-  dayInput,
+  choosePeriod,
   differsFromDefaults,
   presetFilters,
   toQueueFilter,
@@ -270,40 +270,17 @@ function FilterBar({
           name="queue_period"
           value={filters.period}
           options={PERIODS.map((p) => ({ id: p, label: t(`review.periods.${p}`) }))}
-          onChange={(p) =>
-            setFilters((f) => {
-              if (p !== "custom" || f.customFrom || f.customTo) return { ...f, period: p };
-              const today = new Date();
-              return { ...f, period: p, customFrom: dayInput(subDays(today, 6)), customTo: dayInput(today) };
-            })
-          }
+          onChange={(p) => setFilters((f) => choosePeriod(f, p, 7))}
         />
       </div>
       {filters.period === "custom" ? (
-        <div className="queue-dates">
-          <label className="queue-date">
-            <span>{t("review.from")}</span>
-            <input
-              className="input"
-              type="date"
-              name="queue_from"
-              value={filters.customFrom}
-              max={filters.customTo || undefined}
-              onChange={(e) => set("customFrom", e.target.value)}
-            />
-          </label>
-          <label className="queue-date">
-            <span>{t("review.to")}</span>
-            <input
-              className="input"
-              type="date"
-              name="queue_to"
-              value={filters.customTo}
-              min={filters.customFrom || undefined}
-              onChange={(e) => set("customTo", e.target.value)}
-            />
-          </label>
-        </div>
+        <ChosenDates
+          name="queue"
+          from={filters.customFrom}
+          to={filters.customTo}
+          onFrom={(d) => set("customFrom", d)}
+          onTo={(d) => set("customTo", d)}
+        />
       ) : null}
       <div className="queue-filter" data-active={filters.feeling !== null || undefined}>
         <Choice

@@ -76,6 +76,18 @@ export function dayInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** Filters with `period` chosen; choosing "custom" for the first time starts with the last
+ * `days` days (both included), so the fields are never blank. */
+export function choosePeriod<P extends string, F extends { period: P; customFrom: string; customTo: string }>(
+  f: F,
+  period: P,
+  days: number,
+  now: Date = new Date(),
+): F {
+  if (period !== "custom" || f.customFrom || f.customTo) return { ...f, period };
+  return { ...f, period, customFrom: dayInput(subDays(now, days - 1)), customTo: dayInput(now) };
+}
+
 /** The period as local-day bounds: from the start of the first day, to (excluded) the start of
  * the day after the last. Stable within a day, so the query key does not churn. */
 export function periodRange(f: QueueFilters, now: Date = new Date()): { from: string | null; to: string | null } {
