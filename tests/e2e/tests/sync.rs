@@ -1,7 +1,8 @@
 //! Two real windows (two desks, each with its own data folder) connected to one real sync
 //! server: each is enrolled through the Connect dialog, signs in as a server staff member, and
 //! a customer and a conversation created on one appear on the other within a sync interval.
-//! The sync indicator tells the truth on the way.
+//! The sync indicator tells the truth on the way. A supervisor sees both sides of an edit two
+//! desks made at once.
 
 use touchpoint_e2e::{Desk, SyncServer};
 
@@ -74,9 +75,12 @@ async fn a_customer_and_a_conversation_logged_on_one_desk_appear_on_the_other() 
     till.wait_for_text_within("[data-testid=timeline]", "Returned a lamp", std::time::Duration::from_secs(20)).await;
 }
 
-/// A desk of the demo store, headless (the real core client, no window): enrolls, signs in as
-/// Maria, runs `work`, and syncs it to the server.
-async fn headless_desk(server: &SyncServer, work: impl FnOnce(&mut touchpoint_core::Desk)) -> tempfile::TempDir {
+type CoreDesk = std::sync::Arc<std::sync::Mutex<touchpoint_core::Desk>>;
+type CoreEngine = touchpoint_core::sync::SyncEngine<touchpoint_core::sync::HttpTransport>;
+
+/// A desk of the demo store, headless (the real core client, no window): enrolled, synced
+/// once, with Maria signed in.
+async fn core_desk(server: &SyncServer, name: &str) -> (tempfile::TempDir, CoreDesk, CoreEngine) {
     use std::sync::{Arc, Mutex};
     use touchpoint_core::sync::{HttpTransport, SyncEngine};
     let dir = tempfile::tempdir().expect("temp dir");
@@ -84,17 +88,21 @@ async fn headless_desk(server: &SyncServer, work: impl FnOnce(&mut touchpoint_co
         .expect("desk");
     let desk = Arc::new(Mutex::new(core));
     let http = HttpTransport::new(&server.url).expect("url");
-    touchpoint_core::sync::enroll(&desk, &http, &server.url, &server.enrollment_code(), "Back office")
-        .await
-        .expect("enroll");
+    touchpoint_core::sync::enroll(&desk, &http, &server.url, &server.enrollment_code(), name).await.expect("enroll");
     let engine = SyncEngine::new(desk.clone(), http);
     engine.sync_once().await.expect("first sync");
     {
         let mut d = desk.lock().expect("desk");
         let maria = d.list_staff().expect("staff").into_iter().find(|s| s.name == "Maria Lopes").expect("Maria");
         d.sign_in(maria.id, Some("1111")).expect("sign in");
-        work(&mut d);
     }
+    (dir, desk, engine)
+}
+
+/// A headless desk that runs `work` and syncs it to the server.
+async fn headless_desk(server: &SyncServer, work: impl FnOnce(&mut touchpoint_core::Desk)) -> tempfile::TempDir {
+    let (dir, desk, engine) = core_desk(server, "Back office").await;
+    work(&mut desk.lock().expect("desk"));
     engine.sync_once().await.expect("sync");
     dir
 }
@@ -185,4 +193,41 @@ async fn a_change_the_server_refuses_is_shown_with_its_reason_and_can_be_put_awa
     desk.wait_gone("[data-testid=refused-change]").await;
     desk.keys(&char::from(fantoccini::key::Key::Escape).to_string()).await;
     desk.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_sees_both_sides_of_an_edit_two_desks_made_at_once() {
+    use touchpoint_core::customers::{CustomerEdit, NewCustomer};
+    let server = SyncServer::start();
+    let (_a_dir, a, a_sync) = core_desk(&server, "Till 1").await;
+    let (_b_dir, b, b_sync) = core_desk(&server, "Till 2").await;
+    let ana = a
+        .lock()
+        .expect("desk")
+        .create_customer(&NewCustomer { name: "Ana Souza".into(), ..Default::default() })
+        .expect("customer");
+    a_sync.sync_once().await.expect("sync");
+    b_sync.sync_once().await.expect("sync");
+    // Both tills rename her before either hears of the other's change.
+    let rename = |desk: &CoreDesk, name: &str| {
+        let edit = CustomerEdit { customer_id: ana.id, name: Some(name.into()), ..Default::default() };
+        desk.lock().expect("desk").update_customer(&edit).expect("rename");
+    };
+    rename(&a, "Ana Souza Lima");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    rename(&b, "Ana S. Lima");
+    a_sync.sync_once().await.expect("sync");
+    b_sync.sync_once().await.expect("sync");
+
+    let office = Desk::start_with_env(&FAST_SYNC).await;
+    connect_with(&office, &server, &server.enrollment_code(), "Back office", ("Priya Shah", "5555")).await;
+    office.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
+    office.click("[data-testid=rail-audit]").await;
+    office.click("[data-testid=audit-tab-conflicts]").await;
+    let item = office.wait_for_content("[data-testid=conflict-item]", "Ana Souza Lima").await;
+    assert!(item.contains("Ana S. Lima"), "both sides: {item}");
+    assert!(item.contains("Maria Lopes"), "who set each: {item}");
+    let kept = office.text("[data-testid=conflict-kept]").await;
+    assert!(kept.contains("Ana S. Lima"), "the later edit is the one kept: {kept}");
+    office.shot("conflicting-edits").await;
 }

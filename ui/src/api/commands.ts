@@ -48,6 +48,7 @@ export const api = {
   updateCustomer: (...args: Parameters<typeof commands.updateCustomer>) => call(commands.updateCustomer(...args)),
   customerHistory: (id: string) => call(commands.customerHistory(id)),
   customerConflicts: (id: string) => call(commands.customerConflicts(id)),
+  recentConflicts: () => call(commands.recentConflicts()),
   amendInteraction: (...args: Parameters<typeof commands.amendInteraction>) => call(commands.amendInteraction(...args)),
   createFollowUp: (...args: Parameters<typeof commands.createFollowUp>) => call(commands.createFollowUp(...args)),
   closeFollowUp: (...args: Parameters<typeof commands.closeFollowUp>) => call(commands.closeFollowUp(...args)),

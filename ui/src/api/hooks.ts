@@ -54,6 +54,7 @@ export const keys = {
   followUpBoard: (filter: BoardFilter) => ["follow-ups", "board", filter] as const,
   loopMetrics: (from: string, to: string) => ["follow-ups", "loop", from, to] as const,
   auditLog: (filter: AuditFilter) => ["audit", filter] as const,
+  recentConflicts: ["store-conflicts"] as const,
   atRisk: ["at-risk"] as const,
   insight: (filter: InsightFilter) => ["insight", filter] as const,
 };
@@ -520,6 +521,12 @@ export function useAuditLog(filter: AuditFilter, enabled: boolean) {
     placeholderData: keepPreviousData,
     enabled,
   });
+}
+
+/** The newest profile edits two desks made to the same field at once, on the store's customers
+ * (supervisors). Needs the server: an offline failure is shown, not retried behind the scenes. */
+export function useRecentConflicts(enabled: boolean) {
+  return useQuery({ queryKey: keys.recentConflicts, queryFn: api.recentConflicts, enabled, retry: false });
 }
 
 export function useAtRiskCustomers(enabled: boolean) {

@@ -7,6 +7,7 @@ import type {
   FollowUp,
   LoopMetrics,
   Scores,
+  StoreConflict,
 } from "../bindings";
 
 /** Small builders for the supervisor rooms' tests: each gives a plausible record, changed only
@@ -59,6 +60,27 @@ export function auditEntry(over: Partial<AuditEntry> = {}): AuditEntry {
     customer_name: "Ana Souza",
     detail: null,
     ...over,
+  };
+}
+
+/** A name set on two desks at once: Priya's later edit kept, Maria's recorded as not kept. */
+export function storeConflict(
+  over: Partial<StoreConflict> = {},
+  conflict: Partial<StoreConflict["conflict"]> = {},
+): StoreConflict {
+  return {
+    customer_id: "cust-ana",
+    customer_name: "Ana Souza",
+    ...over,
+    conflict: {
+      field: "name",
+      kept: "Ana S. Lima",
+      kept_by: "Priya Shah",
+      not_kept: "Ana Souza Lima",
+      not_kept_by: "Maria Lopes",
+      at: hoursFromNow(-1),
+      ...conflict,
+    },
   };
 }
 

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AuditFilter } from "../../bindings";
 import { Rail } from "../../components/Rail";
-import { RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
+import { Refusal, RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
 import { deskAs, staffList } from "../../test/reviews";
-import { auditEntry, hoursFromNow } from "../../test/supervisor";
+import { auditEntry, hoursFromNow, storeConflict } from "../../test/supervisor";
 import { AuditScreen } from "./AuditScreen";
 
 const viewed = auditEntry({ at: hoursFromNow(-0.5), staff: "Maria Lopes", action: "view" });
@@ -159,5 +159,138 @@ describe("Audit room", () => {
     );
     await user.click(within(await screen.findByTestId("audit-entry")).getByRole("button", { name: "Ana Souza" }));
     expect(JSON.parse(screen.getByTestId("route").textContent ?? "{}")).toEqual({ name: "customer", id: "cust-ana" });
+  });
+});
+
+describe("Audit room · conflicting edits", () => {
+  const renamed = storeConflict({}, { at: hoursFromNow(-0.5) });
+  const phonesOnErased = storeConflict(
+    { customer_id: "cust-gone", customer_name: null },
+    {
+      field: "phones",
+      kept: '["+351 912 000 000","+351 913 000 000"]',
+      kept_by: "João Silva",
+      not_kept: "[]",
+      not_kept_by: "Maria Lopes",
+      at: hoursFromNow(-30),
+    },
+  );
+
+  function connectedSupervisor(handlers: Record<string, Handler> = {}) {
+    return supervisorAudit({
+      desk_info: () => ({ ...deskAs("supervisor"), connected: true }),
+      recent_conflicts: () => [renamed, phonesOnErased],
+      ...handlers,
+    });
+  }
+
+  const conflictCalls = (calls: { cmd: string }[]) => calls.filter((c) => c.cmd === "recent_conflicts").length;
+
+  it("keeps the trail as the first view and asks for no conflicts until their tab is chosen by keyboard", async () => {
+    const calls = connectedSupervisor();
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    expect(await screen.findByText("4 entries · newest first")).toBeInTheDocument();
+    expect(screen.getByRole("table", { name: "Audit entries" })).toBeInTheDocument();
+    expect(screen.getByTestId("audit-tab-trail")).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByTestId("audit-tab-conflicts")).toHaveAttribute("aria-selected", "false");
+    expect(screen.getByRole("tablist", { name: "Audit views" })).toBeInTheDocument();
+    expect(conflictCalls(calls)).toBe(0);
+
+    await user.click(screen.getByTestId("audit-tab-trail"));
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByTestId("audit-tab-conflicts")).toHaveAttribute("aria-selected", "true");
+    expect(await screen.findByTestId("conflicts-list")).toBeInTheDocument();
+    expect(conflictCalls(calls)).toBe(1);
+    expect(screen.queryByRole("table", { name: "Audit entries" })).toBeNull();
+  });
+
+  it("lists conflicting edits newest first: when, whose, which field, both values and who set each", async () => {
+    connectedSupervisor({ recent_conflicts: () => [phonesOnErased, renamed] });
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await user.click(await screen.findByTestId("audit-tab-conflicts"));
+    const items = await screen.findAllByTestId("conflict-item");
+    expect(items).toHaveLength(2);
+    const [first, second] = items as [HTMLElement, HTMLElement];
+
+    expect(first).toHaveTextContent(/30 min\.? ago/);
+    expect(first.querySelector("time")).toHaveAttribute("title", expect.stringMatching(/\d{1,2}:\d{2}/));
+    expect(first).toHaveTextContent("Name");
+    expect(within(first).getByRole("button", { name: "Ana Souza" })).toBeInTheDocument();
+    const kept = within(first).getByTestId("conflict-kept");
+    expect(kept).toHaveTextContent("Kept");
+    expect(kept).toHaveTextContent("Ana S. Lima");
+    expect(kept).toHaveTextContent("On the customer record now · set by Priya Shah");
+    const notKept = within(first).getByTestId("conflict-not-kept");
+    expect(notKept).toHaveTextContent("Not kept");
+    expect(notKept).toHaveTextContent("Ana Souza Lima");
+    expect(notKept).toHaveTextContent("set by Maria Lopes");
+    expect(first).toHaveTextContent("Check with the customer which is right and correct the profile if needed.");
+
+    expect(second).toHaveTextContent("Phones");
+    expect(within(second).getByTestId("conflict-kept")).toHaveTextContent("+351 912 000 000, +351 913 000 000");
+    expect(within(second).getByTestId("conflict-kept")).toHaveTextContent("set by João Silva");
+    expect(within(second).getByTestId("conflict-not-kept")).toHaveTextContent("—");
+    expect(second).toHaveTextContent("Erased customer or not on this desk");
+    expect(within(second).queryByRole("button")).toBeNull();
+
+    expect(screen.getByTestId("conflicts-count")).toHaveTextContent("2 conflicting edits · newest first");
+  });
+
+  it("opens the customer's page from a conflict's customer name", async () => {
+    connectedSupervisor();
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <AuditScreen />
+        <RouteProbe />
+      </>,
+    );
+    await user.click(await screen.findByTestId("audit-tab-conflicts"));
+    const [first] = await screen.findAllByTestId("conflict-item");
+    await user.click(within(first as HTMLElement).getByRole("button", { name: "Ana Souza" }));
+    expect(JSON.parse(screen.getByTestId("route").textContent ?? "{}")).toEqual({ name: "customer", id: "cust-ana" });
+  });
+
+  it("on a desk not connected to a server, explains that edits only conflict there, without asking", async () => {
+    const calls = supervisorAudit({ recent_conflicts: () => [renamed] });
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await user.click(await screen.findByTestId("audit-tab-conflicts"));
+    const empty = await screen.findByTestId("conflicts-empty");
+    expect(empty).toHaveTextContent("Conflicting edits need a server");
+    expect(empty).toHaveTextContent("Edits only conflict between desks connected to a server");
+    expect(screen.queryByTestId("conflicts-list")).toBeNull();
+    expect(conflictCalls(calls)).toBe(0);
+  });
+
+  it("says there are no conflicting edits when the server has none", async () => {
+    connectedSupervisor({ recent_conflicts: () => [] });
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await user.click(await screen.findByTestId("audit-tab-conflicts"));
+    expect(await screen.findByTestId("conflicts-empty")).toHaveTextContent("No conflicting edits");
+    expect(screen.queryByTestId("conflict-item")).toBeNull();
+  });
+
+  it("shows why the conflicts could not be loaded while offline, and asks again on Retry", async () => {
+    let answers = 0;
+    const calls = connectedSupervisor({
+      recent_conflicts: () =>
+        answers++ === 0
+          ? new Refusal({ kind: "offline", message: "The server cannot be reached right now." })
+          : [renamed],
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<AuditScreen />);
+    await user.click(await screen.findByTestId("audit-tab-conflicts"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The server cannot be reached right now.");
+    expect(screen.getByTestId("conflicts-error")).toHaveTextContent("Conflicting edits could not be loaded");
+
+    await user.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByTestId("conflict-item")).toHaveTextContent("Ana S. Lima");
+    expect(conflictCalls(calls)).toBe(2);
+    expect(screen.queryByTestId("conflicts-error")).toBeNull();
   });
 });

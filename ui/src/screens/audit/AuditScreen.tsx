@@ -1,11 +1,11 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
-import { Button } from "react-aria-components";
+import { Button, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useAuditLog, useDeskInfo, useStaff } from "../../api/hooks";
+import { useAuditLog, useDeskInfo, useRecentConflicts, useStaff } from "../../api/hooks";
 import type { AuditAction, AuditEntry, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { absoluteTime, relativeTime } from "../../format";
@@ -20,20 +20,27 @@ import {
   type AuditFilters,
   type AuditPeriod,
 } from "./auditFilter";
+import { ConflictingEdits } from "./ConflictingEdits";
 
 const ANY = "__any__";
 const ROW_HEIGHT = 40;
 const HEAD_HEIGHT = 32;
 
+export type AuditView = "trail" | "conflicts";
+
 /** Audit: who viewed, changed, exported, erased or imported what, newest first; filtered by
- * action, staff member and period, or to one customer when opened from their page. */
+ * action, staff member and period, or to one customer when opened from their page. Beside the
+ * trail, the profile edits two desks made at once (asked of the server only when shown). */
 export function AuditScreen({ customer = null }: { customer?: NameRef | null }) {
   const { t } = useTranslation();
   const desk = useDeskInfo();
   const allowed = canReview(desk.data?.staff.role);
+  const connected = desk.data?.connected === true;
+  const [view, setView] = useState<AuditView>("trail");
   const [filters, setFilters] = useState<AuditFilters>(() => defaultFilters(customer));
   const filter = useMemo(() => toAuditFilter(filters), [filters]);
   const log = useAuditLog(filter, allowed);
+  const conflicts = useRecentConflicts(allowed && connected && view === "conflicts");
   const entries = log.data ?? [];
 
   if (!desk.isSuccess || !allowed) {
@@ -57,33 +64,59 @@ export function AuditScreen({ customer = null }: { customer?: NameRef | null }) 
     filters.action !== null || filters.staffId !== null || filters.period !== defaultFilters(filters.customer).period;
   const waiting = log.isFetching && (log.isPlaceholderData || !log.data);
 
+  const trail = view === "trail";
+
   return (
     <main className="screen audit" aria-labelledby="audit-title" data-testid="audit-screen">
-      <div className="screen-head">
-        <div>
-          <h1 id="audit-title">
-            {filters.customer ? t("audit.titleFor", { name: filters.customer.name }) : t("audit.title")}
-          </h1>
-          <p className="muted" aria-live="polite" data-testid="audit-count">
-            {waiting ? t("audit.loading") : t("audit.count", { count: entries.length })}
-          </p>
+      <Tabs selectedKey={view} onSelectionChange={(k) => setView(k as AuditView)} className="room-tabs">
+        <div className="screen-head room-tabs-head">
+          <div>
+            <h1 id="audit-title">
+              {trail && filters.customer ? t("audit.titleFor", { name: filters.customer.name }) : t("audit.title")}
+            </h1>
+            {trail ? (
+              <p className="muted" aria-live="polite" data-testid="audit-count">
+                {waiting ? t("audit.loading") : t("audit.count", { count: entries.length })}
+              </p>
+            ) : (
+              <p className="muted" aria-live="polite" data-testid="conflicts-count">
+                {!connected || conflicts.isError
+                  ? t("audit.conflicts.subtitle")
+                  : conflicts.isSuccess
+                    ? t("audit.conflicts.count", { count: conflicts.data.length })
+                    : t("audit.conflicts.loading")}
+              </p>
+            )}
+          </div>
+          <TabList className="tab-list room-tab-list" aria-label={t("audit.views")}>
+            <Tab id="trail" className="tab" data-testid="audit-tab-trail">
+              {t("audit.trailTab")}
+            </Tab>
+            <Tab id="conflicts" className="tab" data-testid="audit-tab-conflicts">
+              {t("audit.conflictsTab")}
+            </Tab>
+          </TabList>
         </div>
-      </div>
+        <TabPanel id="trail" className="room-tab-panel">
+          <AuditFilterBar filters={filters} setFilters={setFilters} changed={changed} />
 
-      <AuditFilterBar filters={filters} setFilters={setFilters} changed={changed} />
-
-      {log.isError ? (
-        <p className="field-error" role="alert">
-          {t("audit.loadFailed", { message: errorMessage(log.error) })}
-        </p>
-      ) : log.isSuccess && entries.length === 0 && !waiting ? (
-        <div className="empty-state" data-testid="audit-empty">
-          <h2>{changed || filters.customer ? t("audit.emptyFilteredTitle") : t("audit.emptyTitle")}</h2>
-          <p>{t("audit.emptyHelp")}</p>
-        </div>
-      ) : (
-        <AuditTable entries={entries} busy={waiting} />
-      )}
+          {log.isError ? (
+            <p className="field-error" role="alert">
+              {t("audit.loadFailed", { message: errorMessage(log.error) })}
+            </p>
+          ) : log.isSuccess && entries.length === 0 && !waiting ? (
+            <div className="empty-state" data-testid="audit-empty">
+              <h2>{changed || filters.customer ? t("audit.emptyFilteredTitle") : t("audit.emptyTitle")}</h2>
+              <p>{t("audit.emptyHelp")}</p>
+            </div>
+          ) : (
+            <AuditTable entries={entries} busy={waiting} />
+          )}
+        </TabPanel>
+        <TabPanel id="conflicts" className="room-tab-panel">
+          <ConflictingEdits connected={connected} conflicts={conflicts} />
+        </TabPanel>
+      </Tabs>
     </main>
   );
 }

@@ -8,6 +8,7 @@ import type { Consent, Customer, CustomerEdit, ProfileChange, ProfileConflict } 
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
 import { DialogActions, FormError } from "../../components/FormParts";
+import { profileFieldLabel, profileValue } from "../../components/profileValues";
 import { TextInput } from "../../components/TextInput";
 import { absoluteTime, relativeTime } from "../../format";
 import i18n from "../../i18n";
@@ -189,43 +190,21 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
   );
 }
 
-function show(field: string, value: string | null, t: (k: string) => string): string {
-  if (value === null || value === "") return "—";
-  if (field === "consent") {
-    try {
-      const c = JSON.parse(value) as Record<string, boolean>;
-      const on = Object.entries(c).filter(([, v]) => v).map(([k]) => t(`consent.${k}`));
-      return on.length ? on.join(", ") : t("profile.noConsent");
-    } catch {
-      return value;
-    }
-  }
-  if (value.startsWith("[")) {
-    try {
-      const list = JSON.parse(value) as string[];
-      return list.length ? list.join(", ") : "—";
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
 function ConflictItem({ conflict: x }: { conflict: ProfileConflict }) {
   const { t } = useTranslation();
   return (
     <li>
       <div className="history-head">
-        <strong>{t(`profile.fields.${x.field}`)}</strong>
+        <strong>{profileFieldLabel(x.field, t)}</strong>
         <span className="muted" title={absoluteTime(x.at)}>
           {relativeTime(x.at)}
         </span>
       </div>
       <div className="history-values">
-        {t("profile.conflictKept", { value: show(x.field, x.kept, t), name: x.kept_by })}
+        {t("profile.conflictKept", { value: profileValue(x.field, x.kept, t), name: x.kept_by })}
       </div>
       <div className="history-values">
-        <span className="was">{show(x.field, x.not_kept, t)}</span>{" "}
+        <span className="was">{profileValue(x.field, x.not_kept, t)}</span>{" "}
         {t("profile.conflictNotKept", { name: x.not_kept_by })}
       </div>
     </li>
@@ -237,13 +216,13 @@ function HistoryItem({ change: h }: { change: ProfileChange }) {
   return (
     <li>
       <div className="history-head">
-        <strong>{t(`profile.fields.${h.field}`)}</strong>
+        <strong>{profileFieldLabel(h.field, t)}</strong>
         <span className="muted" title={absoluteTime(h.at)}>
           {t("profile.changedBy", { name: h.staff, when: relativeTime(h.at) })}
         </span>
       </div>
       <div className="history-values">
-        <span className="was">{show(h.field, h.old_value, t)}</span> → <span>{show(h.field, h.new_value, t)}</span>
+        <span className="was">{profileValue(h.field, h.old_value, t)}</span> → <span>{profileValue(h.field, h.new_value, t)}</span>
       </div>
     </li>
   );
