@@ -205,6 +205,44 @@ pub async fn create_review_criterion(pool: &PgPool, org: Uuid, name: &str, sort_
     Ok(id)
 }
 
+/// Renames a scorecard criterion and/or takes it off the scorecard (`retire`); every device
+/// pulls the change. Reviews that scored it keep their scores.
+pub async fn update_review_criterion(
+    pool: &PgPool,
+    org: Uuid,
+    criterion: Uuid,
+    name: Option<&str>,
+    retire: bool,
+) -> Result<()> {
+    let name = name.map(str::trim);
+    if name.is_some_and(|n| n.is_empty() || n.chars().count() > 80) {
+        bail!("a criterion needs a name of 1 to 80 characters");
+    }
+    let row: Option<(String, i32, bool)> = sqlx::query_as(
+        "UPDATE review_criteria SET name = coalesce($3, name), active = active AND NOT $4
+         WHERE org_id = $1 AND criterion_id = $2 RETURNING name, sort_order, active",
+    )
+    .bind(org)
+    .bind(criterion)
+    .bind(name)
+    .bind(retire)
+    .fetch_optional(pool)
+    .await?;
+    let Some((name, sort_order, active)) = row else { bail!("no criterion {criterion} in this organisation") };
+    append_server_op(
+        pool,
+        org,
+        OpBody::ReviewCriterionUpsert(touchpoint_protocol::ReviewCriterionRecord {
+            criterion_id: criterion,
+            name,
+            sort_order,
+            active,
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
 /// A one-time code for enrolling a device into `store`: 8 characters from an alphabet without
 /// look-alikes, shown as `XXXX-XXXX`.
 pub async fn issue_enrollment_code(pool: &PgPool, org: Uuid, store: Uuid, valid_for: Duration) -> Result<String> {

@@ -77,6 +77,16 @@ enum Admin {
         org: Uuid,
         name: String,
     },
+    /// Rename a scorecard criterion, or take it off the scorecard (reviews keep their scores).
+    UpdateReviewCriterion {
+        #[arg(long)]
+        org: Uuid,
+        criterion: Uuid,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        retire: bool,
+    },
     /// Issue a one-time enrollment code for a store; prints the code.
     EnrollmentCode {
         #[arg(long)]
@@ -170,6 +180,10 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::CreateReviewCriterion { org, name } => {
             println!("{}", admin::create_review_criterion(pool, org, &name, 100).await?)
         }
+        Admin::UpdateReviewCriterion { org, criterion, name, retire } => {
+            admin::update_review_criterion(pool, org, criterion, name.as_deref(), retire).await?;
+            println!("updated {criterion}");
+        }
         Admin::RevokeDevice { device } => {
             admin::revoke_device(pool, device).await?;
             println!("revoked {device}");
@@ -180,6 +194,13 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
             let store = admin::create_store(pool, org, "High Street", Some("Europe/London")).await?;
             admin::create_staff(pool, org, Some(store), "Maria Lopes", Role::Frontline, Some("1111")).await?;
             admin::create_staff(pool, org, Some(store), "Priya Shah", Role::Supervisor, Some("5555")).await?;
+            for (order, name) in
+                ["Greeted the customer", "Understood the need", "Solved it first time", "Followed policy"]
+                    .into_iter()
+                    .enumerate()
+            {
+                admin::create_review_criterion(pool, org, name, 10 * (order as i32 + 1)).await?;
+            }
             let code = admin::issue_enrollment_code(pool, org, store, chrono::Duration::hours(24)).await?;
             println!("organisation {org}\nstore {store}\nenrollment code {code}");
         }

@@ -137,3 +137,26 @@ async fn a_desk_scorecard_gives_way_to_the_servers_once_connected_and_its_review
     let refused = desk.with(|d| d.add_review_criterion("Smiled again"));
     assert!(matches!(refused, Err(touchpoint_core::CoreError::Refused { .. })), "{refused:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_criterion_renamed_or_retired_on_the_server_changes_every_desks_scorecard() {
+    let server = TestServer::start().await;
+    let greeted = admin::create_review_criterion(&server.pool, server.org, "Greeted", 1).await.expect("c");
+    let policy = admin::create_review_criterion(&server.pool, server.org, "Followed policy", 2).await.expect("c");
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
+    let names = |desk: &TestDesk| -> Vec<String> {
+        desk.with(|d| d.review_criteria()).expect("criteria").into_iter().map(|c| c.name).collect()
+    };
+    assert_eq!(names(&office), ["Greeted", "Followed policy"]);
+
+    admin::update_review_criterion(&server.pool, server.org, greeted, Some("Greeted the customer"), false)
+        .await
+        .expect("renamed");
+    admin::update_review_criterion(&server.pool, server.org, policy, None, true).await.expect("retired");
+    office.sync().await;
+    assert_eq!(names(&office), ["Greeted the customer"]);
+    let missing = admin::update_review_criterion(&server.pool, server.org, Uuid::now_v7(), None, true).await;
+    assert!(missing.is_err(), "an unknown criterion is an error");
+    let blank = admin::update_review_criterion(&server.pool, server.org, greeted, Some("  "), false).await;
+    assert!(blank.is_err(), "a blank name is refused");
+}
