@@ -37,6 +37,18 @@ pub(crate) fn record(
     insert(&w.tx, &entry, w.actor.staff_id, w.actor.device_id, w.now)
 }
 
+/// The detail of a change entry: `fields:` and the names of the fields a patch sets (those it
+/// leaves out are unchanged), e.g. `fields:name,phones`. `skip`: keys that are not fields.
+pub(crate) fn changed_fields(patch: &impl serde::Serialize, skip: &[&str]) -> String {
+    let names: Vec<String> = match serde_json::to_value(patch) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.into_iter().map(|(k, _)| k).filter(|k| !skip.contains(&k.as_str())).collect()
+        }
+        _ => Vec::new(),
+    };
+    format!("fields:{}", names.join(","))
+}
+
 /// Stores an entry made here or pulled; the same entry twice is stored once.
 pub(crate) fn insert(conn: &Connection, e: &AuditRecord, staff: Uuid, device: Uuid, at: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(

@@ -289,7 +289,12 @@ impl Desk {
     pub fn update_customer(&mut self, input: &CustomerEdit) -> Result<Customer> {
         customers::get(&self.conn, input.customer_id)?;
         let patch = customers::validate_edit(input, self.region)?;
-        self.write(|w| apply_customer_patch(w, patch))?;
+        let fields = audit::changed_fields(&patch, &["customer_id", "home_store_id"]);
+        let id = input.customer_id;
+        self.write(|w| {
+            apply_customer_patch(w, patch)?;
+            audit::record(w, AuditAction::Change, "customer", Some(id), Some(id), Some(&fields))
+        })?;
         customers::get(&self.conn, input.customer_id)
     }
 
@@ -627,7 +632,10 @@ impl Desk {
         self.write(|w| {
             let record = amendments::validate(&w.tx, input)?;
             let op = w.record(OpBody::InteractionAmended(record.clone()))?;
-            amendments::insert(&w.tx, &record, w.actor, &op.hlc, w.now)
+            amendments::insert(&w.tx, &record, w.actor, &op.hlc, w.now)?;
+            let fields = audit::changed_fields(&record.changes, &[]);
+            let (interaction, customer) = (Some(record.interaction_id), record.customer_id);
+            audit::record(w, AuditAction::Change, "interaction", interaction, customer, Some(&fields))
         })
     }
 

@@ -5,9 +5,12 @@
 mod support;
 
 use chrono::Duration;
+use support::LogExt;
 use support::TestDesk;
+use touchpoint_core::amendments::AmendInteraction;
 use touchpoint_core::audit::{AuditAction, AuditFilter};
 use touchpoint_core::customers::CustomerEdit;
+use touchpoint_core::protocol::InteractionChanges;
 use touchpoint_core::protocol::Role;
 use touchpoint_core::staff::NewStaff;
 use touchpoint_core::CoreError;
@@ -27,10 +30,22 @@ fn looking_changing_exporting_and_erasing_are_recorded_with_who_and_when() {
     let actions: Vec<AuditAction> = all.iter().map(|e| e.action).collect();
     assert_eq!(actions, [AuditAction::Change, AuditAction::Export, AuditAction::View, AuditAction::View]);
     assert!(all.iter().all(|e| e.staff == "Store manager" && e.customer_id == Some(ana.id)));
+    assert_eq!(all[0].detail.as_deref(), Some("deleted"));
     assert!(all[1].detail.as_deref().unwrap_or_default().contains("ana-souza"), "the export names its file");
     assert_eq!(t.count("outbox WHERE kind = 'audit_recorded'"), 4, "entries sync like events");
     let views = t.desk.audit_log(&AuditFilter { action: Some(AuditAction::View), ..Default::default() });
     assert_eq!(views.expect("views").len(), 2);
+
+    // A profile edit names the fields it changed; a correction of a conversation too.
+    let cid = t.customer("Cid Lima").id;
+    let edit = CustomerEdit { customer_id: cid, note: Some("Prefers email".into()), ..Default::default() };
+    t.desk.update_customer(&CustomerEdit { name: Some("Cid Lima Reis".into()), ..edit }).expect("edit");
+    let visit = t.log(support::visit(&t, Some(cid))).interaction_id;
+    let changes = InteractionChanges { reason: Some("Refund".into()), ..Default::default() };
+    t.desk.amend_interaction(&AmendInteraction { interaction_id: visit, changes, note: None }).expect("amend");
+    let his = t.desk.audit_log(&AuditFilter { customer_id: Some(cid), ..Default::default() }).expect("his log");
+    let details: Vec<(&str, Option<&str>)> = his.iter().map(|e| (e.entity.as_str(), e.detail.as_deref())).collect();
+    assert_eq!(details, [("interaction", Some("fields:reason")), ("customer", Some("fields:name,note"))]);
 
     // Erasing keeps the entries (who did what) but no name: not in the file name, not shown.
     let bea = t.customer("Bea Cruz");

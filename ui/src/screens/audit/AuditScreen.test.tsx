@@ -10,7 +10,7 @@ import { auditEntry, hoursFromNow, storeConflict } from "../../test/supervisor";
 import { AuditScreen } from "./AuditScreen";
 
 const viewed = auditEntry({ at: hoursFromNow(-0.5), staff: "Maria Lopes", action: "view" });
-const changed = auditEntry({ at: hoursFromNow(-3), staff: "João Silva", action: "change", detail: "phones, emails" });
+const changed = auditEntry({ at: hoursFromNow(-3), staff: "João Silva", action: "change", detail: "fields:phones,emails" });
 const erased = auditEntry({
   at: hoursFromNow(-26),
   staff: "Priya Shah",
@@ -69,6 +69,24 @@ describe("Audit room", () => {
     expect(calls.map((c) => c.cmd)).not.toContain("audit_log");
   });
 
+  it("says in words what each change did: fields of a profile, a corrected conversation, a delete", async () => {
+    supervisorAudit({
+      audit_log: () => [
+        changed,
+        auditEntry({ action: "change", entity: "interaction", detail: "fields:touch_point_id,reason" }),
+        auditEntry({ action: "change", detail: "deleted" }),
+        auditEntry({ action: "export", entity: "at_risk", customer_id: null, customer_name: null, detail: "/data/exports/at-risk.csv" }),
+      ],
+    });
+    renderWithDesk(<AuditScreen />);
+    const rows = await screen.findAllByTestId("audit-entry");
+    expect(rows[0]).toHaveTextContent("Changed: Phones, Emails");
+    expect(rows[1]).toHaveTextContent("Corrected: Touch point, Reason");
+    expect(rows[2]).toHaveTextContent("Deleted");
+    expect(rows[3]).toHaveTextContent("Customers at risk");
+    expect(rows[3]).toHaveTextContent("/data/exports/at-risk.csv");
+  });
+
   it("is on the rail for supervisors", async () => {
     supervisorAudit();
     renderWithDesk(<Rail />);
@@ -89,7 +107,7 @@ describe("Audit room", () => {
     expect(within(first).getByRole("button", { name: "Ana Souza" })).toBeInTheDocument();
 
     expect(second).toHaveTextContent("Changed");
-    expect(second).toHaveTextContent("phones, emails");
+    expect(second).toHaveTextContent("Changed: Phones, Emails");
 
     expect(third).toHaveTextContent("Erased");
     expect(third).toHaveTextContent("Erased customer");

@@ -9,6 +9,7 @@ import { useAuditLog, useDeskInfo, useRecentConflicts, useStaff } from "../../ap
 import type { AuditAction, AuditEntry, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { absoluteTime, relativeTime } from "../../format";
+import { profileFieldLabel } from "../../components/profileValues";
 import { useNavigation } from "../../navigation";
 import { AuditActionBadge } from "./AuditActionBadge";
 import {
@@ -296,8 +297,23 @@ function AuditCells({ entry }: { entry: AuditEntry }) {
         )}
       </span>
       <span role="cell" className="audit-detail" title={entry.detail ?? undefined}>
-        {entry.detail ?? ""}
+        {auditDetail(entry, t)}
       </span>
     </>
   );
+}
+
+/** An entry's detail in words: what a change did ("Deleted", "Changed: Name, Note", a
+ * conversation's "Corrected: Reason"); an export's file as written. */
+function auditDetail(entry: AuditEntry, t: (key: string, options?: Record<string, unknown>) => string): string {
+  const detail = entry.detail ?? "";
+  if (entry.action !== "change") return detail;
+  if (detail === "deleted" || detail === "restored") return t(`audit.details.${detail}`);
+  if (!detail.startsWith("fields:")) return detail;
+  const fields = detail.slice("fields:".length).split(",").filter(Boolean);
+  if (entry.entity === "interaction") {
+    const names = fields.map((f) => t(`amend.fields.${f.replace(/_id$/, "")}`, { defaultValue: f }));
+    return t("audit.details.corrected", { fields: names.join(", ") });
+  }
+  return t("audit.details.changed", { fields: fields.map((f) => profileFieldLabel(f, t)).join(", ") });
 }
