@@ -71,10 +71,12 @@ if [ ! -s "$DEMO_FILE" ]; then
   "$SERVER" admin demo > "$DEMO_FILE.tmp"
   mv "$DEMO_FILE.tmp" "$DEMO_FILE"
   code=$(awk '/^enrollment code/ {print $3}' "$DEMO_FILE")
+  office=$(awk '/^supervisor code/ {print $3}' "$DEMO_FILE")
 else
   org=$(awk '/^organisation/ {print $2}' "$DEMO_FILE")
   store=$(awk '/^store/ {print $2}' "$DEMO_FILE")
   code=$("$SERVER" admin enrollment-code --org "$org" --store "$store")
+  office=$("$SERVER" admin enrollment-code --org "$org" --store "$store" --for supervisor)
 fi
 
 cat <<MSG
@@ -82,7 +84,8 @@ cat <<MSG
   Touchpoint sync server for the demo organisation "Demo Retail", store "High Street".
   In the app: click the sync status (top right) → Connect to a server, then enter
     Server address   http://$LISTEN
-    Enrollment code  $code        (one desk, valid 24 h; run \`make server\` again for another)
+    Enrollment code  $code        (a till, valid 24 h; run \`make server\` again for another)
+    Supervisor code  $office        (a supervisor's desk: reviews, deletions and erasures)
   Staff after connecting: Maria Lopes (frontline, PIN 1111), Priya Shah (supervisor, PIN 5555).
   More codes: $SERVER admin enrollment-code --org $(awk '/^organisation/ {print $2}' "$DEMO_FILE") --store $(awk '/^store/ {print $2}' "$DEMO_FILE")
 

@@ -108,6 +108,12 @@ export function canReview(role: Role | undefined): boolean {
   return role === "supervisor" || role === "admin";
 }
 
+/** A desk the server enrolled as a till: it sends no reviews, deletions or erasures, whoever
+ * is signed in (the core and the server refuse them). */
+export function isFrontlineDesk(deviceRole: Role | null | undefined): boolean {
+  return deviceRole === "frontline";
+}
+
 /** The actions the signed-in person may use (an unknown role gets the frontline set). */
 export function actionsFor(role: Role | undefined): AppAction[] {
   return ACTIONS.filter((a) => !a.supervisorOnly || canReview(role));

@@ -294,6 +294,11 @@ export type DeskInfo = {
 	must_sign_in: boolean,
 	/**  Connected to an organisation's server: staff and PINs are managed there. */
 	connected: boolean,
+	/**
+	 *  What the server enrolled this desk as (`None` on a desk of its own): a frontline desk
+	 *  sends no reviews, deletions or erasures, whoever is signed in.
+	 */
+	device_role: Role | null,
 	/**  Open follow-ups the signed-in staff member owns, and how many are overdue. */
 	my_open_follow_ups: number,
 	my_overdue_follow_ups: number,

@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0005_sync_client.sql"),
     include_str!("../migrations/0006_reviews.sql"),
     include_str!("../migrations/0007_local_scorecard.sql"),
+    include_str!("../migrations/0008_device_role.sql"),
 ];
 
 /// The schema version a fully migrated database has.

@@ -57,6 +57,9 @@ pub struct DeskInfo {
     pub must_sign_in: bool,
     /// Connected to an organisation's server: staff and PINs are managed there.
     pub connected: bool,
+    /// What the server enrolled this desk as (`None` on a desk of its own): a frontline desk
+    /// sends no reviews, deletions or erasures, whoever is signed in.
+    pub device_role: Option<Role>,
     /// Open follow-ups the signed-in staff member owns, and how many are overdue.
     pub my_open_follow_ups: u32,
     pub my_overdue_follow_ups: u32,
@@ -230,6 +233,7 @@ impl Desk {
             .unwrap_or(true);
         Ok(DeskInfo {
             connected: self.sync_settings()?.is_some(),
+            device_role: self.device_role()?,
             must_sign_in,
             my_open_follow_ups,
             my_overdue_follow_ups,
@@ -437,6 +441,7 @@ impl Desk {
     /// the same time; only an explicit restore brings the customer back.
     pub fn delete_customer(&mut self, id: Uuid) -> Result<()> {
         self.require_supervisor("delete a customer")?;
+        self.require_supervisor_device("delete a customer")?;
         customers::get(&self.conn, id)?;
         self.tombstone(id, false)
     }
@@ -444,6 +449,7 @@ impl Desk {
     /// Brings a deleted (not erased) customer back.
     pub fn restore_customer(&mut self, id: Uuid) -> Result<Customer> {
         self.require_supervisor("restore a customer")?;
+        self.require_supervisor_device("restore a customer")?;
         let erased: Option<bool> = self
             .conn
             .query_row("SELECT erased_at IS NOT NULL FROM customers WHERE id = ?1", [id.to_string()], |r| r.get(0))
@@ -518,6 +524,7 @@ impl Desk {
     /// Reviews a conversation (supervisors and admins, not their own).
     pub fn record_review(&mut self, input: &reviews::NewReview) -> Result<reviews::Review> {
         self.require_supervisor("review conversations")?;
+        self.require_supervisor_device("review conversations")?;
         let record = reviews::validate(&self.conn, input, self.staff_id)?;
         let id = record.review_id;
         self.write(|w| {
@@ -571,6 +578,7 @@ impl Desk {
     /// this desk, the server and, through sync, every desk; an anonymous stub keeps counts.
     pub fn erase_customer(&mut self, id: Uuid) -> Result<()> {
         self.require_supervisor("erase a customer")?;
+        self.require_supervisor_device("erase a customer")?;
         let known: bool = self.conn.query_row(
             "SELECT count(*) FROM customers WHERE id = ?1 AND erased_at IS NULL",
             [id.to_string()],
@@ -596,6 +604,29 @@ impl Desk {
         if self.sync_settings()?.is_some() {
             return Err(CoreError::Refused {
                 message: "This desk is connected to your organisation's server: staff and PINs are managed there. Ask an administrator.".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The role the server enrolled this desk as; `None` when it is not connected.
+    fn device_role(&self) -> Result<Option<Role>> {
+        if self.sync_settings()?.is_none() {
+            return Ok(None);
+        }
+        let role: Option<String> = self.conn.query_row("SELECT device_role FROM sync_state", [], |r| r.get(0))?;
+        // Enrolled before desks were told: the server decides, as a frontline desk would.
+        Ok(Some(role.and_then(|r| r.parse().ok()).unwrap_or(Role::Frontline)))
+    }
+
+    /// Reviews, deletions and erasures leave a connected desk only if it is a supervisor's or
+    /// an administrator's (the server refuses them from a till, whoever is signed in).
+    fn require_supervisor_device(&self, what: &str) -> Result<()> {
+        if self.device_role()? == Some(Role::Frontline) {
+            return Err(CoreError::Forbidden {
+                message: format!(
+                    "This desk is connected as a frontline desk, so it cannot {what}: do it on a supervisor's desk (an administrator issues supervisor enrollment codes)."
+                ),
             });
         }
         Ok(())

@@ -5,7 +5,6 @@
 mod support;
 
 use chrono::Duration;
-use support::LogExt;
 use support::TestDesk;
 use touchpoint_core::amendments::AmendInteraction;
 use touchpoint_core::audit::{AuditAction, AuditFilter};

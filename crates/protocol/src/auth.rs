@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+use crate::Role;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
@@ -26,6 +28,10 @@ pub struct EnrollResponse {
     pub refresh_token: String,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
+    /// What the device may write (from its enrollment code): a frontline desk sends no
+    /// reviews, deletions or erasures. Servers before this field said nothing: frontline.
+    #[serde(default)]
+    pub device_role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

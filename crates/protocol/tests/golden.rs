@@ -310,6 +310,7 @@ fn enrollment_tokens_and_errors_have_a_fixed_shape() {
             refresh_token: "r".into(),
             access_token: "a".into(),
             access_expires_at: at,
+            device_role: Role::Supervisor,
         },
         json!({
             "device_id": "00000000-0000-0000-0000-000000000002",
@@ -317,9 +318,21 @@ fn enrollment_tokens_and_errors_have_a_fixed_shape() {
             "store_id": "00000000-0000-0000-0000-000000000003",
             "refresh_token": "r",
             "access_token": "a",
-            "access_expires_at": "2026-11-24T10:15:00Z"
+            "access_expires_at": "2026-11-24T10:15:00Z",
+            "device_role": "supervisor"
         }),
     );
+    // A server from before device roles says nothing: the desk takes itself for a till.
+    let old: EnrollResponse = serde_json::from_value(json!({
+        "device_id": "00000000-0000-0000-0000-000000000002",
+        "org_id": "00000000-0000-0000-0000-000000000008",
+        "store_id": "00000000-0000-0000-0000-000000000003",
+        "refresh_token": "r",
+        "access_token": "a",
+        "access_expires_at": "2026-11-24T10:15:00Z"
+    }))
+    .expect("an older server's answer");
+    assert_eq!(old.device_role, Role::Frontline);
     pinned(
         &ApiError { code: ErrorCode::ResyncRequired, message: "Start again.".into() },
         json!({"code": "resync_required", "message": "Start again."}),

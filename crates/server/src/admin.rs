@@ -251,7 +251,8 @@ pub async fn issue_enrollment_code(pool: &PgPool, org: Uuid, store: Uuid, valid_
 
 /// A one-time code for a device of `store` that also reads `also_reads` (a supervisor's
 /// stores) or, with `reads_org`, the whole organisation (an administrator's). It still writes
-/// only as `store`.
+/// only as `store`; a device reading other stores is a supervisor's (or, reading them all, an
+/// administrator's).
 pub async fn issue_enrollment_code_reading(
     pool: &PgPool,
     org: Uuid,
@@ -260,6 +261,28 @@ pub async fn issue_enrollment_code_reading(
     reads_org: bool,
     valid_for: Duration,
 ) -> Result<String> {
+    issue_enrollment_code_as(pool, org, store, Role::Frontline, also_reads, reads_org, valid_for).await
+}
+
+/// A one-time code for a device of `role`: a frontline desk cannot send reviews, deletions or
+/// erasures, whoever is signed in at it. Reading other stores raises the role to supervisor,
+/// reading the organisation to admin.
+pub async fn issue_enrollment_code_as(
+    pool: &PgPool,
+    org: Uuid,
+    store: Uuid,
+    role: Role,
+    also_reads: &[Uuid],
+    reads_org: bool,
+    valid_for: Duration,
+) -> Result<String> {
+    let role = if reads_org {
+        Role::Admin
+    } else if !also_reads.is_empty() && role == Role::Frontline {
+        Role::Supervisor
+    } else {
+        role
+    };
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut stores = vec![store];
     stores.extend_from_slice(also_reads);
@@ -278,8 +301,8 @@ pub async fn issue_enrollment_code_reading(
         (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>()
     };
     sqlx::query(
-        "INSERT INTO enrollment_codes (code_hash, org_id, store_id, also_reads, reads_org, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO enrollment_codes (code_hash, org_id, store_id, also_reads, reads_org, expires_at, device_role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(hash_secret(&normalise_code(&code)))
     .bind(org)
@@ -287,6 +310,7 @@ pub async fn issue_enrollment_code_reading(
     .bind(also_reads)
     .bind(reads_org)
     .bind(Utc::now() + valid_for)
+    .bind(role.as_str())
     .execute(pool)
     .await?;
     Ok(format!("{}-{}", &code[..4], &code[4..]))

@@ -5,7 +5,7 @@ use axum::Json;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngExt;
-use touchpoint_protocol::{EnrollRequest, EnrollResponse, ErrorCode, TokenRequest, TokenResponse};
+use touchpoint_protocol::{EnrollRequest, EnrollResponse, ErrorCode, Role, TokenRequest, TokenResponse};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
@@ -14,7 +14,7 @@ use crate::tokens::hash_secret;
 use crate::AppState;
 
 /// org, store, expires at, used at, other stores read, reads the organisation.
-type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Vec<Uuid>, bool);
+type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Vec<Uuid>, bool, String);
 /// org, store, refresh token hash, revoked at.
 type DeviceRow = (Uuid, Uuid, Vec<u8>, Option<DateTime<Utc>>);
 
@@ -42,13 +42,13 @@ pub async fn enroll(
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
     let code: Option<CodeRow> = sqlx::query_as(
-        "SELECT org_id, store_id, expires_at, used_at, also_reads, reads_org FROM enrollment_codes
+        "SELECT org_id, store_id, expires_at, used_at, also_reads, reads_org, device_role FROM enrollment_codes
          WHERE code_hash = $1 FOR UPDATE",
     )
     .bind(hash_secret(&normalise_code(&req.code)))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((org, store, expires_at, used_at, also_reads, reads_org)) = code else {
+    let Some((org, store, expires_at, used_at, also_reads, reads_org, device_role)) = code else {
         return Err(Failure::unauthorized("This enrollment code is not known. Check it, or ask for a new one."));
     };
     if used_at.is_some() {
@@ -66,8 +66,8 @@ pub async fn enroll(
     }
     let refresh = new_refresh_token();
     sqlx::query(
-        "INSERT INTO devices (org_id, device_id, store_id, name, refresh_hash, also_reads, reads_org)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO devices (org_id, device_id, store_id, name, refresh_hash, also_reads, reads_org, device_role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(org)
     .bind(req.device_id)
@@ -76,6 +76,7 @@ pub async fn enroll(
     .bind(hash_secret(&refresh))
     .bind(&also_reads)
     .bind(reads_org)
+    .bind(&device_role)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE enrollment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1")
@@ -94,6 +95,7 @@ pub async fn enroll(
         refresh_token: refresh,
         access_token,
         access_expires_at,
+        device_role: device_role.parse().unwrap_or(Role::Frontline),
     }))
 }
 

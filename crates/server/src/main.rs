@@ -100,6 +100,10 @@ enum Admin {
         /// The device reads the whole organisation (an administrator's).
         #[arg(long)]
         whole_org: bool,
+        /// Whose device it is: frontline (a till; no reviews, deletions or erasures),
+        /// supervisor or admin. Reading other stores makes it at least a supervisor's.
+        #[arg(long = "for", value_parser = parse_role, default_value = "frontline")]
+        device_for: Role,
         #[arg(long, default_value_t = 24)]
         hours: i64,
     },
@@ -173,9 +177,11 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::CreateTouchPoint { org, channel, name } => {
             println!("{}", admin::create_touch_point(pool, org, &name, channel, 100).await?)
         }
-        Admin::EnrollmentCode { org, store, also_reads, whole_org, hours } => {
+        Admin::EnrollmentCode { org, store, also_reads, whole_org, device_for, hours } => {
             let valid = chrono::Duration::hours(hours);
-            println!("{}", admin::issue_enrollment_code_reading(pool, org, store, &also_reads, whole_org, valid).await?)
+            let code =
+                admin::issue_enrollment_code_as(pool, org, store, device_for, &also_reads, whole_org, valid).await?;
+            println!("{code}")
         }
         Admin::CreateReviewCriterion { org, name } => {
             println!("{}", admin::create_review_criterion(pool, org, &name, 100).await?)
@@ -201,8 +207,10 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
             {
                 admin::create_review_criterion(pool, org, name, 10 * (order as i32 + 1)).await?;
             }
-            let code = admin::issue_enrollment_code(pool, org, store, chrono::Duration::hours(24)).await?;
-            println!("organisation {org}\nstore {store}\nenrollment code {code}");
+            let day = chrono::Duration::hours(24);
+            let code = admin::issue_enrollment_code(pool, org, store, day).await?;
+            let office = admin::issue_enrollment_code_as(pool, org, store, Role::Supervisor, &[], false, day).await?;
+            println!("organisation {org}\nstore {store}\nenrollment code {code}\nsupervisor code {office}");
         }
     }
     Ok(())

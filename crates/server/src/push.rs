@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde_json::Value;
 use sqlx::{Postgres, Transaction};
 use touchpoint_protocol::{
-    ErrorCode, Op, OpBody, OpResult, OpStatus, PushRequest, PushResponse, RejectCode, MAX_PUSH_OPS,
+    ErrorCode, Op, OpBody, OpResult, OpStatus, PushRequest, PushResponse, RejectCode, Role, MAX_PUSH_OPS,
 };
 use uuid::Uuid;
 
@@ -158,7 +158,8 @@ struct Lookups {
     /// Ops answered before, with the answer they got.
     seen: HashMap<Uuid, OpResult>,
     /// Roles of the authors of supervisor-only ops.
-    roles: HashMap<Uuid, String>,
+    /// Role and home store of the people named by ops that need a supervisor.
+    roles: HashMap<Uuid, (String, Option<Uuid>)>,
     /// Whose work each acknowledged review reviewed.
     reviewed: HashMap<Uuid, Uuid>,
     /// Customer of each follow-up a patch without one points at.
@@ -192,14 +193,16 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
         seen.insert(op_id, OpResult { op_id, status, server_seq: None });
     }
     let authors: Vec<Uuid> = ops.iter().filter(|o| o.body.needs_supervisor()).map(|o| o.staff_id).collect();
-    let roles: Vec<(Uuid, String)> = if authors.is_empty() {
+    let roles: Vec<(Uuid, String, Option<Uuid>)> = if authors.is_empty() {
         Vec::new()
     } else {
-        sqlx::query_as("SELECT staff_id, role FROM staff WHERE org_id = $1 AND staff_id = ANY($2) AND active")
-            .bind(org)
-            .bind(&authors)
-            .fetch_all(&mut **tx)
-            .await?
+        sqlx::query_as(
+            "SELECT staff_id, role, home_store_id FROM staff WHERE org_id = $1 AND staff_id = ANY($2) AND active",
+        )
+        .bind(org)
+        .bind(&authors)
+        .fetch_all(&mut **tx)
+        .await?
     };
     let acked: Vec<Uuid> = ops
         .iter()
@@ -246,24 +249,48 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
     .await?;
     Ok(Lookups {
         seen,
-        roles: roles.into_iter().collect(),
+        roles: roles.into_iter().map(|(id, role, home)| (id, (role, home))).collect(),
         reviewed: reviewed.into_iter().collect(),
         follow_up_customer: follow_up_customer.into_iter().collect(),
         erased: erased.into_iter().collect(),
     })
 }
 
-fn supervisor_refusal(roles: &HashMap<Uuid, String>, op: &Op) -> Option<(RejectCode, String)> {
+/// Reviews, deletions, restores and erasures: the person named must be a supervisor or an
+/// admin the device could have signed in (one of the stores it reads, or an organisation-wide
+/// person), and the device itself a supervisor's or an administrator's — a frontline desk cannot
+/// send them, whoever it says is signed in.
+fn supervisor_refusal(
+    roles: &HashMap<Uuid, (String, Option<Uuid>)>,
+    auth: &DeviceAuth,
+    op: &Op,
+) -> Option<(RejectCode, String)> {
     let what = if matches!(op.body, OpBody::ReviewRecorded(_)) {
         "review someone's work"
     } else {
         "delete, restore or erase a customer"
     };
-    match roles.get(&op.staff_id).map(String::as_str) {
-        Some("supervisor" | "admin") => None,
-        Some(_) => Some((RejectCode::Forbidden, format!("Only a supervisor or an admin can {what}."))),
-        None => Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into())),
+    let Some((role, home)) = roles.get(&op.staff_id) else {
+        return Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into()));
+    };
+    if !matches!(role.as_str(), "supervisor" | "admin") {
+        return Some((RejectCode::Forbidden, format!("Only a supervisor or an admin can {what}.")));
     }
+    if let Some(home) = home {
+        if !auth.reads_org && !auth.reads.contains(home) {
+            return Some((
+                RejectCode::Forbidden,
+                "This staff member works at a store this device does not serve.".into(),
+            ));
+        }
+    }
+    if auth.role == Role::Frontline {
+        return Some((
+            RejectCode::Forbidden,
+            format!("This is a frontline desk: only a supervisor's or an administrator's device can {what}."),
+        ));
+    }
+    None
 }
 
 #[utoipa::path(post, path = "/v1/sync/push", request_body = PushRequest,
@@ -310,7 +337,7 @@ pub async fn push(
         }
         let mut refusal = refuse(op, &auth, now);
         if refusal.is_none() && op.body.needs_supervisor() {
-            refusal = supervisor_refusal(&known.roles, op);
+            refusal = supervisor_refusal(&known.roles, &auth, op);
         }
         match &op.body {
             OpBody::ReviewRecorded(r) if refusal.is_none() => {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use touchpoint_protocol::Role;
+
 use crate::error::Failure;
 use crate::AppState;
 
@@ -82,10 +84,12 @@ pub struct DeviceAuth {
     pub reads: Vec<Uuid>,
     /// It reads the whole organisation (an administrator's device).
     pub reads_org: bool,
+    /// What it may write: a frontline desk sends no reviews, deletions or erasures.
+    pub role: Role,
 }
 
-/// revoked at, other stores read, reads the organisation.
-type DeviceRow = (Option<DateTime<Utc>>, Vec<Uuid>, bool);
+/// revoked at, other stores read, reads the organisation, device role.
+type DeviceRow = (Option<DateTime<Utc>>, Vec<Uuid>, bool, String);
 
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Failure;
@@ -99,7 +103,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .ok_or_else(|| Failure::unauthorized("Send an access token (Authorization: Bearer …)."))?;
         let claims = state.tokens.verify(token.trim())?;
         let device: Option<DeviceRow> = sqlx::query_as(
-            "SELECT revoked_at, also_reads, reads_org FROM devices WHERE org_id = $1 AND device_id = $2",
+            "SELECT revoked_at, also_reads, reads_org, device_role FROM devices WHERE org_id = $1 AND device_id = $2",
         )
         .bind(claims.org)
         .bind(claims.sub)
@@ -107,13 +111,21 @@ impl FromRequestParts<AppState> for DeviceAuth {
         .await?;
         match device {
             None => Err(Failure::unauthorized("This device is not enrolled.")),
-            Some((Some(_), _, _)) => {
+            Some((Some(_), _, _, _)) => {
                 Err(Failure::forbidden("This device was revoked by an administrator. Enroll it again to sync."))
             }
-            Some((None, also, reads_org)) => {
+            Some((None, also, reads_org, role)) => {
                 let mut reads = vec![claims.store];
                 reads.extend(also.into_iter().filter(|s| *s != claims.store));
-                Ok(DeviceAuth { org_id: claims.org, store_id: claims.store, device_id: claims.sub, reads, reads_org })
+                let role = role.parse().unwrap_or(Role::Frontline);
+                Ok(DeviceAuth {
+                    org_id: claims.org,
+                    store_id: claims.store,
+                    device_id: claims.sub,
+                    reads,
+                    reads_org,
+                    role,
+                })
             }
         }
     }

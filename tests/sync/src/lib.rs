@@ -186,6 +186,24 @@ impl TestServer {
         admin::issue_enrollment_code(&self.pool, self.org, store, chrono::Duration::hours(1)).await.expect("code")
     }
 
+    /// A code for a device of `role` in the main store (a frontline till, a supervisor's desk…).
+    pub async fn enrollment_code_as(&self, role: Role) -> String {
+        admin::issue_enrollment_code_as(&self.pool, self.org, self.store, role, &[], false, chrono::Duration::hours(1))
+            .await
+            .expect("code")
+    }
+
+    /// The role of a staff member, as the server holds it.
+    pub async fn role_of(&self, staff: Uuid) -> Role {
+        let role: String = sqlx::query_scalar("SELECT role FROM staff WHERE org_id = $1 AND staff_id = $2")
+            .bind(self.org)
+            .bind(staff)
+            .fetch_one(&self.pool)
+            .await
+            .expect("staff role");
+        role.parse().expect("a role")
+    }
+
     /// A code for a device of `store` that also reads `also` (or, with `whole_org`, everything).
     pub async fn enrollment_code_reading(&self, store: Uuid, also: &[Uuid], whole_org: bool) -> String {
         admin::issue_enrollment_code_reading(&self.pool, self.org, store, also, whole_org, chrono::Duration::hours(1))
@@ -275,9 +293,12 @@ impl TestDesk {
         Self::enrolled_with_clock(server, staff, FakeClock::at(Utc::now())).await
     }
 
+    /// A desk enrolled as `staff`'s kind of device (a till for frontline staff, a supervisor's
+    /// desk for a supervisor), synced once, with them signed in.
     pub async fn enrolled_with_clock(server: &TestServer, staff: Uuid, clock: FakeClock) -> TestDesk {
         let desk = TestDesk::with_clock(&server.url, clock);
-        desk.enroll(server).await;
+        let code = server.enrollment_code_as(server.role_of(staff).await).await;
+        desk.enroll_with(server, &code).await;
         desk.sync().await;
         desk.with(|d| d.sign_in(staff, None)).expect("sign in");
         desk

@@ -3,7 +3,7 @@
 //! frontline review, someone else's acknowledgement, a review of another store's work).
 
 use touchpoint_core::protocol::{
-    Op, OpBody, OpStatus, PushRequest, RejectCode, ReviewAck, ReviewKind, ReviewRecord, TokenRequest,
+    CustomerRef, Op, OpBody, OpStatus, PushRequest, RejectCode, ReviewAck, ReviewKind, ReviewRecord, Role, TokenRequest,
 };
 use touchpoint_core::reviews::NewReview;
 use touchpoint_core::sync::Transport;
@@ -101,20 +101,41 @@ async fn the_server_refuses_reviews_and_acknowledgements_a_role_may_not_make() {
     let status =
         push_as(&till, server.frontline, OpBody::ReviewRecorded(review(server.supervisor, server.store))).await;
     assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+    // Nor can a till send one in a supervisor's name: it is a frontline device.
+    let status =
+        push_as(&till, server.supervisor, OpBody::ReviewRecorded(review(server.frontline, server.store))).await;
+    match &status {
+        OpStatus::Rejected { code: RejectCode::Forbidden, message } => {
+            assert!(message.contains("frontline desk"), "{message}")
+        }
+        other => panic!("a till's review must be refused: {other:?}"),
+    }
 
-    // A supervisor can; but only the reviewed person acknowledges it.
+    // A supervisor's desk can; but only the reviewed person acknowledges it.
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
     let ok = review(server.frontline, server.store);
-    let status = push_as(&till, server.supervisor, OpBody::ReviewRecorded(ok.clone())).await;
+    let status = push_as(&office, server.supervisor, OpBody::ReviewRecorded(ok.clone())).await;
     assert_eq!(status, OpStatus::Applied);
     let ack = ReviewAck { review_id: ok.review_id, customer_id: None, store_id: server.store };
-    let status = push_as(&till, server.supervisor, OpBody::ReviewAcknowledged(ack)).await;
+    let status = push_as(&office, server.supervisor, OpBody::ReviewAcknowledged(ack)).await;
     assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
     assert_eq!(push_as(&till, server.frontline, OpBody::ReviewAcknowledged(ack)).await, OpStatus::Applied);
 
-    // A desk of this store cannot review another store's conversations.
+    // A desk of this store cannot review another store's conversations, nor speak for a
+    // supervisor of another store.
     let (harbour, _) = server.another_store("Harbour Road", "Tom Reyes").await;
-    let status = push_as(&till, server.supervisor, OpBody::ReviewRecorded(review(server.frontline, harbour))).await;
+    let status = push_as(&office, server.supervisor, OpBody::ReviewRecorded(review(server.frontline, harbour))).await;
     assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+    let theirs = admin::create_staff(&server.pool, server.org, Some(harbour), "Sam Ortiz", Role::Supervisor, None)
+        .await
+        .expect("staff");
+    let status = push_as(&office, theirs, OpBody::ReviewRecorded(review(server.frontline, server.store))).await;
+    match &status {
+        OpStatus::Rejected { code: RejectCode::Forbidden, message } => {
+            assert!(message.contains("does not serve"), "{message}")
+        }
+        other => panic!("another store's supervisor must be refused: {other:?}"),
+    }
     assert_eq!(server.count("SELECT count(*) FROM reviews").await, 1);
 }
 
@@ -159,4 +180,53 @@ async fn a_criterion_renamed_or_retired_on_the_server_changes_every_desks_scorec
     assert!(missing.is_err(), "an unknown criterion is an error");
     let blank = admin::update_review_criterion(&server.pool, server.org, greeted, Some("  "), false).await;
     assert!(blank.is_err(), "a blank name is refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_refuses_deletions_and_erasures_from_frontline_people_and_frontline_desks() {
+    let server = TestServer::start().await;
+    let till = TestDesk::enrolled(&server, server.frontline).await;
+    let ana = till.customer("Ana Souza");
+    till.sync().await;
+    let target = CustomerRef { customer_id: ana.id };
+    for body in [OpBody::CustomerDeleted(target), OpBody::CustomerErased(target)] {
+        // Frontline staff, and a till in a supervisor's name: both refused.
+        for who in [server.frontline, server.supervisor] {
+            let status = push_as(&till, who, body.clone()).await;
+            assert!(matches!(&status, OpStatus::Rejected { code: RejectCode::Forbidden, .. }), "{status:?}");
+        }
+    }
+    let deleted: i64 = server
+        .count(&format!("SELECT count(*) FROM customers WHERE customer_id = '{}' AND deleted_hlc IS NOT NULL", ana.id))
+        .await;
+    assert_eq!(deleted, 0, "nothing was deleted");
+    // The supervisor's desk may.
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
+    assert_eq!(push_as(&office, server.supervisor, OpBody::CustomerDeleted(target)).await, OpStatus::Applied);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_knows_it_is_a_frontline_desk_and_refuses_a_supervisors_review_before_sending_it() {
+    let server = TestServer::start().await;
+    let till = TestDesk::enrolled(&server, server.frontline).await;
+    let visit = till.log_visit(None, "Asked about opening hours");
+    assert_eq!(till.with(|d| Ok(d.info()?.device_role)).expect("info"), Some(Role::Frontline));
+    // The supervisor signs in at the till: the desk refuses what the server would.
+    till.with(|d| d.sign_in(server.supervisor, None)).expect("supervisor at the till");
+    let waiting = till.with(|d| Ok(d.outbox_counts()?.pending)).expect("outbox");
+    let review = NewReview {
+        interaction_id: visit.interaction_id,
+        kind: ReviewKind::Praise,
+        comment: "Clear and friendly".into(),
+        scores: vec![],
+    };
+    match till.with(|d| d.record_review(&review)) {
+        Err(touchpoint_core::CoreError::Forbidden { message }) => {
+            assert!(message.contains("frontline desk"), "{message}")
+        }
+        other => panic!("a till refuses reviews: {other:?}"),
+    }
+    assert_eq!(till.with(|d| Ok(d.outbox_counts()?.pending)).expect("outbox"), waiting, "nothing queued");
+    let office = TestDesk::enrolled(&server, server.supervisor).await;
+    assert_eq!(office.with(|d| Ok(d.info()?.device_role)).expect("info"), Some(Role::Supervisor));
 }

@@ -29,6 +29,7 @@ export const deskInfo: DeskInfo = {
   outbox: { pending: 0, rejected: 0 },
   must_sign_in: false,
   connected: false,
+  device_role: null,
   my_open_follow_ups: 0,
   my_overdue_follow_ups: 0,
 };

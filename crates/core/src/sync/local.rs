@@ -90,8 +90,15 @@ impl Desk {
         tx.execute(
             "UPDATE sync_state SET server_url = ?1, org_id = ?2, refresh_token = ?3, device_name = ?4, enrolled_at = ?5,
                  pull_cursor = 0, server_epoch = NULL, bootstrapped = 0, bootstrap_target = NULL, blocked = NULL,
-                 failures = 0, last_error = NULL, next_attempt_at = NULL",
-            params![server_url, resp.org_id.to_string(), resp.refresh_token, device_name, ts(now)],
+                 failures = 0, last_error = NULL, next_attempt_at = NULL, device_role = ?6",
+            params![
+                server_url,
+                resp.org_id.to_string(),
+                resp.refresh_token,
+                device_name,
+                ts(now),
+                resp.device_role.as_str()
+            ],
         )?;
         tx.commit()?;
         self.store_id = resp.store_id;

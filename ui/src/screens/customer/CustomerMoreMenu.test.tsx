@@ -69,6 +69,16 @@ describe("Customer page More menu", () => {
     expect(route()).toEqual({ name: "audit", customer: { id: "cust-ana", name: "Ana Souza" } });
   });
 
+  it("offers no delete or erase on a frontline desk, even to a supervisor signed in there", async () => {
+    const { user } = renderHeader("supervisor", {
+      desk_info: () => ({ ...deskAs("supervisor"), connected: true, device_role: "frontline" }),
+    });
+    await user.click(await screen.findByTestId("customer-more"));
+    expect(await screen.findByRole("menuitem", { name: "Audit trail" })).toBeInTheDocument();
+    expect(screen.queryByTestId("customer-delete")).toBeNull();
+    expect(screen.queryByTestId("customer-erase")).toBeNull();
+  });
+
   it("is not offered to frontline staff, who keep Edit profile and Export record", async () => {
     mockBackend({ desk_info: () => ({ ...deskAs("frontline"), my_open_follow_ups: 1 }) });
     renderWithDesk(

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { canReview } from "../../actions";
+import { canReview, isFrontlineDesk } from "../../actions";
 import { useDeskInfo } from "../../api/hooks";
 import type { Customer } from "../../bindings";
 import { useNavigation } from "../../navigation";
@@ -40,13 +40,17 @@ export function CustomerMoreMenu({ customer }: { customer: Customer }) {
             <MenuItem id="audit" className="menu-item" data-testid="customer-audit">
               {t("customer.auditTrail")}
             </MenuItem>
-            <Separator className="menu-separator" />
-            <MenuItem id="delete" className="menu-item danger" data-testid="customer-delete">
-              {t("customer.delete")}
-            </MenuItem>
-            <MenuItem id="erase" className="menu-item danger" data-testid="customer-erase">
-              {t("customer.erase")}
-            </MenuItem>
+            {isFrontlineDesk(desk.data?.device_role) ? null : (
+              <>
+                <Separator className="menu-separator" />
+                <MenuItem id="delete" className="menu-item danger" data-testid="customer-delete">
+                  {t("customer.delete")}
+                </MenuItem>
+                <MenuItem id="erase" className="menu-item danger" data-testid="customer-erase">
+                  {t("customer.erase")}
+                </MenuItem>
+              </>
+            )}
           </Menu>
         </Popover>
       </MenuTrigger>

@@ -108,6 +108,20 @@ describe("Review queue", () => {
     await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ sample: null }));
   });
 
+  it("tells a supervisor at a frontline desk that reviews are written on a supervisor's desk", async () => {
+    supervisorDesk({ desk_info: () => ({ ...deskAs("supervisor"), connected: true, device_role: "frontline" }) });
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    expect(screen.getByTestId("frontline-desk-note")).toHaveTextContent("reviews are written on a supervisor's desk");
+  });
+
+  it("says nothing of the kind on a supervisor's own desk", async () => {
+    supervisorDesk({ desk_info: () => ({ ...deskAs("supervisor"), connected: true, device_role: "supervisor" }) });
+    renderWithDesk(<ReviewScreen />);
+    await screen.findAllByTestId("queue-item");
+    expect(screen.queryByTestId("frontline-desk-note")).toBeNull();
+  });
+
   it("says what to do when nothing is waiting for review", async () => {
     supervisorDesk({ review_queue: () => [] });
     renderWithDesk(<ReviewScreen />);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Button, Checkbox, GridList, GridListItem } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { canReview } from "../../actions";
+import { canReview, isFrontlineDesk } from "../../actions";
 import { errorMessage } from "../../api/commands";
 import { useDeskInfo, useReviewQueue, useStaff, useStores, useTouchPoints } from "../../api/hooks";
 import type { Feeling, Outcome, QueueItem, ScoreSignal } from "../../bindings";
@@ -127,6 +127,12 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
       </div>
 
       <FilterBar filters={filters} setFilters={setFilters} />
+
+      {isFrontlineDesk(desk.data.device_role) ? (
+        <p className="muted small queue-note" role="note" data-testid="frontline-desk-note">
+          {t("review.frontlineDesk")}
+        </p>
+      ) : null}
 
       {queue.isError ? (
         <p className="field-error" role="alert">
