@@ -137,8 +137,8 @@ async fn a_supervisor_deletes_a_customer_undoes_it_and_finds_both_in_the_audit_t
     desk.find("[data-testid=audit-screen]").await;
     let entries = desk.wait_for_content("[data-testid=audit-entry]", "Priya Shah").await;
     assert!(!entries.is_empty());
-    desk.wait_for_content("[data-testid=audit-screen]", "restored").await;
-    desk.wait_for_content("[data-testid=audit-screen]", "deleted").await;
+    desk.wait_for_content("[data-testid=audit-screen]", "Restored").await;
+    desk.wait_for_content("[data-testid=audit-screen]", "Deleted").await;
     desk.shot("audit-trail").await;
 }
 
