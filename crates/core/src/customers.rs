@@ -429,10 +429,13 @@ pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result
          WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
     )?
     .execute([&key])?;
+    tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?
+        .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
+    // A review's comment on one of their conversations may name them; its kind and scores stay.
     tx.prepare_cached(
-        "UPDATE follow_ups SET promise = 'Erased at the customer''s request', resolution = NULL WHERE customer_id = ?1",
+        "UPDATE reviews SET comment = ?2 WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
     )?
-    .execute([&key])?;
+    .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
     settle_deletion(tx, id, at)
 }
 

@@ -32,3 +32,7 @@ pub use ops::{
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The oldest protocol version a server of this build still serves.
 pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// What stands in for free text that named an erased customer (a follow-up's promise, a
+/// review's comment): the record keeps its place and its numbers, not their words.
+pub const ERASED_TEXT: &str = "Erased at the customer's request";

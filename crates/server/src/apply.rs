@@ -155,10 +155,11 @@ pub fn scrub(op: &Op) -> Op {
         OpBody::AuditRecorded(a) => a.detail = None,
         OpBody::FollowUpPatch(f) => {
             if f.promise.is_some() {
-                f.promise = Some("Erased at the customer's request".into());
+                f.promise = Some(touchpoint_protocol::ERASED_TEXT.into());
             }
             f.resolution = None;
         }
+        OpBody::ReviewRecorded(r) => r.comment = touchpoint_protocol::ERASED_TEXT.into(),
         _ => {}
     }
     op
@@ -291,15 +292,35 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     .bind(customer)
     .execute(&mut **tx)
     .await?;
-    // The free text of their conversations, feedback and follow-ups may name them too.
+    // The free text of their conversations, feedback, follow-ups and reviews may name them
+    // too: dropped where it is optional, replaced where the record needs words.
     sqlx::query(
         "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'detail'
-                 || CASE WHEN op::jsonb->'body' ? 'promise' THEN '{\"promise\": \"Erased at the customer''s request\"}'::jsonb
-                         ELSE '{}'::jsonb END)::json
+                 || CASE WHEN op::jsonb->'body' ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
+                 || CASE WHEN op::jsonb->'body' ? 'comment' THEN jsonb_build_object('comment', $3::text) ELSE '{}'::jsonb END)::json
          WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",
     )
     .bind(org)
     .bind(customer)
+    .bind(touchpoint_protocol::ERASED_TEXT)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM conflicts WHERE org_id = $1 AND entity = 'follow_up'
+             AND entity_id IN (SELECT follow_up_id FROM follow_ups WHERE org_id = $1 AND customer_id = $2)",
+    )
+    .bind(org)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE follow_ups SET fields = (fields - 'resolution')
+                 || CASE WHEN fields ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
+         WHERE org_id = $1 AND customer_id = $2",
+    )
+    .bind(org)
+    .bind(customer)
+    .bind(touchpoint_protocol::ERASED_TEXT)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2")

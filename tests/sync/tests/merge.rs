@@ -188,6 +188,35 @@ async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere
     sup.with(|d| d.export_customer(carla.id)).expect("export (its file name carries her name)");
     sup.sync().await;
     front.sync().await;
+    // The till serves her; the supervisor reviews that conversation naming her, and a
+    // follow-up promised to her is closed with words about her.
+    let served = front.log_visit(Some(carla.id), "Exchanged a kettle");
+    let promise = touchpoint_core::follow_ups::NewFollowUp {
+        customer_id: Some(carla.id),
+        interaction_id: Some(served.interaction_id),
+        owner_staff_id: server.frontline,
+        due_at: Utc::now() + chrono::Duration::days(1),
+        promise: "Call Carla about the kettle".into(),
+    };
+    let follow_up = front.with(|d| d.create_follow_up(&promise)).expect("follow-up");
+    let close = touchpoint_core::follow_ups::CloseFollowUp {
+        follow_up_id: follow_up.id,
+        status: touchpoint_core::protocol::FollowUpStatus::Done,
+        resolution: "Carla was happy with the new one".into(),
+        feeling_after: None,
+    };
+    front.with(|d| d.close_follow_up(&close)).expect("closed");
+    front.sync().await;
+    sup.sync().await;
+    let review = touchpoint_core::reviews::NewReview {
+        interaction_id: served.interaction_id,
+        kind: touchpoint_core::protocol::ReviewKind::Praise,
+        comment: "Lovely with Carla, who is hard of hearing".into(),
+        scores: vec![],
+    };
+    sup.with(|d| d.record_review(&review)).expect("review");
+    sup.sync().await;
+    front.sync().await;
 
     sup.with(|d| d.erase_customer(carla.id)).expect("erase");
     // Meanwhile, offline, the frontline desk edits her and logs a visit naming her.
@@ -207,16 +236,24 @@ async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere
         assert_eq!(desk.query_i64("SELECT count(*) FROM customers WHERE erased_at IS NOT NULL"), 1);
         assert_eq!(desk.query_i64("SELECT count(*) FROM interactions WHERE summary LIKE '%Carla%'"), 0);
         assert_eq!(desk.query_i64("SELECT count(*) FROM customer_keys"), 0, "no phone or email to search by");
-        assert_eq!(desk.query_i64("SELECT count(*) FROM interactions"), 2, "the visits still count");
+        assert_eq!(desk.query_i64("SELECT count(*) FROM interactions"), 3, "the visits still count");
+        assert_eq!(desk.query_i64("SELECT count(*) FROM reviews WHERE comment LIKE '%Carla%'"), 0);
+        assert_eq!(desk.query_i64("SELECT count(*) FROM reviews"), 1, "the review itself stays");
+        assert_eq!(
+            desk.query_i64("SELECT count(*) FROM follow_ups WHERE promise || coalesce(resolution, '') LIKE '%Carla%'"),
+            0
+        );
     }
     let leaks = server
         .count(
             "SELECT (SELECT count(*) FROM change_log WHERE op::text ILIKE '%Carla%' OR op::text LIKE '%7911123456%')
-                  + (SELECT count(*) FROM customers WHERE fields::text LIKE '%Carla%')",
+                  + (SELECT count(*) FROM customers WHERE fields::text LIKE '%Carla%')
+                  + (SELECT count(*) FROM follow_ups WHERE fields::text LIKE '%Carla%')
+                  + (SELECT count(*) FROM conflicts WHERE coalesce(kept_value, lost_value)::text LIKE '%Carla%')",
         )
         .await;
     assert_eq!(leaks, 0, "the server keeps no personal data of an erased customer");
-    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 2);
+    assert_eq!(server.count("SELECT count(*) FROM change_log WHERE entity = 'interaction_logged'").await, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
