@@ -29,21 +29,29 @@ pub struct BoardFilter {
 /// Every open follow-up of the store (and of its customers, wherever they were opened), the
 /// most overdue first.
 pub fn board(conn: &Connection, store: Uuid, f: &BoardFilter, now: DateTime<Utc>) -> Result<Vec<FollowUp>> {
+    // The due states as due-time bounds (see `follow_ups::due_state`), so the filter is in
+    // the query and the limit counts only what is shown.
+    let day = now + Duration::hours(24);
+    let (after, before) = match f.due_state {
+        Some(DueState::Overdue) => (None, Some(now)),
+        Some(DueState::DueToday) => (Some(now), Some(day)),
+        Some(DueState::Upcoming) => (Some(day), None),
+        Some(DueState::Closed) => return Ok(Vec::new()),
+        None => (None, None),
+    };
     let mut stmt = conn.prepare_cached(&format!(
         "{} WHERE f.status IN ('open', 'in_progress')
            AND (f.store_id = ?1 OR c.home_store_id = ?1)
            AND (?2 IS NULL OR f.owner_staff_id = ?2)
+           AND (?3 IS NULL OR f.due_at >= ?3) AND (?4 IS NULL OR f.due_at < ?4)
          ORDER BY f.due_at, f.id LIMIT 500",
         follow_ups::SELECT
     ))?;
-    let rows = stmt.query_map(params![store.to_string(), f.owner_staff_id.map(|o| o.to_string())], |r| {
-        follow_ups::from_row(r, now)
-    })?;
-    let all: Vec<FollowUp> = rows.collect::<rusqlite::Result<_>>()?;
-    Ok(match f.due_state {
-        Some(state) => all.into_iter().filter(|x| x.due_state == state).collect(),
-        None => all,
-    })
+    let rows = stmt.query_map(
+        params![store.to_string(), f.owner_staff_id.map(|o| o.to_string()), after.map(ts), before.map(ts)],
+        |r| follow_ups::from_row(r, now),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// How the loop closed over a period.
@@ -85,16 +93,27 @@ pub fn metrics(
 ) -> Result<LoopMetrics> {
     const UNHAPPY: &str = "
         WITH unhappy AS (
-            SELECT i.id, i.occurred_at FROM interactions i
+            SELECT i.id, i.customer_id, i.occurred_at FROM interactions i
             WHERE i.store_id = ?1 AND i.occurred_at >= ?2 AND i.occurred_at < ?3
               AND EXISTS (SELECT 1 FROM feedback fb WHERE fb.interaction_id = i.id
                           AND (fb.feeling IN ('unhappy', 'very_unhappy') OR fb.nps <= 6 OR fb.csat <= 2))
         ),
+        -- A conversation's follow-ups: those opened from it, and those opened for the same
+        -- customer from their page (linked to no conversation) after it.
+        answered AS (
+            SELECT u.id, u.occurred_at, f.status, f.closed_at FROM unhappy u
+            JOIN follow_ups f ON f.interaction_id = u.id
+            UNION ALL
+            SELECT u.id, u.occurred_at, f.status, f.closed_at FROM unhappy u
+            JOIN follow_ups f ON f.interaction_id IS NULL AND f.customer_id = u.customer_id
+                             AND f.created_at >= u.occurred_at
+        ),
         handled AS (
             SELECT u.id, u.occurred_at,
-                   (SELECT min(f.closed_at) FROM follow_ups f WHERE f.interaction_id = u.id
-                      AND f.status IN ('done', 'could_not_reach')) AS closed_at,
-                   EXISTS (SELECT 1 FROM follow_ups f WHERE f.interaction_id = u.id) AS has_follow_up
+                   (SELECT min(a.closed_at) FROM answered a WHERE a.id = u.id
+                      AND a.status IN ('done', 'could_not_reach')) AS closed_at,
+                   EXISTS (SELECT 1 FROM answered a WHERE a.id = u.id) AS has_follow_up,
+                   EXISTS (SELECT 1 FROM answered a WHERE a.id = u.id AND a.status = 'done') AS recovered
             FROM unhappy u
         )";
     let (unhappy, followed_up, within_sla): (u32, u32, u32) = conn
@@ -111,8 +130,7 @@ pub fn metrics(
     let mut stmt = conn.prepare_cached(&format!(
         "{UNHAPPY}
          SELECT (julianday(h.closed_at) - julianday(h.occurred_at)) * 24 FROM handled h
-         WHERE h.closed_at IS NOT NULL
-           AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.interaction_id = h.id AND f.status = 'done')
+         WHERE h.closed_at IS NOT NULL AND h.recovered
          ORDER BY 1"
     ))?;
     let hours: Vec<f64> =
@@ -136,7 +154,8 @@ pub fn metrics(
     feeling_after.sort_by_key(|c| c.feeling);
     let overdue_now: u32 = conn
         .prepare_cached(
-            "SELECT count(*) FROM follow_ups WHERE store_id = ?1 AND status IN ('open', 'in_progress') AND due_at < ?2",
+            "SELECT count(*) FROM follow_ups f LEFT JOIN customers c ON c.id = f.customer_id
+             WHERE (f.store_id = ?1 OR c.home_store_id = ?1) AND f.status IN ('open', 'in_progress') AND f.due_at < ?2",
         )?
         .query_row(params![store.to_string(), ts(now)], |r| r.get(0))?;
     Ok(LoopMetrics {

@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0006_reviews.sql"),
     include_str!("../migrations/0007_local_scorecard.sql"),
     include_str!("../migrations/0008_device_role.sql"),
+    include_str!("../migrations/0009_follow_ups_by_interaction.sql"),
 ];
 
 /// The schema version a fully migrated database has.

@@ -133,3 +133,41 @@ fn the_loop_figures_and_the_board_export_as_csv_and_the_export_is_audited() {
     let refused = t.desk.export_follow_ups(t0() - Duration::days(7), t0(), &BoardFilter::default());
     assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
 }
+
+#[test]
+fn a_follow_up_opened_from_the_customers_page_after_an_unhappy_visit_counts_for_that_visit() {
+    let mut t = TestDesk::new();
+    let me = t.desk.staff_id();
+    let ana = t.customer("Ana Souza");
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::Unhappy).at(t0() - Duration::hours(10)));
+    // Opened from her page, linked to no conversation, two hours later; done an hour after.
+    t.clock.set(t0() - Duration::hours(8));
+    let f = t
+        .desk
+        .create_follow_up(&NewFollowUp {
+            customer_id: Some(ana.id),
+            interaction_id: None,
+            owner_staff_id: me,
+            due_at: t0() + Duration::hours(30),
+            promise: "Call back".into(),
+        })
+        .expect("follow-up");
+    let upcoming = t.desk.follow_up_board(&BoardFilter { due_state: Some(DueState::Upcoming), ..Default::default() });
+    assert_eq!(upcoming.expect("upcoming").len(), 1, "due in 38 h from then: upcoming");
+    let today = t.desk.follow_up_board(&BoardFilter { due_state: Some(DueState::DueToday), ..Default::default() });
+    assert!(today.expect("due today").is_empty());
+    t.clock.set(t0() - Duration::hours(7));
+    let close = CloseFollowUp {
+        follow_up_id: f.id,
+        status: FollowUpStatus::Done,
+        resolution: "Sorted".into(),
+        feeling_after: Some(Feeling::Happy),
+    };
+    t.desk.close_follow_up(&close).expect("closed");
+    t.clock.set(t0());
+
+    let m = t.desk.loop_metrics(t0() - Duration::days(1), t0()).expect("metrics");
+    assert_eq!((m.unhappy, m.followed_up, m.within_sla), (1, 1, 1), "{m:?}");
+    let median = m.median_hours_to_recover.expect("recovered");
+    assert!((median - 3.0).abs() < 0.01, "three hours from the visit: {median}");
+}

@@ -227,7 +227,7 @@ describe("Loop figures", () => {
     renderWithDesk(<LoopWithPeriod />);
     const loop = await screen.findByTestId("loop-metrics");
     expect(await within(loop).findByTestId("loop-within-sla")).toHaveTextContent(
-      "9 of 12 unhappy customers followed up within 48 h (75%)",
+      "9 of 12 unhappy conversations followed up within 48 h (75%)",
     );
     expect(within(loop).getByTestId("loop-within-sla")).toHaveTextContent("10 followed up at all");
     expect(within(loop).getByTestId("loop-median")).toHaveTextContent("Median time to recover30 hours");
@@ -246,7 +246,7 @@ describe("Loop figures", () => {
     const user = userEvent.setup();
     renderWithDesk(<LoopWithPeriod />);
     const loop = await screen.findByTestId("loop-metrics");
-    expect(await within(loop).findByText("No unhappy customers in this period.")).toBeInTheDocument();
+    expect(await within(loop).findByText("No conversation left a customer unhappy in this period.")).toBeInTheDocument();
     expect(within(loop).getByTestId("loop-median")).toHaveTextContent("No follow-up done yet");
     expect(within(loop).getByTestId("loop-overdue")).toHaveTextContent("None overdue");
 
