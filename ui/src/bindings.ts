@@ -698,6 +698,8 @@ export type ReviewQueueFilter = {
 	feeling: Feeling | null,
 	signal: ScoreSignal | null,
 	outcome: Outcome | null,
+	/**  Only conversations with this reason (as corrected; `""` for those without one). */
+	reason?: string | null,
 	/**  Only conversations nobody has reviewed yet. */
 	unreviewed_only?: boolean,
 	/**  A random sample of this many (for quality checks) instead of the newest. */

@@ -214,7 +214,9 @@ fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
         "",
         "1",
     )?;
-    let reasons = counts(conn, "reason", "No reason given")?;
+    // Conversations without a reason are counted under "" (the screen names them in its own
+    // language; the CSV in words).
+    let reasons = counts(conn, "reason", "")?;
     let outcomes = counts(conn, "outcome", "unknown")?;
     let mut stmt = conn.prepare_cached(
         "SELECT pop.touch_point_id, coalesce(tp.name, 'Unknown touch point'), pop.feeling, count(*)
@@ -297,7 +299,8 @@ pub fn dashboard_csv(d: &Dashboard) -> Result<String> {
     w.row(["chart", "label", "count"])?;
     for (chart, counts) in [("reason", &d.reasons), ("outcome", &d.outcomes)] {
         for c in counts {
-            w.row([chart, &c.label, &c.count.to_string()])?;
+            let label = if c.label.is_empty() { "No reason given" } else { c.label.as_str() };
+            w.row([chart, label, &c.count.to_string()])?;
         }
     }
     w.row(["chart", "touch_point", "feeling", "count"])?;

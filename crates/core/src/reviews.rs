@@ -88,6 +88,9 @@ pub struct ReviewQueueFilter {
     pub feeling: Option<Feeling>,
     pub signal: Option<ScoreSignal>,
     pub outcome: Option<Outcome>,
+    /// Only conversations with this reason (as corrected; `""` for those without one).
+    #[serde(default)]
+    pub reason: Option<String>,
     /// Only conversations nobody has reviewed yet.
     #[serde(default)]
     pub unreviewed_only: bool,
@@ -414,6 +417,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
            AND (?8 IS NULL OR i.cur_outcome = ?8)
            AND (?9 = 0 OR NOT EXISTS (SELECT 1 FROM reviews r WHERE r.interaction_id = i.id))
            AND i.staff_id <> ?11
+           AND (?12 IS NULL OR coalesce(trim(i.cur_reason), '') = trim(?12))
          ORDER BY {order}
          LIMIT ?10"
     );
@@ -436,6 +440,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
             f.unreviewed_only,
             limit,
             reviewer.to_string(),
+            f.reason.as_deref(),
         ],
         |r| {
             let customer = match (opt_uuid_col(r, 7)?, r.get::<_, Option<String>>(8)?) {

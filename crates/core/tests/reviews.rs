@@ -236,3 +236,22 @@ fn the_admin_of_a_desk_that_is_not_connected_defines_the_scorecard() {
     let refused = t.desk.add_review_criterion("Smiled");
     assert!(matches!(refused, Err(CoreError::Refused { .. })), "{refused:?}");
 }
+
+#[test]
+fn the_queue_finds_the_conversations_of_one_reason_or_of_none() {
+    let mut s = store();
+    s.t.desk.sign_in(s.maria, None).expect("Maria");
+    let refund = s.t.log(visit(&s.t, None).reason("Refund"));
+    let other = s.t.log(visit(&s.t, None).reason("Exchange"));
+    let mut silent = visit(&s.t, None);
+    silent.reason = None;
+    let silent = s.t.log(silent);
+    s.t.desk.sign_in(s.supervisor, None).expect("Priya");
+    let ids = |reason: &str| -> Vec<Uuid> {
+        let f = ReviewQueueFilter { reason: Some(reason.into()), ..Default::default() };
+        s.t.desk.review_queue(&f).expect("queue").into_iter().map(|q| q.interaction_id).collect()
+    };
+    assert_eq!(ids("Refund"), [refund.interaction_id]);
+    assert_eq!(ids(" Exchange "), [other.interaction_id], "as the chart groups them: trimmed");
+    assert_eq!(ids(""), [silent.interaction_id], "the chart's 'no reason given' bar");
+}

@@ -269,6 +269,32 @@ describe("Insight room", () => {
     expect(route.preset).toMatchObject({ touchPointId: "tp-phone", feeling: null, unreviewedOnly: false, period: "custom" });
   });
 
+  it("opens a reason's conversations from its bar, and names the bar of conversations with none", async () => {
+    supervisorInsight({
+      insight: () =>
+        dashboard({
+          reasons: [
+            { label: "Refund", count: 70 },
+            { label: "", count: 12 },
+          ],
+        }),
+    });
+    renderWithDesk(
+      <>
+        <InsightScreen />
+        <RouteProbe />
+      </>,
+      { name: "insight" },
+    );
+    const chart = await screen.findByTestId("chart-reasons");
+    expect(within(chart).getAllByText("No reason given").length).toBeGreaterThan(0);
+    const bars = chart.querySelectorAll(".recharts-bar-rectangle path");
+    fireEvent.click(bars[1] as Element);
+    const route = JSON.parse(screen.getByTestId("route").textContent ?? "{}") as { name: string; preset?: Record<string, unknown> };
+    expect(route.name).toBe("review");
+    expect(route.preset).toMatchObject({ reason: "", unreviewedOnly: false });
+  });
+
   it("opens a touch point's conversations from the keyboard, through its figures", async () => {
     supervisorInsight();
     const user = userEvent.setup();

@@ -265,7 +265,7 @@ function DashboardView({
   const noScores = <EmptyChart title={t("insight.noScoresTitle")} help={t("insight.noScoresHelp")} />;
   const reasons: CountRow[] = data.reasons
     .slice(0, TOP_REASONS)
-    .map((r) => ({ id: r.label, label: r.label, count: r.count }));
+    .map((r) => ({ id: r.label, label: r.label || t("insight.noReason"), count: r.count }));
   const outcomes: CountRow[] = data.outcomes.map((o) => ({
     id: o.label,
     label: t(`outcome.${o.label}`, { defaultValue: o.label }),
@@ -352,7 +352,7 @@ function DashboardView({
             ) : undefined
           }
         >
-          <CountBars rows={reasons} />
+          <CountBars rows={reasons} onOpen={(row) => open({ reason: row.id })} />
         </ChartCard>
 
         <ChartCard

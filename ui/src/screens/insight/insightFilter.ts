@@ -68,6 +68,8 @@ export type Drill = {
   store?: NameRef;
   feeling?: Feeling;
   outcome?: Outcome;
+  /** A reason as the chart groups it ("" for none given). */
+  reason?: string;
   /** The Monday of a week (`yyyy-mm-dd`). */
   week?: string;
 };
@@ -96,6 +98,7 @@ export function reviewPresetFor(filters: InsightFilters, drill: Drill, now: Date
     feeling: drill.feeling ?? null,
     signal: null,
     outcome: drill.outcome ?? null,
+    reason: drill.reason ?? null,
     unreviewedOnly: false,
   };
 }

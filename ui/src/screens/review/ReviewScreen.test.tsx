@@ -249,6 +249,18 @@ describe("Review dialog", () => {
 });
 
 describe("Review queue opened from a figure", () => {
+  it("asks for one reason's conversations when sent from Insight's reasons, and can drop it", async () => {
+    const calls = supervisorDesk();
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen preset={{ reason: "", unreviewedOnly: false }} />);
+    await screen.findAllByTestId("queue-item");
+    expect(lastQueueFilter(calls)).toMatchObject({ reason: "" });
+    expect(screen.getByTestId("queue-reason-filter")).toHaveTextContent("Reason: No reason given");
+    await user.click(screen.getByRole("button", { name: "Show every reason" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ reason: null }));
+    expect(screen.queryByTestId("queue-reason-filter")).toBeNull();
+  });
+
   it("starts from the filters it was sent with, reviewed or not, and can widen back to every store", async () => {
     const calls = supervisorDesk();
     const user = userEvent.setup();

@@ -227,18 +227,20 @@ function FilterBar({
           />
         </div>
       ) : filters.store ? (
-        <span className="filter-chip" data-testid="queue-store-filter">
-          {t("review.storeFilter", { name: filters.store.name })}
-          <Button
-            className="filter-chip-clear"
-            aria-label={t("review.clearStore", { name: filters.store.name })}
-            onPress={() => set("store", null)}
-          >
-            <svg viewBox="0 0 20 20" width="12" height="12" aria-hidden="true">
-              <path d="M5 5l10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-            </svg>
-          </Button>
-        </span>
+        <FilterChip
+          testId="queue-store-filter"
+          label={t("review.storeFilter", { name: filters.store.name })}
+          clearLabel={t("review.clearStore", { name: filters.store.name })}
+          onClear={() => set("store", null)}
+        />
+      ) : null}
+      {filters.reason !== null ? (
+        <FilterChip
+          testId="queue-reason-filter"
+          label={t("review.reasonFilter", { reason: filters.reason || t("insight.noReason") })}
+          clearLabel={t("review.clearReason")}
+          onClear={() => set("reason", null)}
+        />
       ) : null}
       <div className="queue-filter" data-active={filters.touchPointId !== null || undefined}>
         <Choice
@@ -385,5 +387,30 @@ function QueueRow({ item }: { item: QueueItem }) {
         {item.reviews === 0 ? t("review.notReviewed") : t("review.reviewCount", { count: item.reviews })}
       </span>
     </div>
+  );
+}
+
+/** A filter the supervisor arrived with (from Insight) that the bar has no control for: what
+ * it is, and a button to drop it. */
+function FilterChip({
+  label,
+  clearLabel,
+  onClear,
+  testId,
+}: {
+  label: string;
+  clearLabel: string;
+  onClear: () => void;
+  testId: string;
+}) {
+  return (
+    <span className="filter-chip" data-testid={testId}>
+      {label}
+      <Button className="filter-chip-clear" aria-label={clearLabel} onPress={onClear}>
+        <svg viewBox="0 0 20 20" width="12" height="12" aria-hidden="true">
+          <path d="M5 5l10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+        </svg>
+      </Button>
+    </span>
   );
 }

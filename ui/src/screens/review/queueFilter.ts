@@ -15,6 +15,8 @@ export const QUEUE_LIMIT = 100;
 export type QueueFilters = {
   /** Only one store's conversations (reached from a store's bar in Insight). */
   store: NameRef | null;
+  /** Only conversations of one reason ("" for none given), reached from Insight's reasons. */
+  reason: string | null;
   touchPointId: string | null;
   staffId: string | null;
   period: Period;
@@ -30,6 +32,7 @@ export type QueueFilters = {
 
 export const DEFAULT_FILTERS: QueueFilters = {
   store: null,
+  reason: null,
   touchPointId: null,
   staffId: null,
   period: "week",
@@ -54,6 +57,7 @@ export function presetFilters(preset?: ReviewPreset | null): QueueFilters {
 export function differsFromDefaults(f: QueueFilters): boolean {
   return (
     f.store !== null ||
+    f.reason !== null ||
     f.touchPointId !== null ||
     f.staffId !== null ||
     f.period !== DEFAULT_FILTERS.period ||
@@ -113,6 +117,7 @@ export function toQueueFilter(f: QueueFilters, now?: Date): ReviewQueueFilter {
   const { from, to } = periodRange(f, now);
   return {
     store_id: f.store?.id ?? null,
+    reason: f.reason,
     touch_point_id: f.touchPointId,
     staff_id: f.staffId,
     from,
