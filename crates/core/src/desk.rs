@@ -375,7 +375,7 @@ impl Desk {
     pub fn export_insight(&mut self, filter: &crate::insight::InsightFilter) -> Result<ExportedFile> {
         let dashboard = self.insight(filter)?;
         let csv = crate::insight::dashboard_csv(&dashboard)?;
-        self.write_export("insight", "insight", &csv)
+        self.write_export("insight", "insight", &csv, &[])
     }
 
     /// The store's loop figures for `[from, to)` and the board as it is filtered, as CSV
@@ -389,18 +389,21 @@ impl Desk {
         let metrics = self.loop_metrics(from, to)?;
         let board = self.follow_up_board(filter)?;
         let csv = crate::closed_loop::loop_csv(&metrics, &board)?;
-        self.write_export("follow-ups", "follow_ups", &csv)
+        let named: Vec<Uuid> = board.iter().filter_map(|f| f.customer.as_ref().map(|c| c.id)).collect();
+        self.write_export("follow-ups", "follow_ups", &csv, &named)
     }
 
     /// Customers at risk now, with their reasons in words, as CSV; recorded in the audit log.
     pub fn export_at_risk(&mut self) -> Result<ExportedFile> {
         let list = self.at_risk_customers()?;
         let csv = crate::insight::at_risk_csv(&list)?;
-        self.write_export("at-risk", "at_risk", &csv)
+        let named: Vec<Uuid> = list.iter().map(|c| c.customer_id).collect();
+        self.write_export("at-risk", "at_risk", &csv, &named)
     }
 
-    /// Writes a CSV next to the data (`exports/<stem>-<time>.csv`) and records the export.
-    fn write_export(&mut self, stem: &str, entity: &str, csv: &str) -> Result<ExportedFile> {
+    /// Writes a CSV next to the data (`exports/<stem>-<time>.csv`) and records the export: once
+    /// for each customer it names (so their audit trail shows it), or once when it names none.
+    fn write_export(&mut self, stem: &str, entity: &str, csv: &str, customers: &[Uuid]) -> Result<ExportedFile> {
         let now = self.clock.now();
         let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
         let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
@@ -408,7 +411,15 @@ impl Desk {
         let path = dir.join(format!("{stem}-{}.csv", now.format("%Y-%m-%d-%H%M%S")));
         std::fs::write(&path, csv.as_bytes()).map_err(io)?;
         let shown = path.display().to_string();
-        self.write(|w| audit::record(w, AuditAction::Export, entity, None, None, Some(&shown)))?;
+        let mut named = customers.to_vec();
+        named.sort();
+        named.dedup();
+        self.write(|w| {
+            if named.is_empty() {
+                return audit::record(w, AuditAction::Export, entity, None, None, Some(&shown));
+            }
+            named.iter().try_for_each(|c| audit::record(w, AuditAction::Export, entity, None, Some(*c), Some(&shown)))
+        })?;
         Ok(ExportedFile { path: shown, bytes: u32::try_from(csv.len()).unwrap_or(u32::MAX) })
     }
 

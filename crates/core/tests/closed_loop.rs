@@ -121,7 +121,11 @@ fn the_loop_figures_and_the_board_export_as_csv_and_the_export_is_audited() {
     let bea = lines.iter().position(|l| l.starts_with("Bea Cruz,")).expect("Bea's row");
     assert!(ana < bea, "most overdue first: {csv}");
     assert!(lines[ana].contains(",overdue,open,"), "{}", lines[ana]);
-    assert_eq!(t.count("audit_log WHERE action = 'export' AND entity = 'follow_ups'"), 1);
+    assert_eq!(
+        t.count("audit_log WHERE action = 'export' AND entity = 'follow_ups' AND customer_id IS NOT NULL"),
+        2,
+        "each customer on the board has the export in their audit trail"
+    );
 
     // The board's filter is the export's: only Maria's upcoming ones → none overdue listed.
     let upcoming = BoardFilter { due_state: Some(DueState::Upcoming), ..Default::default() };

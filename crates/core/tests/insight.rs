@@ -161,5 +161,10 @@ fn the_at_risk_list_exports_as_csv_with_its_reasons_in_words() {
     assert!(row.contains("2 unhappy visits in 30 days"), "{row}");
     assert!(row.contains("Detractor: NPS 3 on "), "{row}");
     assert!(!csv.contains("Bea Cruz"), "happy customers are not at risk: {csv}");
-    assert_eq!(t.count("audit_log WHERE action = 'export' AND entity = 'at_risk'"), 1);
+    assert_eq!(
+        t.count(&format!("audit_log WHERE action = 'export' AND entity = 'at_risk' AND customer_id = '{}'", ana.id)),
+        1,
+        "Ana's audit trail shows the list that named her was exported"
+    );
+    assert_eq!(t.count("audit_log WHERE action = 'export' AND entity = 'at_risk'"), 1, "only the customers listed");
 }
