@@ -122,6 +122,16 @@ describe("Review queue", () => {
     expect(screen.queryByTestId("frontline-desk-note")).toBeNull();
   });
 
+  it("explains that a supervisor's own conversations are reviewed by someone else", async () => {
+    supervisorDesk({ review_queue: () => [] });
+    const user = userEvent.setup();
+    const me = deskAs("supervisor").staff.id;
+    renderWithDesk(<ReviewScreen preset={{ staffId: me, unreviewedOnly: false }} />);
+    expect(await screen.findByTestId("queue-empty")).toHaveTextContent("Your own conversations are not in your queue");
+    await user.click(screen.getByRole("button", { name: "All staff" }));
+    await waitFor(() => expect(screen.getByTestId("queue-empty")).not.toHaveTextContent("Your own conversations"));
+  });
+
   it("says what to do when nothing is waiting for review", async () => {
     supervisorDesk({ review_queue: () => [] });
     renderWithDesk(<ReviewScreen />);

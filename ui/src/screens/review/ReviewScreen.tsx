@@ -138,6 +138,14 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
         <p className="field-error" role="alert">
           {t("review.loadFailed", { message: errorMessage(queue.error) })}
         </p>
+      ) : queue.isSuccess && items.length === 0 && !waiting && filters.staffId === desk.data.staff.id ? (
+        <div className="empty-state" data-testid="queue-empty">
+          <h2>{t("review.ownWorkTitle")}</h2>
+          <p>{t("review.ownWorkHelp")}</p>
+          <Button className="button" onPress={() => set("staffId", null)}>
+            {t("review.allStaff")}
+          </Button>
+        </div>
       ) : queue.isSuccess && items.length === 0 && !waiting ? (
         <div className="empty-state" data-testid="queue-empty">
           <h2>
