@@ -206,11 +206,12 @@ fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
         "LEFT JOIN stores st ON st.id = pop.store_id",
         "count(*) DESC",
     )?;
-    // Weeks start on Monday: SQLite's 'weekday 0' is the next Sunday, so step back six days.
+    // Weeks start on Monday, on this computer's calendar (as the screen's dates and the
+    // drill-down's days are): SQLite's 'weekday 0' is the next Sunday, so step back six days.
     let by_week = groups(
         conn,
-        "date(pop.occurred_at, 'weekday 0', '-6 days')",
-        "date(pop.occurred_at, 'weekday 0', '-6 days')",
+        "date(pop.occurred_at, 'localtime', 'weekday 0', '-6 days')",
+        "date(pop.occurred_at, 'localtime', 'weekday 0', '-6 days')",
         "",
         "1",
     )?;
