@@ -169,6 +169,14 @@ fn counts(conn: &Connection, column: &str, unknown: &str) -> Result<Vec<Count>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How SQLite reads a dashboard's population (tests keep it on an index, never a scan of
+/// every conversation).
+pub fn population_plan(conn: &Connection, f: &InsightFilter) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {POPULATION}"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args(f)), |r| r.get::<_, String>(3))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every chart of the Insight room for one population.
 pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     if f.from >= f.to {

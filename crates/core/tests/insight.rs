@@ -97,18 +97,19 @@ fn only_supervisors_see_dashboards_and_customers_at_risk_come_with_their_reasons
 #[test]
 fn the_dashboard_population_is_read_through_an_index() {
     let t = TestDesk::new();
-    let plan: Vec<String> = {
-        let mut stmt = t
-            .desk
-            .connection()
-            .prepare(
-                "EXPLAIN QUERY PLAN SELECT count(*) FROM interactions i
-                 WHERE i.occurred_at >= '2026-01-01' AND i.occurred_at < '2026-02-01'",
-            )
-            .expect("plan");
-        stmt.query_map([], |r| r.get::<_, String>(3)).expect("rows").collect::<Result<_, _>>().expect("plan")
-    };
-    assert!(plan.iter().any(|p| p.contains("USING") && p.contains("INDEX")), "{plan:?}");
+    for filter in [
+        week(),
+        InsightFilter { touch_point_id: Some(t.touch_point("Service desk")), ..week() },
+        InsightFilter { store_id: Some(t.desk.info().expect("info").store.id), ..week() },
+    ] {
+        let plan = touchpoint_core::insight::population_plan(t.desk.connection(), &filter).expect("plan");
+        let conversations: Vec<&String> = plan.iter().filter(|p| p.contains(" i ") || p.ends_with(" i")).collect();
+        assert!(!conversations.is_empty(), "the plan reads the conversations: {plan:?}");
+        assert!(
+            conversations.iter().all(|p| p.contains("USING INDEX") || p.contains("USING COVERING INDEX")),
+            "the period's conversations are found through an index, not a scan of all of them: {plan:?}"
+        );
+    }
 }
 
 #[test]
