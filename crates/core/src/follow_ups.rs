@@ -287,8 +287,8 @@ pub(crate) const SELECT: &str = "
     LEFT JOIN staff cb ON cb.id = f.created_by
     LEFT JOIN staff cl ON cl.id = f.closed_by";
 
-/// Whether a follow-up is overdue, due today (by the device's calendar day in UTC terms of
-/// "within the next 24 hours or earlier today"), upcoming or closed.
+/// Whether a follow-up is overdue, due soon (within the next 24 hours; the screens say "due
+/// soon", not "today"), upcoming or closed.
 pub fn due_state(status: FollowUpStatus, due_at: DateTime<Utc>, now: DateTime<Utc>) -> DueState {
     if status.is_closed() {
         DueState::Closed

@@ -82,7 +82,7 @@ describe("Store board", () => {
     expect(first).toHaveTextContent("Refund the kettle");
     expect(within(first).getByTestId("reassign")).toHaveTextContent("João Silva");
     expect(second).toHaveTextContent("Call about the sofa");
-    expect(third).toHaveTextContent("Due today");
+    expect(third).toHaveTextContent("Due soon");
     expect(third).toHaveTextContent("Rui Costa");
     expect(fourth).toHaveTextContent("Upcoming");
     expect(screen.getByTestId("board-count")).toHaveTextContent("4 open · 2 overdue");
