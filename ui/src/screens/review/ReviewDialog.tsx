@@ -3,7 +3,8 @@ import { Button, Keyboard, Label, Radio, RadioGroup } from "react-aria-component
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useInteractionReviews, useRecordReview, useReviewCriteria } from "../../api/hooks";
+import { isFrontlineDesk } from "../../actions";
+import { useDeskInfo, useInteractionReviews, useRecordReview, useReviewCriteria } from "../../api/hooks";
 import type { QueueItem, Review, ReviewKind } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FeelingBadge } from "../../components/FeelingBadge";
@@ -59,12 +60,15 @@ export function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () =
   const { t } = useTranslation();
   const criteria = useReviewCriteria();
   const record = useRecordReview();
+  const desk = useDeskInfo();
+  // A till sends no reviews (the desk and the server would refuse): it reads, and says why.
+  const readOnly = isFrontlineDesk(desk.data?.device_role);
   const [draft, setDraft, forget] = useReviewDraft(item.interaction_id);
   const [kindMissing, setKindMissing] = useState(false);
   const errors = fieldErrors(record.error);
 
   const save = () => {
-    if (record.isPending) return;
+    if (record.isPending || readOnly) return;
     if (draft.kind === null) {
       setKindMissing(true);
       return;
@@ -183,11 +187,18 @@ export function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () =
           </div>
         </div>
         <div className="dialog-actions">
-          <span className="muted small push-left">{t("review.saveHint")}</span>
+          <span className="muted small push-left" data-testid="review-save-hint">
+            {readOnly ? t("review.frontlineDesk") : t("review.saveHint")}
+          </span>
           <Button className="button" onPress={onClose}>
             {t("common.cancel")}
           </Button>
-          <Button type="submit" className="button primary" isDisabled={record.isPending} data-testid="review-save">
+          <Button
+            type="submit"
+            className="button primary"
+            isDisabled={record.isPending || readOnly}
+            data-testid="review-save"
+          >
             {t("review.save")}
             <Keyboard className="kbd on-accent">Ctrl+Enter</Keyboard>
           </Button>

@@ -109,10 +109,19 @@ describe("Review queue", () => {
   });
 
   it("tells a supervisor at a frontline desk that reviews are written on a supervisor's desk", async () => {
-    supervisorDesk({ desk_info: () => ({ ...deskAs("supervisor"), connected: true, device_role: "frontline" }) });
+    const calls = supervisorDesk({
+      desk_info: () => ({ ...deskAs("supervisor"), connected: true, device_role: "frontline" }),
+    });
+    const user = userEvent.setup();
     renderWithDesk(<ReviewScreen />);
-    await screen.findAllByTestId("queue-item");
+    const rows = await screen.findAllByTestId("queue-item");
     expect(screen.getByTestId("frontline-desk-note")).toHaveTextContent("reviews are written on a supervisor's desk");
+    // The conversation can be read; the review cannot be sent from here.
+    await user.click(rows[0] as HTMLElement);
+    expect(await screen.findByTestId("review-save")).toBeDisabled();
+    expect(screen.getByTestId("review-save-hint")).toHaveTextContent("supervisor's desk");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(calls.map((c) => c.cmd)).not.toContain("record_review");
   });
 
   it("says nothing of the kind on a supervisor's own desk", async () => {
