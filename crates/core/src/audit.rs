@@ -106,21 +106,27 @@ pub struct AuditEntry {
 
 /// Entries newest first.
 pub fn entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(
+    // One customer's trail is read through its own index; everything else through time.
+    let customer = if f.customer_id.is_some() {
+        "(a.customer_id = ?1 OR (a.customer_id IS NULL AND a.entity = 'customer' AND a.entity_id = ?1))"
+    } else {
+        "?1 IS NULL"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.at, coalesce(s.name, 'Unknown staff member'), a.action, a.entity,
                 coalesce(a.customer_id, CASE WHEN a.entity = 'customer' THEN a.entity_id END), c.name, c.erased_at,
                 a.detail
          FROM audit_log a
          LEFT JOIN staff s ON s.id = a.staff_id
          LEFT JOIN customers c ON c.id = coalesce(a.customer_id, CASE WHEN a.entity = 'customer' THEN a.entity_id END)
-         WHERE (?1 IS NULL OR coalesce(a.customer_id, a.entity_id) = ?1)
+         WHERE {customer}
            AND (?2 IS NULL OR a.staff_id = ?2)
            AND (?3 IS NULL OR a.action = ?3)
            AND (?4 IS NULL OR a.at >= ?4)
            AND (?5 IS NULL OR a.at < ?5)
          ORDER BY a.at DESC, a.rowid DESC
-         LIMIT ?6",
-    )?;
+         LIMIT ?6"
+    ))?;
     let rows = stmt.query_map(
         params![
             f.customer_id.map(|c| c.to_string()),
