@@ -52,7 +52,16 @@ async fn a_dashboard_filter_changes_the_numbers_and_a_cell_opens_its_conversatio
     cell.click().await.expect("click the cell");
     desk.find("[data-testid=review-screen]").await;
     let row = desk.wait_for_content("[data-testid=queue-item]", "Returns desk").await;
-    assert!(!row.is_empty(), "the conversations behind the {feeling} cell");
+    let felt = match feeling.as_str() {
+        "very_unhappy" => "Very unhappy",
+        "unhappy" => "Unhappy",
+        "neutral" => "Neutral",
+        "happy" => "Happy",
+        _ => "Delighted",
+    };
+    assert!(row.contains(felt), "the conversations behind the {feeling} cell felt that way: {row}");
+    let chosen = desk.text("[data-testid=choice-queue_feeling]").await;
+    assert!(chosen.contains(felt), "the queue is filtered to that feeling: {chosen}");
 
     // Esc comes back to the figures as they were left; chosen dates before the store opened
     // leave nothing to count, and the room says so.
