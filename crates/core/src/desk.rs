@@ -401,16 +401,21 @@ impl Desk {
         self.write_export("at-risk", "at_risk", &csv, &named)
     }
 
-    /// Writes a CSV next to the data (`exports/<stem>-<time>.csv`) and records the export: once
-    /// for each customer it names (so their audit trail shows it), or once when it names none.
-    fn write_export(&mut self, stem: &str, entity: &str, csv: &str, customers: &[Uuid]) -> Result<ExportedFile> {
-        let now = self.clock.now();
+    /// Writes an export file into `exports/` next to the data; returns where, as shown to people.
+    fn save_export(&self, name: &str, bytes: &[u8]) -> Result<String> {
         let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
         let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        let path = dir.join(format!("{stem}-{}.csv", now.format("%Y-%m-%d-%H%M%S")));
-        std::fs::write(&path, csv.as_bytes()).map_err(io)?;
-        let shown = path.display().to_string();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(io)?;
+        Ok(path.display().to_string())
+    }
+
+    /// Writes a CSV next to the data (`exports/<stem>-<time>.csv`) and records the export: once
+    /// for each customer it names (so their audit trail shows it), or once when it names none.
+    fn write_export(&mut self, stem: &str, entity: &str, csv: &str, customers: &[Uuid]) -> Result<ExportedFile> {
+        let name = format!("{stem}-{}.csv", self.clock.now().format("%Y-%m-%d-%H%M%S"));
+        let shown = self.save_export(&name, csv.as_bytes())?;
         let mut named = customers.to_vec();
         named.sort();
         named.dedup();
@@ -753,13 +758,8 @@ impl Desk {
         let now = self.clock.now();
         let me = catalogue::staff_member(&self.conn, self.staff_id)?.map(|s| s.name).unwrap_or_default();
         let record = export::record(&self.conn, id, me, now)?;
-        let dir = self.path.parent().map(|p| p.join("exports")).unwrap_or_else(|| PathBuf::from("exports"));
-        let io = |e: std::io::Error| CoreError::Storage { message: format!("Could not write the export: {e}") };
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        let path = dir.join(export::file_name(&record.customer.name, now));
         let json = serde_json::to_vec_pretty(&record)?;
-        std::fs::write(&path, &json).map_err(io)?;
-        let shown = path.display().to_string();
+        let shown = self.save_export(&export::file_name(&record.customer.name, now), &json)?;
         self.write(|w| audit::record(w, AuditAction::Export, "customer", Some(id), Some(id), Some(&shown)))?;
         Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
     }

@@ -347,7 +347,7 @@ async fn a_supervisor_lists_the_newest_conflicts_of_the_stores_customers_and_no_
     assert_eq!(one.len(), 1);
 
     // A frontline desk's staff may not list them; another store's desk sees none of them.
-    let refused = a.with(|d| d.describe_recent_conflicts(Vec::new()));
+    let refused = a.with(|d| d.may_see_conflicts());
     assert!(matches!(refused, Err(CoreError::Forbidden { .. })), "{refused:?}");
     let (elsewhere, person) = server.another_store("Porto", "Rui Costa").await;
     let porto = TestDesk::new(&server.url);

@@ -86,8 +86,13 @@ impl Desk {
     }
 
     /// The newest conflicts on the store's customers, described (supervisors and admins).
+    /// Conflicting edits are for supervisors and admins (asked before going to the server).
+    pub fn may_see_conflicts(&self) -> Result<()> {
+        self.require_supervisor("see conflicting edits")
+    }
+
     pub fn describe_recent_conflicts(&self, found: Vec<CustomerConflict>) -> Result<Vec<StoreConflict>> {
-        self.require_supervisor("see conflicting edits")?;
+        self.may_see_conflicts()?;
         let mut out = Vec::with_capacity(found.len());
         for c in found {
             let customer_name: Option<String> = self
