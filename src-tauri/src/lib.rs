@@ -71,6 +71,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             sync::customer_conflicts,
             sync::recent_conflicts,
         ])
+        // The shared text rule (what every free-text field may hold), checked as people type.
+        .constant("TEXT_RULES", touchpoint_core::protocol::text::for_ui())
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.
         .disable_serde_phases()

@@ -86,10 +86,7 @@ pub async fn dismiss_rejected(state: State<'_, AppState>, op_id: Uuid) -> Result
 #[specta::specta]
 pub async fn search_server(state: State<'_, AppState>, query: String) -> Result<Vec<ServerCustomer>> {
     let Some(engine) = state.engine() else { return Ok(Vec::new()) };
-    if query.trim().chars().count() < 2 {
-        return Ok(Vec::new());
-    }
-    let found = engine.search_server(query.trim()).await.map_err(from_sync)?;
+    let found = engine.search_server(&query).await.map_err(from_sync)?;
     state.with(|d| d.describe_server_customers(found))
 }
 

@@ -12,9 +12,8 @@ use uuid::Uuid;
 use crate::catalogue;
 use crate::db::ts;
 use crate::error::{CoreError, Problems, Result};
-use crate::interactions::{Actor, DURATION_MAX_SECS, REASON_MAX, SUMMARY_MAX};
-
-pub const NOTE_MAX: usize = 500;
+use crate::interactions::{Actor, DURATION_MAX_SECS};
+use touchpoint_protocol::text;
 
 #[derive(Debug, Clone, Deserialize, Serialize, Type)]
 pub struct AmendInteraction {
@@ -43,19 +42,13 @@ pub(crate) fn validate(tx: &Transaction<'_>, input: &AmendInteraction) -> Result
             p.add("touch_point_id", "Choose a touch point from the list.");
         }
     }
-    if c.reason.as_ref().is_some_and(|r| r.trim().chars().count() > REASON_MAX) {
-        p.add("reason", format!("Keep the reason under {REASON_MAX} characters."));
-    }
-    if c.summary.as_ref().is_some_and(|s| s.trim().chars().count() > SUMMARY_MAX) {
-        p.add("summary", format!("The note can be at most {SUMMARY_MAX} characters."));
-    }
+    p.text("reason", c.reason.as_deref().map(str::trim), text::REASON, "The reason");
+    p.text("summary", c.summary.as_deref().map(str::trim), text::SUMMARY, "The note");
     if c.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
         p.add("duration_secs", "A conversation cannot last more than 8 hours. Check the duration.");
     }
     let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-        p.add("note", format!("Keep the explanation under {NOTE_MAX} characters."));
-    }
+    p.text("note", note.as_deref(), text::AMENDMENT_NOTE, "The explanation");
     p.finish()?;
     let trimmed = InteractionChanges {
         reason: c.reason.as_ref().map(|r| r.trim().to_owned()),

@@ -93,6 +93,8 @@ pub fn searchable_digits(e164: &str) -> String {
 /// Checks an email address and returns it in the form it is stored and matched in (lower case).
 pub fn parse_email(input: &str) -> Result<String, String> {
     let trimmed = input.trim();
+    touchpoint_protocol::text::check(trimmed, touchpoint_protocol::text::EMAIL)
+        .map_err(|p| p.describe("An email address"))?;
     if !trimmed.contains('@') {
         return Err("An email address needs an @, like name@example.com.".into());
     }

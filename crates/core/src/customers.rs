@@ -13,8 +13,7 @@ use crate::db::{opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
 use crate::hlc::Hlc;
 use crate::merge;
-
-pub const NAME_MAX: usize = 120;
+use touchpoint_protocol::text;
 
 /// What staff type to create a customer. Empty strings mean "not given".
 #[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]
@@ -56,11 +55,6 @@ pub struct ProfileChange {
     pub staff: String,
     pub at: DateTime<Utc>,
 }
-
-pub const TAG_MAX: usize = 40;
-pub const TAGS_MAX: usize = 20;
-pub const NOTE_MAX: usize = 4000;
-pub const ID_MAX: usize = 64;
 
 /// Who made a change, for the profile history.
 #[derive(Debug, Clone, Copy)]
@@ -144,9 +138,7 @@ fn emails(typed: &[String], field: &str) -> std::result::Result<Vec<String>, cra
 
 fn short_id(raw: &str, field: &str) -> std::result::Result<String, crate::FieldError> {
     let v = raw.trim();
-    if v.chars().count() > ID_MAX || v.chars().any(char::is_control) {
-        return Err(crate::FieldError::new(field, format!("An id can be at most {ID_MAX} plain characters.")));
-    }
+    crate::FieldError::text(field, v, text::CUSTOMER_ID, "An id")?;
     Ok(v.to_owned())
 }
 
@@ -173,15 +165,13 @@ fn tags(typed: &[String]) -> std::result::Result<Vec<String>, crate::FieldError>
         if tag.is_empty() {
             continue;
         }
-        if tag.chars().count() > TAG_MAX {
-            return Err(crate::FieldError::new("tags", format!("A tag can be at most {TAG_MAX} characters.")));
-        }
+        crate::FieldError::text("tags", &tag, text::TAG, "A tag")?;
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&tag)) {
             out.push(tag);
         }
     }
-    if out.len() > TAGS_MAX {
-        return Err(crate::FieldError::new("tags", format!("A customer can have at most {TAGS_MAX} tags.")));
+    if out.len() > text::TAGS_MAX {
+        return Err(crate::FieldError::new("tags", format!("A customer can have at most {} tags.", text::TAGS_MAX)));
     }
     Ok(out)
 }
@@ -198,13 +188,12 @@ pub(crate) fn validate_edit(input: &CustomerEdit, region: Region) -> Result<Cust
         language: input.language.as_deref().and_then(|v| p.check(language(v))),
         tags: input.tags.as_deref().and_then(|v| p.check(tags(v))),
         consent: input.consent,
-        note: match input.note.as_deref().map(str::trim) {
-            Some(n) if n.chars().count() > NOTE_MAX => {
-                p.add("note", format!("The note can be at most {NOTE_MAX} characters."));
-                None
-            }
-            other => other.map(str::to_owned),
-        },
+        note: input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| p.text("note", Some(n), text::CUSTOMER_NOTE, "The note"))
+            .map(str::to_owned),
         home_store_id: None,
     };
     p.finish()?;
@@ -247,12 +236,7 @@ fn validate_name(raw: &str) -> std::result::Result<String, crate::FieldError> {
     if name.is_empty() {
         return Err(crate::FieldError::new("name", "Enter the customer's name."));
     }
-    if name.chars().count() > NAME_MAX {
-        return Err(crate::FieldError::new("name", format!("A name can be at most {NAME_MAX} characters.")));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(crate::FieldError::new("name", "A name cannot contain control characters."));
-    }
+    crate::FieldError::text("name", &name, text::CUSTOMER_NAME, "A name")?;
     Ok(name)
 }
 

@@ -106,12 +106,17 @@ pub(crate) struct Write<'a> {
 impl Write<'_> {
     /// Stamps `body`, records it in the outbox, and returns the op.
     pub fn record(&mut self, body: OpBody) -> Result<Op> {
+        // The server refuses an op whose content breaks the shared rules; the forms check each
+        // field first, and this keeps such an op from ever entering the outbox.
+        if let Some(problem) = touchpoint_protocol::rules::problem(&body) {
+            return Err(CoreError::Validation { message: problem, fields: Vec::new() });
+        }
         let op = Op {
             op_id: Uuid::now_v7(),
             device_id: self.actor.device_id,
             store_id: self.actor.store_id,
             staff_id: self.actor.staff_id,
-            hlc: self.hlc.tick(self.now + self.offset).to_string(),
+            hlc: self.hlc.tick(self.now + self.offset),
             body,
         };
         outbox::enqueue(&self.tx, &op, self.now)?;
@@ -355,7 +360,7 @@ impl Desk {
                 ..Default::default()
             };
             let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
-            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
         })?;
         follow_ups::get(&self.conn, id, self.clock.now())
     }
@@ -490,7 +495,7 @@ impl Desk {
             let target = touchpoint_protocol::CustomerRef { customer_id: id };
             let body = if restore { OpBody::CustomerRestored(target) } else { OpBody::CustomerDeleted(target) };
             let op = w.record(body)?;
-            crate::sync::apply::tombstone(&w.tx, &target, restore, &op.hlc, w.now)?;
+            crate::sync::apply::tombstone(&w.tx, &target, restore, &op.hlc.to_string(), w.now)?;
             let what = if restore { "restored" } else { "deleted" };
             audit::record(w, AuditAction::Change, "customer", Some(id), Some(id), Some(what))
         })
@@ -545,7 +550,7 @@ impl Desk {
         let id = record.review_id;
         self.write(|w| {
             let op = w.record(OpBody::ReviewRecorded(record.clone()))?;
-            reviews::insert(&w.tx, &record, w.actor.staff_id, w.actor.device_id, &op.hlc, w.now)
+            reviews::insert(&w.tx, &record, w.actor.staff_id, w.actor.device_id, &op.hlc.to_string(), w.now)
         })?;
         reviews::get(&self.conn, id)
     }
@@ -571,7 +576,7 @@ impl Desk {
                 store_id: target.store,
             };
             let op = w.record(OpBody::ReviewAcknowledged(ack))?;
-            reviews::insert_ack(&w.tx, review, w.actor.staff_id, &op.hlc, w.now)
+            reviews::insert_ack(&w.tx, review, w.actor.staff_id, &op.hlc.to_string(), w.now)
         })?;
         reviews::get(&self.conn, review)
     }
@@ -660,11 +665,11 @@ impl Desk {
         self.write(|w| {
             let checked = interactions::validate(&w.tx, input, w.now)?;
             let op = w.record(OpBody::InteractionLogged(checked.interaction.clone()))?;
-            interactions::insert_interaction(&w.tx, &checked.interaction, w.actor, &op.hlc, w.now)?;
+            interactions::insert_interaction(&w.tx, &checked.interaction, w.actor, &op.hlc.to_string(), w.now)?;
             let feedback_id = match &checked.feedback {
                 Some(f) => {
                     let op = w.record(OpBody::FeedbackRecorded(f.clone()))?;
-                    interactions::insert_feedback(&w.tx, f, w.actor, &op.hlc, w.now)?;
+                    interactions::insert_feedback(&w.tx, f, w.actor, &op.hlc.to_string(), w.now)?;
                     Some(f.feedback_id)
                 }
                 None => None,
@@ -679,7 +684,7 @@ impl Desk {
         self.write(|w| {
             let record = amendments::validate(&w.tx, input)?;
             let op = w.record(OpBody::InteractionAmended(record.clone()))?;
-            amendments::insert(&w.tx, &record, w.actor, &op.hlc, w.now)?;
+            amendments::insert(&w.tx, &record, w.actor, &op.hlc.to_string(), w.now)?;
             let fields = audit::changed_fields(&record.changes, &[]);
             let (interaction, customer) = (Some(record.interaction_id), record.customer_id);
             audit::record(w, AuditAction::Change, "interaction", interaction, customer, Some(&fields))
@@ -690,7 +695,7 @@ impl Desk {
         let id = self.write(|w| {
             let patch = follow_ups::validate_new(&w.tx, input, w.now)?;
             let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
-            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)?;
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)?;
             Ok(patch.follow_up_id)
         })?;
         follow_ups::get(&self.conn, id, self.clock.now())
@@ -701,7 +706,7 @@ impl Desk {
         self.write(|w| {
             let patch = follow_ups::validate_close(&w.tx, input, w.now)?;
             let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
-            follow_ups::apply_patch(&w.tx, &patch, &op.hlc, w.actor.staff_id, w.actor.store_id, w.now)
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
         })?;
         follow_ups::get(&self.conn, input.follow_up_id, self.clock.now())
     }
@@ -827,7 +832,7 @@ impl Desk {
 
 fn apply_customer_patch(w: &mut Write<'_>, patch: touchpoint_protocol::CustomerPatch) -> Result<()> {
     let op = w.record(OpBody::CustomerPatch(patch.clone()))?;
-    let hlc = op.hlc.parse::<Hlc>().map_err(|e| CoreError::Storage { message: e.to_string() })?;
+    let hlc = op.hlc;
     let by = Author { staff_id: w.actor.staff_id, device_id: w.actor.device_id };
     customers::apply_patch(&w.tx, &patch, hlc, w.now, by)?;
     Ok(())

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use specta::Type;
+use touchpoint_protocol::text::{self, TextRule};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -18,6 +19,11 @@ pub struct FieldError {
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
         FieldError { field: field.to_owned(), message: message.into() }
+    }
+
+    /// The problem with free text under its shared rule, if any.
+    pub fn text(field: &str, value: &str, rule: TextRule, what: &str) -> std::result::Result<(), FieldError> {
+        text::check(value, rule).map_err(|p| FieldError::new(field, p.describe(what)))
     }
 }
 
@@ -116,6 +122,18 @@ pub(crate) struct Problems(Vec<FieldError>);
 impl Problems {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, message));
+    }
+
+    /// Checks free text against its shared rule (`touchpoint_protocol::text`): the characters
+    /// it may hold and its length. `what` names the field in the message ("The note").
+    pub fn text(&mut self, field: &str, value: Option<&str>, rule: TextRule, what: &str) -> bool {
+        match value.map(|v| text::check(v, rule)) {
+            Some(Err(problem)) => {
+                self.add(field, problem.describe(what));
+                false
+            }
+            _ => true,
+        }
     }
 
     /// Keeps the value when it is fine, records the problem otherwise.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use touchpoint_protocol::{Feeling, FollowUpPatch, FollowUpStatus, Outcome};
+use touchpoint_protocol::{text, Feeling, FollowUpPatch, FollowUpStatus, Outcome};
 use uuid::Uuid;
 
 use crate::catalogue;
@@ -14,9 +14,6 @@ use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uu
 use crate::error::{CoreError, Problems, Result};
 use crate::interactions::Checked;
 use crate::merge;
-
-pub const PROMISE_MAX: usize = 500;
-pub const RESOLUTION_MAX: usize = 2000;
 
 /// A person referred to by name in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -152,8 +149,8 @@ pub(crate) fn validate_new(tx: &Transaction<'_>, input: &NewFollowUp, now: DateT
     let promise = input.promise.trim().to_owned();
     if promise.is_empty() {
         p.add("promise", "Say what was promised, so whoever picks this up knows.");
-    } else if promise.chars().count() > PROMISE_MAX {
-        p.add("promise", format!("Keep the promise under {PROMISE_MAX} characters."));
+    } else {
+        p.text("promise", Some(&promise), text::PROMISE, "The promise");
     }
     if catalogue::staff_member(tx, input.owner_staff_id)?.is_none() {
         p.add("owner_staff_id", "Choose who will follow up.");
@@ -194,8 +191,8 @@ pub(crate) fn validate_close(conn: &Connection, input: &CloseFollowUp, now: Date
     let resolution = input.resolution.trim().to_owned();
     if resolution.is_empty() {
         p.add("resolution", "Say what happened, for whoever reads this later.");
-    } else if resolution.chars().count() > RESOLUTION_MAX {
-        p.add("resolution", format!("Keep the resolution under {RESOLUTION_MAX} characters."));
+    } else {
+        p.text("resolution", Some(&resolution), text::RESOLUTION, "The resolution");
     }
     if input.status == FollowUpStatus::CouldNotReach && input.feeling_after.is_some() {
         p.add("feeling_after", "There is no new feeling to record when the customer could not be reached.");

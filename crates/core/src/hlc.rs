@@ -1,61 +1,13 @@
-//! Hybrid logical clock: orders changes across devices whose wall clocks disagree.
+//! The desk's hybrid logical clock: issues stamps ([`Hlc`], defined with the wire format in
+//! `touchpoint-protocol`) that order changes across devices whose wall clocks disagree.
 //!
-//! A stamp is `(wall ms, counter, node)`. Issuing a stamp never goes backwards, even when the
-//! wall clock does; ties between devices fall to the node id. The text form
-//! `0001795000000000-000000-<node>` sorts the same way as the stamps, so SQL can compare them.
-
-use std::{cmp::Ordering, fmt, str::FromStr};
+//! Issuing a stamp never goes backwards, even when the wall clock does; ties between devices
+//! fall to the node id. The counter never outgrows its six digits: past them the stamp moves
+//! to the next millisecond, so the text form stays canonical (and sorts like the stamps).
 
 use chrono::{DateTime, Utc};
+pub use touchpoint_protocol::hlc::{BadHlc, Hlc, COUNTER_MAX};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Hlc {
-    pub wall_ms: i64,
-    pub counter: u32,
-    pub node: Uuid,
-}
-
-impl Ord for Hlc {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.wall_ms, self.counter, self.node).cmp(&(other.wall_ms, other.counter, other.node))
-    }
-}
-
-impl PartialOrd for Hlc {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Hlc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:013}-{:06}-{}", self.wall_ms, self.counter, self.node.simple())
-    }
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("not a hybrid logical clock stamp: {0:?}")]
-pub struct BadHlc(String);
-
-impl FromStr for Hlc {
-    type Err = BadHlc;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || BadHlc(s.to_owned());
-        let mut parts = s.splitn(3, '-');
-        let (Some(wall), Some(counter), Some(node)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        if wall.len() != 13 || counter.len() != 6 {
-            return Err(bad());
-        }
-        Ok(Hlc {
-            wall_ms: wall.parse().map_err(|_| bad())?,
-            counter: counter.parse().map_err(|_| bad())?,
-            node: Uuid::try_parse(node).map_err(|_| bad())?,
-        })
-    }
-}
 
 /// Issues stamps for one node (device).
 #[derive(Debug, Clone)]
@@ -80,6 +32,8 @@ impl HlcClock {
         let wall = now.timestamp_millis();
         self.last = if wall > self.last.wall_ms {
             Hlc { wall_ms: wall, counter: 0, node: self.last.node }
+        } else if self.last.counter >= COUNTER_MAX {
+            Hlc { wall_ms: self.last.wall_ms + 1, counter: 0, node: self.last.node }
         } else {
             Hlc { counter: self.last.counter + 1, ..self.last }
         };
@@ -110,17 +64,13 @@ mod tests {
     }
 
     #[test]
-    fn text_form_sorts_like_the_stamps() {
-        let node = Uuid::from_u128(7);
-        let a = Hlc { wall_ms: 999, counter: 12, node };
-        let b = Hlc { wall_ms: 1000, counter: 0, node };
-        let c = Hlc { wall_ms: 1000, counter: 0, node: Uuid::from_u128(8) };
-        assert!(a < b && b < c);
-        assert!(a.to_string() < b.to_string() && b.to_string() < c.to_string());
-        for h in [a, b, c] {
-            assert_eq!(h.to_string().parse::<Hlc>(), Ok(h));
-        }
-        assert!("12-3-x".parse::<Hlc>().is_err());
+    fn a_burst_past_the_counter_s_six_digits_moves_to_the_next_millisecond() {
+        let mut clock = HlcClock::resume(Uuid::from_u128(1), None);
+        let first = clock.tick(t0());
+        clock.last.counter = COUNTER_MAX;
+        let next = clock.tick(t0());
+        assert_eq!((next.wall_ms, next.counter), (first.wall_ms + 1, 0));
+        assert_eq!(next.to_string().parse::<Hlc>(), Ok(next), "still canonical");
     }
 
     #[test]

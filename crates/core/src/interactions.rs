@@ -11,11 +11,8 @@ use crate::db::ts;
 use crate::error::{Problems, Result};
 use crate::{catalogue, customers};
 
-pub const REASON_MAX: usize = 200;
-pub const SUMMARY_MAX: usize = 4000;
-pub const VERBATIM_MAX: usize = 2000;
-/// Longer than any conversation at a desk; a bigger number is a typo.
-pub const DURATION_MAX_SECS: u32 = 8 * 3600;
+pub use touchpoint_protocol::rules::DURATION_MAX_SECS;
+use touchpoint_protocol::text;
 
 /// What staff enter to log a conversation. Only the touch point, channel and outcome are
 /// required; everything else may be left out.
@@ -70,17 +67,11 @@ pub(crate) fn validate(tx: &Transaction<'_>, input: &LogInteraction, now: DateTi
         }
     }
     let reason = clean(&input.reason);
-    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX) {
-        p.add("reason", format!("Keep the reason under {REASON_MAX} characters; put details in the note."));
-    }
+    p.text("reason", reason.as_deref(), text::REASON, "The reason");
     let summary = clean(&input.summary);
-    if summary.as_ref().is_some_and(|s| s.chars().count() > SUMMARY_MAX) {
-        p.add("summary", format!("The note can be at most {SUMMARY_MAX} characters."));
-    }
+    p.text("summary", summary.as_deref(), text::SUMMARY, "The note");
     let verbatim = clean(&input.verbatim);
-    if verbatim.as_ref().is_some_and(|s| s.chars().count() > VERBATIM_MAX) {
-        p.add("verbatim", format!("The customer's words can be at most {VERBATIM_MAX} characters."));
-    }
+    p.text("verbatim", verbatim.as_deref(), text::VERBATIM, "The customer's words");
     if input.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
         p.add("duration_secs", "A conversation cannot last more than 8 hours. Check the duration.");
     }

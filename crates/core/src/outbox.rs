@@ -20,7 +20,7 @@ pub(crate) fn enqueue(tx: &Transaction<'_>, op: &Op, now: DateTime<Utc>) -> Resu
         op.body.kind(),
         op.body.entity_id().to_string(),
         serde_json::to_string(op)?,
-        op.hlc,
+        op.hlc.to_string(),
         ts(now),
     ])?;
     Ok(())

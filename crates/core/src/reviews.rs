@@ -6,14 +6,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use touchpoint_protocol::{ContactChannel, CriterionScore, Feeling, Outcome, ReviewKind, ReviewRecord};
+use touchpoint_protocol::{text, ContactChannel, CriterionScore, Feeling, Outcome, ReviewKind, ReviewRecord};
 use uuid::Uuid;
 
 use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
 use crate::follow_ups::NameRef;
 
-pub const COMMENT_MAX: usize = 2000;
 /// The most conversations the queue shows at once.
 pub const QUEUE_MAX: u32 = 200;
 
@@ -137,8 +136,8 @@ pub(crate) fn validate(conn: &Connection, input: &NewReview, reviewer: Uuid) -> 
     let comment = input.comment.trim().to_owned();
     if comment.is_empty() {
         p.add("comment", "Say what was good or what to do differently; the person will read it.");
-    } else if comment.chars().count() > COMMENT_MAX {
-        p.add("comment", format!("Keep the comment under {COMMENT_MAX} characters."));
+    } else {
+        p.text("comment", Some(&comment), text::REVIEW_COMMENT, "The comment");
     }
     let mut seen = std::collections::HashSet::new();
     for s in &input.scores {
@@ -248,7 +247,6 @@ pub fn criteria(conn: &Connection) -> Result<Vec<ReviewCriterion>> {
 
 /// A scorecard holds a few criteria: this many at most.
 pub const MAX_CRITERIA: usize = 8;
-const CRITERION_NAME_MAX: usize = 80;
 
 /// A criterion's name, trimmed, checked for length and against the other active criteria
 /// (`except`: the one being renamed).
@@ -257,9 +255,8 @@ fn criterion_name(conn: &Connection, name: &str, except: Option<Uuid>) -> Result
     if name.is_empty() {
         return Err(CoreError::field("name", "Name the criterion, e.g. \"Listened to the customer\"."));
     }
-    if name.chars().count() > CRITERION_NAME_MAX {
-        return Err(CoreError::field("name", format!("Keep the name under {CRITERION_NAME_MAX} characters.")));
-    }
+    crate::FieldError::text("name", &name, text::CRITERION_NAME, "The name")
+        .map_err(|e| CoreError::invalid(vec![e]))?;
     let taken = conn
         .prepare_cached("SELECT 1 FROM review_criteria WHERE active = 1 AND lower(name) = lower(?1) AND id IS NOT ?2")?
         .exists(params![name, except.map(|e| e.to_string())])?;

@@ -41,7 +41,7 @@ pub struct CustomerHit {
 /// Search as you type. An empty query lists the customers seen most recently.
 pub fn search(conn: &Connection, query: &str, region: Region, limit: usize) -> Result<Vec<CustomerHit>> {
     let limit = limit.clamp(1, 100);
-    let q = query.trim();
+    let q = &touchpoint_protocol::text::searchable(query);
     if q.is_empty() {
         return recent(conn, limit);
     }

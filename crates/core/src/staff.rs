@@ -74,8 +74,8 @@ pub(crate) fn validate_new(input: &NewStaff) -> Result<(String, Option<String>)>
     let name = input.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         p.add("name", "Enter the staff member's name.");
-    } else if name.chars().count() > 80 {
-        p.add("name", "A name can be at most 80 characters.");
+    } else {
+        p.text("name", Some(&name), touchpoint_protocol::text::STAFF_NAME, "A name");
     }
     let pin = input.pin.trim();
     if !pin.is_empty() {

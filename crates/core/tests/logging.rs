@@ -137,3 +137,43 @@ fn clock_stamps_keep_increasing_across_a_restart_with_a_clock_that_went_back() {
     assert_eq!(ops.len(), 3);
     assert!(ops.windows(2).all(|w| w[0].hlc < w[1].hlc), "{:?}", ops.iter().map(|o| &o.hlc).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_nul_or_another_control_character_in_any_text_is_a_field_error_and_nothing_is_written() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    let before = t.count("outbox");
+    let mut entry = visit(&t, Some(ana.id));
+    entry.reason = Some("Refund\u{0}".into());
+    entry.summary = Some("Pasted \u{1b}[31m from a terminal".into());
+    entry.verbatim = Some("Right\u{202e}to left".into());
+    entry.feeling = Some(Feeling::Happy);
+    let err = t.desk.log_interaction(&entry).expect_err("refused");
+    let CoreError::Validation { fields, .. } = err else { panic!("validation error expected") };
+    let mut names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["reason", "summary", "verbatim"]);
+    assert!(fields.iter().all(|f| f.message.contains("invisible character")), "{fields:?}");
+    assert!(fields.iter().any(|f| f.message.contains("U+0000")), "{fields:?}");
+    assert_eq!(t.count("interactions"), 0);
+    assert_eq!(t.count("outbox"), before);
+
+    // The same rule for a profile's note and ids, and line breaks where one line is meant.
+    let edit = touchpoint_core::customers::CustomerEdit {
+        customer_id: ana.id,
+        note: Some("Allergic\u{0}".into()),
+        loyalty_id: Some("LOY\n42".into()),
+        ..Default::default()
+    };
+    let err = t.desk.update_customer(&edit).expect_err("refused");
+    let CoreError::Validation { fields, .. } = err else { panic!("validation error expected") };
+    assert_eq!(fields.len(), 2, "{fields:?}");
+    assert!(fields.iter().any(|f| f.field == "loyalty_id" && f.message.contains("one line")), "{fields:?}");
+    assert_eq!(t.count("outbox"), before);
+
+    // Line breaks and tabs are text in a note.
+    entry.reason = Some("Refund".into());
+    entry.summary = Some("First line\n\tSecond line".into());
+    entry.verbatim = Some("«Obrigada» — محمد 👍".into());
+    t.log(entry);
+}

@@ -187,9 +187,12 @@ fn the_admin_of_a_desk_that_is_not_connected_defines_the_scorecard() {
         |t: &TestDesk| t.desk.review_criteria().expect("criteria").into_iter().map(|c| c.name).collect::<Vec<_>>();
     assert_eq!(names(t), ["Listened to the customer", "Followed policy"], "in the order added");
 
-    for (bad, why) in
-        [("   ", "Name the criterion"), ("followed POLICY", "already has"), (&*"x".repeat(81), "under 80")]
-    {
+    for (bad, why) in [
+        ("   ", "Name the criterion"),
+        ("followed POLICY", "already has"),
+        (&*"x".repeat(81), "at most 80"),
+        ("Greeted\u{0}", "U+0000"),
+    ] {
         match t.desk.add_review_criterion(bad) {
             Err(CoreError::Validation { fields, .. }) => {
                 assert_eq!(fields[0].field, "name");

@@ -7,12 +7,15 @@
 mod auth;
 mod domain;
 mod error;
+pub mod hlc;
 mod ops;
 pub mod rules;
 mod sync;
+pub mod text;
 
 pub use auth::{EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
 pub use error::{ApiError, ErrorCode, PROTOCOL_HEADER};
+pub use hlc::{BadHlc, Hlc};
 pub use sync::{
     AdoptRequest, AdoptResponse, Change, ConflictsResponse, CustomerConflict, FieldConflict, OpResult, OpStatus,
     PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RejectCode, RemoteCustomer, SearchResponse,

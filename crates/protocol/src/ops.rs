@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::{AuditAction, ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role};
+use crate::{AuditAction, ContactChannel, Feeling, FollowUpStatus, Hlc, Outcome, ReviewKind, Role};
 
 /// One change made on one device by one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -19,9 +19,11 @@ pub struct Op {
     pub device_id: Uuid,
     pub store_id: Uuid,
     pub staff_id: Uuid,
-    /// Hybrid logical clock of the change: `<wall ms, 13 digits>-<counter, 6 digits>-<node>`.
-    /// Sorting the strings sorts the clocks.
-    pub hlc: String,
+    /// Hybrid logical clock of the change: `<wall ms, 13 digits>-<counter, 6 digits>-<node,
+    /// 32 hex digits>`, exactly (anything else is refused as it is read).
+    #[specta(type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{13}-[0-9]{6}-[0-9a-f]{32}$"))]
+    pub hlc: Hlc,
     pub body: OpBody,
 }
 

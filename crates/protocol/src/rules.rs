@@ -1,84 +1,208 @@
-//! Limits every side enforces on an op's content (the app checks more, with friendlier
-//! messages; the server checks these so nothing out of range enters the shared history).
+//! Limits every side enforces on an op's content. The desk checks each field as it is typed
+//! (with the same [`crate::text`] rules and friendlier, per-field messages) and checks the op
+//! again before it enters the outbox; the server checks every op it receives, so nothing out
+//! of range — and no character the database cannot store — enters the shared history. Every
+//! string of every op is covered: a hostile desk can put text anywhere.
 
-use crate::{FeedbackRecord, InteractionRecord, OpBody};
+use crate::text::{self, TextRule};
+use crate::{
+    AmendmentRecord, AuditRecord, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionRecord, OpBody, ReviewRecord,
+};
 
-pub const NAME_MAX: usize = 120;
-pub const REASON_MAX: usize = 200;
-pub const TEXT_MAX: usize = 4000;
+pub const NAME_MAX: usize = text::CUSTOMER_NAME.max as usize;
+pub const REASON_MAX: usize = text::REASON.max as usize;
+pub const TEXT_MAX: usize = text::SUMMARY.max as usize;
+/// Longer than any conversation at a desk; a bigger number is a typo.
 pub const DURATION_MAX_SECS: u32 = 8 * 3600;
+/// Criteria a review may score.
+pub const SCORES_MAX: usize = 8;
 
-fn too_long(s: &Option<String>, max: usize) -> bool {
-    s.as_ref().is_some_and(|s| s.chars().count() > max)
+type Check = Result<(), String>;
+
+fn field(value: &str, rule: TextRule, what: &str) -> Check {
+    text::check(value, rule).map_err(|p| p.describe(what))
+}
+
+fn optional(value: &Option<String>, rule: TextRule, what: &str) -> Check {
+    value.as_deref().map_or(Ok(()), |v| field(v, rule, what))
+}
+
+fn list(values: &Option<Vec<String>>, most: usize, what: &str, each: impl Fn(&str) -> Check) -> Check {
+    let Some(values) = values else { return Ok(()) };
+    if values.len() > most {
+        return Err(format!("{what}: at most {most}."));
+    }
+    values.iter().try_for_each(|v| each(v))
+}
+
+/// An E.164 number as the desk writes it: `+` and 7 to 15 digits.
+pub fn is_e164(phone: &str) -> bool {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn customer(p: &CustomerPatch) -> Check {
+    if p.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(format!("A customer's name must be 1 to {NAME_MAX} characters."));
+    }
+    optional(&p.name, text::CUSTOMER_NAME, "The customer's name")?;
+    optional(&p.note, text::CUSTOMER_NOTE, "The note")?;
+    list(&p.phones, text::CONTACTS_MAX, "Phone numbers", |x| {
+        if is_e164(x) {
+            Ok(())
+        } else {
+            Err("Phone numbers must be in E.164 form.".into())
+        }
+    })?;
+    list(&p.emails, text::CONTACTS_MAX, "Email addresses", |x| {
+        field(x, text::EMAIL, "An email address")?;
+        if x.contains('@') && !x.contains(char::is_whitespace) {
+            Ok(())
+        } else {
+            Err("An email address is not valid.".into())
+        }
+    })?;
+    list(&p.tags, text::TAGS_MAX, "Tags", |x| field(x, text::TAG, "A tag"))?;
+    optional(&p.loyalty_id, text::CUSTOMER_ID, "The loyalty id")?;
+    optional(&p.external_id, text::CUSTOMER_ID, "The external id")?;
+    optional(&p.language, text::LANGUAGE, "The language")
+}
+
+fn interaction(i: &InteractionRecord) -> Check {
+    optional(&i.reason, text::REASON, "The reason")?;
+    optional(&i.summary, text::SUMMARY, "The note")?;
+    if i.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
+        return Err("A conversation cannot last more than 8 hours.".into());
+    }
+    Ok(())
+}
+
+fn feedback(f: &FeedbackRecord) -> Check {
+    if f.csat.is_some_and(|v| !(1..=5).contains(&v)) {
+        return Err("CSAT is a score from 1 to 5.".into());
+    }
+    if f.nps.is_some_and(|v| v > 10) {
+        return Err("NPS is a score from 0 to 10.".into());
+    }
+    if f.ces.is_some_and(|v| !(1..=7).contains(&v)) {
+        return Err("Customer effort is a score from 1 to 7.".into());
+    }
+    optional(&f.verbatim, text::VERBATIM, "The customer's words")
+}
+
+fn amendment(a: &AmendmentRecord) -> Check {
+    optional(&a.changes.reason, text::REASON, "The corrected reason")?;
+    optional(&a.changes.summary, text::SUMMARY, "The corrected note")?;
+    optional(&a.note, text::AMENDMENT_NOTE, "Why it was corrected")?;
+    if a.changes.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
+        return Err("A conversation cannot last more than 8 hours.".into());
+    }
+    Ok(())
+}
+
+fn follow_up(f: &FollowUpPatch) -> Check {
+    if f.promise.as_ref().is_some_and(|p| p.trim().is_empty()) {
+        return Err(format!("What was promised must be 1 to {} characters.", text::PROMISE.max));
+    }
+    optional(&f.promise, text::PROMISE, "What was promised")?;
+    optional(&f.resolution, text::RESOLUTION, "The resolution")
+}
+
+fn review(r: &ReviewRecord) -> Check {
+    field(&r.comment, text::REVIEW_COMMENT, "The review's comment")?;
+    if r.scores.len() > SCORES_MAX {
+        return Err(format!("A review scores at most {SCORES_MAX} criteria."));
+    }
+    if r.scores.iter().any(|s| !(1..=5).contains(&s.score)) {
+        return Err("A criterion is scored from 1 to 5.".into());
+    }
+    Ok(())
+}
+
+fn audit(a: &AuditRecord) -> Check {
+    field(&a.entity, text::AUDIT_ENTITY, "An audit entry's subject")?;
+    optional(&a.detail, text::AUDIT_DETAIL, "An audit entry's detail")
 }
 
 /// Why an op's content is out of bounds, or `None` when it is fine.
 pub fn problem(body: &OpBody) -> Option<String> {
-    match body {
-        OpBody::CustomerPatch(p) => {
-            if p.name.as_ref().is_some_and(|n| n.trim().is_empty() || n.chars().count() > NAME_MAX) {
-                return Some(format!("A customer's name must be 1 to {NAME_MAX} characters."));
-            }
-            if too_long(&p.note, TEXT_MAX) {
-                return Some("The note is too long.".into());
-            }
-            if p.phones.as_ref().is_some_and(|v| v.iter().any(|x| !x.starts_with('+') || x.len() > 16)) {
-                return Some("Phone numbers must be in E.164 form.".into());
-            }
-            if p.emails.as_ref().is_some_and(|v| v.iter().any(|x| !x.contains('@') || x.len() > 254)) {
-                return Some("An email address is not valid.".into());
-            }
-            None
-        }
+    let checked = match body {
+        OpBody::CustomerPatch(p) => customer(p),
         OpBody::InteractionLogged(i) => interaction(i),
         OpBody::FeedbackRecorded(f) => feedback(f),
-        OpBody::InteractionAmended(a) => {
-            if too_long(&a.changes.reason, REASON_MAX) || too_long(&a.changes.summary, TEXT_MAX) {
-                return Some("A corrected text is too long.".into());
-            }
-            if a.changes.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
-                return Some("A conversation cannot last more than 8 hours.".into());
-            }
-            None
-        }
-        OpBody::FollowUpPatch(f) => {
-            if f.promise.as_ref().is_some_and(|p| p.trim().is_empty() || p.chars().count() > 500) {
-                return Some("What was promised must be 1 to 500 characters.".into());
-            }
-            if too_long(&f.resolution, 2000) {
-                return Some("The resolution is too long.".into());
-            }
-            None
-        }
-        _ => None,
-    }
+        OpBody::InteractionAmended(a) => amendment(a),
+        OpBody::FollowUpPatch(f) => follow_up(f),
+        OpBody::ReviewRecorded(r) => review(r),
+        OpBody::AuditRecorded(a) => audit(a),
+        OpBody::StoreUpsert(s) => field(&s.name, text::STORE_NAME, "A store's name")
+            .and_then(|()| optional(&s.timezone, text::LANGUAGE, "A time zone")),
+        OpBody::StaffUpsert(s) => field(&s.name, text::STAFF_NAME, "A staff member's name"),
+        OpBody::TouchPointUpsert(t) => field(&t.name, text::TOUCH_POINT_NAME, "A touch point's name"),
+        OpBody::ReviewCriterionUpsert(c) => field(&c.name, text::CRITERION_NAME, "A criterion's name"),
+        OpBody::CustomerDeleted(_)
+        | OpBody::CustomerRestored(_)
+        | OpBody::CustomerErased(_)
+        | OpBody::ReviewAcknowledged(_) => Ok(()),
+    };
+    checked.err()
 }
 
-fn interaction(i: &InteractionRecord) -> Option<String> {
-    if too_long(&i.reason, REASON_MAX) {
-        return Some(format!("The reason can be at most {REASON_MAX} characters."));
-    }
-    if too_long(&i.summary, TEXT_MAX) {
-        return Some(format!("The note can be at most {TEXT_MAX} characters."));
-    }
-    if i.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
-        return Some("A conversation cannot last more than 8 hours.".into());
-    }
-    None
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::*;
+    use chrono::Utc;
+    use uuid::Uuid;
 
-fn feedback(f: &FeedbackRecord) -> Option<String> {
-    if f.csat.is_some_and(|v| !(1..=5).contains(&v)) {
-        return Some("CSAT is a score from 1 to 5.".into());
+    fn logged(summary: &str) -> OpBody {
+        OpBody::InteractionLogged(InteractionRecord {
+            interaction_id: Uuid::nil(),
+            customer_id: None,
+            touch_point_id: Uuid::nil(),
+            channel: ContactChannel::InPerson,
+            reason: Some("Refund".into()),
+            outcome: Outcome::Resolved,
+            duration_secs: None,
+            summary: Some(summary.into()),
+            occurred_at: Utc::now(),
+        })
     }
-    if f.nps.is_some_and(|v| v > 10) {
-        return Some("NPS is a score from 0 to 10.".into());
+
+    #[test]
+    fn a_nul_in_any_text_of_any_op_is_a_problem() {
+        let nul = "ab\u{0}cd".to_owned();
+        let bodies = [
+            logged(&nul),
+            OpBody::CustomerPatch(CustomerPatch { name: Some(nul.clone()), ..Default::default() }),
+            OpBody::CustomerPatch(CustomerPatch { tags: Some(vec![nul.clone()]), ..Default::default() }),
+            OpBody::CustomerPatch(CustomerPatch { loyalty_id: Some(nul.clone()), ..Default::default() }),
+            OpBody::CustomerPatch(CustomerPatch { language: Some(nul.clone()), ..Default::default() }),
+            OpBody::CustomerPatch(CustomerPatch { emails: Some(vec![format!("a{nul}@b.c")]), ..Default::default() }),
+            OpBody::FollowUpPatch(FollowUpPatch { resolution: Some(nul.clone()), ..Default::default() }),
+            OpBody::AuditRecorded(AuditRecord {
+                entry_id: Uuid::nil(),
+                action: AuditAction::View,
+                entity: "customer".into(),
+                entity_id: None,
+                customer_id: None,
+                detail: Some(nul.clone()),
+            }),
+        ];
+        for body in &bodies {
+            let problem = problem(body).unwrap_or_else(|| panic!("accepted {body:?}"));
+            assert!(problem.contains("U+0000") || problem.contains("not valid"), "{problem}");
+        }
+        assert_eq!(problem(&logged("All fine.\nSecond line.")), None);
     }
-    if f.ces.is_some_and(|v| !(1..=7).contains(&v)) {
-        return Some("Customer effort is a score from 1 to 7.".into());
+
+    #[test]
+    fn phones_are_e164_and_lists_are_bounded() {
+        assert!(is_e164("+351912345678"));
+        assert!(!is_e164("+35191234567a") && !is_e164("351912345678") && !is_e164("+123456"));
+        let many = OpBody::CustomerPatch(CustomerPatch {
+            tags: Some((0..=text::TAGS_MAX).map(|i| format!("t{i}")).collect()),
+            ..Default::default()
+        });
+        assert!(problem(&many).is_some());
     }
-    if too_long(&f.verbatim, 2000) {
-        return Some("The customer's words are too long.".into());
-    }
-    None
 }

@@ -17,7 +17,7 @@ fn envelope(body: OpBody) -> Op {
         device_id: id(2),
         store_id: id(3),
         staff_id: id(4),
-        hlc: "1795000000000-000000-00000000000000000000000000000002".into(),
+        hlc: "1795000000000-000000-00000000000000000000000000000002".parse().expect("a stamp"),
         body,
     }
 }

@@ -29,7 +29,7 @@ async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64>
         device_id: Uuid::nil(),
         store_id: Uuid::nil(),
         staff_id: Uuid::nil(),
-        hlc: format!("{:013}-{:06}-{}", now.timestamp_millis(), 0, Uuid::nil().simple()),
+        hlc: touchpoint_protocol::Hlc::server(now.timestamp_millis()),
         body,
     };
     sqlx::query(
@@ -42,7 +42,7 @@ async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64>
     .bind(op.body.kind())
     .bind(op.body.entity_id())
     .bind(serde_json::to_value(&op)?)
-    .bind(&op.hlc)
+    .bind(op.hlc.to_string())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -184,8 +184,15 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             }
             let mut fields = fields.as_object().cloned().unwrap_or_default();
             let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts =
-                merge(&mut fields, &mut clocks, patch_fields(p, "customer_id"), &op.hlc, op.staff_id, seq, known_seq);
+            let conflicts = merge(
+                &mut fields,
+                &mut clocks,
+                patch_fields(p, "customer_id"),
+                &op.hlc.to_string(),
+                op.staff_id,
+                seq,
+                known_seq,
+            );
             sqlx::query(
                 "INSERT INTO customers (org_id, customer_id, fields, clocks, home_store_id) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks,
@@ -213,7 +220,7 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
                  ON CONFLICT (org_id, customer_id) DO UPDATE
                  SET restored_hlc = greatest(customers.restored_hlc, excluded.restored_hlc)"
             };
-            sqlx::query(sql).bind(org).bind(c.customer_id).bind(&op.hlc).execute(&mut **tx).await?;
+            sqlx::query(sql).bind(org).bind(c.customer_id).bind(op.hlc.to_string()).execute(&mut **tx).await?;
             Ok(())
         }
         OpBody::CustomerErased(c) => erase(tx, org, c.customer_id).await,
@@ -228,8 +235,15 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             let (fields, clocks) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new())));
             let mut fields = fields.as_object().cloned().unwrap_or_default();
             let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts =
-                merge(&mut fields, &mut clocks, patch_fields(f, "follow_up_id"), &op.hlc, op.staff_id, seq, known_seq);
+            let conflicts = merge(
+                &mut fields,
+                &mut clocks,
+                patch_fields(f, "follow_up_id"),
+                &op.hlc.to_string(),
+                op.staff_id,
+                seq,
+                known_seq,
+            );
             sqlx::query(
                 "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",

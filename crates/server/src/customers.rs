@@ -20,11 +20,19 @@ use crate::tokens::DeviceAuth;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// A name prefix, phone digits, an email address, or a loyalty/external id.
+    /// A name prefix, phone digits, an email address, or a loyalty/external id: 2 to 120
+    /// characters on one line, none of them control characters.
+    #[param(min_length = 2, max_length = 120)]
     pub q: String,
+    /// How many to return (1–50, default 20).
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
 }
+
+/// The most customers one search returns.
+pub const SEARCH_LIMIT_MAX: u32 = 50;
 
 /// id, profile fields, home store, last seen.
 type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>);
@@ -45,10 +53,12 @@ pub async fn search(
     Params(q): Params<SearchQuery>,
 ) -> ApiResult<Json<SearchResponse>> {
     let text = q.q.trim();
-    if text.chars().count() < 2 || text.chars().count() > 120 {
+    touchpoint_protocol::text::check(text, touchpoint_protocol::text::SEARCH)
+        .map_err(|p| Failure::bad_request(p.describe("The search")))?;
+    if text.chars().count() < touchpoint_protocol::text::SEARCH_MIN {
         return Err(Failure::bad_request("Search for 2 to 120 characters."));
     }
-    let limit = i64::from(q.limit.unwrap_or(20).clamp(1, 50));
+    let limit = i64::from(within(q.limit.unwrap_or(20), 1, SEARCH_LIMIT_MAX, "limit")?);
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let rows: Vec<FoundRow> = if text.contains('@') {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -204,9 +214,20 @@ pub async fn conflicts(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecentConflictsQuery {
     /// How many, newest first (1–200, default 100).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+}
+
+/// A number parameter inside its documented range, or a 400 that says the range.
+pub(crate) fn within(value: u32, min: u32, max: u32, name: &str) -> ApiResult<u32> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Failure::bad_request(format!("`{name}` must be from {min} to {max}.")))
+    }
 }
 
 fn field_conflict(row: ConflictRow) -> FieldConflict {
@@ -235,7 +256,7 @@ pub async fn recent_conflicts(
     auth: DeviceAuth,
     Params(q): Params<RecentConflictsQuery>,
 ) -> ApiResult<Json<RecentConflictsResponse>> {
-    let limit = i64::from(q.limit.unwrap_or(100).clamp(1, 200));
+    let limit = i64::from(within(q.limit.unwrap_or(100), 1, 200, "limit")?);
     let rows: Vec<CustomerConflictRow> = sqlx::query_as(
         "SELECT k.entity_id, k.field, coalesce(k.kept_value, 'null'), k.kept_hlc, k.kept_staff,
                     coalesce(k.lost_value, 'null'), k.lost_hlc, k.lost_staff, k.recorded_at

@@ -52,6 +52,12 @@ impl From<sqlx::Error> for Failure {
                 message: "The server's database is not reachable right now.".into(),
                 retry_after_secs: Some(5),
             },
+            // Two writers crossing: the same request succeeds when tried again.
+            sqlx::Error::Database(ref d) if matches!(d.code().as_deref(), Some("40001" | "40P01")) => Failure {
+                code: ErrorCode::Unavailable,
+                message: "The server was busy with a conflicting change; try again.".into(),
+                retry_after_secs: Some(1),
+            },
             _ => Failure::new(ErrorCode::Internal, "The server could not complete the request."),
         }
     }

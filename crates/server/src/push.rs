@@ -44,11 +44,8 @@ fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(Rej
             return Some((RejectCode::Forbidden, "This desk cannot review another store's conversations.".into()));
         }
     }
-    let wall = op.hlc.split('-').next().and_then(|w| w.parse::<i64>().ok());
-    let Some(wall) = wall.filter(|_| op.hlc.len() > 20) else {
-        return Some((RejectCode::Invalid, "The change has no valid clock stamp.".into()));
-    };
-    if wall > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
+    // The stamp was parsed (canonical form only) with the op; what is left is its time.
+    if op.hlc.wall_ms > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
         return Some((
             RejectCode::Invalid,
             "This desk's clock is more than a day ahead of the server's. Set the correct date and time.".into(),
@@ -111,7 +108,7 @@ impl Rows {
         self.log_customer.push(customer);
         self.log_store.push(op.body.routed_store().unwrap_or(op.store_id));
         self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
-        self.log_hlc.push(op.hlc.clone());
+        self.log_hlc.push(op.hlc.to_string());
         Ok(())
     }
 

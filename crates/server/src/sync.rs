@@ -13,9 +13,13 @@ use crate::tokens::DeviceAuth;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     /// The last `seq` applied (0 to start from the beginning).
+    #[param(minimum = 0)]
     pub since: i64,
+    /// How many changes at most (1–1000, default 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     /// The epoch the client last saw; another one means the server was restored.
     pub epoch: Option<Uuid>,
@@ -33,7 +37,7 @@ pub async fn pull(
     if q.since < 0 {
         return Err(Failure::bad_request("`since` cannot be negative."));
     }
-    let limit = q.limit.unwrap_or(MAX_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+    let limit = crate::customers::within(q.limit.unwrap_or(MAX_PULL_LIMIT), 1, MAX_PULL_LIMIT, "limit")?;
     let (epoch, next_seq): (Uuid, i64) = sqlx::query_as(
         "SELECT o.epoch, c.next_seq FROM organisations o JOIN org_counters c USING (org_id) WHERE o.org_id = $1",
     )

@@ -75,7 +75,7 @@ async fn upsert(pool: &PgPool, org: Uuid, ops: &[Op]) {
     let ids: Vec<Uuid> = ops.iter().map(|o| o.op_id).collect();
     let entities: Vec<Uuid> = ops.iter().map(|o| o.body.entity_id()).collect();
     let bodies: Vec<serde_json::Value> = ops.iter().map(|o| serde_json::to_value(o).expect("json")).collect();
-    let hlcs: Vec<String> = ops.iter().map(|o| o.hlc.clone()).collect();
+    let hlcs: Vec<String> = ops.iter().map(|o| o.hlc.to_string()).collect();
     sqlx::query(
         "INSERT INTO bench_floor (org_id, op_id, entity_id, op, hlc)
          SELECT $1, * FROM UNNEST($2::uuid[], $3::uuid[], $4::jsonb[], $5::text[]) ON CONFLICT DO NOTHING",
@@ -190,7 +190,7 @@ fn floor_sqlite(changes: &[Op]) -> f64 {
                             i.duration_secs,
                             i.summary,
                             i.occurred_at.to_rfc3339(),
-                            op.hlc,
+                            op.hlc.to_string(),
                         ])?;
                     }
                     OpBody::FeedbackRecorded(f) => {
@@ -208,7 +208,7 @@ fn floor_sqlite(changes: &[Op]) -> f64 {
                             device,
                             f.csat,
                             f.occurred_at.to_rfc3339(),
-                            op.hlc,
+                            op.hlc.to_string(),
                         ])?;
                     }
                     _ => {}

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -22,8 +24,9 @@ use touchpoint_core::sync::{
 };
 use touchpoint_core::{Desk, DeskOptions};
 use touchpoint_protocol::{
-    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
-    RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
+    AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest,
+    PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse, PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
 };
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
@@ -392,6 +395,10 @@ pub struct FaultyTransport {
     pub lose_push_responses: AtomicUsize,
     /// This many pushes fail with 503 before reaching the server's logic.
     pub unavailable_pushes: AtomicUsize,
+    /// Every push holding this op fails with 500, as a server with a bug that one op triggers.
+    pub poison_op: Mutex<Option<Uuid>>,
+    /// Every push fails with 500, as a server that is broken for everyone.
+    pub broken: AtomicBool,
     pub pushes: AtomicUsize,
     pub pulls: AtomicUsize,
     pub tokens: AtomicUsize,
@@ -408,6 +415,8 @@ impl FaultyTransport {
             offline: AtomicBool::new(false),
             lose_push_responses: AtomicUsize::new(0),
             unavailable_pushes: AtomicUsize::new(0),
+            poison_op: Mutex::new(None),
+            broken: AtomicBool::new(false),
             pushes: AtomicUsize::new(0),
             pulls: AtomicUsize::new(0),
             tokens: AtomicUsize::new(0),
@@ -458,6 +467,15 @@ impl Transport for FaultyTransport {
                 retry_after: Some(Duration::from_secs(1)),
             });
         }
+        let poison = *self.poison_op.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.broken.load(Ordering::SeqCst) || req.ops.iter().any(|o| Some(o.op_id) == poison) {
+            return Err(TransportError::Server {
+                status: 500,
+                code: touchpoint_protocol::ErrorCode::Internal,
+                message: "The server could not complete the request.".into(),
+                retry_after: None,
+            });
+        }
         let resp = self.count_401(self.inner.push(access, req).await)?;
         if take_one(&self.lose_push_responses) {
             return Err(TransportError::Offline("the connection dropped before the answer arrived".into()));
@@ -491,5 +509,76 @@ impl Transport for FaultyTransport {
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {
         self.check_online()?;
         self.inner.adopt(access, customer).await
+    }
+}
+
+/// A hostile or careless client: raw HTTP calls to the server, bodies as the test writes them.
+pub struct Api {
+    pub client: Client,
+    pub base: String,
+    pub token: Option<String>,
+}
+
+impl Api {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> (StatusCode, Option<ApiError>) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header("content-type", "application/json");
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status();
+        let is_json = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = resp.bytes().await.expect("body");
+        let err = if status.is_success() {
+            None
+        } else {
+            assert!(is_json, "{path}: an error is JSON");
+            Some(serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|e| panic!("{path}: {e}: {bytes:?}")))
+        };
+        (status, err)
+    }
+
+    /// Asserts a 4xx JSON error with `code`.
+    pub async fn refuses(&self, method: Method, path: &str, body: Option<Vec<u8>>, code: ErrorCode) {
+        let (status, err) = self.call(method.clone(), path, body).await;
+        assert!(status.is_client_error(), "{method} {path}: {status}");
+        let err = err.expect("an error body");
+        assert_eq!(err.code, code, "{method} {path}: {}", err.message);
+        assert!(!err.message.is_empty());
+    }
+}
+
+pub fn bytes(v: Value) -> Option<Vec<u8>> {
+    Some(serde_json::to_vec(&v).expect("json"))
+}
+
+/// A raw client holding an access token of `desk`.
+pub async fn api_for(server: &TestServer, desk: &TestDesk) -> Api {
+    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
+    let resp: Value = Client::new()
+        .post(format!("{}/v1/token", server.url))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .json(&json!({"device_id": s.device_id, "refresh_token": s.refresh_token}))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("token json");
+    Api {
+        client: Client::new(),
+        base: server.url.clone(),
+        token: Some(resp["access_token"].as_str().expect("token").to_owned()),
     }
 }

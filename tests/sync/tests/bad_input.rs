@@ -4,53 +4,7 @@
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use touchpoint_protocol::{ApiError, ErrorCode, PROTOCOL_HEADER, PROTOCOL_VERSION};
-use touchpoint_sync_tests::{TestDesk, TestServer};
-
-struct Api {
-    client: Client,
-    base: String,
-    token: Option<String>,
-}
-
-impl Api {
-    async fn call(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> (StatusCode, Option<ApiError>) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header("content-type", "application/json");
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.body(b);
-        }
-        let resp = req.send().await.expect("the server answers");
-        let status = resp.status();
-        let is_json = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let bytes = resp.bytes().await.expect("body");
-        let err = if status.is_success() {
-            None
-        } else {
-            assert!(is_json, "{path}: an error is JSON");
-            Some(serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|e| panic!("{path}: {e}: {bytes:?}")))
-        };
-        (status, err)
-    }
-
-    /// Asserts a 4xx JSON error with `code`.
-    async fn refuses(&self, method: Method, path: &str, body: Option<Vec<u8>>, code: ErrorCode) {
-        let (status, err) = self.call(method.clone(), path, body).await;
-        assert!(status.is_client_error(), "{method} {path}: {status}");
-        let err = err.expect("an error body");
-        assert_eq!(err.code, code, "{method} {path}: {}", err.message);
-        assert!(!err.message.is_empty());
-    }
-}
+use touchpoint_sync_tests::{api_for, bytes, Api, TestDesk, TestServer};
 
 /// Announces a 6 MB body and waits for the answer without sending it: the server must refuse
 /// on the announced size alone, as a 413 with a JSON error (a client would otherwise be cut
@@ -76,29 +30,6 @@ async fn refuses_oversized(base: &str, path: &str, token: Option<&str>) {
     let body = text.split("\r\n\r\n").nth(1).expect("a body");
     let err: ApiError = serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
     assert_eq!(err.code, ErrorCode::PayloadTooLarge);
-}
-
-fn bytes(v: Value) -> Option<Vec<u8>> {
-    Some(serde_json::to_vec(&v).expect("json"))
-}
-
-async fn api_for(server: &TestServer, desk: &TestDesk) -> Api {
-    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
-    let resp: Value = Client::new()
-        .post(format!("{}/v1/token", server.url))
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-        .json(&json!({"device_id": s.device_id, "refresh_token": s.refresh_token}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token json");
-    Api {
-        client: Client::new(),
-        base: server.url.clone(),
-        token: Some(resp["access_token"].as_str().expect("token").to_owned()),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,8 +106,11 @@ async fn sync_endpoints_refuse_bad_requests_and_a_bad_batch_changes_nothing() {
     api.refuses(Method::GET, "/v1/sync/pull", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/sync/pull?since=0&epoch=nope", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/sync/pull?since=999999999", None, ErrorCode::ResyncRequired).await;
-    let (ok, _) = api.call(Method::GET, "/v1/sync/pull?since=0&limit=0", None).await;
-    assert_eq!(ok, StatusCode::OK, "a zero limit is read as the smallest page");
+    // Limits outside their documented range are refused, not quietly clamped.
+    api.refuses(Method::GET, "/v1/sync/pull?since=0&limit=0", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/sync/pull?since=0&limit=1001", None, ErrorCode::BadRequest).await;
+    let (ok, _) = api.call(Method::GET, "/v1/sync/pull?since=0&limit=1000", None).await;
+    assert_eq!(ok, StatusCode::OK);
 
     api.refuses(Method::GET, "/v1/customers/search?q=", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/customers/search", None, ErrorCode::BadRequest).await;
@@ -190,6 +124,8 @@ async fn sync_endpoints_refuse_bad_requests_and_a_bad_batch_changes_nothing() {
     .await;
     api.refuses(Method::GET, "/v1/conflicts?limit=many", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/conflicts?limit=-1", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/conflicts?limit=201", None, ErrorCode::BadRequest).await;
+    api.refuses(Method::GET, "/v1/customers/search?q=ana&limit=51", None, ErrorCode::BadRequest).await;
     api.refuses(Method::GET, "/v1/no/such/thing", None, ErrorCode::NotFound).await;
 }
 

@@ -29,7 +29,7 @@ async fn push_as(desk: &TestDesk, staff: Uuid, body: OpBody) -> OpStatus {
         device_id: device,
         store_id: store,
         staff_id: staff,
-        hlc: format!("{:013}-000000-{}", chrono::Utc::now().timestamp_millis(), device.simple()),
+        hlc: touchpoint_protocol::Hlc { wall_ms: chrono::Utc::now().timestamp_millis(), counter: 0, node: device },
         body,
     };
     let resp = desk

@@ -61,6 +61,7 @@ export function ConnectDialog() {
             value={form.name}
             onChange={(name) => setForm((f) => ({ ...f, name }))}
             error={errors.device_name}
+            rule="device_name"
             testId="connect-name"
           />
           {formError ? (

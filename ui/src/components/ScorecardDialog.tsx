@@ -134,6 +134,7 @@ export function ScorecardDialog({ onClose }: { onClose: () => void }) {
             value={name}
             onChange={setName}
             error={errors.name}
+            rule="criterion_name"
             inputRef={nameRef}
             autoFocus
             testId="scorecard-name"

@@ -181,7 +181,7 @@ function AddStaff({ onClose }: { onClose: () => void }) {
         }}
       >
         <div className="dialog-body">
-          <TextInput name="name" label={t("newCustomer.name")} value={name} onChange={setName} error={errors.name} autoFocus />
+          <TextInput name="name" label={t("newCustomer.name")} value={name} onChange={setName} error={errors.name} rule="staff_name" autoFocus />
           <Choice label={t("staff.role")} name="role" value={role} options={ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }))} onChange={setRole} />
           <TextInput name="pin" label={t("staff.pin")} hint={t("staff.pinHint")} value={pin} onChange={setPin} error={errors.pin} password />
           {add.isError && Object.keys(errors).length === 0 ? <p className="field-error">{errorMessage(add.error)}</p> : null}

@@ -1,7 +1,11 @@
 import type { Ref } from "react";
 import { FieldError, Input, Label, Text, TextArea, TextField } from "react-aria-components";
+import { useTranslation } from "react-i18next";
 
-/** A labelled text field whose error (from the core) sits right under it. */
+import { textProblem, type TextRuleName } from "../textRules";
+
+/** A labelled text field whose error (from the core) sits right under it. With a `rule`, a
+ * character the field may not hold, or too much text, is said there as it is typed. */
 export function TextInput({
   name,
   label,
@@ -16,6 +20,7 @@ export function TextInput({
   inputRef,
   password = false,
   testId,
+  rule,
 }: {
   name: string;
   label: string;
@@ -31,14 +36,18 @@ export function TextInput({
   /** Hidden characters, digits keyboard (PINs). */
   password?: boolean;
   testId?: string;
+  /** The shared text rule of the field (what it may hold, how long). */
+  rule?: TextRuleName;
 }) {
+  const { t } = useTranslation();
+  const shown = error ?? (rule ? textProblem(value, rule, t) : null) ?? undefined;
   return (
     <TextField
       className="text-field"
       name={name}
       value={value}
       onChange={onChange}
-      isInvalid={Boolean(error)}
+      isInvalid={Boolean(shown)}
       validationBehavior="aria"
       autoFocus={autoFocus}
       type={password ? "password" : type}
@@ -50,12 +59,12 @@ export function TextInput({
       ) : (
         <Input className="input" placeholder={placeholder} ref={inputRef} data-testid={testId} />
       )}
-      {hint && !error ? (
+      {hint && !shown ? (
         <Text slot="description" className="field-hint">
           {hint}
         </Text>
       ) : null}
-      <FieldError className="field-error">{error}</FieldError>
+      <FieldError className="field-error">{shown}</FieldError>
     </TextField>
   );
 }

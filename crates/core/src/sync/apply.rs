@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::customers::{self, Author};
 use crate::db::ts;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::hlc::Hlc;
 use crate::interactions::{self, Actor};
 use crate::{amendments, follow_ups};
@@ -83,21 +83,20 @@ impl Page {
 
 /// Applies one change made elsewhere (or made here and coming back).
 pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()> {
-    let hlc: Hlc = op.hlc.parse().map_err(|e: crate::hlc::BadHlc| CoreError::Storage {
-        message: format!("A synced change is unreadable: {e}"),
-    })?;
+    let hlc = op.hlc;
+    let stamp = hlc.to_string();
     let at = made_at(&hlc);
     let actor = Actor { staff_id: op.staff_id, store_id: op.store_id, device_id: op.device_id };
     match &op.body {
         OpBody::CustomerPatch(p) => {
             customers::apply_patch(tx, p, hlc, at, Author { staff_id: op.staff_id, device_id: op.device_id })?;
         }
-        OpBody::InteractionLogged(i) => interaction(tx, i, actor, &op.hlc, at, page)?,
-        OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &op.hlc, at, page)?,
-        OpBody::InteractionAmended(a) => amendment(tx, a, actor, &op.hlc, at, page)?,
-        OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &op.hlc, at, page)?,
-        OpBody::CustomerDeleted(c) => tombstone(tx, c, false, &op.hlc, at)?,
-        OpBody::CustomerRestored(c) => tombstone(tx, c, true, &op.hlc, at)?,
+        OpBody::InteractionLogged(i) => interaction(tx, i, actor, &stamp, at, page)?,
+        OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &stamp, at, page)?,
+        OpBody::InteractionAmended(a) => amendment(tx, a, actor, &stamp, at, page)?,
+        OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &stamp, at, page)?,
+        OpBody::CustomerDeleted(c) => tombstone(tx, c, false, &stamp, at)?,
+        OpBody::CustomerRestored(c) => tombstone(tx, c, true, &stamp, at)?,
         OpBody::CustomerErased(c) => customers::erase(tx, c.customer_id, at)?,
         OpBody::StoreUpsert(s) => store(tx, s, at)?,
         OpBody::StaffUpsert(s) => staff(tx, s, at)?,
@@ -105,13 +104,13 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         OpBody::ReviewRecorded(r) => {
             // A review of a conversation this desk does not hold has nothing to attach to.
             if page.interaction_known(tx, r.interaction_id)? {
-                crate::reviews::insert(tx, r, op.staff_id, op.device_id, &op.hlc, at)?;
+                crate::reviews::insert(tx, r, op.staff_id, op.device_id, &stamp, at)?;
             }
         }
         OpBody::ReviewAcknowledged(a) => {
             let known = tx.prepare_cached("SELECT 1 FROM reviews WHERE id = ?1")?.exists([a.review_id.to_string()])?;
             if known {
-                crate::reviews::insert_ack(tx, a.review_id, op.staff_id, &op.hlc, at)?;
+                crate::reviews::insert_ack(tx, a.review_id, op.staff_id, &stamp, at)?;
             }
         }
         OpBody::AuditRecorded(e) => crate::audit::insert(tx, e, op.staff_id, op.device_id, at)?,

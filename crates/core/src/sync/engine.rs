@@ -141,8 +141,10 @@ pub async fn enroll<T: Transport>(
     if code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
         problems.add("code", "The enrollment code has 8 letters and digits, like ABCD-2345.");
     }
-    if device_name.is_empty() || device_name.chars().count() > 80 {
+    if device_name.is_empty() {
         problems.add("device_name", "Give this desk a name of 1 to 80 characters, like \"Returns desk PC\".");
+    } else {
+        problems.text("device_name", Some(device_name), touchpoint_protocol::text::DEVICE_NAME, "The desk's name");
     }
     problems.finish()?;
     let (device_id, already) = with_desk(desk, |d| Ok((d.device_id, d.sync_settings()?.is_some())))?;
@@ -320,26 +322,12 @@ impl<T: Transport> SyncEngine<T> {
                     count(&resp, report);
                     answered = Some(resp);
                 }
-                Err(SyncError::Transient(TransportError::Server { status: 400 | 413, message, .. })) => {
+                Err(e) if isolable(&e) => {
                     next?;
-                    // The server could not take the batch as a whole (an op it cannot read):
-                    // send the ops one at a time so only the bad one is refused.
-                    for op in &ops {
-                        match self.send(std::slice::from_ref(op), known_seq).await {
-                            Ok(resp) => {
-                                count(&resp, report);
-                                with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
-                            }
-                            Err(SyncError::Transient(TransportError::Server {
-                                status: 400 | 413, message: m, ..
-                            })) => {
-                                let m = if m.is_empty() { message.clone() } else { m };
-                                with_desk(&self.desk, |d| d.refuse_op(op.op_id, "invalid", &m))?;
-                                report.rejected += 1;
-                            }
-                            Err(e) => return Err(e),
-                        }
-                    }
+                    // The server could not take the batch as a whole (an op it cannot read, or
+                    // one it fails on every time): halve it until the bad op is alone, refuse
+                    // that one, and send the rest.
+                    self.isolate(&ops, known_seq, e, report).await?;
                     // What was read ahead may overlap what was just refused: read again.
                     (ops, last, known_seq) = self.settle_and_read(None, 0).await?;
                     continue;
@@ -353,6 +341,76 @@ impl<T: Transport> SyncEngine<T> {
         }
         if let Some(resp) = answered {
             with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+        }
+        Ok(())
+    }
+
+    /// Sends `ops`, which the server refused or failed on as one batch, in halves, down to
+    /// single ops. A single op the server cannot read (400/413) is refused at once. A single op
+    /// it fails on (500) is refused only once another request of this pass went through, which
+    /// shows the server is working and this op is what breaks it; when nothing goes through,
+    /// the server is failing everything and the round stops to try again later, refusing
+    /// nothing.
+    async fn isolate(
+        &self,
+        ops: &[Op],
+        known_seq: i64,
+        failure: SyncError,
+        report: &mut SyncReport,
+    ) -> std::result::Result<(), SyncError> {
+        /// Single ops failing with nothing going through: then it is the server, not the op.
+        const SERVER_DOWN_AFTER: usize = 3;
+        let mut parts: Vec<&[Op]> = Vec::new();
+        let mut suspects: Vec<(&Op, SyncError)> = Vec::new();
+        let mut went_through = false;
+        let mut last_failure = failure;
+        halve(ops, &mut parts);
+        while let Some(part) = parts.pop() {
+            match self.send(part, known_seq).await {
+                Ok(resp) => {
+                    count(&resp, report);
+                    with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+                    went_through = true;
+                }
+                Err(e) if isolable(&e) && part.len() > 1 => {
+                    halve(part, &mut parts);
+                    last_failure = e;
+                }
+                Err(SyncError::Transient(TransportError::Server { status: 400 | 413, message, .. })) => {
+                    with_desk(&self.desk, |d| d.refuse_op(part[0].op_id, "invalid", &message))?;
+                    report.rejected += 1;
+                }
+                Err(e) if isolable(&e) => {
+                    suspects.push((&part[0], e.clone()));
+                    if !went_through && suspects.len() >= SERVER_DOWN_AFTER {
+                        return Err(e);
+                    }
+                    last_failure = e;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if suspects.is_empty() {
+            return Ok(());
+        }
+        if !went_through {
+            return Err(last_failure);
+        }
+        // Once more each, now that the server has shown it works: a passing fault gets a
+        // second chance; an op that fails again is what breaks it.
+        for (op, _) in suspects {
+            match self.send(std::slice::from_ref(op), known_seq).await {
+                Ok(resp) => {
+                    count(&resp, report);
+                    with_desk(&self.desk, |d| d.settle_pushed(&resp.results, resp.server_time))?;
+                }
+                Err(e) if isolable(&e) => {
+                    let reason = format!("The server failed on this change every time it was sent ({}).", e.message());
+                    with_desk(&self.desk, |d| d.refuse_op(op.op_id, "server_error", &reason))?;
+                    report.rejected += 1;
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
@@ -424,9 +482,14 @@ impl<T: Transport> SyncEngine<T> {
         }
     }
 
-    /// Customers on the server matching `query` (for a search that found nobody here).
+    /// Customers on the server matching `query` as typed (for a search that found nobody
+    /// here); none for a query too short to send.
     pub async fn search_server(&self, query: &str) -> std::result::Result<Vec<RemoteCustomer>, SyncError> {
         self.settings()?;
+        let query = &touchpoint_protocol::text::searchable(query);
+        if query.chars().count() < touchpoint_protocol::text::SEARCH_MIN {
+            return Ok(Vec::new());
+        }
         self.authorised(|token| async move { self.transport.search(&token, query, 20).await }).await
     }
 
@@ -478,6 +541,23 @@ impl<T: Transport> SyncEngine<T> {
                 let _ = with_desk(&self.desk, |d| d.set_next_attempt(retry_at));
                 Some(wait)
             }
+        }
+    }
+}
+
+/// A failure of a whole batch that sending it in parts can get past: the server could not read
+/// it (400), it was too large (413), or the server failed on it (500 — not 503, which says the
+/// server itself is unavailable).
+fn isolable(e: &SyncError) -> bool {
+    matches!(e, SyncError::Transient(TransportError::Server { status: 400 | 413 | 500, .. }))
+}
+
+/// Puts the two halves of `ops` on the stack, first half on top (so it is sent first).
+fn halve<'a>(ops: &'a [Op], stack: &mut Vec<&'a [Op]>) {
+    let (first, second) = ops.split_at(ops.len() / 2);
+    for part in [second, first] {
+        if !part.is_empty() {
+            stack.push(part);
         }
     }
 }

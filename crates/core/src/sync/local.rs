@@ -200,9 +200,7 @@ impl Desk {
         let mut applied = super::apply::Page::default();
         for change in &page.changes {
             super::apply::apply(&tx, &change.op, &mut applied)?;
-            if let Ok(h) = change.op.hlc.parse::<Hlc>() {
-                newest = newest.max(Some(h));
-            }
+            newest = newest.max(Some(change.op.hlc));
         }
         applied.finish(&tx)?;
         if fault == Some(PullFault::AbortBeforeCommit) {
@@ -240,7 +238,7 @@ impl Desk {
         let mut applied = super::apply::Page::default();
         for change in changes {
             super::apply::apply(&tx, &change.op, &mut applied)?;
-            newest = newest.max(change.op.hlc.parse::<Hlc>().ok());
+            newest = newest.max(Some(change.op.hlc));
         }
         applied.finish(&tx)?;
         if let Some(h) = newest {

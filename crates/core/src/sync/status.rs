@@ -88,7 +88,8 @@ pub struct RejectedChange {
     /// The customer it was about, if any.
     pub customer_id: Option<Uuid>,
     pub customer_name: Option<String>,
-    /// The server's code: invalid, wrong_device, forbidden, unknown_reference.
+    /// The server's code: invalid, wrong_device, forbidden, unknown_reference; or server_error
+    /// when the server failed on this change alone, every time.
     pub code: String,
     /// The server's reason.
     pub reason: String,
@@ -118,6 +119,9 @@ fn advise(code: &str) -> &'static str {
         "wrong_device" => "This desk's enrollment does not match. Ask an administrator to enroll it again.",
         "forbidden" => "Your role cannot make this change. Ask a supervisor to make it.",
         "unknown_reference" => "It refers to something the server does not know. Ask an administrator.",
+        "server_error" => {
+            "The changes after it went through; this one stays on this desk. Tell your administrator: the server's log says why."
+        }
         _ => "It stays on this desk only. Ask an administrator if it matters.",
     }
 }

@@ -77,7 +77,7 @@ export function AmendDialog({
             />
           </div>
           <div className="field-row">
-            <TextInput name="reason" label={t("log.reason")} value={reason} onChange={setReason} error={errors.reason} />
+            <TextInput name="reason" label={t("log.reason")} value={reason} onChange={setReason} error={errors.reason} rule="reason" />
             <TextInput
               name="minutes"
               label={t("log.minutes")}
@@ -87,8 +87,8 @@ export function AmendDialog({
             />
           </div>
           <OutcomeChoice value={outcome} onChange={setOutcome} />
-          <TextInput name="summary" label={t("log.note")} value={summary} onChange={setSummary} error={errors.summary} multiline />
-          <TextInput name="why" label={t("amend.why")} value={note} onChange={setNote} error={errors.note} />
+          <TextInput name="summary" label={t("log.note")} value={summary} onChange={setSummary} error={errors.summary} rule="summary" multiline />
+          <TextInput name="why" label={t("amend.why")} value={note} onChange={setNote} error={errors.note} rule="amendment_note" />
           {errors.changes ? <p className="field-error">{errors.changes}</p> : null}
           <FormError error={amend.error} />
         </div>

@@ -59,6 +59,24 @@ describe("LogPanel", () => {
     expect(screen.getByRole("radio", { name: "Delighted" })).toBeChecked();
   });
 
+  it("says at once when a pasted note holds a character that cannot be saved, and keeps it", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    const note = screen.getByRole("textbox", { name: "Note" });
+    await user.click(note);
+    await user.paste("Refund\u0000 agreed");
+    await waitFor(() => expect(note).toHaveAttribute("aria-invalid", "true"));
+    expect(screen.getByText(/invisible character \(U\+0000\)/)).toBeInTheDocument();
+    expect(note).toHaveValue("Refund\u0000 agreed");
+
+    const reason = screen.getByRole("combobox", { name: "Reason" });
+    await user.click(reason);
+    await user.paste("Refund\tkettle");
+    expect(await screen.findByText(/on one line/)).toBeInTheDocument();
+  });
+
   it("follows the touch point's usual channel until one is picked", async () => {
     const calls = mockBackend({ log_interaction: () => ({ interaction_id: "i1", feedback_id: null }) });
     const user = userEvent.setup();

@@ -23,6 +23,7 @@ import { FeelingScale } from "../../components/FeelingScale";
 import { OutcomeChoice } from "../../components/FormParts";
 import { ScoreScale } from "../../components/ScoreScale";
 import { TextInput } from "../../components/TextInput";
+import { textProblem } from "../../textRules";
 import { useDraft } from "../../draft";
 import { timeOfDay } from "../../format";
 import { useNavigation } from "../../navigation";
@@ -97,6 +98,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const touchPoint = touchPoints.data?.find((tp) => tp.id === touchPointId);
   const channel = draft.channel ?? touchPoint?.default_channel ?? "in_person";
   const errors = fieldErrors(log.error);
+  const reasonError = errors.reason ?? textProblem(draft.reason, "reason", t);
   const otherError = log.isError && Object.keys(errors).length === 0 ? errorMessage(log.error) : null;
   const minutesShown = draft.minutes ?? String(Math.max(1, Math.round(elapsed / 60)));
   const minutesInvalid = draft.minutes !== null && draft.minutes.trim() !== "" && !/^\d+([.,]\d+)?$/.test(draft.minutes.trim());
@@ -216,12 +218,12 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
             inputValue={draft.reason}
             onInputChange={(v) => set("reason", v)}
             defaultItems={reasons.data ?? []}
-            isInvalid={Boolean(errors.reason)}
+            isInvalid={Boolean(reasonError)}
             menuTrigger="focus"
           >
             <Label className="field-label">{t("log.reason")}</Label>
             <Input className="input" ref={reasonInput} placeholder={t("log.reasonPlaceholder")} />
-            {errors.reason ? <div className="field-error">{errors.reason}</div> : null}
+            {reasonError ? <div className="field-error">{reasonError}</div> : null}
             <Popover className="popover">
               <ListBox className="menu-list">
                 {(r: { id: string; label: string }) => (
@@ -303,6 +305,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
               value={draft.verbatim}
               onChange={(v) => set("verbatim", v)}
               error={errors.verbatim}
+              rule="verbatim"
             />
           </DisclosurePanel>
         </Disclosure>
@@ -314,6 +317,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
           value={draft.summary}
           onChange={(v) => set("summary", v)}
           error={errors.summary}
+          rule="summary"
           multiline
         />
 

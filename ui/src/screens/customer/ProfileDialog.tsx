@@ -99,7 +99,7 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
             }}
           >
             <div className="dialog-body profile-grid">
-              <TextInput name="name" label={t("newCustomer.name")} value={name} onChange={setName} error={errors.name} />
+              <TextInput name="name" label={t("newCustomer.name")} value={name} onChange={setName} error={errors.name} rule="customer_name" />
               <Choice
                 label={t("profile.language")}
                 name="language"
@@ -126,8 +126,8 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
                 error={errors.emails}
                 multiline
               />
-              <TextInput name="loyalty_id" label={t("profile.loyalty")} value={loyalty} onChange={setLoyalty} error={errors.loyalty_id} />
-              <TextInput name="external_id" label={t("profile.external")} value={external} onChange={setExternal} error={errors.external_id} />
+              <TextInput name="loyalty_id" label={t("profile.loyalty")} value={loyalty} onChange={setLoyalty} error={errors.loyalty_id} rule="customer_id" />
+              <TextInput name="external_id" label={t("profile.external")} value={external} onChange={setExternal} error={errors.external_id} rule="customer_id" />
               <TextInput
                 name="tags"
                 label={t("profile.tags")}
@@ -151,7 +151,7 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
                 ))}
               </fieldset>
               <div className="span-2">
-                <TextInput name="note" label={t("profile.note")} value={note} onChange={setNote} error={errors.note} multiline />
+                <TextInput name="note" label={t("profile.note")} value={note} onChange={setNote} error={errors.note} rule="customer_note" multiline />
               </div>
               <div className="span-2">
                 <FormError error={update.error} />

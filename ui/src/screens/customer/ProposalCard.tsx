@@ -58,7 +58,7 @@ export function ProposalCard({
       {proposal.reasons.length > 0 ? (
         <p className="proposal-why">{proposal.reasons.map((r) => reasonText(r, t)).join(" · ")}</p>
       ) : null}
-      <TextInput name="promise" label={t("proposal.promise")} value={promise} onChange={setPromise} error={errors.promise} />
+      <TextInput name="promise" label={t("proposal.promise")} value={promise} onChange={setPromise} error={errors.promise} rule="promise" />
       <div className="field-row">
         <div className="text-field">
           <label className="field-label" htmlFor="proposal-due">

@@ -63,6 +63,7 @@ export function CompleteFollowUpDialog({ followUp, onClose }: { followUp: Follow
             value={resolution}
             onChange={setResolution}
             error={errors.resolution}
+            rule="resolution"
             multiline
             autoFocus
           />

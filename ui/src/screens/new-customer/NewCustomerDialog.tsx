@@ -67,6 +67,7 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
             value={form.name}
             onChange={(name) => setForm((f) => ({ ...f, name }))}
             error={errors.name}
+            rule="customer_name"
             autoFocus={focus === "name"}
           />
           <TextInput

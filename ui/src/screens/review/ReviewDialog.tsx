@@ -157,6 +157,7 @@ export function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () =
               value={draft.comment}
               onChange={(comment) => setDraft((d) => ({ ...d, comment }))}
               error={errors.comment}
+              rule="review_comment"
               multiline
               testId="review-comment"
             />
