@@ -34,12 +34,40 @@ pub struct SearchQuery {
 /// The most customers one search returns.
 pub const SEARCH_LIMIT_MAX: u32 = 50;
 
-/// id, profile fields, home store, last seen.
-type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>);
+/// id, profile fields, home store, last seen, whether the device reads them.
+type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>, bool);
 
+/// `$R` is replaced by the parameter numbers of "reads the organisation" and "stores read".
 const SEARCH_COLUMNS: &str = "c.customer_id, c.fields, c.home_store_id,
     (SELECT max((l.op->'body'->>'occurred_at')::timestamptz) FROM change_log l
-     WHERE l.org_id = c.org_id AND l.customer_id = c.customer_id AND l.entity = 'interaction_logged')";
+     WHERE l.org_id = c.org_id AND l.customer_id = c.customer_id AND l.entity = 'interaction_logged'),
+    $R_ORG OR EXISTS (SELECT 1 FROM customer_scope s
+                      WHERE s.org_id = c.org_id AND s.store_id = ANY($R_STORES) AND s.customer_id = c.customer_id)";
+
+/// The search's columns with the scope parameters at `org` and `stores`.
+fn columns(org: usize, stores: usize) -> String {
+    SEARCH_COLUMNS.replace("$R_ORG", &format!("${org}")).replace("$R_STORES", &format!("${stores}"))
+}
+
+/// A phone as a person may be shown it outside the stores that hold the customer: only its
+/// last three digits (`+•••••••••678`), enough to ask "the number ending 678?".
+pub fn masked_phone(e164: &str) -> String {
+    let digits: Vec<char> = e164.chars().filter(char::is_ascii_digit).collect();
+    let hidden = digits.len().saturating_sub(3);
+    let tail: String = digits[hidden..].iter().collect();
+    format!("+{}{tail}", "•".repeat(hidden))
+}
+
+/// An email as shown outside the customer's stores: its first character and its domain
+/// (`a•••@example.com`).
+pub fn masked_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            format!("{}•••@{domain}", local.chars().next().map(String::from).unwrap_or_default())
+        }
+        None => "•••".into(),
+    }
+}
 
 const VISIBLE: &str = "c.erased_at IS NULL AND (c.deleted_hlc IS NULL OR c.restored_hlc > c.deleted_hlc)";
 
@@ -62,61 +90,76 @@ pub async fn search(
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let rows: Vec<FoundRow> = if text.contains('@') {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SEARCH_COLUMNS} FROM customers c
-             WHERE c.org_id = $1 AND {VISIBLE} AND c.fields->'emails' ? lower($2) LIMIT $3"
+            "SELECT {} FROM customers c
+             WHERE c.org_id = $1 AND {VISIBLE} AND c.fields->'emails' ? lower($2) LIMIT $3",
+            columns(4, 5)
         )))
         .bind(auth.org_id)
         .bind(text)
         .bind(limit)
+        .bind(auth.reads_org)
+        .bind(&auth.reads)
         .fetch_all(&st.pool)
         .await?
     } else if digits.len() >= 6 && digits.len() * 2 >= text.len() {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SEARCH_COLUMNS} FROM customers c
+            "SELECT {} FROM customers c
              WHERE c.org_id = $1 AND {VISIBLE}
                AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.fields->'phones') p
                            WHERE regexp_replace(p, '\\D', '', 'g') LIKE '%' || $2 || '%')
-             LIMIT $3"
+             LIMIT $3",
+            columns(4, 5)
         )))
         .bind(auth.org_id)
         .bind(&digits)
         .bind(limit)
+        .bind(auth.reads_org)
+        .bind(&auth.reads)
         .fetch_all(&st.pool)
         .await?
     } else {
         let pattern = text.to_lowercase().replace(['%', '_', '\\'], "");
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SEARCH_COLUMNS} FROM customers c
+            "SELECT {} FROM customers c
              WHERE c.org_id = $1 AND {VISIBLE}
                AND (lower(c.fields->>'name') LIKE $2 || '%' OR lower(c.fields->>'name') LIKE '% ' || $2 || '%'
                     OR upper(c.fields->>'loyalty_id') = upper($3) OR upper(c.fields->>'external_id') = upper($3))
-             ORDER BY lower(c.fields->>'name') LIMIT $4"
+             ORDER BY lower(c.fields->>'name') LIMIT $4",
+            columns(5, 6)
         )))
         .bind(auth.org_id)
         .bind(pattern)
         .bind(text)
         .bind(limit)
+        .bind(auth.reads_org)
+        .bind(&auth.reads)
         .fetch_all(&st.pool)
         .await?
     };
+    tracing::info!(device = %auth.device_id, found = rows.len(), "organisation search");
     let customers = rows
         .into_iter()
-        .map(|(customer_id, fields, home_store_id, last_seen_at)| {
-            let list = |key: &str| -> Vec<String> {
-                fields
-                    .get(key)
-                    .and_then(Value::as_array)
-                    .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|(customer_id, fields, home_store_id, last_seen_at, reads)| {
+            let list = |key: &str, mask: fn(&str) -> String| -> Vec<String> {
+                let all = fields.get(key).and_then(Value::as_array).map_or_else(Vec::new, |a| {
+                    a.iter().filter_map(Value::as_str).map(str::to_owned).collect::<Vec<_>>()
+                });
+                // See DESIGN notes, "What the organisation's search answers".
+                if reads {
+                    all
+                } else {
+                    all.iter().map(|v| mask(v)).collect()
+                }
             };
             RemoteCustomer {
                 customer_id,
                 name: fields.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                phones: list("phones"),
-                emails: list("emails"),
+                phones: list("phones", masked_phone),
+                emails: list("emails", masked_email),
                 loyalty_id: fields
                     .get("loyalty_id")
                     .and_then(Value::as_str)
-                    .filter(|s| !s.is_empty())
+                    .filter(|s| !s.is_empty() && reads)
                     .map(str::to_owned),
                 home_store_id,
                 last_seen_at,
@@ -280,4 +323,16 @@ pub async fn recent_conflicts(
         })
         .collect();
     Ok(Json(RecentConflictsResponse { conflicts }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_points_outside_the_customer_s_stores_show_only_enough_to_recognise_them() {
+        assert_eq!(masked_phone("+351912345678"), "+•••••••••678");
+        assert_eq!(masked_phone("+12025550123"), "+••••••••123");
+        assert_eq!(masked_email("ana.costa@example.com"), "a•••@example.com");
+    }
 }

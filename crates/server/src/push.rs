@@ -161,10 +161,19 @@ struct Lookups {
     reviewed: HashMap<Uuid, Uuid>,
     /// Customer of each follow-up a patch without one points at.
     follow_up_customer: HashMap<Uuid, Option<Uuid>>,
+    /// The customers the batch names that the server already holds, and whether the device
+    /// may write to them (they are in a store it reads).
+    customers: HashMap<Uuid, Known>,
     erased: HashSet<Uuid>,
 }
 
-async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> ApiResult<Lookups> {
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    in_scope: bool,
+}
+
+async fn look_up(tx: &mut Transaction<'_, Postgres>, auth: &DeviceAuth, ops: &[Op]) -> ApiResult<Lookups> {
+    let org = auth.org_id;
     let ids: Vec<Uuid> = ops.iter().map(|o| o.op_id).collect();
     let applied: Vec<(Uuid, i64)> =
         sqlx::query_as("SELECT op_id, server_seq FROM change_log WHERE org_id = $1 AND op_id = ANY($2)")
@@ -237,11 +246,16 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
     customers.extend(follow_up_customer.iter().filter_map(|(_, c)| *c));
     customers.sort();
     customers.dedup();
-    let erased: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT customer_id FROM customers WHERE org_id = $1 AND customer_id = ANY($2) AND erased_at IS NOT NULL",
+    let held: Vec<(Uuid, bool, bool)> = sqlx::query_as(
+        "SELECT c.customer_id, c.erased_at IS NOT NULL,
+                $3 OR EXISTS (SELECT 1 FROM customer_scope s
+                              WHERE s.org_id = c.org_id AND s.store_id = ANY($4) AND s.customer_id = c.customer_id)
+         FROM customers c WHERE c.org_id = $1 AND c.customer_id = ANY($2)",
     )
     .bind(org)
     .bind(&customers)
+    .bind(auth.reads_org)
+    .bind(&auth.reads)
     .fetch_all(&mut **tx)
     .await?;
     Ok(Lookups {
@@ -249,7 +263,8 @@ async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, ops: &[Op]) -> A
         roles: roles.into_iter().map(|(id, role, home)| (id, (role, home))).collect(),
         reviewed: reviewed.into_iter().collect(),
         follow_up_customer: follow_up_customer.into_iter().collect(),
-        erased: erased.into_iter().collect(),
+        customers: held.iter().map(|(id, _, in_scope)| (*id, Known { in_scope: *in_scope })).collect(),
+        erased: held.iter().filter(|(_, erased, _)| *erased).map(|(id, _, _)| *id).collect(),
     })
 }
 
@@ -317,7 +332,7 @@ pub async fn push(
     .bind(req.ops.len() as i64)
     .fetch_one(&mut *tx)
     .await?;
-    let mut known = look_up(&mut tx, org, &req.ops).await?;
+    let mut known = look_up(&mut tx, &auth, &req.ops).await?;
     let pause = *st.faults.pause_after_ops.lock().unwrap_or_else(|p| p.into_inner());
 
     let mut rows = Rows::default();
@@ -332,9 +347,24 @@ pub async fn push(
             results.push(OpResult { op_id: op.op_id, status: OpStatus::Duplicate, server_seq: *seq });
             continue;
         }
+        let customer = match &op.body {
+            OpBody::FollowUpPatch(f) if f.customer_id.is_none() => {
+                known.follow_up_customer.get(&f.follow_up_id).copied().flatten()
+            }
+            body => body.customer_id(),
+        };
         let mut refusal = refuse(op, &auth, now);
         if refusal.is_none() && op.body.needs_supervisor() {
             refusal = supervisor_refusal(&known.roles, &auth, op);
+        }
+        // A device writes only to customers of the stores it reads (or new ones): another
+        // store's customer is brought into its store first, by opening them from the
+        // organisation's search (adoption), never by writing to them.
+        if refusal.is_none() && customer.and_then(|c| known.customers.get(&c)).is_some_and(|k| !k.in_scope) {
+            refusal = Some((
+                RejectCode::Forbidden,
+                "This customer belongs to another store. Open them from the search first, then make the change.".into(),
+            ));
         }
         match &op.body {
             OpBody::ReviewRecorded(r) if refusal.is_none() => {
@@ -362,12 +392,6 @@ pub async fn push(
             None => {
                 let seq = next;
                 next += 1;
-                let customer = match &op.body {
-                    OpBody::FollowUpPatch(f) if f.customer_id.is_none() => {
-                        known.follow_up_customer.get(&f.follow_up_id).copied().flatten()
-                    }
-                    body => body.customer_id(),
-                };
                 if let OpBody::FollowUpPatch(f) = &op.body {
                     if f.customer_id.is_some() {
                         known.follow_up_customer.insert(f.follow_up_id, f.customer_id);
@@ -377,6 +401,7 @@ pub async fn push(
                     if customer.is_some_and(|c| known.erased.contains(&c)) { apply::scrub(op) } else { op.clone() };
                 if let Some(c) = customer {
                     rows.scope(op.store_id, c, seq);
+                    known.customers.insert(c, Known { in_scope: true });
                 }
                 match &op.body {
                     OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {}
