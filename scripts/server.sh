@@ -86,7 +86,7 @@ cat <<MSG
     Server address   http://$LISTEN
     Enrollment code  $code        (a till, valid 24 h; run \`make server\` again for another)
     Supervisor code  $office        (a supervisor's desk: reviews, deletions and erasures)
-  Staff after connecting: Maria Lopes (frontline, PIN 1111), Priya Shah (supervisor, PIN 5555).
+  Staff after connecting: Maria Lopes (frontline, PIN 1357), Priya Shah (supervisor, PIN 135246).
   More codes: $SERVER admin enrollment-code --org $(awk '/^organisation/ {print $2}' "$DEMO_FILE") --store $(awk '/^store/ {print $2}' "$DEMO_FILE")
 
 MSG

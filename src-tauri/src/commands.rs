@@ -139,7 +139,10 @@ pub async fn list_staff(state: State<'_, AppState>) -> Result<Vec<StaffListing>>
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_in(state: State<'_, AppState>, staff_id: Uuid, pin: Option<String>) -> Result<StaffMember> {
-    state.with(|d| d.sign_in(staff_id, pin.as_deref()))
+    match state.engine() {
+        Some(engine) => engine.sign_in(staff_id, pin.as_deref()).await,
+        None => state.with(|d| d.sign_in(staff_id, pin.as_deref())),
+    }
 }
 
 #[tauri::command]

@@ -126,7 +126,9 @@ export type AtRiskCustomer = {
 };
 
 /**  What an audit entry records someone doing. */
-export type AuditAction = "view" | "change" | "export" | "erase" | "import";
+export type AuditAction = "view" | "change" | "export" | "erase" | "import" | 
+/**  Sign-in paused after wrong PINs (the entry names the person). */
+"sign_in_locked";
 
 export type AuditEntry = {
 	at: string,

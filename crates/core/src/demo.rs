@@ -48,11 +48,11 @@ pub struct DemoSummary {
 }
 
 const STAFF: &[(&str, Role, &str)] = &[
-    ("Maria Lopes", Role::Frontline, "1111"),
-    ("João Pereira", Role::Frontline, "2222"),
-    ("Aisha Khan", Role::Frontline, "3333"),
-    ("Tom Becker", Role::Frontline, "4444"),
-    ("Priya Shah", Role::Supervisor, "5555"),
+    ("Maria Lopes", Role::Frontline, "1357"),
+    ("João Pereira", Role::Frontline, "2468"),
+    ("Aisha Khan", Role::Frontline, "3579"),
+    ("Tom Becker", Role::Frontline, "4680"),
+    ("Priya Shah", Role::Supervisor, "135246"),
 ];
 
 /// (reason, notes staff typically write, how it tends to feel: 0 bad … 1 good)

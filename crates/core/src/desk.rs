@@ -779,12 +779,80 @@ impl Desk {
         staff::list(&self.conn)
     }
 
-    /// Switches the signed-in staff member; from now on every event records them.
+    /// Switches the signed-in staff member; from now on every event records them. Wrong PINs
+    /// make sign-in for that person wait, longer each time, even across restarts; each pause
+    /// is recorded in the audit log.
     pub fn sign_in(&mut self, staff_id: Uuid, pin: Option<&str>) -> Result<StaffMember> {
-        staff::verify(&self.conn, staff_id, pin)?;
+        let now = self.clock.now();
+        staff::refuse_while_paused(&self.conn, staff_id, now)?;
+        match staff::pin_check(&self.conn, staff_id)? {
+            staff::PinCheck::None => {}
+            staff::PinCheck::Here(hash) => {
+                let pin = staff::typed(pin)?;
+                if !staff::matches(&hash, pin) {
+                    return Err(self.wrong_pin(staff_id, None));
+                }
+            }
+            staff::PinCheck::Server => {
+                return Err(CoreError::Offline {
+                    message: "This person's PIN is checked by the server, which this desk cannot reach now. \
+                              Sign in on a supervisor's desk, or when the network is back."
+                        .into(),
+                });
+            }
+        }
+        self.signed_in(staff_id)
+    }
+
+    /// Whether `staff_id`'s PIN is checked by the server (this desk does not hold it).
+    pub fn pin_checked_by_server(&self, staff_id: Uuid) -> Result<bool> {
+        Ok(staff::pin_check(&self.conn, staff_id)? == staff::PinCheck::Server)
+    }
+
+    /// Refuses while sign-in for `staff_id` waits after wrong PINs.
+    pub fn refuse_while_paused(&self, staff_id: Uuid) -> Result<()> {
+        staff::refuse_while_paused(&self.conn, staff_id, self.clock.now())
+    }
+
+    /// Finishes a sign-in whose PIN the server checked.
+    pub fn sign_in_checked(
+        &mut self,
+        staff_id: Uuid,
+        answer: &touchpoint_protocol::PinCheckResponse,
+    ) -> Result<StaffMember> {
+        if !answer.accepted {
+            // The server's pause (it counts wrong PINs typed at every desk) holds here too.
+            return Err(self.wrong_pin(staff_id, answer.locked_until));
+        }
+        self.signed_in(staff_id)
+    }
+
+    fn signed_in(&mut self, staff_id: Uuid) -> Result<StaffMember> {
+        staff::note_right(&self.conn, staff_id)?;
         self.conn.execute("UPDATE device SET signed_in_staff = ?1", [staff_id.to_string()])?;
         self.staff_id = staff_id;
         catalogue::staff_member(&self.conn, staff_id)?.ok_or_else(|| CoreError::not_found("This staff member"))
+    }
+
+    /// Counts a wrong PIN; a pause that starts is recorded in the audit log (as the person
+    /// signed in now, about the person whose PIN was tried).
+    fn wrong_pin(&mut self, staff_id: Uuid, server_until: Option<DateTime<Utc>>) -> CoreError {
+        let now = self.clock.now();
+        let (failures, until) = match staff::note_wrong(&self.conn, staff_id, now, server_until) {
+            Ok(counted) => counted,
+            Err(e) => return e,
+        };
+        if let Some(until) = until {
+            // Read by the Audit room, which says it in the reader's language.
+            let name = catalogue::staff_member(&self.conn, staff_id).ok().flatten().map(|s| s.name).unwrap_or_default();
+            let detail = format!("wrong_pins={failures};pause_secs={};name={name}", (until - now).num_seconds());
+            if let Err(e) = self
+                .write(|w| audit::record(w, AuditAction::SignInLocked, "staff", Some(staff_id), None, Some(&detail)))
+            {
+                return e;
+            }
+        }
+        staff::wrong(failures, until, now)
     }
 
     /// Acts as another staff member without their PIN: for generating history (demo data),

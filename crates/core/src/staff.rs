@@ -32,7 +32,8 @@ pub struct NewStaff {
 
 pub fn list(conn: &Connection) -> Result<Vec<StaffListing>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, role, pin_hash IS NOT NULL FROM staff WHERE active = 1 ORDER BY name COLLATE NOCASE",
+        "SELECT id, name, role, pin_hash IS NOT NULL OR pin_online = 1 FROM staff WHERE active = 1
+         ORDER BY name COLLATE NOCASE",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(StaffListing { id: uuid_col(r, 0)?, name: r.get(1)?, role: enum_col(r, 2)?, has_pin: r.get(3)? })
@@ -40,11 +41,8 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffListing>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn check_pin(pin: &str) -> std::result::Result<(), String> {
-    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err("A PIN is 4 to 8 digits.".into());
-    }
-    Ok(())
+fn check_pin(pin: &str, role: Role) -> std::result::Result<(), String> {
+    touchpoint_protocol::pin::problem(pin, role).map_or(Ok(()), Err)
 }
 
 fn hash_pin(pin: &str) -> Result<String> {
@@ -55,18 +53,104 @@ fn hash_pin(pin: &str) -> Result<String> {
         .map_err(|e| CoreError::Storage { message: format!("Could not protect the PIN: {e}") })
 }
 
-/// Checks `pin` for `staff`. A staff member without a PIN signs in without one.
-pub(crate) fn verify(conn: &Connection, staff: Uuid, pin: Option<&str>) -> Result<()> {
-    let hash: Option<Option<String>> = conn
-        .prepare_cached("SELECT pin_hash FROM staff WHERE id = ?1 AND active = 1")?
+/// How a person's PIN is checked on this desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PinCheck {
+    /// They have no PIN.
+    None,
+    /// Against the verifier this desk holds.
+    Here(String),
+    /// By the server: this desk does not hold their verifier (a supervisor at a till).
+    Server,
+}
+
+pub(crate) fn pin_check(conn: &Connection, staff: Uuid) -> Result<PinCheck> {
+    let row: Option<(Option<String>, bool)> = conn
+        .prepare_cached("SELECT pin_hash, pin_online FROM staff WHERE id = ?1 AND active = 1")?
+        .query_row([staff.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Err(CoreError::not_found("This staff member")),
+        Some((Some(hash), _)) => Ok(PinCheck::Here(hash)),
+        Some((None, true)) => Ok(PinCheck::Server),
+        Some((None, false)) => Ok(PinCheck::None),
+    }
+}
+
+/// Whether `pin` matches the verifier `hash`.
+pub(crate) fn matches(hash: &str, pin: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+}
+
+/// The PIN typed, or the error that asks for one.
+pub(crate) fn typed(pin: Option<&str>) -> Result<&str> {
+    pin.filter(|p| !p.is_empty()).ok_or_else(|| CoreError::field("pin", "Enter your PIN."))
+}
+
+/// How long is left of a pause, in words ("45 s", "2 min").
+fn wait_words(left: chrono::Duration) -> String {
+    let secs = left.num_seconds().max(1);
+    if secs < 90 {
+        format!("{secs} s")
+    } else {
+        format!("{} min", (secs + 59) / 60)
+    }
+}
+
+/// The refusal while sign-in for `staff` is paused after wrong PINs.
+pub(crate) fn paused(until: DateTime<Utc>, now: DateTime<Utc>) -> CoreError {
+    CoreError::field("pin", format!("Too many wrong PINs. Sign-in waits {} more.", wait_words(until - now)))
+}
+
+/// Refuses while sign-in for `staff` is paused.
+pub(crate) fn refuse_while_paused(conn: &Connection, staff: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let until: Option<Option<String>> = conn
+        .prepare_cached("SELECT locked_until FROM sign_in_failures WHERE staff_id = ?1")?
         .query_row([staff.to_string()], |r| r.get(0))
         .optional()?;
-    let Some(hash) = hash else { return Err(CoreError::not_found("This staff member")) };
-    let Some(hash) = hash else { return Ok(()) };
-    let wrong = || CoreError::field("pin", "That PIN is not right. Try again.");
-    let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| CoreError::field("pin", "Enter your PIN."))?;
-    let parsed = PasswordHash::new(&hash).map_err(|_| wrong())?;
-    Argon2::default().verify_password(pin.as_bytes(), &parsed).map_err(|_| wrong())
+    match until.flatten().and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)) {
+        Some(until) if until > now => Err(paused(until, now)),
+        _ => Ok(()),
+    }
+}
+
+/// Counts a wrong PIN for `staff`: the wrong PINs in a row now, and the pause that starts,
+/// if one does. A pause `server_until` set elsewhere (the server's count) is kept if longer.
+pub(crate) fn note_wrong(
+    conn: &Connection,
+    staff: Uuid,
+    now: DateTime<Utc>,
+    server_until: Option<DateTime<Utc>>,
+) -> Result<(u32, Option<DateTime<Utc>>)> {
+    let failures: u32 = conn
+        .prepare_cached(
+            "INSERT INTO sign_in_failures (staff_id, failures) VALUES (?1, 1)
+             ON CONFLICT (staff_id) DO UPDATE SET failures = failures + 1 RETURNING failures",
+        )?
+        .query_row([staff.to_string()], |r| r.get(0))?;
+    let until = touchpoint_protocol::pin::pause_after(failures).map(|p| now + p).max(server_until);
+    conn.prepare_cached("UPDATE sign_in_failures SET locked_until = ?2 WHERE staff_id = ?1")?
+        .execute(params![staff.to_string(), until.map(ts)])?;
+    Ok((failures, until))
+}
+
+/// A right PIN: the count starts again.
+pub(crate) fn note_right(conn: &Connection, staff: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sign_in_failures WHERE staff_id = ?1")?.execute([staff.to_string()])?;
+    Ok(())
+}
+
+/// The refusal of a wrong PIN, saying how many tries are left before a pause.
+pub(crate) fn wrong(failures: u32, until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> CoreError {
+    match until {
+        Some(until) => {
+            CoreError::field("pin", format!("That PIN is not right. Sign-in waits {} now.", wait_words(until - now)))
+        }
+        None => {
+            let left = touchpoint_protocol::pin::FREE_TRIES.saturating_sub(failures);
+            CoreError::field("pin", format!("That PIN is not right. {left} more before sign-in pauses."))
+        }
+    }
 }
 
 pub(crate) fn validate_new(input: &NewStaff) -> Result<(String, Option<String>)> {
@@ -79,7 +163,7 @@ pub(crate) fn validate_new(input: &NewStaff) -> Result<(String, Option<String>)>
     }
     let pin = input.pin.trim();
     if !pin.is_empty() {
-        if let Err(m) = check_pin(pin) {
+        if let Err(m) = check_pin(pin, input.role) {
             p.add("pin", m);
         }
     }
@@ -106,10 +190,15 @@ pub(crate) fn insert(
 
 pub(crate) fn set_pin(conn: &Connection, staff: Uuid, pin: &str) -> Result<()> {
     let pin = pin.trim();
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM staff WHERE id = ?1 AND active = 1")?
+        .query_row([staff.to_string()], |r| r.get(0))
+        .optional()?;
+    let role: Role = role.ok_or_else(|| CoreError::not_found("This staff member"))?.parse().unwrap_or(Role::Admin);
     let hash = if pin.is_empty() {
         None
     } else {
-        check_pin(pin).map_err(|m| CoreError::field("pin", m))?;
+        check_pin(pin, role).map_err(|m| CoreError::field("pin", m))?;
         Some(hash_pin(pin)?)
     };
     let n =

@@ -47,3 +47,20 @@ pub struct TokenResponse {
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
 }
+
+/// A desk asks the server whether `pin` is `staff_id`'s PIN, for a person whose verifier the
+/// desk does not hold (a supervisor signing in at a till).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PinCheckRequest {
+    pub staff_id: Uuid,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PinCheckResponse {
+    pub accepted: bool,
+    /// Too many wrong PINs: no PIN is checked for this person before this time.
+    pub locked_until: Option<DateTime<Utc>>,
+}

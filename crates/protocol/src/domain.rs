@@ -87,6 +87,8 @@ pub enum AuditAction {
     Export,
     Erase,
     Import,
+    /// Sign-in paused after wrong PINs (the entry names the person).
+    SignInLocked,
 }
 
 /// The touch points a new organisation starts with on the server, and a desk on its own
@@ -210,6 +212,7 @@ names!(AuditAction {
     Export => "export",
     Erase => "erase",
     Import => "import",
+    SignInLocked => "sign_in_locked",
 });
 names!(Role {
     Frontline => "frontline",

@@ -9,11 +9,12 @@ mod domain;
 mod error;
 pub mod hlc;
 mod ops;
+pub mod pin;
 pub mod rules;
 mod sync;
 pub mod text;
 
-pub use auth::{EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
+pub use auth::{EnrollRequest, EnrollResponse, PinCheckRequest, PinCheckResponse, TokenRequest, TokenResponse};
 pub use error::{ApiError, ErrorCode, PROTOCOL_HEADER};
 pub use hlc::{BadHlc, Hlc};
 pub use sync::{
@@ -32,9 +33,11 @@ pub use ops::{
 };
 
 /// The protocol version this build speaks. Sent with every sync request.
-pub const PROTOCOL_VERSION: u32 = 1;
-/// The oldest protocol version a server of this build still serves.
-pub const MIN_PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
+/// The oldest protocol version a server of this build still serves. Version 2 stopped sending
+/// supervisors' and admins' PIN verifiers to tills: a version-1 desk would read a verifier
+/// held back as "no PIN", so it may not sync with this server.
+pub const MIN_PROTOCOL_VERSION: u32 = 2;
 
 /// What stands in for free text that named an erased customer (a follow-up's promise, a
 /// review's comment): the record keeps its place and its numbers, not their words.

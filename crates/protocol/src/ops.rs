@@ -308,9 +308,14 @@ pub struct StaffRecord {
     pub name: String,
     pub role: Role,
     pub home_store_id: Option<Uuid>,
-    /// Argon2 hash of the PIN, so staff can sign in on any desk of their store offline.
+    /// Argon2 hash of the PIN, so staff can sign in on the desks of their store offline. Only
+    /// devices that may hold it receive it (see `pin_online`).
     pub pin_hash: Option<String>,
     pub active: bool,
+    /// The person has a PIN whose verifier this device does not hold (a supervisor's at a
+    /// till): the desk checks it with the server, so they sign in there only while online.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pin_online: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -204,6 +204,7 @@ fn tombstones_and_catalogue_ops_have_a_fixed_shape() {
             home_store_id: Some(id(3)),
             pin_hash: None,
             active: true,
+            pin_online: false,
         }),
         json!({
             "type": "staff_upsert",
@@ -213,6 +214,28 @@ fn tombstones_and_catalogue_ops_have_a_fixed_shape() {
             "home_store_id": "00000000-0000-0000-0000-000000000003",
             "pin_hash": null,
             "active": true
+        }),
+    );
+    // A supervisor as a till receives them: a PIN, checked with the server.
+    pinned(
+        &OpBody::StaffUpsert(StaffRecord {
+            staff_id: id(4),
+            name: "Priya Shah".into(),
+            role: Role::Supervisor,
+            home_store_id: Some(id(3)),
+            pin_hash: None,
+            active: true,
+            pin_online: true,
+        }),
+        json!({
+            "type": "staff_upsert",
+            "staff_id": "00000000-0000-0000-0000-000000000004",
+            "name": "Priya Shah",
+            "role": "supervisor",
+            "home_store_id": "00000000-0000-0000-0000-000000000003",
+            "pin_hash": null,
+            "active": true,
+            "pin_online": true
         }),
     );
     pinned(

@@ -106,14 +106,24 @@ pub async fn create_staff(
     if name.trim().is_empty() {
         bail!("a staff member needs a name");
     }
+    if let Some(problem) = touchpoint_protocol::text::check(name.trim(), touchpoint_protocol::text::STAFF_NAME)
+        .err()
+        .map(|p| p.describe("The name"))
+    {
+        bail!("{problem}");
+    }
     let pin_hash = match pin {
-        Some(p) if (4..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()) => Some(
-            argon2::Argon2::default()
-                .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
-                .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))?
-                .to_string(),
-        ),
-        Some(_) => bail!("a PIN is 4 to 8 digits"),
+        Some(p) => {
+            if let Some(problem) = touchpoint_protocol::pin::problem(p, role) {
+                bail!("{problem}");
+            }
+            Some(
+                argon2::Argon2::default()
+                    .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
+                    .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))?
+                    .to_string(),
+            )
+        }
         None => None,
     };
     let staff = Uuid::now_v7();
@@ -138,6 +148,7 @@ pub async fn create_staff(
             home_store_id: store,
             pin_hash,
             active: true,
+            pin_online: false,
         }),
     )
     .await?;

@@ -8,6 +8,7 @@ mod enroll;
 pub mod error;
 mod extract;
 pub mod push;
+mod staff;
 pub mod sync;
 mod tokens;
 
@@ -51,7 +52,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
-    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts),
+    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -117,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/customers/adopt", post(customers::adopt))
         .route("/v1/customers/{customer_id}/conflicts", get(customers::conflicts))
         .route("/v1/conflicts", get(customers::recent_conflicts))
+        .route("/v1/staff/check-pin", post(staff::check_pin))
         .fallback(|| async { error::Failure::new(touchpoint_protocol::ErrorCode::NotFound, "No such endpoint.") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))

@@ -198,8 +198,8 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::Demo => {
             let org = admin::create_org(pool, "Demo Retail").await?;
             let store = admin::create_store(pool, org, "High Street", Some("Europe/London")).await?;
-            admin::create_staff(pool, org, Some(store), "Maria Lopes", Role::Frontline, Some("1111")).await?;
-            admin::create_staff(pool, org, Some(store), "Priya Shah", Role::Supervisor, Some("5555")).await?;
+            admin::create_staff(pool, org, Some(store), "Maria Lopes", Role::Frontline, Some("1357")).await?;
+            admin::create_staff(pool, org, Some(store), "Priya Shah", Role::Supervisor, Some("135246")).await?;
             for (order, name) in
                 ["Greeted the customer", "Understood the need", "Solved it first time", "Followed policy"]
                     .into_iter()

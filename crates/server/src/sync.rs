@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use serde::Deserialize;
-use touchpoint_protocol::{ErrorCode, PullResponse, MAX_PULL_LIMIT};
+use touchpoint_protocol::{ErrorCode, Op, OpBody, PullResponse, Role, MAX_PULL_LIMIT};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
@@ -55,8 +55,8 @@ pub async fn pull(
             "This desk has seen changes the server no longer has. Send your changes, then sync from the start.",
         ));
     }
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT server_seq, op::text FROM change_log
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT server_seq, entity, op::text FROM change_log
          WHERE org_id = $1 AND server_seq > $2
            AND ($5
                 OR (customer_id IS NULL AND (store_id IS NULL OR store_id = ANY($3)))
@@ -72,7 +72,11 @@ pub async fn pull(
     .fetch_all(&st.pool)
     .await?;
     let has_more = rows.len() > limit as usize;
-    let main: Vec<(i64, String)> = rows.into_iter().take(limit as usize).collect();
+    let main: Vec<(i64, String)> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(seq, entity, op)| Ok((seq, if entity == "staff_upsert" { staff_for(&auth, &op)? } else { op })))
+        .collect::<ApiResult<_>>()?;
     // With nothing more in scope the cursor still moves to the end of what was looked at.
     // (`next_seq` was read before the rows, and every seq below a committed one is committed:
     // the counter row serialises writers.)
@@ -124,4 +128,33 @@ pub async fn pull(
     body.push_str("],");
     body.push_str(&tail[1..]);
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Whether `device` may hold the PIN verifier of a person of `role` whose home store is `home`.
+/// An administrator's device holds everyone's; a supervisor's, everyone's of the stores it
+/// reads; a till, only frontline staff's of its stores (and of staff of no store). Everyone
+/// else's PIN is checked with the server (`POST /v1/staff/check-pin`). See DESIGN notes,
+/// "What a till holds".
+pub fn may_hold_verifier(device: &DeviceAuth, role: Role, home: Option<Uuid>) -> bool {
+    if device.reads_org {
+        return true;
+    }
+    let serves = |home: Option<Uuid>| home.is_none_or(|h| device.reads.contains(&h));
+    match role {
+        Role::Frontline => serves(home),
+        Role::Supervisor | Role::Admin => device.role != Role::Frontline && home.is_some() && serves(home),
+    }
+}
+
+/// A staff record as this device may receive it: the verifier held back when it may not hold
+/// it, and the desk told to check that PIN with the server.
+fn staff_for(device: &DeviceAuth, stored: &str) -> ApiResult<String> {
+    let unreadable = || Failure::new(ErrorCode::Internal, "The server's history holds an unreadable change.");
+    let mut op: Op = serde_json::from_str(stored).map_err(|_| unreadable())?;
+    let OpBody::StaffUpsert(staff) = &mut op.body else { return Ok(stored.to_owned()) };
+    if staff.pin_hash.is_some() && !may_hold_verifier(device, staff.role, staff.home_store_id) {
+        staff.pin_hash = None;
+        staff.pin_online = true;
+    }
+    serde_json::to_string(&op).map_err(|_| unreadable())
 }

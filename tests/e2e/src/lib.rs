@@ -474,7 +474,7 @@ fn wait_for_port(port: u16, child: &mut Child) {
 
 /// A real `touchpoint-server` on a free loopback port, over a fresh database of the
 /// PostgreSQL that `DATABASE_URL` points at (`make e2e` starts one), with the demo
-/// organisation (store "High Street", Maria Lopes PIN 1111, Priya Shah PIN 5555).
+/// organisation (store "High Street", Maria Lopes PIN 1357, Priya Shah PIN 135246).
 pub struct SyncServer {
     pub url: String,
     database_url: String,
@@ -553,7 +553,7 @@ impl SyncServer {
         self.admin(&["enrollment-code", "--org", &self.org, "--store", &self.store])
     }
 
-    /// Opens another store of the organisation (with Tom Reyes, PIN 2222, on its staff) and
+    /// Opens another store of the organisation (with Tom Reyes, PIN 2468, on its staff) and
     /// returns an enrollment code for it.
     pub fn enrollment_code_for_new_store(&self, name: &str) -> String {
         let store = self.admin(&["create-store", "--org", &self.org, name]);
@@ -566,7 +566,7 @@ impl SyncServer {
             "--role",
             "frontline",
             "--pin",
-            "2222",
+            "2468",
             "Tom Reyes",
         ]);
         self.admin(&["enrollment-code", "--org", &self.org, "--store", &store])

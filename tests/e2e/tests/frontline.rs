@@ -225,7 +225,7 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
     desk.wait_for_text("[data-testid=switch-user]", "Maria Lopes").await;
     let maria = "//*[@data-testid='switch-user']//button[contains(., 'Maria Lopes')]";
     desk.client.find(fantoccini::Locator::XPath(maria)).await.expect("Maria in the list").click().await.expect("pick");
-    desk.type_into("[data-testid=switch-user] input[name=pin]", "1111").await;
+    desk.type_into("[data-testid=switch-user] input[name=pin]", "1357").await;
     desk.click("[data-testid=pin-submit]").await;
     desk.wait_for_text("[data-testid=switch-user] .field-error", "PIN is not right").await;
     desk.replace_text("[data-testid=switch-user] input[name=pin]", "4821").await;

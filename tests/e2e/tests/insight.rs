@@ -8,7 +8,7 @@ async fn sign_in_priya(desk: &Desk) {
     desk.click("[data-testid=staff-menu]").await;
     desk.click("[data-testid=menu-switch-user]").await;
     desk.click_xpath("//*[@data-testid='switch-user']//button[contains(., 'Priya Shah')]").await;
-    desk.type_into("[data-testid=switch-user] input[name=pin]", "5555").await;
+    desk.type_into("[data-testid=switch-user] input[name=pin]", "135246").await;
     desk.click("[data-testid=pin-submit]").await;
     desk.wait_gone("[data-testid=switch-user]").await;
 }

@@ -18,7 +18,7 @@ async fn sign_in(desk: &Desk, name: &str, pin: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_it() {
     let desk = Desk::start_with_demo().await;
-    sign_in(&desk, "Priya Shah", "5555").await;
+    sign_in(&desk, "Priya Shah", "135246").await;
     desk.click("[data-testid=rail-review]").await;
     desk.find("[data-testid=review-screen]").await;
     // Maria's conversations only: the staff filter.
@@ -37,7 +37,7 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
     desk.click("[data-testid=review-save]").await;
     desk.wait_gone("[data-testid=review-dialog]").await;
 
-    sign_in(&desk, "Maria Lopes", "1111").await;
+    sign_in(&desk, "Maria Lopes", "1357").await;
     desk.wait_for_text("[data-testid=rail-my-reviews]", "1").await;
     desk.click("[data-testid=rail-my-reviews]").await;
     let review = desk.wait_for_content("[data-testid=my-review]", "Offer the care guide before they ask.").await;
@@ -70,7 +70,7 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
 #[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_closes_an_overdue_follow_up_from_the_store_board_with_how_the_customer_feels_now() {
     let desk = Desk::start_with_demo().await;
-    sign_in(&desk, "Priya Shah", "5555").await;
+    sign_in(&desk, "Priya Shah", "135246").await;
     desk.click("[data-testid=rail-follow-ups]").await;
     desk.click("[data-testid=board-tab]").await;
     desk.find("[data-testid=loop-metrics]").await;
@@ -118,7 +118,7 @@ async fn a_supervisor_closes_an_overdue_follow_up_from_the_store_board_with_how_
 #[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_deletes_a_customer_undoes_it_and_finds_both_in_the_audit_trail() {
     let desk = Desk::start_with_demo().await;
-    sign_in(&desk, "Priya Shah", "5555").await;
+    sign_in(&desk, "Priya Shah", "135246").await;
     desk.find("[data-testid=at-risk-list]").await;
     desk.shot("today-supervisor").await;
     let name = desk.text("[data-testid=at-risk-item] .at-risk-name").await;
@@ -145,7 +145,7 @@ async fn a_supervisor_deletes_a_customer_undoes_it_and_finds_both_in_the_audit_t
 #[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_erases_a_customer_at_their_request_and_nothing_personal_is_left() {
     let desk = Desk::start_with_demo().await;
-    sign_in(&desk, "Priya Shah", "5555").await;
+    sign_in(&desk, "Priya Shah", "135246").await;
     desk.open_customer("Sylvester", "Sylvester Braun").await;
     desk.click("[data-testid=customer-more]").await;
     desk.click("[data-testid=customer-erase]").await;
@@ -204,7 +204,7 @@ async fn the_desks_administrator_adds_and_renames_a_scorecard_criterion_and_revi
     desk.click("[data-testid=scorecard-done]").await;
     desk.wait_gone("[data-testid=scorecard-dialog]").await;
 
-    sign_in(&desk, "Priya Shah", "5555").await;
+    sign_in(&desk, "Priya Shah", "135246").await;
     desk.click("[data-testid=rail-review]").await;
     desk.click("[data-testid=queue-item]").await;
     desk.wait_for_text("[data-testid=scorecard]", "Kept the promise").await;

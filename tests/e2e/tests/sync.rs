@@ -11,7 +11,7 @@ const FAST_SYNC: [(&str, &str); 1] = [("TOUCHPOINT_SYNC_INTERVAL_SECS", "2")];
 
 async fn connect(desk: &Desk, server: &SyncServer, name: &str) {
     let code = server.enrollment_code();
-    connect_with(desk, server, &code, name, ("Maria Lopes", "1111")).await;
+    connect_with(desk, server, &code, name, ("Maria Lopes", "1357")).await;
 }
 
 async fn connect_with(desk: &Desk, server: &SyncServer, code: &str, name: &str, (who, pin): (&str, &str)) {
@@ -94,7 +94,7 @@ async fn core_desk(server: &SyncServer, name: &str) -> (tempfile::TempDir, CoreD
     {
         let mut d = desk.lock().expect("desk");
         let maria = d.list_staff().expect("staff").into_iter().find(|s| s.name == "Maria Lopes").expect("Maria");
-        d.sign_in(maria.id, Some("1111")).expect("sign in");
+        d.sign_in(maria.id, Some("1357")).expect("sign in");
     }
     (dir, desk, engine)
 }
@@ -140,7 +140,7 @@ async fn a_customer_known_only_at_another_store_is_found_through_the_server_and_
 
     let harbour = Desk::start_with_env(&FAST_SYNC).await;
     let code = server.enrollment_code_for_new_store("Harbour Road");
-    connect_with(&harbour, &server, &code, "Harbour till", ("Tom Reyes", "2222")).await;
+    connect_with(&harbour, &server, &code, "Harbour till", ("Tom Reyes", "2468")).await;
     harbour.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
 
     // Nobody here is called Olga: the server is asked, and she is shown from the other store.
@@ -220,7 +220,7 @@ async fn a_supervisor_sees_both_sides_of_an_edit_two_desks_made_at_once() {
     b_sync.sync_once().await.expect("sync");
 
     let office = Desk::start_with_env(&FAST_SYNC).await;
-    connect_with(&office, &server, &server.enrollment_code(), "Back office", ("Priya Shah", "5555")).await;
+    connect_with(&office, &server, &server.enrollment_code(), "Back office", ("Priya Shah", "135246")).await;
     office.wait_for_attr("[data-testid=sync-status]", "data-state", "synced").await;
     office.click("[data-testid=rail-audit]").await;
     office.click("[data-testid=audit-tab-conflicts]").await;

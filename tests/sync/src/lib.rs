@@ -506,6 +506,15 @@ impl Transport for FaultyTransport {
         self.inner.recent_conflicts(access, limit).await
     }
 
+    async fn check_pin(
+        &self,
+        access: &str,
+        req: &touchpoint_protocol::PinCheckRequest,
+    ) -> TransportResult<touchpoint_protocol::PinCheckResponse> {
+        self.check_online()?;
+        self.inner.check_pin(access, req).await
+    }
+
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {
         self.check_online()?;
         self.inner.adopt(access, customer).await

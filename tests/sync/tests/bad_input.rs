@@ -172,6 +172,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/customers/adopt", "post"),
         ("/v1/customers/{customer_id}/conflicts", "get"),
         ("/v1/conflicts", "get"),
+        ("/v1/staff/check-pin", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
         // And it is really served (anything but the fallback's 404).
@@ -183,6 +184,6 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 10, "nothing documented that is not served");
+    assert_eq!(paths.len(), 11, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
 }

@@ -229,11 +229,11 @@ fn staff(tx: &Transaction<'_>, s: &StaffRecord, at: DateTime<Utc>) -> Result<()>
         .execute(params![home.to_string(), ts(at)])?;
     }
     tx.prepare_cached(
-        "INSERT INTO staff (id, name, role, home_store_id, pin_hash, active, created_at, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'server')
+        "INSERT INTO staff (id, name, role, home_store_id, pin_hash, active, created_at, origin, pin_online)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'server', ?8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
              home_store_id = excluded.home_store_id, pin_hash = excluded.pin_hash, active = excluded.active,
-             origin = 'server'",
+             origin = 'server', pin_online = excluded.pin_online",
     )?
     .execute(params![
         s.staff_id.to_string(),
@@ -242,7 +242,8 @@ fn staff(tx: &Transaction<'_>, s: &StaffRecord, at: DateTime<Utc>) -> Result<()>
         s.home_store_id.map(|h| h.to_string()),
         s.pin_hash,
         s.active,
-        ts(at)
+        ts(at),
+        s.pin_online && s.pin_hash.is_none(),
     ])?;
     Ok(())
 }

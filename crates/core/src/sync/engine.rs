@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::RngExt;
 use touchpoint_protocol::{
-    EnrollRequest, ErrorCode, Op, PullResponse, PushRequest, PushResponse, RemoteCustomer, TokenRequest,
-    MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+    EnrollRequest, ErrorCode, Op, PinCheckRequest, PullResponse, PushRequest, PushResponse, RemoteCustomer,
+    TokenRequest, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
 };
 use uuid::Uuid;
 
@@ -512,6 +512,31 @@ impl<T: Transport> SyncEngine<T> {
         self.settings()?;
         let resp = self.authorised(|token| async move { self.transport.recent_conflicts(&token, limit).await }).await?;
         Ok(resp.conflicts)
+    }
+
+    /// Signs `staff` in. A PIN this desk does not hold the verifier of (a supervisor's, at a
+    /// till) is checked by the server, so that person signs in here only while it answers.
+    pub async fn sign_in(&self, staff: Uuid, pin: Option<&str>) -> Result<crate::catalogue::StaffMember> {
+        if !with_desk(&self.desk, |d| d.pin_checked_by_server(staff))? {
+            return with_desk(&self.desk, |d| d.sign_in(staff, pin));
+        }
+        with_desk(&self.desk, |d| d.refuse_while_paused(staff))?;
+        let pin = crate::staff::typed(pin)?.to_owned();
+        let req = PinCheckRequest { staff_id: staff, pin };
+        let answer = self
+            .authorised(|token| {
+                let req = &req;
+                async move { self.transport.check_pin(&token, req).await }
+            })
+            .await
+            .map_err(|e| CoreError::Offline {
+                message: format!(
+                    "This person's PIN is checked by the server, which could not check it now ({}). \
+                     Sign in on a supervisor's desk, or try again.",
+                    e.message()
+                ),
+            })?;
+        with_desk(&self.desk, |d| d.sign_in_checked(staff, &answer))
     }
 
     /// Brings a customer found on the server onto this desk (and into its store's scope).

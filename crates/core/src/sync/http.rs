@@ -5,9 +5,9 @@ use std::time::Duration;
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use touchpoint_protocol::{
-    AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse,
-    PushRequest, PushResponse, RecentConflictsResponse, RemoteCustomer, SearchResponse, TokenRequest, TokenResponse,
-    PROTOCOL_HEADER, PROTOCOL_VERSION,
+    AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode,
+    PinCheckRequest, PinCheckResponse, PullResponse, PushRequest, PushResponse, RecentConflictsResponse,
+    RemoteCustomer, SearchResponse, TokenRequest, TokenResponse, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use uuid::Uuid;
 
@@ -150,6 +150,10 @@ impl Transport for HttpTransport {
         let req =
             self.request(reqwest::Method::GET, "/v1/conflicts", Some(access)).query(&[("limit", limit.to_string())]);
         Self::send(req).await
+    }
+
+    async fn check_pin(&self, access: &str, req: &PinCheckRequest) -> TransportResult<PinCheckResponse> {
+        Self::send(self.request(reqwest::Method::POST, "/v1/staff/check-pin", Some(access)).json(req)).await
     }
 
     async fn adopt(&self, access: &str, customer: Uuid) -> TransportResult<AdoptResponse> {

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use touchpoint_protocol::{
-    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PullResponse, PushRequest,
-    PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
+    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PinCheckRequest, PinCheckResponse,
+    PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
 };
 use uuid::Uuid;
 
@@ -80,4 +80,10 @@ pub trait Transport: Send + Sync {
     ) -> impl Future<Output = TransportResult<RecentConflictsResponse>> + Send;
     /// Brings a customer into this store's scope and returns their whole history.
     fn adopt(&self, access: &str, customer: Uuid) -> impl Future<Output = TransportResult<AdoptResponse>> + Send;
+    /// Whether a PIN is a person's, for someone whose verifier this desk does not hold.
+    fn check_pin(
+        &self,
+        access: &str,
+        req: &PinCheckRequest,
+    ) -> impl Future<Output = TransportResult<PinCheckResponse>> + Send;
 }

@@ -13,6 +13,8 @@ const PATHS: Record<AuditAction, string[]> = {
   erase: ["M4 6h12M8 6V4h4v2", "M5.5 6l.8 10.5h7.4L14.5 6", "M8.5 9v5M11.5 9v5"],
   // An arrow into a tray.
   import: ["M10 3v9.5M6.5 9 10 12.5 13.5 9", "M4 12v4.5h12V12"],
+  // A padlock.
+  sign_in_locked: ["M5 9h10v8H5z", "M7 9V6.5a3 3 0 0 1 6 0V9"],
 };
 
 /** What was done, as icon + word + colour (never colour alone). */

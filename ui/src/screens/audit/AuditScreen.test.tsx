@@ -87,6 +87,24 @@ describe("Audit room", () => {
     expect(rows[3]).toHaveTextContent("/data/exports/at-risk.csv");
   });
 
+  it("says whose sign-in was paused after wrong PINs, and for how long", async () => {
+    supervisorAudit({
+      audit_log: () => [
+        auditEntry({
+          action: "sign_in_locked",
+          entity: "staff",
+          customer_id: null,
+          customer_name: null,
+          detail: "wrong_pins=4;pause_secs=60;name=Rita Lobo",
+        }),
+      ],
+    });
+    renderWithDesk(<AuditScreen />);
+    expect(await screen.findByText("4 wrong PINs in a row for Rita Lobo: sign-in paused 60 seconds")).toBeInTheDocument();
+    expect(screen.getAllByText("Sign-in paused").length).toBeGreaterThan(0);
+    expect(within(screen.getByTestId("audit-entry")).getByText("Staff member")).toBeInTheDocument();
+  });
+
   it("is on the rail for supervisors", async () => {
     supervisorAudit();
     renderWithDesk(<Rail />);

@@ -303,10 +303,21 @@ function AuditCells({ entry }: { entry: AuditEntry }) {
   );
 }
 
+/** A sign-in pause: `wrong_pins=3;pause_secs=30;name=Maria Lopes` in words. */
+function signInPause(detail: string, t: (key: string, options?: Record<string, unknown>) => string): string {
+  const [pins, secs, ...rest] = detail.split(";");
+  const value = (part: string | undefined) => part?.split("=")[1] ?? "";
+  const name = rest.join(";").replace(/^name=/, "");
+  const seconds = Number(value(secs));
+  const pause = seconds >= 90 ? t("audit.details.minutes", { count: Math.ceil(seconds / 60) }) : t("audit.details.seconds", { count: seconds });
+  return t("audit.details.signInPaused", { count: Number(value(pins)), name, pause });
+}
+
 /** An entry's detail in words: what a change did ("Deleted", "Changed: Name, Note", a
  * conversation's "Corrected: Reason"); an export's file as written. */
 function auditDetail(entry: AuditEntry, t: (key: string, options?: Record<string, unknown>) => string): string {
   const detail = entry.detail ?? "";
+  if (entry.action === "sign_in_locked") return signInPause(detail, t);
   if (entry.action !== "change") return detail;
   if (detail === "deleted" || detail === "restored") return t(`audit.details.${detail}`);
   if (!detail.startsWith("fields:")) return detail;
