@@ -770,6 +770,12 @@ export type Scores = {
 	feelings: number[],
 };
 
+export type SecretPlace = 
+/**  The operating system's keychain. */
+"keychain" | 
+/**  A file only this computer user can read (there is no keychain here). */
+"file";
+
 export type ServerCustomer = {
 	customer_id: string,
 	name: string,
@@ -851,6 +857,8 @@ export type SyncStatus = {
 	first_sync_percent: number | null,
 	/**  Changes received from other desks since the app started (views refresh when it moves). */
 	received: number,
+	/**  Where this desk keeps its sign-in with the server (None until it is connected). */
+	secret_kept_in: SecretPlace | null,
 };
 
 /**  Where the next page of a timeline starts (exclusive). */

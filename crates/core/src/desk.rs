@@ -67,7 +67,7 @@ pub struct DeskInfo {
 
 pub struct Desk {
     pub(crate) conn: Connection,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hlc: HlcClock,
     pub(crate) device_id: Uuid,

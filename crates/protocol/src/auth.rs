@@ -46,6 +46,10 @@ pub struct TokenRequest {
 pub struct TokenResponse {
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
+    /// The refresh token that replaces the one sent, which is no good from now on (a desk
+    /// keeps this one before using the access token). Servers before rotation sent none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// A desk asks the server whether `pin` is `staff_id`'s PIN, for a person whose verifier the

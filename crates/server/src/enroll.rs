@@ -15,8 +15,10 @@ use crate::AppState;
 
 /// org, store, expires at, used at, other stores read, reads the organisation.
 type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Vec<Uuid>, bool, String);
-/// org, store, refresh token hash, revoked at.
-type DeviceRow = (Uuid, Uuid, Vec<u8>, Option<DateTime<Utc>>);
+/// org, store, refresh token hash, the one before it, when it was replaced, when the current
+/// one was last used, revoked at, why.
+type DeviceRow =
+    (Uuid, Uuid, Vec<u8>, Option<Vec<u8>>, Option<DateTime<Utc>>, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
 
 pub fn new_refresh_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
@@ -99,27 +101,77 @@ pub async fn enroll(
     }))
 }
 
+/// How long after a rotation the token before it may still be presented once more (the desk
+/// that sent it never heard the answer): the same exchange again, not a copy.
+pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Why a device is revoked when a refresh token it no longer holds comes back.
+pub const REUSED: &str = "This desk's sign-in with the server was used from somewhere else (a copy of its \
+    credentials). The device was revoked to be safe: enroll it again with a new code.";
+
 #[utoipa::path(post, path = "/v1/token", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = "4XX", body = touchpoint_protocol::ApiError)))]
+    responses((status = 200, body = TokenResponse, description = "A new access token and the refresh token that replaces the one sent"),
+              (status = "4XX", body = touchpoint_protocol::ApiError)))]
 pub async fn token(
     State(st): State<AppState>,
     _version: Protocol,
     Body(req): Body<TokenRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let device: Option<DeviceRow> =
-        sqlx::query_as("SELECT org_id, store_id, refresh_hash, revoked_at FROM devices WHERE device_id = $1")
-            .bind(req.device_id)
-            .fetch_optional(&st.pool)
-            .await?;
-    let Some((org, store, hash, revoked)) = device else {
+    let now = Utc::now();
+    let mut tx = st.pool.begin().await?;
+    let device: Option<DeviceRow> = sqlx::query_as(
+        "SELECT org_id, store_id, refresh_hash, previous_refresh_hash, refresh_rotated_at, refresh_used_at,
+                revoked_at, revoked_reason
+         FROM devices WHERE device_id = $1 FOR UPDATE",
+    )
+    .bind(req.device_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((org, store, current, previous, rotated_at, used_at, revoked, reason)) = device else {
         return Err(Failure::unauthorized("This device is not enrolled."));
     };
     if revoked.is_some() {
-        return Err(Failure::forbidden("This device was revoked by an administrator. Enroll it again to sync."));
+        return Err(Failure::forbidden(
+            reason.unwrap_or_else(|| "This device was revoked by an administrator. Enroll it again to sync.".into()),
+        ));
     }
-    if hash != hash_secret(&req.refresh_token) {
+    let presented = hash_secret(&req.refresh_token);
+    let replay = previous.as_deref() == Some(presented.as_slice());
+    if presented != current && !replay {
         return Err(Failure::unauthorized("The refresh token is not valid. Enroll this device again."));
     }
-    let (access_token, access_expires_at) = st.tokens.issue(req.device_id, org, store, Utc::now())?;
-    Ok(Json(TokenResponse { access_token, access_expires_at }))
+    if replay && rotated_at.is_none_or(|t| now - t > REFRESH_GRACE) {
+        sqlx::query("UPDATE devices SET revoked_at = $2, revoked_reason = $3 WHERE device_id = $1")
+            .bind(req.device_id)
+            .bind(now)
+            .bind(REUSED)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::warn!(device = %req.device_id, %org, "a replaced refresh token was used again: device revoked");
+        return Err(Failure::forbidden(REUSED));
+    }
+    if presented == current && now - used_at > st.tokens.refresh_idle {
+        return Err(Failure::unauthorized(format!(
+            "This desk has not synced for more than {} days, so its sign-in with the server expired. Enroll it again.",
+            st.tokens.refresh_idle.num_days()
+        )));
+    }
+    // A new refresh token every time; the one presented stays "previous" (after a replay within
+    // the grace, the same previous one: the exchange is only being repeated).
+    let refresh = new_refresh_token();
+    let previous = if replay { presented.clone() } else { current };
+    sqlx::query(
+        "UPDATE devices SET refresh_hash = $2, previous_refresh_hash = $3, refresh_rotated_at = $4, refresh_used_at = $4
+         WHERE device_id = $1",
+    )
+    .bind(req.device_id)
+    .bind(hash_secret(&refresh))
+    .bind(previous)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let (access_token, access_expires_at) = st.tokens.issue(req.device_id, org, store, now)?;
+    Ok(Json(TokenResponse { access_token, access_expires_at, refresh_token: Some(refresh) }))
 }

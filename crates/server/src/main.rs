@@ -28,6 +28,10 @@ enum Command {
         /// Lifetime of an access token.
         #[arg(long, env = "TOUCHPOINT_ACCESS_TTL_SECS", default_value_t = 900)]
         access_ttl_secs: i64,
+        /// A desk that does not sync for this many days must enroll again (its refresh token
+        /// expires unused).
+        #[arg(long, env = "TOUCHPOINT_REFRESH_IDLE_DAYS", default_value_t = 90)]
+        refresh_idle_days: i64,
         /// Log as JSON lines (for log collectors) instead of text.
         #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
         log_json: bool,
@@ -131,7 +135,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let url = cli.database_url.context("set --database-url or DATABASE_URL")?;
     match cli.command {
-        Command::Serve { listen, token_secret, access_ttl_secs, log_json } => {
+        Command::Serve { listen, token_secret, access_ttl_secs, refresh_idle_days, log_json } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
             if log_json {
@@ -145,7 +149,9 @@ async fn main() -> Result<()> {
                 tracing::warn!("no token secret set: access tokens will not survive a restart (devices refresh them)");
                 Uuid::now_v7().to_string()
             });
-            let state = AppState::new(pool, Tokens::new(secret.as_bytes(), chrono::Duration::seconds(access_ttl_secs)));
+            let tokens = Tokens::new(secret.as_bytes(), chrono::Duration::seconds(access_ttl_secs))
+                .with_refresh_idle(chrono::Duration::days(refresh_idle_days));
+            let state = AppState::new(pool, tokens);
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!(address = %listener.local_addr()?, "touchpoint-server listening");
             serve(listener, state, shutdown_signal()).await?;

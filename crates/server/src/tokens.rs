@@ -27,11 +27,26 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     ttl: Duration,
+    /// A refresh token not used for this long expires (the desk enrolls again).
+    pub refresh_idle: Duration,
 }
+
+/// How long a desk may go without syncing before it must enroll again, unless configured.
+pub const DEFAULT_REFRESH_IDLE: Duration = Duration::days(90);
 
 impl Tokens {
     pub fn new(secret: &[u8], ttl: Duration) -> Self {
-        Tokens { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), ttl }
+        Tokens {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            ttl,
+            refresh_idle: DEFAULT_REFRESH_IDLE,
+        }
+    }
+
+    pub fn with_refresh_idle(mut self, idle: Duration) -> Self {
+        self.refresh_idle = idle;
+        self
     }
 
     pub fn issue(
@@ -88,8 +103,8 @@ pub struct DeviceAuth {
     pub role: Role,
 }
 
-/// revoked at, other stores read, reads the organisation, device role.
-type DeviceRow = (Option<DateTime<Utc>>, Vec<Uuid>, bool, String);
+/// revoked at, why, other stores read, reads the organisation, device role.
+type DeviceRow = (Option<DateTime<Utc>>, Option<String>, Vec<Uuid>, bool, String);
 
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Failure;
@@ -103,7 +118,8 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .ok_or_else(|| Failure::unauthorized("Send an access token (Authorization: Bearer …)."))?;
         let claims = state.tokens.verify(token.trim())?;
         let device: Option<DeviceRow> = sqlx::query_as(
-            "SELECT revoked_at, also_reads, reads_org, device_role FROM devices WHERE org_id = $1 AND device_id = $2",
+            "SELECT revoked_at, revoked_reason, also_reads, reads_org, device_role FROM devices
+             WHERE org_id = $1 AND device_id = $2",
         )
         .bind(claims.org)
         .bind(claims.sub)
@@ -111,10 +127,11 @@ impl FromRequestParts<AppState> for DeviceAuth {
         .await?;
         match device {
             None => Err(Failure::unauthorized("This device is not enrolled.")),
-            Some((Some(_), _, _, _)) => {
-                Err(Failure::forbidden("This device was revoked by an administrator. Enroll it again to sync."))
-            }
-            Some((None, also, reads_org, role)) => {
+            Some((Some(_), reason, _, _, _)) => Err(Failure::forbidden(
+                reason
+                    .unwrap_or_else(|| "This device was revoked by an administrator. Enroll it again to sync.".into()),
+            )),
+            Some((None, _, also, reads_org, role)) => {
                 let mut reads = vec![claims.store];
                 reads.extend(also.into_iter().filter(|s| *s != claims.store));
                 let role = role.parse().unwrap_or(Role::Frontline);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::{Client, Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -338,6 +338,23 @@ impl TestDesk {
         self.engine.sync_once().await
     }
 
+    /// An access token for calls the test makes itself. The server rotates the refresh token
+    /// on every exchange, so the desk keeps the new one, as its engine does.
+    pub async fn access_token(&self) -> String {
+        let s = self.with(|d| d.sync_settings()).expect("settings").expect("enrolled");
+        let resp = self
+            .engine
+            .transport()
+            .inner
+            .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
+            .await
+            .expect("token");
+        if let Some(next) = &resp.refresh_token {
+            self.with(|d| d.keep_refresh_token(next)).expect("keep the rotated refresh token");
+        }
+        resp.access_token
+    }
+
     pub fn customer(&self, name: &str) -> Customer {
         self.with(|d| d.create_customer(&NewCustomer { name: name.into(), ..Default::default() })).expect("customer")
     }
@@ -574,20 +591,5 @@ pub fn bytes(v: Value) -> Option<Vec<u8>> {
 
 /// A raw client holding an access token of `desk`.
 pub async fn api_for(server: &TestServer, desk: &TestDesk) -> Api {
-    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
-    let resp: Value = Client::new()
-        .post(format!("{}/v1/token", server.url))
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-        .json(&json!({"device_id": s.device_id, "refresh_token": s.refresh_token}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token json");
-    Api {
-        client: Client::new(),
-        base: server.url.clone(),
-        token: Some(resp["access_token"].as_str().expect("token").to_owned()),
-    }
+    Api { client: Client::new(), base: server.url.clone(), token: Some(desk.access_token().await) }
 }

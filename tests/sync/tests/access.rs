@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use touchpoint_core::sync::{Block, HttpTransport, SyncEngine, SyncError, Transport};
-use touchpoint_protocol::{OpStatus, PushRequest, RejectCode, TokenRequest, PROTOCOL_VERSION};
+use touchpoint_protocol::{OpStatus, PushRequest, RejectCode, PROTOCOL_VERSION};
 use touchpoint_server::admin;
 use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
@@ -69,14 +69,7 @@ async fn ops_naming_another_device_or_store_are_refused_and_the_rest_applied() {
     let mut ops = desk.with(|d| d.outbox_batch(10, 1 << 20)).expect("batch");
     ops[0].device_id = Uuid::now_v7();
     ops[1].store_id = Uuid::now_v7();
-    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
-    let token = desk
-        .engine
-        .transport()
-        .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
-        .await
-        .expect("token")
-        .access_token;
+    let token = desk.access_token().await;
     let resp = desk.engine.transport().push(&token, &PushRequest { ops, known_seq: 0 }).await.expect("push");
     for r in &resp.results[..2] {
         assert!(matches!(&r.status, OpStatus::Rejected { code: RejectCode::WrongDevice, .. }), "{:?}", r.status);

@@ -12,13 +12,7 @@ use touchpoint_protocol::{OpStatus, PushRequest, TokenRequest};
 use touchpoint_sync_tests::{TestDesk, TestServer};
 
 async fn access_token(desk: &TestDesk) -> String {
-    let s = desk.with(|d| d.sync_settings()).expect("settings").expect("enrolled");
-    desk.engine
-        .transport()
-        .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
-        .await
-        .expect("token")
-        .access_token
+    desk.access_token().await
 }
 
 async fn ops_on_server(server: &TestServer, desk: &TestDesk) -> i64 {
@@ -90,11 +84,14 @@ fn crash_while_applying_a_page() {
         let mut desk = touchpoint_core::Desk::open_in(std::path::Path::new(&dir), &Default::default()).expect("opens");
         let s = desk.sync_settings().expect("settings").expect("enrolled");
         let http = touchpoint_core::sync::HttpTransport::new(&url).expect("url");
-        let token = http
+        let answer = http
             .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token.clone() })
             .await
-            .expect("token")
-            .access_token;
+            .expect("token");
+        if let Some(next) = &answer.refresh_token {
+            desk.keep_refresh_token(next).expect("keep the rotated refresh token");
+        }
+        let token = answer.access_token;
         let page = http.pull(&token, PullRequest { since: s.cursor, limit: 1000, epoch: s.epoch }).await.expect("pull");
         assert!(!page.changes.is_empty(), "the child has something to apply");
         let _ = desk.apply_pulled_with_fault(&page, Some(PullFault::AbortBeforeCommit));

@@ -3,7 +3,7 @@
 //! frontline review, someone else's acknowledgement, a review of another store's work).
 
 use touchpoint_core::protocol::{
-    CustomerRef, Op, OpBody, OpStatus, PushRequest, RejectCode, ReviewAck, ReviewKind, ReviewRecord, Role, TokenRequest,
+    CustomerRef, Op, OpBody, OpStatus, PushRequest, RejectCode, ReviewAck, ReviewKind, ReviewRecord, Role,
 };
 use touchpoint_core::reviews::NewReview;
 use touchpoint_core::sync::Transport;
@@ -12,13 +12,7 @@ use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
 
 async fn token(desk: &TestDesk) -> String {
-    let s = desk.with(|d| d.sync_settings()).expect("s").expect("enrolled");
-    desk.engine
-        .transport()
-        .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
-        .await
-        .expect("token")
-        .access_token
+    desk.access_token().await
 }
 
 /// Pushes one hand-made op as `desk` and returns what the server said about it.

@@ -3,7 +3,7 @@
 //! administrator's the whole organisation. Whatever it reads, it writes only as its store.
 
 use touchpoint_core::sync::Transport;
-use touchpoint_protocol::{ErrorCode, TokenRequest};
+use touchpoint_protocol::ErrorCode;
 use touchpoint_sync_tests::{TestDesk, TestServer};
 
 fn names(desk: &TestDesk) -> Vec<String> {
@@ -55,14 +55,7 @@ async fn a_store_reads_its_own_a_supervisor_their_stores_and_an_admin_the_organi
     assert_eq!(names(&admin_pc), ["Ann High", "Ben Harbour", "Cy Airport"]);
 
     // A customer of another store is not the store desk's to ask about.
-    let s = store_desk.with(|d| d.sync_settings()).expect("settings").expect("enrolled");
-    let token = store_desk
-        .engine
-        .transport()
-        .token(&TokenRequest { device_id: s.device_id, refresh_token: s.refresh_token })
-        .await
-        .expect("token")
-        .access_token;
+    let token = store_desk.access_token().await;
     let ben = harbour_till.with(|d| d.search_customers("Ben", 5)).expect("search")[0].customer.id;
     let refused = store_desk.engine.transport().conflicts(&token, ben).await;
     assert!(

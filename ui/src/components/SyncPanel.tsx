@@ -86,6 +86,12 @@ function Connected({ status: s, onClose }: { status: SyncStatus; onClose: () => 
           <dd>{s.server_url}</dd>
           <dt>{t("sync.deskName")}</dt>
           <dd>{s.device_name}</dd>
+          {s.secret_kept_in ? (
+            <>
+              <dt>{t("sync.secret")}</dt>
+              <dd data-testid="sync-secret">{t(`sync.secretIn.${s.secret_kept_in}`)}</dd>
+            </>
+          ) : null}
           <dt>{t("sync.lastSuccess")}</dt>
           <dd>{when(s.last_success_at, t("sync.never"))}</dd>
           <dt>{t("sync.nextAttempt")}</dt>

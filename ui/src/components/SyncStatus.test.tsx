@@ -123,6 +123,14 @@ describe("Sync panel", () => {
     await waitFor(() => expect(calls.map((c) => c.cmd)).toContain("sync_now"));
   });
 
+  it("says where the desk keeps its sign-in with the server", async () => {
+    mockBackend({ sync_status: () => ({ ...connectedSync, secret_kept_in: "file" }) });
+    const user = userEvent.setup();
+    renderWithDesk(<Desk />);
+    await user.click(await screen.findByTestId("sync-status"));
+    expect(await screen.findByTestId("sync-secret")).toHaveTextContent("In a file only you can read (this computer has no keychain)");
+  });
+
   it("lists refused changes with the server's reason, opens the customer and dismisses", async () => {
     let rejected = [refused];
     const calls = mockBackend({

@@ -50,6 +50,7 @@ export const localSync: SyncStatus = {
   blocked: null,
   first_sync_percent: null,
   received: 0,
+  secret_kept_in: null,
 };
 
 /** A connected desk that synced a minute ago, with nothing waiting. */

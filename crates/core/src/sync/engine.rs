@@ -263,6 +263,11 @@ impl<T: Transport> SyncEngine<T> {
             .token(&TokenRequest { device_id: settings.device_id, refresh_token: settings.refresh_token })
             .await
             .map_err(|e| classify(e, true))?;
+        // The refresh token sent is no good from now on: keep its replacement before anything
+        // else (the server accepts the old one again only briefly, to repeat this exchange).
+        if let Some(next) = &resp.refresh_token {
+            with_desk(&self.desk, |d| d.keep_refresh_token(next))?;
+        }
         // Refresh a little before expiry: a fifth of the lifetime, at most half a minute.
         let margin =
             ((resp.access_expires_at - now) / 5).clamp(chrono::Duration::zero(), chrono::Duration::seconds(30));

@@ -8,6 +8,7 @@ use touchpoint_protocol::{Change, EnrollResponse, Op, OpResult, OpStatus, PullRe
 use uuid::Uuid;
 
 use super::enrollment;
+use super::secret::{SecretPlace, Secrets};
 use super::status::{Block, SyncSettings};
 use crate::db::{opt_ts_col, ts};
 use crate::error::{CoreError, Result};
@@ -41,25 +42,36 @@ impl Desk {
         let row = self
             .conn
             .query_row(
-                "SELECT server_url, org_id, refresh_token, pull_cursor, server_epoch, bootstrapped, blocked, device_name
-                 FROM sync_state WHERE server_url IS NOT NULL AND refresh_token IS NOT NULL",
+                "SELECT server_url, org_id, refresh_token, pull_cursor, server_epoch, bootstrapped, blocked, device_name,
+                        secret_place
+                 FROM sync_state WHERE server_url IS NOT NULL AND (refresh_token IS NOT NULL OR secret_place IS NOT NULL)",
                 [],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(2)?,
                         r.get::<_, i64>(3)?,
                         r.get::<_, Option<String>>(4)?,
                         r.get::<_, bool>(5)?,
                         r.get::<_, Option<String>>(6)?,
                         r.get::<_, Option<String>>(7)?,
+                        r.get::<_, Option<String>>(8)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((server_url, org, refresh_token, cursor, epoch, bootstrapped, blocked, device_name)) = row else {
+        let Some((server_url, org, in_database, cursor, epoch, bootstrapped, blocked, device_name, place)) = row else {
             return Ok(None);
+        };
+        let refresh_token = match (in_database, place.as_deref().and_then(SecretPlace::parse)) {
+            // Kept in the database by an earlier version: it moves out now.
+            (Some(token), _) => {
+                self.keep_refresh_token(&token)?;
+                token
+            }
+            (None, Some(place)) => self.secrets().load(place)?,
+            (None, None) => return Ok(None),
         };
         let bad = |what: &str| CoreError::Storage { message: format!("The saved {what} is unreadable.") };
         Ok(Some(SyncSettings {
@@ -85,16 +97,18 @@ impl Desk {
             });
         }
         let now = self.clock.now();
+        let place = self.secrets().save(&resp.refresh_token)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         enrollment::move_store(&tx, &self.store_id.to_string(), &resp.store_id.to_string())?;
         tx.execute(
-            "UPDATE sync_state SET server_url = ?1, org_id = ?2, refresh_token = ?3, device_name = ?4, enrolled_at = ?5,
+            "UPDATE sync_state SET server_url = ?1, org_id = ?2, refresh_token = NULL, secret_place = ?3,
+                 device_name = ?4, enrolled_at = ?5,
                  pull_cursor = 0, server_epoch = NULL, bootstrapped = 0, bootstrap_target = NULL, blocked = NULL,
                  failures = 0, last_error = NULL, next_attempt_at = NULL, device_role = ?6",
             params![
                 server_url,
                 resp.org_id.to_string(),
-                resp.refresh_token,
+                place.as_str(),
                 device_name,
                 ts(now),
                 resp.device_role.as_str()
@@ -109,10 +123,23 @@ impl Desk {
     /// changes not yet sent stay queued for the next enrollment.
     pub fn disconnect(&mut self) -> Result<()> {
         self.conn.execute(
-            "UPDATE sync_state SET server_url = NULL, refresh_token = NULL, blocked = NULL, failures = 0,
-                 next_attempt_at = NULL, last_error = NULL",
+            "UPDATE sync_state SET server_url = NULL, refresh_token = NULL, secret_place = NULL, blocked = NULL,
+                 failures = 0, next_attempt_at = NULL, last_error = NULL",
             [],
         )?;
+        self.secrets().forget();
+        Ok(())
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.path.parent().unwrap_or(std::path::Path::new(".")), self.device_id)
+    }
+
+    /// Keeps the desk's refresh token (after enrolling, or the one the server rotated in) in the
+    /// keychain or the private file, and records where; the database never holds it.
+    pub fn keep_refresh_token(&self, token: &str) -> Result<()> {
+        let place = self.secrets().save(token)?;
+        self.conn.execute("UPDATE sync_state SET refresh_token = NULL, secret_place = ?1", [place.as_str()])?;
         Ok(())
     }
 

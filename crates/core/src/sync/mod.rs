@@ -7,6 +7,7 @@ mod enrollment;
 pub mod http;
 pub mod local;
 pub mod remote;
+pub mod secret;
 pub mod status;
 pub mod transport;
 
@@ -14,5 +15,6 @@ pub use engine::{enroll, run, Backoff, SharedDesk, SyncEngine, SyncError, SyncRe
 pub use http::HttpTransport;
 pub use local::{PageApplied, PullFault};
 pub use remote::{ProfileConflict, ServerCustomer, StoreConflict};
+pub use secret::SecretPlace;
 pub use status::{Block, RejectedChange, SyncSettings, SyncStatus};
 pub use transport::{PullRequest, Transport, TransportError, TransportResult};

@@ -7,6 +7,7 @@ use serde::Serialize;
 use specta::Type;
 use uuid::Uuid;
 
+use super::secret::SecretPlace;
 use crate::db::{opt_ts_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Result};
 use crate::Desk;
@@ -77,6 +78,8 @@ pub struct SyncStatus {
     pub first_sync_percent: Option<u32>,
     /// Changes received from other desks since the app started (views refresh when it moves).
     pub received: u32,
+    /// Where this desk keeps its sign-in with the server (None until it is connected).
+    pub secret_kept_in: Option<SecretPlace>,
 }
 
 /// A change the server refused, with what a person can do about it.
@@ -131,9 +134,9 @@ impl Desk {
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let counts = crate::outbox::counts(&self.conn)?;
         let status = self.conn.query_row(
-            "SELECT server_url IS NOT NULL AND refresh_token IS NOT NULL, server_url, device_name, last_success_at,
-                    last_attempt_at, next_attempt_at, last_error, blocked, bootstrapped, bootstrap_target, pull_cursor,
-                    failures
+            "SELECT server_url IS NOT NULL AND (refresh_token IS NOT NULL OR secret_place IS NOT NULL), server_url,
+                    device_name, last_success_at, last_attempt_at, next_attempt_at, last_error, blocked, bootstrapped,
+                    bootstrap_target, pull_cursor, failures, secret_place
              FROM sync_state",
             [],
             |r| {
@@ -162,6 +165,7 @@ impl Desk {
                     blocked: r.get::<_, Option<String>>(7)?.as_deref().and_then(Block::parse),
                     first_sync_percent: percent,
                     received: 0,
+                    secret_kept_in: r.get::<_, Option<String>>(12)?.as_deref().and_then(SecretPlace::parse),
                 })
             },
         )?;
