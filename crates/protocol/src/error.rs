@@ -23,6 +23,8 @@ pub enum ErrorCode {
     ResyncRequired,
     /// Try again later (see Retry-After).
     Unavailable,
+    /// Too many calls of this kind from this client or device: wait as Retry-After says.
+    RateLimited,
     Internal,
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Params, Protocol};
+use crate::limits::{Call, ClientIp};
 use crate::tokens::DeviceAuth;
 use crate::AppState;
 
@@ -77,9 +78,11 @@ const VISIBLE: &str = "c.erased_at IS NULL AND (c.deleted_hlc IS NULL OR c.resto
 pub async fn search(
     State(st): State<AppState>,
     _version: Protocol,
+    ClientIp(ip): ClientIp,
     auth: DeviceAuth,
     Params(q): Params<SearchQuery>,
 ) -> ApiResult<Json<SearchResponse>> {
+    st.limits.check(Call::Lookup, ip, auth.device_id)?;
     let text = q.q.trim();
     touchpoint_protocol::text::check(text, touchpoint_protocol::text::SEARCH)
         .map_err(|p| Failure::bad_request(p.describe("The search")))?;
@@ -175,9 +178,11 @@ pub async fn search(
 pub async fn adopt(
     State(st): State<AppState>,
     _version: Protocol,
+    ClientIp(ip): ClientIp,
     auth: DeviceAuth,
     Body(req): Body<AdoptRequest>,
 ) -> ApiResult<Json<AdoptResponse>> {
+    st.limits.check(Call::Lookup, ip, auth.device_id)?;
     let mut tx = st.pool.begin().await?;
     let known: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.org_id = $1 AND c.customer_id = $2 AND {VISIBLE})"

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Protocol};
+use crate::limits::{Call, ClientIp};
 use crate::tokens::hash_secret;
 use crate::AppState;
 
@@ -35,8 +36,10 @@ pub fn normalise_code(code: &str) -> String {
 pub async fn enroll(
     State(st): State<AppState>,
     _version: Protocol,
+    ClientIp(ip): ClientIp,
     Body(req): Body<EnrollRequest>,
 ) -> ApiResult<Json<EnrollResponse>> {
+    st.limits.check(Call::Enroll, ip, req.device_id)?;
     let name = req.device_name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(Failure::bad_request("Give this device a name of 1 to 80 characters."));
@@ -115,8 +118,10 @@ pub const REUSED: &str = "This desk's sign-in with the server was used from some
 pub async fn token(
     State(st): State<AppState>,
     _version: Protocol,
+    ClientIp(ip): ClientIp,
     Body(req): Body<TokenRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
+    st.limits.check(Call::Token, ip, req.device_id)?;
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
     let device: Option<DeviceRow> = sqlx::query_as(

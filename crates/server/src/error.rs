@@ -37,6 +37,7 @@ impl Failure {
             ErrorCode::UnsupportedProtocol => StatusCode::UPGRADE_REQUIRED,
             ErrorCode::ResyncRequired => StatusCode::CONFLICT,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

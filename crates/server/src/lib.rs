@@ -7,6 +7,7 @@ mod customers;
 mod enroll;
 pub mod error;
 mod extract;
+pub mod limits;
 pub mod push;
 mod staff;
 pub mod sync;
@@ -32,11 +33,22 @@ pub struct AppState {
     pub pool: PgPool,
     pub tokens: Arc<Tokens>,
     pub faults: Arc<Faults>,
+    pub limits: Arc<limits::Limits>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, tokens: Tokens) -> Self {
-        AppState { pool, tokens: Arc::new(tokens), faults: Arc::new(Faults::default()) }
+        AppState {
+            pool,
+            tokens: Arc::new(tokens),
+            faults: Arc::new(Faults::default()),
+            limits: Arc::new(limits::Limits::new(limits::RateLimits::default())),
+        }
+    }
+
+    pub fn with_rate_limits(mut self, config: limits::RateLimits) -> Self {
+        self.limits = Arc::new(limits::Limits::new(config));
+        self
     }
 }
 
@@ -132,5 +144,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let limits = state.limits.clone();
+    let forget = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            limits.forget_quiet();
+        }
+    });
+    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    forget.abort();
+    served
 }

@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use touchpoint_protocol::{ContactChannel, Role};
+use touchpoint_server::limits::RateLimits;
 use touchpoint_server::{admin, connect, serve, AppState, Tokens, MIGRATOR};
 use uuid::Uuid;
 
@@ -32,6 +33,19 @@ enum Command {
         /// expires unused).
         #[arg(long, env = "TOUCHPOINT_REFRESH_IDLE_DAYS", default_value_t = 90)]
         refresh_idle_days: i64,
+        /// Enrollment attempts per minute from one address (and for one device id).
+        #[arg(long, env = "TOUCHPOINT_ENROLL_PER_MINUTE", default_value_t = 10)]
+        enroll_per_minute: u32,
+        /// Token exchanges per minute from one address (and for one device).
+        #[arg(long, env = "TOUCHPOINT_TOKEN_PER_MINUTE", default_value_t = 60)]
+        token_per_minute: u32,
+        /// Organisation searches, adoptions and PIN checks per minute per address and device.
+        #[arg(long, env = "TOUCHPOINT_LOOKUPS_PER_MINUTE", default_value_t = 120)]
+        lookups_per_minute: u32,
+        /// The server runs behind a reverse proxy: rate limits count the client address the
+        /// proxy puts last in X-Forwarded-For.
+        #[arg(long, env = "TOUCHPOINT_BEHIND_PROXY")]
+        behind_proxy: bool,
         /// Log as JSON lines (for log collectors) instead of text.
         #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
         log_json: bool,
@@ -135,7 +149,17 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let url = cli.database_url.context("set --database-url or DATABASE_URL")?;
     match cli.command {
-        Command::Serve { listen, token_secret, access_ttl_secs, refresh_idle_days, log_json } => {
+        Command::Serve {
+            listen,
+            token_secret,
+            access_ttl_secs,
+            refresh_idle_days,
+            enroll_per_minute,
+            token_per_minute,
+            lookups_per_minute,
+            behind_proxy,
+            log_json,
+        } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
             if log_json {
@@ -151,7 +175,12 @@ async fn main() -> Result<()> {
             });
             let tokens = Tokens::new(secret.as_bytes(), chrono::Duration::seconds(access_ttl_secs))
                 .with_refresh_idle(chrono::Duration::days(refresh_idle_days));
-            let state = AppState::new(pool, tokens);
+            let state = AppState::new(pool, tokens).with_rate_limits(RateLimits {
+                enroll_per_minute,
+                token_per_minute,
+                lookups_per_minute,
+                behind_proxy,
+            });
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!(address = %listener.local_addr()?, "touchpoint-server listening");
             serve(listener, state, shutdown_signal()).await?;

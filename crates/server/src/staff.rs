@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Protocol};
+use crate::limits::{Call, ClientIp};
 use crate::tokens::DeviceAuth;
 use crate::AppState;
 
@@ -24,9 +25,11 @@ type StaffRow = (String, Option<Uuid>, Option<String>, i32, Option<DateTime<Utc>
 pub async fn check_pin(
     State(st): State<AppState>,
     _version: Protocol,
+    ClientIp(ip): ClientIp,
     auth: DeviceAuth,
     Body(req): Body<PinCheckRequest>,
 ) -> ApiResult<Json<PinCheckResponse>> {
+    st.limits.check(Call::Lookup, ip, auth.device_id)?;
     if req.pin.len() > touchpoint_protocol::pin::MAX || !req.pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Failure::bad_request("A PIN is up to 12 digits."));
     }

@@ -28,6 +28,7 @@ use touchpoint_protocol::{
     PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
+use touchpoint_server::limits::RateLimits;
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
 
@@ -81,7 +82,13 @@ pub struct TestServer {
     pub frontline: Uuid,
     addr: SocketAddr,
     access_ttl: chrono::Duration,
+    limits: RateLimits,
     running: Option<Running>,
+}
+
+/// Limits no scenario reaches, except the ones about limits.
+pub fn generous_limits() -> RateLimits {
+    RateLimits { enroll_per_minute: 10_000, token_per_minute: 10_000, lookups_per_minute: 10_000, behind_proxy: false }
 }
 
 struct Running {
@@ -97,6 +104,15 @@ impl TestServer {
     }
 
     pub async fn start_with_ttl(access_ttl: chrono::Duration) -> TestServer {
+        Self::start_with(access_ttl, generous_limits()).await
+    }
+
+    /// A server with the given rate limits (tests otherwise make many calls from one address).
+    pub async fn start_with_limits(limits: RateLimits) -> TestServer {
+        Self::start_with(chrono::Duration::minutes(15), limits).await
+    }
+
+    async fn start_with(access_ttl: chrono::Duration, limits: RateLimits) -> TestServer {
         let (pool, database_url) = fresh_database().await;
         let org = admin::create_org(&pool, "Test Retail").await.expect("org");
         let store = admin::create_store(&pool, org, "High Street", Some("Europe/London")).await.expect("store");
@@ -120,6 +136,7 @@ impl TestServer {
             frontline,
             addr,
             access_ttl,
+            limits,
             running: None,
         };
         server.run();
@@ -133,6 +150,7 @@ impl TestServer {
         let faults = self.faults.clone();
         let addr = self.addr;
         let ttl = self.access_ttl;
+        let limits = self.limits;
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -141,7 +159,7 @@ impl TestServer {
                 .expect("server runtime");
             rt.block_on(async move {
                 let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.expect("server pool");
-                let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl));
+                let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl)).with_rate_limits(limits);
                 state.faults = faults;
                 let mut listener = None;
                 for _ in 0..100 {

@@ -108,7 +108,8 @@ fn fallback_code(status: StatusCode) -> ErrorCode {
         413 => ErrorCode::PayloadTooLarge,
         426 => ErrorCode::UnsupportedProtocol,
         409 => ErrorCode::ResyncRequired,
-        502..=504 | 429 => ErrorCode::Unavailable,
+        429 => ErrorCode::RateLimited,
+        502..=504 => ErrorCode::Unavailable,
         _ => ErrorCode::Internal,
     }
 }

@@ -37,7 +37,9 @@ impl TransportError {
         match self {
             TransportError::Offline(_) | TransportError::Garbled(_) => true,
             TransportError::Server { status, code, .. } => {
-                *status >= 500 || *status == 429 || matches!(code, ErrorCode::Unavailable | ErrorCode::Internal)
+                *status >= 500
+                    || *status == 429
+                    || matches!(code, ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::RateLimited)
             }
         }
     }
