@@ -42,11 +42,12 @@ pub async fn connect_server(
     server_url: String,
     code: String,
     device_name: String,
+    allow_unencrypted: bool,
 ) -> Result<SyncStatus> {
     let url = touchpoint_core::sync::http::normalise_server_url(&server_url)
         .map_err(|m| CoreError::field("server_url", m))?;
     let transport = HttpTransport::new(&url).map_err(|m| CoreError::field("server_url", m))?;
-    touchpoint_core::sync::enroll(state.desk()?, &transport, &url, &code, &device_name).await?;
+    touchpoint_core::sync::enroll(state.desk()?, &transport, &url, &code, &device_name, allow_unencrypted).await?;
     state.start_sync()?;
     state.kick();
     sync_status(state).await

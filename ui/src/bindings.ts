@@ -69,7 +69,7 @@ export const commands = {
 	atRiskCustomers: () => typedError<AtRiskCustomer[], CoreError>(__TAURI_INVOKE("at_risk_customers")),
 	syncStatus: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("sync_status")),
 	/**  Connects this desk to a server with a one-time enrollment code, then starts syncing. */
-	connectServer: (serverUrl: string, code: string, deviceName: string) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName })),
+	connectServer: (serverUrl: string, code: string, deviceName: string, allowUnencrypted: boolean) => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("connect_server", { serverUrl, code, deviceName, allowUnencrypted })),
 	/**  Stops syncing and forgets the server; everything stays on this desk. */
 	disconnectServer: () => typedError<SyncStatus, CoreError>(__TAURI_INVOKE("disconnect_server")),
 	/**  Runs a round now (the indicator's "Sync now", or the network coming back). */

@@ -769,7 +769,7 @@ impl Desk {
         Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
     }
 
-    fn role(&self) -> Result<Role> {
+    pub(crate) fn role(&self) -> Result<Role> {
         Ok(catalogue::staff_member(&self.conn, self.staff_id)?
             .ok_or_else(|| CoreError::not_found("The signed-in staff member"))?
             .role)

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     Unavailable,
     /// Too many calls of this kind from this client or device: wait as Retry-After says.
     RateLimited,
+    /// The request (its body included) took too long to arrive or to answer: try again.
+    RequestTimeout,
     Internal,
 }
 

@@ -9,6 +9,8 @@ pub mod error;
 mod extract;
 pub mod limits;
 pub mod push;
+pub mod serve;
+pub mod share;
 mod staff;
 pub mod sync;
 mod tokens;
@@ -34,16 +36,25 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub faults: Arc<Faults>,
     pub limits: Arc<limits::Limits>,
+    pub share: Arc<share::OrgShare>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, tokens: Tokens) -> Self {
+        let share = Arc::new(share::OrgShare::for_pool(pool.options().get_max_connections()));
         AppState {
             pool,
             tokens: Arc::new(tokens),
             faults: Arc::new(Faults::default()),
             limits: Arc::new(limits::Limits::new(limits::RateLimits::default())),
+            share,
         }
+    }
+
+    /// At most `per_org` requests of one organisation use the database at once.
+    pub fn with_org_share(mut self, per_org: usize) -> Self {
+        self.share = Arc::new(share::OrgShare::new(per_org));
+        self
     }
 
     pub fn with_rate_limits(mut self, config: limits::RateLimits) -> Self {
@@ -53,8 +64,13 @@ impl AppState {
 }
 
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
+    connect_with(database_url, 16).await
+}
+
+/// A pool of `connections` to the database.
+pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(connections.max(1))
         .acquire_timeout(std::time::Duration::from_secs(5))
         .connect(database_url)
         .await?;
@@ -81,10 +97,26 @@ impl utoipa::Modify for Security {
     }
 }
 
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server and its database answer")))]
+/// How long the health check waits for the database before it says it is not answering.
+pub const HEALTH_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[utoipa::path(get, path = "/healthz", responses(
+    (status = 200, description = "The server and its database answer"),
+    (status = 503, body = touchpoint_protocol::ApiError, description = "The database does not answer (said within a second)")))]
 async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> Result<&'static str, error::Failure> {
-    sqlx::query("SELECT 1").execute(&st.pool).await?;
-    Ok("ok")
+    let down = || error::Failure {
+        code: touchpoint_protocol::ErrorCode::Unavailable,
+        message: "The server's database is not answering.".into(),
+        retry_after_secs: Some(5),
+    };
+    match tokio::time::timeout(HEALTH_BUDGET, sqlx::query("SELECT 1").execute(&st.pool)).await {
+        Ok(Ok(_)) => Ok("ok"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database error");
+            Err(down())
+        }
+        Err(_) => Err(down()),
+    }
 }
 
 #[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "This document")))]
@@ -119,6 +151,11 @@ async fn refuse_announced_oversize(
 }
 
 pub fn router(state: AppState) -> Router {
+    router_with(state, serve::ServeOptions::default().request_timeout)
+}
+
+/// The routes, each request answered within `request_timeout`.
+pub fn router_with(state: AppState, request_timeout: std::time::Duration) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .route("/openapi.json", get(openapi_json))
@@ -132,29 +169,19 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/conflicts", get(customers::recent_conflicts))
         .route("/v1/staff/check-pin", post(staff::check_pin))
         .fallback(|| async { error::Failure::new(touchpoint_protocol::ErrorCode::NotFound, "No such endpoint.") })
+        .layer(axum::middleware::from_fn(move |req, next| serve::within_budget(request_timeout, req, next)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves plain HTTP with the default timeouts until `shutdown` resolves, then finishes the
+/// requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let limits = state.limits.clone();
-    let forget = tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            limits.forget_quiet();
-        }
-    });
-    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
-    forget.abort();
-    served
+    serve::serve_with(listener, state, serve::ServeOptions::default(), shutdown).await
 }

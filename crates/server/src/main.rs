@@ -4,7 +4,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use touchpoint_protocol::{ContactChannel, Role};
 use touchpoint_server::limits::RateLimits;
-use touchpoint_server::{admin, connect, serve, AppState, Tokens, MIGRATOR};
+use touchpoint_server::serve::{serve_with, ServeOptions};
+use touchpoint_server::{admin, connect, connect_with, AppState, Tokens, MIGRATOR};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -46,6 +47,26 @@ enum Command {
         /// proxy puts last in X-Forwarded-For.
         #[arg(long, env = "TOUCHPOINT_BEHIND_PROXY")]
         behind_proxy: bool,
+        /// PEM certificate chain: serve HTTPS (with --tls-key). Without it the server speaks
+        /// plain HTTP, for loopback or behind a reverse proxy that terminates TLS.
+        #[arg(long, env = "TOUCHPOINT_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// PEM private key of the certificate.
+        #[arg(long, env = "TOUCHPOINT_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+        /// A request, its body included, is answered within this many seconds or refused (408).
+        #[arg(long, env = "TOUCHPOINT_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+        request_timeout_secs: u64,
+        /// A client must send a request's headers within this many seconds.
+        #[arg(long, env = "TOUCHPOINT_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+        header_timeout_secs: u64,
+        /// Database connections in the pool.
+        #[arg(long, env = "TOUCHPOINT_DB_CONNECTIONS", default_value_t = 16)]
+        db_connections: u32,
+        /// Requests of one organisation using the database at once (default: three quarters of
+        /// the pool), so one organisation's load cannot starve another's.
+        #[arg(long, env = "TOUCHPOINT_ORG_SHARE")]
+        org_share: Option<usize>,
         /// Log as JSON lines (for log collectors) instead of text.
         #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
         log_json: bool,
@@ -158,6 +179,12 @@ async fn main() -> Result<()> {
             token_per_minute,
             lookups_per_minute,
             behind_proxy,
+            tls_cert,
+            tls_key,
+            request_timeout_secs,
+            header_timeout_secs,
+            db_connections,
+            org_share,
             log_json,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -167,7 +194,7 @@ async fn main() -> Result<()> {
             } else {
                 tracing_subscriber::fmt().with_env_filter(filter).init();
             }
-            let pool = connect(&url).await?;
+            let pool = connect_with(&url, db_connections).await?;
             MIGRATOR.run(&pool).await?;
             let secret = token_secret.unwrap_or_else(|| {
                 tracing::warn!("no token secret set: access tokens will not survive a restart (devices refresh them)");
@@ -181,9 +208,25 @@ async fn main() -> Result<()> {
                 lookups_per_minute,
                 behind_proxy,
             });
+            let state = match org_share {
+                Some(n) => state.with_org_share(n),
+                None => state,
+            };
+            let tls = tls_cert.zip(tls_key);
+            if tls.is_none() && !behind_proxy && !listen.ip().is_loopback() {
+                tracing::warn!(
+                    %listen,
+                    "serving plain HTTP beyond this computer: give --tls-cert/--tls-key, or put a TLS proxy in front (--behind-proxy)"
+                );
+            }
+            let options = ServeOptions {
+                tls,
+                header_timeout: std::time::Duration::from_secs(header_timeout_secs),
+                request_timeout: std::time::Duration::from_secs(request_timeout_secs),
+            };
             let listener = tokio::net::TcpListener::bind(listen).await?;
-            tracing::info!(address = %listener.local_addr()?, "touchpoint-server listening");
-            serve(listener, state, shutdown_signal()).await?;
+            tracing::info!(address = %listener.local_addr()?, tls = options.tls.is_some(), "touchpoint-server listening");
+            serve_with(listener, state, options, shutdown_signal()).await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {

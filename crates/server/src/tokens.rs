@@ -101,6 +101,8 @@ pub struct DeviceAuth {
     pub reads_org: bool,
     /// What it may write: a frontline desk sends no reviews, deletions or erasures.
     pub role: Role,
+    /// The request's place in its organisation's share of the database.
+    pub turn: std::sync::Arc<crate::share::Turn>,
 }
 
 /// revoked at, why, other stores read, reads the organisation, device role.
@@ -117,6 +119,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| Failure::unauthorized("Send an access token (Authorization: Bearer …)."))?;
         let claims = state.tokens.verify(token.trim())?;
+        let turn = std::sync::Arc::new(state.share.enter(claims.org).await?);
         let device: Option<DeviceRow> = sqlx::query_as(
             "SELECT revoked_at, revoked_reason, also_reads, reads_org, device_role FROM devices
              WHERE org_id = $1 AND device_id = $2",
@@ -142,6 +145,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
                     reads,
                     reads_org,
                     role,
+                    turn,
                 })
             }
         }

@@ -88,7 +88,9 @@ async fn core_desk(server: &SyncServer, name: &str) -> (tempfile::TempDir, CoreD
         .expect("desk");
     let desk = Arc::new(Mutex::new(core));
     let http = HttpTransport::new(&server.url).expect("url");
-    touchpoint_core::sync::enroll(&desk, &http, &server.url, &server.enrollment_code(), name).await.expect("enroll");
+    touchpoint_core::sync::enroll(&desk, &http, &server.url, &server.enrollment_code(), name, false)
+        .await
+        .expect("enroll");
     let engine = SyncEngine::new(desk.clone(), http);
     engine.sync_once().await.expect("first sync");
     {

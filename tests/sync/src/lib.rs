@@ -29,6 +29,7 @@ use touchpoint_protocol::{
     PROTOCOL_VERSION,
 };
 use touchpoint_server::limits::RateLimits;
+use touchpoint_server::serve::ServeOptions;
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
 
@@ -83,6 +84,9 @@ pub struct TestServer {
     addr: SocketAddr,
     access_ttl: chrono::Duration,
     limits: RateLimits,
+    options: ServeOptions,
+    pool_size: u32,
+    org_share: Option<usize>,
     running: Option<Running>,
 }
 
@@ -112,7 +116,23 @@ impl TestServer {
         Self::start_with(chrono::Duration::minutes(15), limits).await
     }
 
+    /// A server listening as `options` say (TLS, timeouts), each organisation using at most
+    /// `org_share` database connections at once, on a pool of `pool` connections.
+    pub async fn start_serving(options: ServeOptions, pool: u32, org_share: Option<usize>) -> TestServer {
+        Self::start_full(chrono::Duration::minutes(15), generous_limits(), options, pool, org_share).await
+    }
+
     async fn start_with(access_ttl: chrono::Duration, limits: RateLimits) -> TestServer {
+        Self::start_full(access_ttl, limits, ServeOptions::default(), 8, None).await
+    }
+
+    async fn start_full(
+        access_ttl: chrono::Duration,
+        limits: RateLimits,
+        options: ServeOptions,
+        pool_size: u32,
+        org_share: Option<usize>,
+    ) -> TestServer {
         let (pool, database_url) = fresh_database().await;
         let org = admin::create_org(&pool, "Test Retail").await.expect("org");
         let store = admin::create_store(&pool, org, "High Street", Some("Europe/London")).await.expect("store");
@@ -125,8 +145,10 @@ impl TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let addr = listener.local_addr().expect("address");
         drop(listener);
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        let host = if options.tls.is_some() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
         let mut server = TestServer {
-            url: format!("http://{addr}"),
+            url: format!("{scheme}://{host}"),
             database_url,
             pool,
             faults: Arc::new(Faults::default()),
@@ -137,6 +159,9 @@ impl TestServer {
             addr,
             access_ttl,
             limits,
+            options,
+            pool_size,
+            org_share,
             running: None,
         };
         server.run();
@@ -151,6 +176,9 @@ impl TestServer {
         let addr = self.addr;
         let ttl = self.access_ttl;
         let limits = self.limits;
+        let options = self.options.clone();
+        let pool_size = self.pool_size;
+        let org_share = self.org_share;
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -158,8 +186,11 @@ impl TestServer {
                 .build()
                 .expect("server runtime");
             rt.block_on(async move {
-                let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.expect("server pool");
+                let pool = PgPoolOptions::new().max_connections(pool_size).connect(&url).await.expect("server pool");
                 let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl)).with_rate_limits(limits);
+                if let Some(n) = org_share {
+                    state = state.with_org_share(n);
+                }
                 state.faults = faults;
                 let mut listener = None;
                 for _ in 0..100 {
@@ -174,7 +205,7 @@ impl TestServer {
                 let listener = listener.expect("the server's port is free again");
                 ready_tx.send(()).expect("ready");
                 tokio::select! {
-                    r = touchpoint_server::serve(listener, state, std::future::pending()) => r.expect("serve"),
+                    r = touchpoint_server::serve::serve_with(listener, state, options, std::future::pending()) => r.expect("serve"),
                     _ = kill_rx => {}
                 }
             });
@@ -284,7 +315,17 @@ impl TestDesk {
         Self::open(server_url, clock, dir)
     }
 
+    /// A desk talking to the server through `http` (one that trusts a test CA, say).
+    pub fn with_http(http: HttpTransport) -> TestDesk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open_with(FaultyTransport::over(http), FakeClock::at(Utc::now()), dir)
+    }
+
     fn open(server_url: &str, clock: FakeClock, dir: TempDir) -> TestDesk {
+        Self::open_with(FaultyTransport::new(server_url), clock, dir)
+    }
+
+    fn open_with(transport: FaultyTransport, clock: FakeClock, dir: TempDir) -> TestDesk {
         let desk = Desk::open(
             &dir.path().join(touchpoint_core::DATABASE_FILE),
             &DeskOptions { region: Some("GB".into()) },
@@ -292,7 +333,7 @@ impl TestDesk {
         )
         .expect("desk opens");
         let desk = Arc::new(Mutex::new(desk));
-        let engine = Arc::new(SyncEngine::new(desk.clone(), FaultyTransport::new(server_url)));
+        let engine = Arc::new(SyncEngine::new(desk.clone(), transport));
         TestDesk { desk, engine, clock, dir }
     }
 
@@ -338,7 +379,7 @@ impl TestDesk {
     }
 
     pub async fn enroll_with(&self, server: &TestServer, code: &str) {
-        touchpoint_core::sync::enroll(&self.desk, self.engine.transport(), &server.url, code, "Test desk")
+        touchpoint_core::sync::enroll(&self.desk, self.engine.transport(), &server.url, code, "Test desk", false)
             .await
             .expect("enrolls");
     }
@@ -445,8 +486,12 @@ pub struct FaultyTransport {
 
 impl FaultyTransport {
     pub fn new(url: &str) -> Self {
+        Self::over(HttpTransport::new(url).expect("server url"))
+    }
+
+    pub fn over(inner: HttpTransport) -> Self {
         FaultyTransport {
-            inner: HttpTransport::new(url).expect("server url"),
+            inner,
             offline: AtomicBool::new(false),
             lose_push_responses: AtomicUsize::new(0),
             unavailable_pushes: AtomicUsize::new(0),

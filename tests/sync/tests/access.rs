@@ -110,12 +110,13 @@ async fn enrollment_codes_are_single_use_and_a_wrong_code_is_a_field_error() {
     let server = TestServer::start().await;
     let code = server.enrollment_code().await;
     let first = TestDesk::new(&server.url);
-    touchpoint_core::sync::enroll(&first.desk, first.engine.transport(), &server.url, &code, "Till 1")
+    touchpoint_core::sync::enroll(&first.desk, first.engine.transport(), &server.url, &code, "Till 1", false)
         .await
         .expect("first");
     let second = TestDesk::new(&server.url);
     let again =
-        touchpoint_core::sync::enroll(&second.desk, second.engine.transport(), &server.url, &code, "Till 2").await;
+        touchpoint_core::sync::enroll(&second.desk, second.engine.transport(), &server.url, &code, "Till 2", false)
+            .await;
     match again {
         Err(touchpoint_core::CoreError::Validation { fields, .. }) => {
             assert_eq!(fields[0].field, "code");
@@ -123,14 +124,26 @@ async fn enrollment_codes_are_single_use_and_a_wrong_code_is_a_field_error() {
         }
         other => panic!("{other:?}"),
     }
-    let wrong =
-        touchpoint_core::sync::enroll(&second.desk, second.engine.transport(), &server.url, "ZZZZ-ZZZZ", "Till 2")
-            .await;
+    let wrong = touchpoint_core::sync::enroll(
+        &second.desk,
+        second.engine.transport(),
+        &server.url,
+        "ZZZZ-ZZZZ",
+        "Till 2",
+        false,
+    )
+    .await;
     assert!(matches!(wrong, Err(touchpoint_core::CoreError::Validation { .. })), "{wrong:?}");
     let nowhere = TestDesk::new("http://127.0.0.1:9");
-    let offline =
-        touchpoint_core::sync::enroll(&nowhere.desk, nowhere.engine.transport(), "http://127.0.0.1:9", &code, "Till 3")
-            .await;
+    let offline = touchpoint_core::sync::enroll(
+        &nowhere.desk,
+        nowhere.engine.transport(),
+        "http://127.0.0.1:9",
+        &code,
+        "Till 3",
+        false,
+    )
+    .await;
     assert!(matches!(offline, Err(touchpoint_core::CoreError::Offline { .. })), "{offline:?}");
     assert!(second.with(|d| d.sync_settings()).expect("settings").is_none(), "a failed enrollment changes nothing");
 }

@@ -38,7 +38,8 @@ async fn wrong_enrollment_codes_from_one_address_are_slowed_to_a_few_a_minute() 
     // A desk trying to enroll from the same address hears why, in words.
     let desk = TestDesk::new(&server.url);
     let code = server.enrollment_code().await;
-    let refused = touchpoint_core::sync::enroll(&desk.desk, desk.engine.transport(), &server.url, &code, "Till").await;
+    let refused =
+        touchpoint_core::sync::enroll(&desk.desk, desk.engine.transport(), &server.url, &code, "Till", false).await;
     let message = format!("{refused:?}");
     assert!(message.contains("Try again in"), "{message}");
     assert_eq!(server.count("SELECT count(*) FROM devices").await, 0);

@@ -82,8 +82,8 @@ export const api = {
   exportAtRisk: () => call(commands.exportAtRisk()),
   atRiskCustomers: () => call(commands.atRiskCustomers()),
   syncStatus: () => call(commands.syncStatus()),
-  connectServer: (serverUrl: string, code: string, deviceName: string) =>
-    call(commands.connectServer(serverUrl, code, deviceName)),
+  connectServer: (serverUrl: string, code: string, deviceName: string, allowUnencrypted: boolean) =>
+    call(commands.connectServer(serverUrl, code, deviceName, allowUnencrypted)),
   disconnectServer: () => call(commands.disconnectServer()),
   syncNow: () => call(commands.syncNow()),
   rejectedChanges: () => call(commands.rejectedChanges()),

@@ -338,8 +338,17 @@ export function useSyncNow() {
 export function useConnectServer() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ serverUrl, code, deviceName }: { serverUrl: string; code: string; deviceName: string }) =>
-      api.connectServer(serverUrl, code, deviceName),
+    mutationFn: ({
+      serverUrl,
+      code,
+      deviceName,
+      allowUnencrypted,
+    }: {
+      serverUrl: string;
+      code: string;
+      deviceName: string;
+      allowUnencrypted: boolean;
+    }) => api.connectServer(serverUrl, code, deviceName, allowUnencrypted),
     // The server's staff and data replace the desk's own: every view may change.
     onSuccess: (status) => {
       qc.setQueryData(keys.sync, status);

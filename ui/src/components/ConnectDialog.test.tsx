@@ -75,6 +75,21 @@ describe("ConnectDialog", () => {
       serverUrl: "sync.example.com",
       code: "ABCD-0000",
       deviceName: "Returns desk PC",
+      allowUnencrypted: false,
     });
+  });
+
+  it("offers to allow an unencrypted connection only for an http:// address, and sends the choice", async () => {
+    const calls = mockBackend({ connect_server: () => connectedSync });
+    const user = userEvent.setup();
+    renderWithDesk(<Opened />);
+    await fill(user);
+    expect(screen.queryByTestId("connect-unencrypted")).toBeNull();
+    const url = screen.getByTestId("connect-url");
+    await user.clear(url);
+    await user.type(url, "http://sync.example.com");
+    await user.click(screen.getByTestId("connect-unencrypted"));
+    await user.click(screen.getByTestId("connect-submit"));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "connect_server")?.args.allowUnencrypted).toBe(true));
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Checkbox } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
@@ -16,7 +17,8 @@ export function ConnectDialog() {
   const { t } = useTranslation();
   const nav = useNavigation();
   const connect = useConnectServer();
-  const [form, setForm] = useState({ url: "", code: "", name: "" });
+  const [form, setForm] = useState({ url: "", code: "", name: "", unencrypted: false });
+  const plainHttp = form.url.trim().toLowerCase().startsWith("http://");
   const errors = fieldErrors(connect.error);
   const formError = connect.isError && !FIELDS.some((f) => errors[f]) ? errorMessage(connect.error) : null;
   const close = () => nav.setOverlay(null);
@@ -28,7 +30,10 @@ export function ConnectDialog() {
         onSubmit={(e) => {
           e.preventDefault();
           if (connect.isPending) return;
-          connect.mutate({ serverUrl: form.url, code: form.code, deviceName: form.name }, { onSuccess: close });
+          connect.mutate(
+            { serverUrl: form.url, code: form.code, deviceName: form.name, allowUnencrypted: plainHttp && form.unencrypted },
+            { onSuccess: close },
+          );
         }}
       >
         <div className="dialog-body">
@@ -43,6 +48,17 @@ export function ConnectDialog() {
             autoFocus
             testId="connect-url"
           />
+          {plainHttp ? (
+            <Checkbox
+              className="checkbox"
+              isSelected={form.unencrypted}
+              onChange={(unencrypted) => setForm((f) => ({ ...f, unencrypted }))}
+              data-testid="connect-unencrypted"
+            >
+              <span className="box" aria-hidden="true" />
+              {t("connect.unencrypted")}
+            </Checkbox>
+          ) : null}
           <TextInput
             name="code"
             label={t("connect.code")}

@@ -127,7 +127,8 @@ pub struct SyncEngine<T> {
 }
 
 /// Enrolls the desk with a one-time code: the server makes it a device of a store, and the
-/// desk's own history moves onto that store. Nothing is pushed yet; the engine first
+/// desk's own history moves onto that store. Plain `http://` is taken only for this computer or
+/// a private network, or when `allow_unencrypted` (which only an administrator may set). Nothing is pushed yet; the engine first
 /// downloads the store's catalogue and customers.
 pub async fn enroll<T: Transport>(
     desk: &SharedDesk,
@@ -135,8 +136,15 @@ pub async fn enroll<T: Transport>(
     server_url: &str,
     code: &str,
     device_name: &str,
+    allow_unencrypted: bool,
 ) -> Result<()> {
     let device_name = device_name.trim();
+    if allow_unencrypted && with_desk(desk, |d| d.role())? != touchpoint_protocol::Role::Admin {
+        return Err(CoreError::forbidden("allow an unencrypted connection to the server"));
+    }
+    if let Some(problem) = super::http::unencrypted_problem(server_url, allow_unencrypted) {
+        return Err(CoreError::field("server_url", problem));
+    }
     let mut problems = crate::error::Problems::default();
     if code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
         problems.add("code", "The enrollment code has 8 letters and digits, like ABCD-2345.");

@@ -31,6 +31,39 @@ pub fn normalise_server_url(raw: &str) -> Result<String, String> {
     Ok(raw.to_owned())
 }
 
+/// Whether `host` is this computer or an address of a private network (where a store's own
+/// server may speak plain HTTP): loopback, RFC 1918, link-local, IPv6 unique-local.
+pub fn is_local_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// Why a desk may not talk to `url` without encryption, or `None` when it may: HTTPS always;
+/// plain HTTP only on this computer or a private network, unless an administrator allowed it.
+pub fn unencrypted_problem(url: &str, allowed: bool) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    if parsed.scheme() != "http" || allowed || parsed.host_str().is_some_and(is_local_host) {
+        return None;
+    }
+    Some(
+        "Use https:// for a server outside this network: without it, PINs and customers' details would \
+         cross the network readable by anyone on the way. An administrator can allow it for this desk."
+            .into(),
+    )
+}
+
+/// The environment variable naming a PEM file of certificate authorities the desk trusts
+/// besides the system's (an organisation's own CA for its server).
+pub const SERVER_CA_VAR: &str = "TOUCHPOINT_SERVER_CA";
+
 impl HttpTransport {
     pub fn new(base_url: &str) -> Result<Self, String> {
         Self::with_protocol(base_url, PROTOCOL_VERSION)
@@ -38,13 +71,34 @@ impl HttpTransport {
 
     /// A client that claims another protocol version (to test old and new clients).
     pub fn with_protocol(base_url: &str, protocol: u32) -> Result<Self, String> {
+        let extra = match std::env::var_os(SERVER_CA_VAR).filter(|v| !v.is_empty()) {
+            Some(path) => Some(std::fs::read(&path).map_err(|e| {
+                format!("Cannot read the certificate authorities in {}: {e}", std::path::Path::new(&path).display())
+            })?),
+            None => None,
+        };
+        Self::build(base_url, protocol, extra.as_deref())
+    }
+
+    /// A client that also trusts the certificate authorities in `pem`.
+    pub fn with_root_pem(base_url: &str, pem: &[u8]) -> Result<Self, String> {
+        Self::build(base_url, PROTOCOL_VERSION, Some(pem))
+    }
+
+    fn build(base_url: &str, protocol: u32, roots: Option<&[u8]>) -> Result<Self, String> {
         let base = normalise_server_url(base_url)?;
-        let client = Client::builder()
+        let mut builder = Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("touchpoint/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("Cannot start the HTTP client: {e}"))?;
+            .user_agent(concat!("touchpoint/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = roots {
+            for cert in reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("The certificate authorities are not PEM certificates: {e}"))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder.build().map_err(|e| format!("Cannot start the HTTP client: {e}"))?;
         Ok(HttpTransport { base, client, protocol })
     }
 
@@ -109,6 +163,7 @@ fn fallback_code(status: StatusCode) -> ErrorCode {
         426 => ErrorCode::UnsupportedProtocol,
         409 => ErrorCode::ResyncRequired,
         429 => ErrorCode::RateLimited,
+        408 => ErrorCode::RequestTimeout,
         502..=504 => ErrorCode::Unavailable,
         _ => ErrorCode::Internal,
     }

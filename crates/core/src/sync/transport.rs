@@ -39,6 +39,7 @@ impl TransportError {
             TransportError::Server { status, code, .. } => {
                 *status >= 500
                     || *status == 429
+                    || *status == 408
                     || matches!(code, ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::RateLimited)
             }
         }
