@@ -10,7 +10,7 @@ TAURI := ui/node_modules/.bin/tauri
 DATA_DIR ?=
 DEMO ?=
 
-.PHONY: help setup run dev app test test-rust test-ui lint bindings e2e screenshot server bench clean
+.PHONY: help setup run dev app test test-rust test-api test-ui lint bindings e2e screenshot server bench clean
 
 help:
 	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
@@ -47,6 +47,10 @@ lint: setup
 test-rust: setup
 	scripts/with-postgres.sh cargo test --workspace --exclude touchpoint-e2e --quiet
 
+# The server against its own OpenAPI document, by schemathesis (every check, a fixed seed).
+test-api: setup
+	scripts/with-postgres.sh scripts/schemathesis.sh
+
 test-ui: setup
 	npm --prefix ui run --silent test
 
@@ -55,7 +59,7 @@ e2e: app
 	cargo build -q -p touchpoint-server
 	TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
-test: setup lint test-rust test-ui e2e
+test: setup lint test-rust test-api test-ui e2e
 	@echo "make test: all checks passed"
 
 server: setup

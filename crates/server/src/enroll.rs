@@ -40,8 +40,10 @@ pub async fn enroll(
     Body(req): Body<EnrollRequest>,
 ) -> ApiResult<Json<EnrollResponse>> {
     st.limits.check(Call::Enroll, ip, req.device_id)?;
+    touchpoint_protocol::text::check(&req.device_name, touchpoint_protocol::text::DEVICE_NAME)
+        .map_err(|p| Failure::bad_request(p.describe("The device's name")))?;
     let name = req.device_name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
+    if name.is_empty() {
         return Err(Failure::bad_request("Give this device a name of 1 to 80 characters."));
     }
     let now = Utc::now();

@@ -1,28 +1,63 @@
 //! Request extractors whose rejections are JSON `ApiError`s with stable codes.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
-use axum::Json;
 use serde::de::DeserializeOwned;
 use touchpoint_protocol::{ErrorCode, MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION};
 
 use crate::error::Failure;
 
 /// A JSON body; malformed, wrong-typed, oversized or non-JSON bodies become 4xx JSON errors.
+/// A whole number written with a fraction (`5.0`, which JSON Schema calls an integer) is read
+/// as the integer it is.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = Failure;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(Failure::new(ErrorCode::PayloadTooLarge, "The request body is too large."))
-            }
-            Err(e) => Err(Failure::bad_request(format!("The request body was not understood: {}", e.body_text()))),
+        let json =
+            req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !json {
+            return Err(Failure::new(ErrorCode::BadRequest, "Send the body as JSON (Content-Type: application/json)."));
         }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(Failure::new(ErrorCode::PayloadTooLarge, "The request body is too large."))
+            }
+            Err(e) => {
+                return Err(Failure::bad_request(format!("The request body could not be read: {}", e.body_text())))
+            }
+        };
+        let not_understood =
+            |e: serde_json::Error| Failure::bad_request(format!("The request body was not understood: {e}"));
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(v) => Ok(Body(v)),
+            // Only a body that failed is looked at again, so the usual one is parsed once.
+            Err(first) => {
+                let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| not_understood(first))?;
+                whole_numbers(&mut value);
+                serde_json::from_value(value).map(Body).map_err(not_understood)
+            }
+        }
+    }
+}
+
+/// `5.0` → `5`, everywhere in `v`.
+fn whole_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *v = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -120,8 +120,75 @@ async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> Res
 }
 
 #[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "This document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(document())
+}
+
+/// The API document as served: what the handlers declare, plus what holds for every one of
+/// them and the derive cannot say — every error is JSON (`4XX`, and `503` with Retry-After when
+/// busy), and every UUID is in its hyphenated form.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let error = serde_json::json!({
+        "description": "A JSON error with a stable code",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    });
+    if let Some(paths) = doc.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(serde_json::Value::as_object_mut) {
+            for op in
+                item.values_mut().filter_map(|o| o.get_mut("responses")).filter_map(serde_json::Value::as_object_mut)
+            {
+                op.entry("4XX").or_insert_with(|| error.clone());
+                op.entry("503").or_insert_with(|| error.clone());
+            }
+        }
+    }
+    // The search takes the shared text rule's one-line form, trimmed (see `text::searchable`).
+    let search =
+        doc.pointer_mut("/paths/~1v1~1customers~1search/get/parameters").and_then(serde_json::Value::as_array_mut);
+    for p in search.into_iter().flatten().filter(|p| p["name"] == "q") {
+        p["schema"]["pattern"] = touchpoint_protocol::text::schema_pattern(touchpoint_protocol::text::SEARCH).into();
+    }
+    // So does a device's name (with the shared limit).
+    if let Some(name) = doc.pointer_mut("/components/schemas/EnrollRequest/properties/device_name") {
+        let rule = touchpoint_protocol::text::DEVICE_NAME;
+        name["pattern"] = touchpoint_protocol::text::schema_pattern(rule).into();
+        name["minLength"] = 1.into();
+        name["maxLength"] = rule.max.into();
+    }
+    uuid_patterns(&mut doc);
+    doc
+}
+
+/// Adds the hyphenated pattern to every `format: uuid` (the server reads no other form), and
+/// spells a nullable formatted string (`type: [string, null]`, `format: date-time`) as
+/// `oneOf` a formatted string or null, the form generators and validators read the format of.
+fn uuid_patterns(v: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    match v {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("uuid") && !map.contains_key("pattern") {
+                map.insert(
+                    "pattern".into(),
+                    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$".into(),
+                );
+            }
+            if map.get("type") == Some(&json!(["string", "null"])) && map.contains_key("format") {
+                let mut string = serde_json::Map::new();
+                string.insert("type".into(), "string".into());
+                for key in ["format", "pattern", "minLength", "maxLength"] {
+                    if let Some(value) = map.remove(key) {
+                        string.insert(key.into(), value);
+                    }
+                }
+                map.remove("type");
+                map.insert("oneOf".into(), json!([Value::Object(string), {"type": "null"}]));
+            }
+            map.values_mut().for_each(uuid_patterns);
+        }
+        Value::Array(items) => items.iter_mut().for_each(uuid_patterns),
+        _ => {}
+    }
 }
 
 /// The most a request body may be: a little over the push limit, so an oversized batch gets a

@@ -186,4 +186,23 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
     }
     assert_eq!(paths.len(), 11, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
+    // Query parameters are in the query (they were once all declared as path parameters), and
+    // every operation says it answers JSON errors.
+    for (path, names) in [
+        ("/v1/sync/pull", vec!["since", "limit", "epoch"]),
+        ("/v1/customers/search", vec!["q", "limit"]),
+        ("/v1/conflicts", vec!["limit"]),
+    ] {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().expect("parameters");
+        for name in names {
+            let p = params.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{path} {name}"));
+            assert_eq!(p["in"], "query", "{path} {name}");
+        }
+    }
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("operations") {
+            assert!(op["responses"]["4XX"].is_object(), "{method} {path} documents its errors");
+        }
+    }
+    assert_eq!(doc["paths"]["/v1/conflicts"]["get"]["parameters"][0]["schema"]["maximum"], 200);
 }
