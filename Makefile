@@ -10,7 +10,7 @@ TAURI := ui/node_modules/.bin/tauri
 DATA_DIR ?=
 DEMO ?=
 
-.PHONY: help setup run dev app test test-rust test-api test-ui lint bindings e2e screenshot server bench clean
+.PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui lint bindings e2e screenshot server bench clean
 
 help:
 	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
@@ -18,6 +18,7 @@ help:
 	@echo "make screenshot  DATA_DIR=dir OUT=shot.png: the app under Xvfb at 1280x800"
 	@echo "make dev         hot-reloading UI development"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
+	@echo "make fuzz        the fuzz targets for 5 minutes each (SECONDS=n to change)"
 	@echo "make server      a local sync server (PostgreSQL included) and an enrollment code for the app"
 
 setup:
@@ -51,6 +52,13 @@ test-rust: setup
 test-api: setup
 	scripts/with-postgres.sh scripts/schemathesis.sh
 
+# The fuzz targets (tests/fuzz), a fixed small number of inputs each; `make fuzz` runs them long.
+test-fuzz: setup
+	scripts/fuzz.sh runs 10000
+
+fuzz: setup
+	scripts/fuzz.sh seconds $(or $(SECONDS),300)
+
 test-ui: setup
 	npm --prefix ui run --silent test
 
@@ -59,7 +67,7 @@ e2e: app
 	cargo build -q -p touchpoint-server
 	TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
-test: setup lint test-rust test-api test-ui e2e
+test: setup lint test-rust test-api test-fuzz test-ui e2e
 	@echo "make test: all checks passed"
 
 server: setup

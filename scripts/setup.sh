@@ -29,6 +29,11 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --quiet
 fi
 
+if ! command -v cargo-fuzz >/dev/null; then
+  echo "setup: installing cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
+fi
+
 # npm ci would fail here: the lock file cannot list @tauri-apps/cli builds for other platforms.
 if [ ! -d ui/node_modules ] || [ ui/package.json -nt ui/node_modules/.touchpoint-installed ] \
    || [ ui/package-lock.json -nt ui/node_modules/.touchpoint-installed ]; then
