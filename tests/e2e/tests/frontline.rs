@@ -217,7 +217,7 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
     desk.type_into("[data-testid=add-staff] input[name=name]", "Maria Lopes").await;
     desk.type_into("[data-testid=add-staff] input[name=pin]", "48").await;
     desk.click("[data-testid=add-staff-save]").await;
-    desk.wait_for_text("[data-testid=add-staff] .field-error", "4 to 8 digits").await;
+    desk.wait_for_text("[data-testid=add-staff] .field-error", "4 to 12 digits").await;
     desk.replace_text("[data-testid=add-staff] input[name=pin]", "4821").await;
     desk.click("[data-testid=add-staff-save]").await;
     desk.wait_gone("[data-testid=add-staff]").await;
