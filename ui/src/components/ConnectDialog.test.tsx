@@ -79,17 +79,30 @@ describe("ConnectDialog", () => {
     });
   });
 
-  it("offers to allow an unencrypted connection only for an http:// address, and sends the choice", async () => {
-    const calls = mockBackend({ connect_server: () => connectedSync });
+  it("offers to allow an unencrypted connection once the desk refused one, and sends the choice", async () => {
+    let refused = false;
+    const calls = mockBackend({
+      connect_server: (args) => {
+        if (args.allowUnencrypted) return connectedSync;
+        refused = true;
+        const message = "Use https:// for a server outside this network.";
+        return new Refusal({ kind: "validation", message, fields: [{ field: "server_url", message }] });
+      },
+    });
     const user = userEvent.setup();
     renderWithDesk(<Opened />);
     await fill(user);
-    expect(screen.queryByTestId("connect-unencrypted")).toBeNull();
     const url = screen.getByTestId("connect-url");
     await user.clear(url);
     await user.type(url, "http://sync.example.com");
+    expect(screen.queryByTestId("connect-unencrypted")).toBeNull();
+    await user.click(screen.getByTestId("connect-submit"));
+    expect(await screen.findByText("Use https:// for a server outside this network.")).toBeInTheDocument();
+    expect(refused).toBe(true);
     await user.click(screen.getByTestId("connect-unencrypted"));
     await user.click(screen.getByTestId("connect-submit"));
-    await waitFor(() => expect(calls.find((c) => c.cmd === "connect_server")?.args.allowUnencrypted).toBe(true));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "connect_server").map((c) => c.args.allowUnencrypted)).toEqual([false, true]),
+    );
   });
 });

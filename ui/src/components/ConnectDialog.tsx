@@ -20,6 +20,9 @@ export function ConnectDialog() {
   const [form, setForm] = useState({ url: "", code: "", name: "", unencrypted: false });
   const plainHttp = form.url.trim().toLowerCase().startsWith("http://");
   const errors = fieldErrors(connect.error);
+  // Offered once the desk has said why it will not use plain HTTP for this address (the core
+  // knows which addresses are local); ticking it is an administrator's decision.
+  const offerUnencrypted = plainHttp && (Boolean(errors.server_url) || form.unencrypted);
   const formError = connect.isError && !FIELDS.some((f) => errors[f]) ? errorMessage(connect.error) : null;
   const close = () => nav.setOverlay(null);
 
@@ -48,7 +51,7 @@ export function ConnectDialog() {
             autoFocus
             testId="connect-url"
           />
-          {plainHttp ? (
+          {offerUnencrypted ? (
             <Checkbox
               className="checkbox"
               isSelected={form.unencrypted}
