@@ -174,32 +174,28 @@ pub fn searchable(typed: &str) -> String {
     cleaned.trim().to_owned()
 }
 
+/// The characters `rule` refuses as a regular-expression class body, each code point written
+/// by `escape` (`\u{…}` for JavaScript with the `u` flag, `\uXXXX` for JSON Schema).
+fn class(rule: TextRule, escape: fn(u32) -> String) -> String {
+    let breaks: &[(u32, u32)] = if rule.multiline { &[] } else { LINE_BREAKS };
+    FORBIDDEN
+        .iter()
+        .chain(breaks)
+        .map(|&(lo, hi)| if hi > lo { format!("{}-{}", escape(lo), escape(hi)) } else { escape(lo) })
+        .collect()
+}
+
 /// A JSON Schema `pattern` (ECMA 262, `\uXXXX` escapes) for a one-line text under `rule` that
 /// starts and ends with something other than a space: what the server's search takes.
 pub fn schema_pattern(rule: TextRule) -> String {
-    let mut class = String::new();
-    let ranges = FORBIDDEN.iter().chain(if rule.multiline { [].iter() } else { LINE_BREAKS.iter() });
-    for (lo, hi) in ranges {
-        class.push_str(&format!("\\u{lo:04x}"));
-        if hi > lo {
-            class.push_str(&format!("-\\u{hi:04x}"));
-        }
-    }
+    let class = class(rule, |c| format!("\\u{c:04x}"));
     format!("^[^\\s{class}](?:[^{class}]*[^\\s{class}])?$")
 }
 
 /// The forbidden characters of `rule` as the body of a JavaScript regular-expression class
 /// (`[^…]` of what is allowed would be longer), for the UI's check as a person types.
 pub fn forbidden_class(rule: TextRule) -> String {
-    let mut class = String::new();
-    let ranges = FORBIDDEN.iter().chain(if rule.multiline { [].iter() } else { LINE_BREAKS.iter() });
-    for (lo, hi) in ranges {
-        class.push_str(&format!("\\u{{{lo:x}}}"));
-        if hi > lo {
-            class.push_str(&format!("-\\u{{{hi:x}}}"));
-        }
-    }
-    class
+    class(rule, |c| format!("\\u{{{c:x}}}"))
 }
 
 #[cfg(test)]
