@@ -46,7 +46,7 @@ lint: setup
 # The e2e crate needs the built app; it runs in `e2e`, after `app`. The sync scenarios need
 # PostgreSQL: a throw-away cluster is started for them and removed afterwards.
 test-rust: setup
-	scripts/with-postgres.sh cargo test --workspace --exclude touchpoint-e2e --quiet
+	TOUCHPOINT_SECRET_STORE=file scripts/with-postgres.sh cargo test --workspace --exclude touchpoint-e2e --quiet
 
 # The server against its own OpenAPI document, by schemathesis (every check, a fixed seed).
 test-api: setup
@@ -65,7 +65,7 @@ test-ui: setup
 # The sync end-to-end test runs the real server (on a throw-away PostgreSQL) beside two windows.
 e2e: app
 	cargo build -q -p touchpoint-server
-	TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
+	TOUCHPOINT_SECRET_STORE=file TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
 test: setup lint test-rust test-api test-fuzz test-ui e2e
 	@echo "make test: all checks passed"
