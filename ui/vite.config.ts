@@ -14,5 +14,8 @@ export default defineConfig({
     environment: "happy-dom",
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // These are limits for a hung test, not speed checks: CI's 2-core machine runs the
+    // Rust build beside some files, and a screen test there took just over 5 s.
+    testTimeout: 30_000,
   },
 });

@@ -573,7 +573,7 @@ export type NewReview = {
 export type NewStaff = {
 	name: string,
 	role: Role,
-	/**  4 to 8 digits; empty for none. */
+	/**  4 to 12 digits (6 or more for supervisors and admins; see `protocol::pin`); empty for none. */
 	pin: string,
 };
 

@@ -26,7 +26,7 @@ pub struct StaffListing {
 pub struct NewStaff {
     pub name: String,
     pub role: Role,
-    /// 4 to 8 digits; empty for none.
+    /// 4 to 12 digits (6 or more for supervisors and admins; see `protocol::pin`); empty for none.
     pub pin: String,
 }
 
