@@ -481,10 +481,15 @@ export type LastVisit = {
 };
 
 /**
- *  What staff enter to log a conversation. Only the touch point, channel and outcome are
- *  required; everything else may be left out.
+ *  What staff enter to log a conversation. The touch point, channel and outcome are required,
+ *  and a reason or a note (a conversation about nothing is not one); the rest may be left out.
  */
 export type LogInteraction = {
+	/**
+	 *  The form's key for this save: sent again (a double submit, a retry), it saves nothing
+	 *  new and answers what the first save made. A new form state gets a new key.
+	 */
+	submission_id: string,
 	/**  `None` logs a walk-in whose name was never asked. */
 	customer_id: string | null,
 	touch_point_id: string,

@@ -149,6 +149,7 @@ fn main() {
     let tp = desk.touch_points().expect("catalogue")[0].id;
     let ours = time(SAMPLES, |i| {
         desk.log_interaction(&LogInteraction {
+            submission_id: uuid::Uuid::now_v7(),
             customer_id: Some(ids[i]),
             touch_point_id: tp,
             channel: ContactChannel::InPerson,

@@ -23,6 +23,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0010_audit_by_customer.sql"),
     include_str!("../migrations/0011_sign_in_safety.sql"),
     include_str!("../migrations/0012_secret_outside_the_database.sql"),
+    include_str!("../migrations/0013_log_submissions.sql"),
 ];
 
 /// The schema version a fully migrated database has.

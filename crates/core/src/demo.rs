@@ -334,6 +334,7 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
             .random_bool(0.1)
             .then(|| (1.0 + tone * 6.0 + rng.random_range(-1.0..1.0)).round().clamp(1.0, 7.0) as u8);
         let logged = desk.log_interaction(&LogInteraction {
+            submission_id: uuid::Uuid::now_v7(),
             customer_id: Some(customer),
             touch_point_id: tp.id,
             channel: if rng.random_bool(0.9) { tp.default_channel } else { ContactChannel::Phone },

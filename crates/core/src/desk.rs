@@ -663,6 +663,9 @@ impl Desk {
     /// Logs a conversation (and how the customer felt) in one transaction with its outbox ops.
     pub fn log_interaction(&mut self, input: &LogInteraction) -> Result<LoggedInteraction> {
         self.write(|w| {
+            if let Some(earlier) = interactions::earlier_submission(&w.tx, input.submission_id)? {
+                return Ok(earlier);
+            }
             let checked = interactions::validate(&w.tx, input, w.now)?;
             let op = w.record(OpBody::InteractionLogged(checked.interaction.clone()))?;
             interactions::insert_interaction(&w.tx, &checked.interaction, w.actor, &op.hlc.to_string(), w.now)?;
@@ -675,7 +678,10 @@ impl Desk {
                 None => None,
             };
             let proposal = follow_ups::propose(&checked, w.actor.staff_id, w.now);
-            Ok(LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id, proposal })
+            let logged =
+                LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id, proposal };
+            interactions::remember_submission(&w.tx, input.submission_id, &logged, w.now)?;
+            Ok(logged)
         })
     }
 

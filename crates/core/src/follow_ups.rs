@@ -72,7 +72,7 @@ pub struct CloseFollowUp {
 }
 
 /// Why a follow-up is suggested after a log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProposalReason {
     FollowUpNeeded,
@@ -82,7 +82,7 @@ pub enum ProposalReason {
 }
 
 /// A follow-up the app suggests; staff accept (perhaps after editing) or dismiss it.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct FollowUpProposal {
     pub reasons: Vec<ProposalReason>,
     pub customer_id: Option<Uuid>,

@@ -1,23 +1,26 @@
 //! Logging a conversation at a touch point, with how the customer felt.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use touchpoint_protocol::{ContactChannel, FeedbackRecord, Feeling, InteractionRecord, Outcome};
 use uuid::Uuid;
 
-use crate::db::ts;
+use crate::db::{opt_uuid_col, ts, uuid_col};
 use crate::error::{Problems, Result};
 use crate::{catalogue, customers};
 
 pub use touchpoint_protocol::rules::DURATION_MAX_SECS;
 use touchpoint_protocol::text;
 
-/// What staff enter to log a conversation. Only the touch point, channel and outcome are
-/// required; everything else may be left out.
+/// What staff enter to log a conversation. The touch point, channel and outcome are required,
+/// and a reason or a note (a conversation about nothing is not one); the rest may be left out.
 #[derive(Debug, Clone, Deserialize, Serialize, Type)]
 pub struct LogInteraction {
+    /// The form's key for this save: sent again (a double submit, a retry), it saves nothing
+    /// new and answers what the first save made. A new form state gets a new key.
+    pub submission_id: Uuid,
     /// `None` logs a walk-in whose name was never asked.
     pub customer_id: Option<Uuid>,
     pub touch_point_id: Uuid,
@@ -70,6 +73,9 @@ pub(crate) fn validate(tx: &Transaction<'_>, input: &LogInteraction, now: DateTi
     p.text("reason", reason.as_deref(), text::REASON, "The reason");
     let summary = clean(&input.summary);
     p.text("summary", summary.as_deref(), text::SUMMARY, "The note");
+    if reason.is_none() && summary.is_none() {
+        p.add("reason", "Say what the conversation was about: choose a reason or write a note.");
+    }
     let verbatim = clean(&input.verbatim);
     p.text("verbatim", verbatim.as_deref(), text::VERBATIM, "The customer's words");
     if input.duration_secs.is_some_and(|d| d > DURATION_MAX_SECS) {
@@ -118,6 +124,42 @@ pub(crate) fn validate(tx: &Transaction<'_>, input: &LogInteraction, now: DateTi
         occurred_at,
     });
     Ok(Checked { interaction, feedback })
+}
+
+/// What an earlier save with this submission key made, if there was one.
+pub(crate) fn earlier_submission(tx: &Transaction<'_>, key: Uuid) -> Result<Option<LoggedInteraction>> {
+    let row = tx
+        .prepare_cached("SELECT interaction_id, feedback_id, proposal FROM log_submissions WHERE key = ?1")?
+        .query_row([key.to_string()], |r| Ok((uuid_col(r, 0)?, opt_uuid_col(r, 1)?, r.get::<_, Option<String>>(2)?)))
+        .optional()?;
+    let Some((interaction_id, feedback_id, proposal)) = row else { return Ok(None) };
+    let proposal = proposal.as_deref().map(serde_json::from_str).transpose()?;
+    Ok(Some(LoggedInteraction { interaction_id, feedback_id, proposal }))
+}
+
+/// How long a submission key is remembered: far longer than any retry.
+const SUBMISSION_KEPT_DAYS: i64 = 7;
+
+pub(crate) fn remember_submission(
+    tx: &Transaction<'_>,
+    key: Uuid,
+    logged: &LoggedInteraction,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM log_submissions WHERE saved_at < ?1")?
+        .execute([ts(now - Duration::days(SUBMISSION_KEPT_DAYS))])?;
+    let proposal = logged.proposal.as_ref().map(serde_json::to_string).transpose()?;
+    tx.prepare_cached(
+        "INSERT INTO log_submissions (key, interaction_id, feedback_id, proposal, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        key.to_string(),
+        logged.interaction_id.to_string(),
+        logged.feedback_id.map(|f| f.to_string()),
+        proposal,
+        ts(now)
+    ])?;
+    Ok(())
 }
 
 /// Who did it, from where.

@@ -23,6 +23,7 @@ fn killed_mid_write_leaves_a_consistent_database() {
         let mut entry = visit(&t, None).felt(Feeling::Happy);
         entry.touch_point_id = tp;
         loop {
+            entry.submission_id = uuid::Uuid::now_v7(); // each save a new form
             desk.log_interaction(&entry).expect("child logs");
         }
     }

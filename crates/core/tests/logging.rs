@@ -177,3 +177,47 @@ fn a_nul_or_another_control_character_in_any_text_is_a_field_error_and_nothing_i
     entry.verbatim = Some("«Obrigada» — محمد 👍".into());
     t.log(entry);
 }
+
+#[test]
+fn a_conversation_with_neither_reason_nor_note_is_refused_at_the_reason() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    let before = t.count("outbox");
+    let mut entry = visit(&t, Some(ana.id)).felt(Feeling::Happy);
+    entry.summary = Some("   ".into()); // blank is nothing
+    let err = t.desk.log_interaction(&entry).expect_err("refused");
+    let CoreError::Validation { fields, .. } = err else { panic!("validation error expected") };
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].field, "reason");
+    assert!(fields[0].message.contains("reason or write a note"), "{}", fields[0].message);
+    assert_eq!((t.count("interactions"), t.count("feedback"), t.count("outbox")), (0, 0, before));
+
+    // Either one is enough.
+    t.log(visit(&t, Some(ana.id)).reason("Refund"));
+    let mut noted = visit(&t, Some(ana.id));
+    noted.summary = Some("Asked where the lockers are".into());
+    t.log(noted);
+    assert_eq!(t.count("interactions"), 2);
+}
+
+#[test]
+fn the_same_form_sent_twice_saves_once_and_answers_what_the_first_save_made() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    let mut entry = visit(&t, Some(ana.id)).felt(Feeling::VeryUnhappy).reason("Refund");
+    entry.outcome = Outcome::FollowUpNeeded;
+    let first = t.log(entry.clone());
+    assert!(first.proposal.is_some(), "an unhappy, unresolved visit proposes a follow-up");
+    let outbox = t.count("outbox");
+
+    t.clock.advance(Duration::seconds(1));
+    let again = t.log(entry.clone());
+    assert_eq!(again, first, "the second send answers the first save, its proposal included");
+    assert_eq!((t.count("interactions"), t.count("feedback"), t.count("outbox")), (1, 1, outbox));
+
+    // The same words from a new form are a new conversation.
+    entry.submission_id = uuid::Uuid::now_v7();
+    let other = t.log(entry);
+    assert_ne!(other.interaction_id, first.interaction_id);
+    assert_eq!(t.count("interactions"), 2);
+}

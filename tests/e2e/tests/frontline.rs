@@ -136,6 +136,7 @@ async fn a_correction_is_shown_beside_what_was_logged() {
         let id = ana(core);
         let tp = core.touch_points().expect("catalogue")[0].id;
         core.log_interaction(&LogInteraction {
+            submission_id: uuid::Uuid::now_v7(),
             customer_id: Some(id),
             touch_point_id: tp,
             channel: ContactChannel::InPerson,

@@ -122,6 +122,7 @@ async fn a_customer_known_only_at_another_store_is_found_through_the_server_and_
             .expect("customer");
         let tp = d.touch_points().expect("touch points")[0].id;
         d.log_interaction(&touchpoint_core::interactions::LogInteraction {
+            submission_id: uuid::Uuid::now_v7(),
             customer_id: Some(olga.id),
             touch_point_id: tp,
             channel: touchpoint_core::protocol::ContactChannel::InPerson,

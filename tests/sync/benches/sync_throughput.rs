@@ -41,6 +41,7 @@ fn record(desk: &TestDesk, ops: usize) -> usize {
                 );
             }
             d.log_interaction(&LogInteraction {
+                submission_id: uuid::Uuid::now_v7(),
                 customer_id: customer,
                 touch_point_id: tp,
                 channel: ContactChannel::InPerson,

@@ -422,6 +422,7 @@ impl TestDesk {
         self.with(|d| {
             let tp = d.touch_points()?[0].id;
             d.log_interaction(&LogInteraction {
+                submission_id: uuid::Uuid::now_v7(),
                 customer_id: customer,
                 touch_point_id: tp,
                 channel: ContactChannel::InPerson,

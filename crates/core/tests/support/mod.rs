@@ -78,16 +78,17 @@ impl TestDesk {
     }
 }
 
-/// A minimal log at the service desk: resolved, in person, no feedback.
+/// A minimal log at the service desk: resolved, in person, a note, no reason, no feedback.
 pub fn visit(desk: &TestDesk, customer: Option<Uuid>) -> LogInteraction {
     LogInteraction {
+        submission_id: uuid::Uuid::now_v7(),
         customer_id: customer,
         touch_point_id: desk.touch_point("Service desk"),
         channel: ContactChannel::InPerson,
         reason: None,
         outcome: Outcome::Resolved,
         duration_secs: None,
-        summary: None,
+        summary: Some("Came to the desk.".into()),
         feeling: None,
         csat: None,
         nps: None,

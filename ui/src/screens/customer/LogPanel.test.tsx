@@ -84,9 +84,43 @@ describe("LogPanel", () => {
     await screen.findByRole("button", { name: /Service desk/ });
     await user.click(screen.getByRole("button", { name: /Touch point/ }));
     await user.click(await screen.findByRole("option", { name: "Phone support" }));
+    await user.type(screen.getByRole("combobox", { name: "Reason" }), "Opening hours");
     await user.click(screen.getByRole("button", { name: /Save/ }));
     await screen.findByText(/Logged at/);
     const sent = calls.find((c) => c.cmd === "log_interaction")?.args.input as Record<string, unknown>;
     expect(sent).toMatchObject({ customer_id: null, touch_point_id: "tp-phone", channel: "phone", feeling: null });
+  });
+
+  it("sends one save for two quick Ctrl+Enter, with the form's key, and holds the form until it lands", async () => {
+    let land: (v: unknown) => void = () => {};
+    const calls = mockBackend({
+      log_interaction: () =>
+        new Promise((resolve) => {
+          land = resolve;
+        }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    await user.type(screen.getByRole("combobox", { name: "Reason" }), "Refund");
+    await user.keyboard("{Control>}{Enter}{Enter}{/Control}");
+
+    await waitFor(() => expect(screen.getByTestId("log-fieldset")).toBeDisabled());
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    const saves = calls.filter((c) => c.cmd === "log_interaction");
+    expect(saves).toHaveLength(1);
+    const key = (saves[0]?.args.input as { submission_id: string }).submission_id;
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+
+    land({ interaction_id: "i1", feedback_id: null, proposal: null });
+    await screen.findByText(/Logged at/);
+    expect(screen.getByTestId("log-fieldset")).not.toBeDisabled();
+
+    // The next conversation is a new form with a new key.
+    await user.type(screen.getByRole("combobox", { name: "Reason" }), "Exchange");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "log_interaction")).toHaveLength(2));
+    const next = calls.filter((c) => c.cmd === "log_interaction")[1]?.args.input as { submission_id: string };
+    expect(next.submission_id).not.toBe(key);
   });
 });

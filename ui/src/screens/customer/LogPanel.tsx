@@ -14,6 +14,7 @@ import {
   TextField,
 } from "react-aria-components";
 import { useTranslation } from "react-i18next";
+import { v7 as uuidv7 } from "uuid";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
 import { useDeskInfo, useLogInteraction, useReasons, useTouchPoints } from "../../api/hooks";
@@ -34,6 +35,8 @@ import { ProposalCard } from "./ProposalCard";
 export const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
 
 type Draft = {
+  /** This form state's key: sent twice (a double Ctrl+Enter), the core saves it once. */
+  submissionId: string;
   touchPointId: string | null;
   channel: ContactChannel | null;
   reason: string;
@@ -52,6 +55,7 @@ type Draft = {
 
 function emptyDraft(): Draft {
   return {
+    submissionId: uuidv7(),
     touchPointId: null,
     channel: null,
     reason: "",
@@ -88,6 +92,9 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const [showMore, setShowMore] = useState(false);
   const [elapsed, setElapsed] = useState(() => elapsedSeconds(draft.startedAt));
   const reasonInput = useRef<HTMLInputElement>(null);
+  // Set the moment a save starts, before React re-renders: a second Ctrl+Enter in the same
+  // instant sees it (isPending would still read false).
+  const inFlight = useRef(false);
 
   useEffect(() => {
     const timer = window.setInterval(() => setElapsed(elapsedSeconds(draft.startedAt)), 5000);
@@ -104,15 +111,19 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const minutesInvalid = draft.minutes !== null && draft.minutes.trim() !== "" && !/^\d+([.,]\d+)?$/.test(draft.minutes.trim());
   const moreScores = draft.nps !== null || draft.ces !== null || draft.verbatim !== "";
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  // Any change makes a new form state, so a new key: a refused save that is corrected is a new save.
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
+    setDraft((d) => (d[key] === value ? d : { ...d, [key]: value, submissionId: uuidv7() }));
 
   const save = useCallback(() => {
-    if (!touchPointId || log.isPending || minutesInvalid) return;
+    if (!touchPointId || inFlight.current || minutesInvalid) return;
+    inFlight.current = true;
     const typedMinutes = draft.minutes?.trim().replace(",", ".");
     const durationSecs =
       draft.minutes === null ? elapsedSeconds(draft.startedAt) : typedMinutes ? Math.round(Number(typedMinutes) * 60) : null;
     log.mutate(
       {
+        submission_id: draft.submissionId,
         customer_id: customerId,
         touch_point_id: touchPointId,
         channel,
@@ -135,6 +146,9 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
           setSavedAt(new Date().toISOString());
           setProposal(logged.proposal);
         },
+        onSettled: () => {
+          inFlight.current = false;
+        },
       },
     );
   }, [touchPointId, log, minutesInvalid, draft, customerId, channel, clearDraft, setDraft]);
@@ -145,6 +159,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
       nav.setKiosk(false);
       setDraft((d) => ({
         ...d,
+        submissionId: uuidv7(),
         csat: answers.csat ?? d.csat,
         nps: answers.nps ?? d.nps,
         ces: answers.ces ?? d.ces,
@@ -192,156 +207,159 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
           }
         }}
       >
-        <div className="field-row">
-          <Choice
-            label={t("log.touchPoint")}
-            name="touch_point"
-            value={touchPointId}
-            options={(touchPoints.data ?? []).map((tp) => ({ id: tp.id, label: tp.name }))}
-            onChange={(id) => setDraft((d) => ({ ...d, touchPointId: id, channel: null }))}
-            error={errors.touch_point_id}
+        {/* While a save is on its way nothing in the form can change or send it again. */}
+        <fieldset className="form-fieldset" disabled={log.isPending} data-testid="log-fieldset">
+          <div className="field-row">
+            <Choice
+              label={t("log.touchPoint")}
+              name="touch_point"
+              value={touchPointId}
+              options={(touchPoints.data ?? []).map((tp) => ({ id: tp.id, label: tp.name }))}
+              onChange={(id) => setDraft((d) => ({ ...d, touchPointId: id, channel: null, submissionId: uuidv7() }))}
+              error={errors.touch_point_id}
+            />
+            <Choice
+              label={t("log.channel")}
+              name="channel"
+              value={channel}
+              options={CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))}
+              onChange={(c) => set("channel", c)}
+            />
+          </div>
+
+          <div className="field-row reason-row">
+            <ComboBox
+              className="text-field"
+              name="reason"
+              allowsCustomValue
+              inputValue={draft.reason}
+              onInputChange={(v) => set("reason", v)}
+              defaultItems={reasons.data ?? []}
+              isInvalid={Boolean(reasonError)}
+              menuTrigger="focus"
+            >
+              <Label className="field-label">{t("log.reason")}</Label>
+              <Input className="input" ref={reasonInput} placeholder={t("log.reasonPlaceholder")} />
+              {reasonError ? <div className="field-error">{reasonError}</div> : null}
+              <Popover className="popover">
+                <ListBox className="menu-list">
+                  {(r: { id: string; label: string }) => (
+                    <ListBoxItem id={r.id} textValue={r.label} className="menu-item">
+                      {r.label}
+                    </ListBoxItem>
+                  )}
+                </ListBox>
+              </Popover>
+            </ComboBox>
+            <TextField
+              className="text-field minutes-field"
+              name="minutes"
+              value={minutesShown}
+              onChange={(v) => set("minutes", v)}
+              isInvalid={minutesInvalid || Boolean(errors.duration_secs)}
+              inputMode="decimal"
+            >
+              <Label className="field-label">
+                {t("log.minutes")}
+                {draft.minutes === null ? <span className="timer-dot" title={t("log.timerRunning")} /> : null}
+              </Label>
+              <Input className="input" />
+              {minutesInvalid ? <div className="field-error">{t("log.minutesInvalid")}</div> : null}
+              {errors.duration_secs ? <div className="field-error">{errors.duration_secs}</div> : null}
+            </TextField>
+          </div>
+
+          <OutcomeChoice value={draft.outcome} onChange={(o) => set("outcome", o)} />
+
+          <FeelingScale
+            label={t("log.feeling")}
+            hint={t("log.feelingHint")}
+            value={draft.feeling}
+            onChange={(f) => set("feeling", f)}
           />
-          <Choice
-            label={t("log.channel")}
-            name="channel"
-            value={channel}
-            options={CHANNELS.map((c) => ({ id: c, label: t(`channel.${c}`) }))}
-            onChange={(c) => set("channel", c)}
+
+          <ScoreScale
+            name="csat"
+            label={t("log.csat")}
+            hint={t("log.csatHint")}
+            min={1}
+            max={5}
+            value={draft.csat}
+            onChange={(v) => set("csat", v)}
           />
-        </div>
+          {errors.csat ? <div className="field-error">{errors.csat}</div> : null}
 
-        <div className="field-row reason-row">
-          <ComboBox
-            className="text-field"
-            name="reason"
-            allowsCustomValue
-            inputValue={draft.reason}
-            onInputChange={(v) => set("reason", v)}
-            defaultItems={reasons.data ?? []}
-            isInvalid={Boolean(reasonError)}
-            menuTrigger="focus"
-          >
-            <Label className="field-label">{t("log.reason")}</Label>
-            <Input className="input" ref={reasonInput} placeholder={t("log.reasonPlaceholder")} />
-            {reasonError ? <div className="field-error">{reasonError}</div> : null}
-            <Popover className="popover">
-              <ListBox className="menu-list">
-                {(r: { id: string; label: string }) => (
-                  <ListBoxItem id={r.id} textValue={r.label} className="menu-item">
-                    {r.label}
-                  </ListBoxItem>
-                )}
-              </ListBox>
-            </Popover>
-          </ComboBox>
-          <TextField
-            className="text-field minutes-field"
-            name="minutes"
-            value={minutesShown}
-            onChange={(v) => set("minutes", v)}
-            isInvalid={minutesInvalid || Boolean(errors.duration_secs)}
-            inputMode="decimal"
-          >
-            <Label className="field-label">
-              {t("log.minutes")}
-              {draft.minutes === null ? <span className="timer-dot" title={t("log.timerRunning")} /> : null}
-            </Label>
-            <Input className="input" />
-            {minutesInvalid ? <div className="field-error">{t("log.minutesInvalid")}</div> : null}
-            {errors.duration_secs ? <div className="field-error">{errors.duration_secs}</div> : null}
-          </TextField>
-        </div>
+          <Disclosure className="more-scores" isExpanded={showMore || moreScores} onExpandedChange={setShowMore}>
+            <Heading className="more-scores-heading">
+              <Button slot="trigger" className="link-button" data-testid="more-scores">
+                {t("log.moreScores")}
+              </Button>
+            </Heading>
+            <DisclosurePanel className="more-scores-panel">
+              <ScoreScale
+                name="nps"
+                label={t("log.nps")}
+                hint={t("log.npsHint")}
+                min={0}
+                max={10}
+                value={draft.nps}
+                onChange={(v) => set("nps", v)}
+              />
+              {errors.nps ? <div className="field-error">{errors.nps}</div> : null}
+              <ScoreScale
+                name="ces"
+                label={t("log.ces")}
+                hint={t("log.cesHint")}
+                min={1}
+                max={7}
+                value={draft.ces}
+                onChange={(v) => set("ces", v)}
+              />
+              {errors.ces ? <div className="field-error">{errors.ces}</div> : null}
+              <TextInput
+                name="verbatim"
+                label={t("log.verbatim")}
+                value={draft.verbatim}
+                onChange={(v) => set("verbatim", v)}
+                error={errors.verbatim}
+                rule="verbatim"
+              />
+            </DisclosurePanel>
+          </Disclosure>
 
-        <OutcomeChoice value={draft.outcome} onChange={(o) => set("outcome", o)} />
+          <TextInput
+            name="summary"
+            label={t("log.note")}
+            placeholder={t("log.notePlaceholder")}
+            value={draft.summary}
+            onChange={(v) => set("summary", v)}
+            error={errors.summary}
+            rule="summary"
+            multiline
+          />
 
-        <FeelingScale
-          label={t("log.feeling")}
-          hint={t("log.feelingHint")}
-          value={draft.feeling}
-          onChange={(f) => set("feeling", f)}
-        />
-
-        <ScoreScale
-          name="csat"
-          label={t("log.csat")}
-          hint={t("log.csatHint")}
-          min={1}
-          max={5}
-          value={draft.csat}
-          onChange={(v) => set("csat", v)}
-        />
-        {errors.csat ? <div className="field-error">{errors.csat}</div> : null}
-
-        <Disclosure className="more-scores" isExpanded={showMore || moreScores} onExpandedChange={setShowMore}>
-          <Heading className="more-scores-heading">
-            <Button slot="trigger" className="link-button" data-testid="more-scores">
-              {t("log.moreScores")}
+          <div className="form-actions">
+            <Button
+              className="button"
+              onPress={() => {
+                setKiosk(true);
+                nav.setKiosk(true);
+              }}
+              data-testid="hand-over"
+            >
+              {t("log.handOver")} <Keyboard className="kbd">H</Keyboard>
             </Button>
-          </Heading>
-          <DisclosurePanel className="more-scores-panel">
-            <ScoreScale
-              name="nps"
-              label={t("log.nps")}
-              hint={t("log.npsHint")}
-              min={0}
-              max={10}
-              value={draft.nps}
-              onChange={(v) => set("nps", v)}
-            />
-            {errors.nps ? <div className="field-error">{errors.nps}</div> : null}
-            <ScoreScale
-              name="ces"
-              label={t("log.ces")}
-              hint={t("log.cesHint")}
-              min={1}
-              max={7}
-              value={draft.ces}
-              onChange={(v) => set("ces", v)}
-            />
-            {errors.ces ? <div className="field-error">{errors.ces}</div> : null}
-            <TextInput
-              name="verbatim"
-              label={t("log.verbatim")}
-              value={draft.verbatim}
-              onChange={(v) => set("verbatim", v)}
-              error={errors.verbatim}
-              rule="verbatim"
-            />
-          </DisclosurePanel>
-        </Disclosure>
-
-        <TextInput
-          name="summary"
-          label={t("log.note")}
-          placeholder={t("log.notePlaceholder")}
-          value={draft.summary}
-          onChange={(v) => set("summary", v)}
-          error={errors.summary}
-          rule="summary"
-          multiline
-        />
-
-        <div className="form-actions">
-          <Button
-            className="button"
-            onPress={() => {
-              setKiosk(true);
-              nav.setKiosk(true);
-            }}
-            data-testid="hand-over"
-          >
-            {t("log.handOver")} <Keyboard className="kbd">H</Keyboard>
-          </Button>
-          <Button
-            type="submit"
-            className="button primary"
-            isDisabled={log.isPending || !touchPointId}
-            data-testid="log-save"
-          >
-            {log.isPending ? t("log.saving") : t("log.save")}
-            <Keyboard className="kbd on-accent">{t("log.saveShortcut")}</Keyboard>
-          </Button>
-        </div>
+            <Button
+              type="submit"
+              className="button primary"
+              isDisabled={log.isPending || !touchPointId}
+              data-testid="log-save"
+            >
+              {log.isPending ? t("log.saving") : t("log.save")}
+              <Keyboard className="kbd on-accent">{t("log.saveShortcut")}</Keyboard>
+            </Button>
+          </div>
+        </fieldset>
         <div className="form-status" role="status" aria-live="polite">
           {otherError ? (
             <span className="field-error">{t("log.failed", { message: otherError })}</span>
