@@ -73,6 +73,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         // The shared text rule (what every free-text field may hold), checked as people type.
         .constant("TEXT_RULES", touchpoint_core::protocol::text::for_ui())
+        .constant("MIN_SAMPLE", touchpoint_core::insight::MIN_SAMPLE)
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.
         .disable_serde_phases()

@@ -93,6 +93,8 @@ export const commands = {
 };
 
 /* Constants */
+export const MIN_SAMPLE = 10 as const;
+
 export const TEXT_RULES = {"amendment_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"criterion_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"customer_id":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":64,"multiline":false},"customer_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"customer_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"device_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"email":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":254,"multiline":false},"language":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":35,"multiline":false},"promise":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"reason":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":200,"multiline":false},"resolution":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"review_comment":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"search":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"staff_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"store_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"summary":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"tag":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"touch_point_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"verbatim":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true}} as const;
 
 /* Types */
@@ -280,6 +282,12 @@ export type Dashboard = {
 	reasons: Count[],
 	outcomes: Count[],
 	heat_map: HeatCell[],
+};
+
+/**  A score and when the customer gave it. */
+export type DatedScore = {
+	value: number,
+	at: string,
 };
 
 /**  Who and where this desk is, for the header of every screen. */
@@ -529,7 +537,7 @@ export type LoopMetrics = {
 	followed_up: number,
 	/**  Of those, how many were followed up (done or could not reach) within the SLA. */
 	within_sla: number,
-	/**  `within_sla / unhappy`, 0–100 (None when nobody was unhappy). */
+	/**  `within_sla / unhappy` in whole percent (`insight::percent`; None when nobody was unhappy). */
 	within_sla_percent: number | null,
 	/**  Median hours from the conversation to the follow-up done. */
 	median_hours_to_recover: number | null,
@@ -650,6 +658,19 @@ export type QueueItem = {
 export type Reason = {
 	id: string,
 	label: string,
+};
+
+/**
+ *  A reason that no longer holds because the customer came back and it went well, said on
+ *  their page ("Recovered: 2 good visits since NPS 4 on 20 Nov") instead of a stale warning.
+ */
+export type Recovery = {
+	/**  The reason it cleared. */
+	was: RiskReason,
+	/**  Good visits since (a happy or delighted feeling, CSAT 4–5 or NPS 9–10, nothing unhappy). */
+	good_visits: number,
+	/**  The latest of them. */
+	last_good_at: string,
 };
 
 /**  A change the server refused, with what a person can do about it. */
@@ -826,16 +847,25 @@ export type StoreConflict = {
 export type Summary = {
 	visits: number,
 	last_visit: LastVisit | null,
-	/**  The most recent feeling recorded, even if the last visit had none. */
-	last_feeling: Feeling | null,
+	/**
+	 *  The most recent feeling recorded, even if the last visit had none, with when it was
+	 *  (the page says the date when it is not from the last visit).
+	 */
+	last_feeling: FeelingPoint | null,
 	/**  Recent feelings, oldest first, for the trend. */
 	feelings: FeelingPoint[],
 	trend: Trend | null,
-	latest_csat: number | null,
-	latest_nps: number | null,
-	latest_ces: number | null,
+	/**
+	 *  The latest score of each kind, each with when it was given: they may be from
+	 *  different visits.
+	 */
+	latest_csat: DatedScore | null,
+	latest_nps: DatedScore | null,
+	latest_ces: DatedScore | null,
 	open_follow_ups: FollowUp[],
 	risk: RiskReason[],
+	/**  Reasons that cleared because the visits since went well (said instead of a stale warning). */
+	recovered: Recovery[],
 };
 
 /**  The sync indicator's whole truth. */

@@ -65,7 +65,7 @@ pub struct LoopMetrics {
     pub followed_up: u32,
     /// Of those, how many were followed up (done or could not reach) within the SLA.
     pub within_sla: u32,
-    /// `within_sla / unhappy`, 0–100 (None when nobody was unhappy).
+    /// `within_sla / unhappy` in whole percent (`insight::percent`; None when nobody was unhappy).
     pub within_sla_percent: Option<u32>,
     /// Median hours from the conversation to the follow-up done.
     pub median_hours_to_recover: Option<f64>,
@@ -164,7 +164,7 @@ pub fn metrics(
         unhappy,
         followed_up,
         within_sla,
-        within_sla_percent: (unhappy > 0).then(|| within_sla * 100 / unhappy),
+        within_sla_percent: crate::insight::percent(within_sla, unhappy),
         median_hours_to_recover: median,
         feeling_after,
         overdue_now,

@@ -12,7 +12,7 @@ use crate::customers::{self, Customer};
 use crate::db::{enum_col, opt_enum_col, ts, ts_col, uuid_col};
 use crate::error::Result;
 use crate::follow_ups::{self, FollowUp};
-use crate::risk::{self, RiskReason};
+use crate::risk::{self, Recovery, RiskReason};
 
 /// How many timeline entries a page holds by default.
 pub const TIMELINE_PAGE: u32 = 100;
@@ -31,16 +31,21 @@ pub struct CustomerPage {
 pub struct Summary {
     pub visits: u32,
     pub last_visit: Option<LastVisit>,
-    /// The most recent feeling recorded, even if the last visit had none.
-    pub last_feeling: Option<Feeling>,
+    /// The most recent feeling recorded, even if the last visit had none, with when it was
+    /// (the page says the date when it is not from the last visit).
+    pub last_feeling: Option<FeelingPoint>,
     /// Recent feelings, oldest first, for the trend.
     pub feelings: Vec<FeelingPoint>,
     pub trend: Option<Trend>,
-    pub latest_csat: Option<u8>,
-    pub latest_nps: Option<u8>,
-    pub latest_ces: Option<u8>,
+    /// The latest score of each kind, each with when it was given: they may be from
+    /// different visits.
+    pub latest_csat: Option<DatedScore>,
+    pub latest_nps: Option<DatedScore>,
+    pub latest_ces: Option<DatedScore>,
     pub open_follow_ups: Vec<FollowUp>,
     pub risk: Vec<RiskReason>,
+    /// Reasons that cleared because the visits since went well (said instead of a stale warning).
+    pub recovered: Vec<Recovery>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -49,6 +54,13 @@ pub struct LastVisit {
     pub touch_point: String,
     pub staff: String,
     pub outcome: Outcome,
+}
+
+/// A score and when the customer gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+pub struct DatedScore {
+    pub value: u8,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -364,17 +376,16 @@ fn summary(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<Summary> {
             Ok(LastVisit { at: ts_col(r, 0)?, touch_point: r.get(1)?, staff: r.get(2)?, outcome: enum_col(r, 3)? })
         })
         .optional()?;
-    let (latest_csat, latest_nps, latest_ces) = conn
-        .prepare_cached(
-            "SELECT
-               (SELECT csat FROM feedback WHERE customer_id = ?1 AND csat IS NOT NULL
-                ORDER BY occurred_at DESC, id DESC LIMIT 1),
-               (SELECT nps FROM feedback WHERE customer_id = ?1 AND nps IS NOT NULL
-                ORDER BY occurred_at DESC, id DESC LIMIT 1),
-               (SELECT ces FROM feedback WHERE customer_id = ?1 AND ces IS NOT NULL
-                ORDER BY occurred_at DESC, id DESC LIMIT 1)",
-        )?
-        .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let latest = |column: &str| -> Result<Option<DatedScore>> {
+        Ok(conn
+            .prepare_cached(&format!(
+                "SELECT {column}, occurred_at FROM feedback WHERE customer_id = ?1 AND {column} IS NOT NULL
+                 ORDER BY occurred_at DESC, id DESC LIMIT 1"
+            ))?
+            .query_row([&key], |r| Ok(DatedScore { value: r.get(0)?, at: ts_col(r, 1)? }))
+            .optional()?)
+    };
+    let (latest_csat, latest_nps, latest_ces) = (latest("csat")?, latest("nps")?, latest("ces")?);
     let mut feelings: Vec<FeelingPoint> = conn
         .prepare_cached(
             "SELECT occurred_at, feeling FROM feedback WHERE customer_id = ?1 AND feeling IS NOT NULL
@@ -385,20 +396,22 @@ fn summary(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<Summary> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     feelings.reverse();
+    let assessment = risk::assess_with_recovery(conn, id, now)?;
     let just_feelings: Vec<Feeling> = feelings.iter().map(|p| p.feeling).collect();
     let open_follow_ups =
         follow_ups::for_customer(conn, id, now)?.into_iter().filter(|f| !f.status.is_closed()).collect();
     Ok(Summary {
         visits,
         last_visit,
-        last_feeling: feelings.last().map(|p| p.feeling),
+        last_feeling: feelings.last().cloned(),
         trend: trend(&just_feelings),
         feelings,
         latest_csat,
         latest_nps,
         latest_ces,
         open_follow_ups,
-        risk: risk::assess(conn, id, now)?,
+        risk: assessment.reasons,
+        recovered: assessment.recovered,
     })
 }
 

@@ -15,6 +15,25 @@ use crate::error::{CoreError, Result};
 use crate::export::Csv;
 use crate::risk::{self, RiskReason};
 
+/// Fewer answers than this and a score is shown greyed out, with its count: two answers make
+/// an NPS of −100 or +100, which says nothing yet about a touch point or a person.
+pub const MIN_SAMPLE: u32 = 10;
+
+/// `part` of `whole` in whole percent, rounded to the nearest: 17 of 28 is 61%. Never 0% when
+/// some are, never 100% when not all are (1 of 300 is 1%, 299 of 300 is 99%).
+pub fn percent(part: u32, whole: u32) -> Option<u32> {
+    if whole == 0 {
+        return None;
+    }
+    let (part, whole) = (u64::from(part.min(whole)), u64::from(whole));
+    let nearest = ((part * 200 + whole) / (whole * 2)) as u32;
+    Some(match nearest {
+        0 if part > 0 => 1,
+        100 if part < whole => 99,
+        p => p,
+    })
+}
+
 /// The population of a dashboard. `from`/`to` are required: every chart names its period.
 #[derive(Debug, Clone, Deserialize, Serialize, Type)]
 pub struct InsightFilter {
@@ -399,4 +418,22 @@ pub fn at_risk_csv(list: &[AtRiskCustomer]) -> Result<String> {
         ])?;
     }
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_percent_rounds_to_the_nearest_and_never_to_none_or_all() {
+        assert_eq!(percent(17, 28), Some(61));
+        assert_eq!(percent(1, 2), Some(50));
+        assert_eq!(percent(1, 3), Some(33));
+        assert_eq!(percent(2, 3), Some(67));
+        assert_eq!(percent(1, 300), Some(1));
+        assert_eq!(percent(299, 300), Some(99));
+        assert_eq!(percent(0, 5), Some(0));
+        assert_eq!(percent(5, 5), Some(100));
+        assert_eq!(percent(0, 0), None);
+    }
 }

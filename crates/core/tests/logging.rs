@@ -38,8 +38,8 @@ fn logged_interaction_with_feedback_appears_first_on_the_timeline() {
     let last = page.summary.last_visit.expect("last visit");
     assert_eq!(last.touch_point, "Returns desk");
     assert_eq!(last.outcome, Outcome::FollowUpNeeded);
-    assert_eq!(page.summary.last_feeling, Some(Feeling::Unhappy));
-    assert_eq!(page.summary.latest_csat, Some(2));
+    assert_eq!(page.summary.last_feeling.map(|p| p.feeling), Some(Feeling::Unhappy));
+    assert_eq!(page.summary.latest_csat.map(|s| s.value), Some(2));
     assert_eq!(page.customer.last_seen_at, Some(t0() + Duration::minutes(1)));
 }
 

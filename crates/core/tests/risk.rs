@@ -6,7 +6,7 @@ use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
 use touchpoint_core::follow_ups::NewFollowUp;
 use touchpoint_core::protocol::{Feeling, Outcome};
-use touchpoint_core::risk::RiskReason;
+use touchpoint_core::risk::{Recovery, RiskReason};
 
 fn risk(t: &TestDesk, id: uuid::Uuid) -> Vec<RiskReason> {
     t.desk.open_customer(id).expect("page").summary.risk
@@ -84,9 +84,63 @@ fn the_summary_tracks_the_feeling_trend_and_open_follow_ups() {
     }
     let s = t.desk.open_customer(ana.id).expect("page").summary;
     assert_eq!(s.visits, 4);
-    assert_eq!(s.last_feeling, Some(Feeling::Unhappy));
+    assert_eq!(s.last_feeling.map(|p| p.feeling), Some(Feeling::Unhappy));
     assert_eq!(s.trend, Some(touchpoint_core::customer_page::Trend::Worsening));
     let feelings: Vec<Feeling> = s.feelings.iter().map(|p| p.feeling).collect();
     assert_eq!(feelings, [Feeling::Happy, Feeling::VeryHappy, Feeling::Happy, Feeling::Unhappy]);
     assert!(s.open_follow_ups.is_empty());
+}
+
+#[test]
+fn two_good_visits_after_a_detractor_score_clear_it_and_the_page_says_it_recovered() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    t.log(visit(&t, Some(ana.id)).nps(4).at(t0() - Duration::days(10)));
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::VeryHappy).at(t0() - Duration::days(5)));
+    let detractor = RiskReason::Detractor { nps: 4, at: t0() - Duration::days(10) };
+    assert_eq!(risk(&t, ana.id), vec![detractor.clone()], "one good visit is not yet a recovery");
+
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::VeryHappy).at(t0() - Duration::days(1)));
+    let s = t.desk.open_customer(ana.id).expect("page").summary;
+    assert_eq!(s.risk, vec![]);
+    assert_eq!(s.recovered, vec![Recovery { was: detractor, good_visits: 2, last_good_at: t0() - Duration::days(1) }]);
+    // The latest NPS is still the 4, and the page knows it is from ten days ago.
+    assert_eq!(s.latest_nps.map(|n| (n.value, n.at)), Some((4, t0() - Duration::days(10))));
+}
+
+#[test]
+fn good_visits_after_unhappy_ones_clear_them_but_an_unhappy_one_in_between_does_not_count() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::Unhappy).at(t0() - Duration::days(12)));
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::Unhappy).at(t0() - Duration::days(9)));
+    // Happy on the face of it, but a CSAT of 1: not a good visit.
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::Happy).csat(1).at(t0() - Duration::days(6)));
+    t.log(visit(&t, Some(ana.id)).csat(5).at(t0() - Duration::days(3)));
+    assert_eq!(risk(&t, ana.id), vec![RiskReason::UnhappyVisits { count: 3, days: 30 }]);
+    t.log(visit(&t, Some(ana.id)).felt(Feeling::Happy).at(t0() - Duration::days(1)));
+    let s = t.desk.open_customer(ana.id).expect("page").summary;
+    assert_eq!(s.risk, vec![]);
+    assert_eq!(s.recovered.len(), 1);
+    assert_eq!(s.recovered[0].good_visits, 2);
+}
+
+#[test]
+fn an_overdue_promise_stays_a_risk_however_well_the_visits_since_went() {
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana");
+    t.desk
+        .create_follow_up(&NewFollowUp {
+            customer_id: Some(ana.id),
+            interaction_id: None,
+            owner_staff_id: t.desk.staff_id(),
+            due_at: t0() + Duration::hours(1),
+            promise: "Call about the refund".into(),
+        })
+        .expect("created");
+    t.clock.advance(Duration::hours(2));
+    for _ in 0..3 {
+        t.log(visit(&t, Some(ana.id)).felt(Feeling::VeryHappy));
+    }
+    assert!(matches!(risk(&t, ana.id).as_slice(), [RiskReason::FollowUpOverdue { .. }]));
 }

@@ -50,6 +50,7 @@ const beaPage: CustomerPage = {
     latest_ces: null,
     open_follow_ups: [],
     risk: [],
+    recovered: [],
   },
   timeline: { entries: [], next: null },
 };

@@ -130,6 +130,7 @@ export function customerPage(c: Customer = customer()): CustomerPage {
       latest_ces: null,
       open_follow_ups: [],
       risk: [],
+      recovered: [],
     },
     timeline: { entries: [], next: null },
   };

@@ -4,12 +4,12 @@ import { errorMessage } from "../../api/commands";
 import { useExportCustomer } from "../../api/hooks";
 import { useTranslation } from "react-i18next";
 
-import type { CustomerPage, FollowUp } from "../../bindings";
+import type { CustomerPage, DatedScore, FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { FeelingTrend } from "../../components/FeelingTrend";
 import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/initials";
-import { absoluteTime, relativeTime } from "../../format";
+import { absoluteTime, relativeTime, shortDate } from "../../format";
 import { CustomerMoreMenu } from "./CustomerMoreMenu";
 
 /** Who is this, what happened last time, is anything open, how did they feel — one glance. */
@@ -97,12 +97,13 @@ export function CustomerHeader({
               {s.last_feeling ? (
                 <>
                   <span className="sep">·</span>
-                  <FeelingBadge feeling={s.last_feeling} />
+                  <FeelingBadge feeling={s.last_feeling.feeling} />
+                  <When at={s.last_feeling.at} lastVisit={s.last_visit.at} />
                 </>
               ) : null}
-              {s.latest_nps !== null ? <Score label="NPS" value={s.latest_nps} /> : null}
-              {s.latest_csat !== null ? <Score label="CSAT" value={s.latest_csat} /> : null}
-              {s.latest_ces !== null ? <Score label="CES" value={s.latest_ces} /> : null}
+              {s.latest_nps !== null ? <Score label="NPS" score={s.latest_nps} lastVisit={s.last_visit.at} /> : null}
+              {s.latest_csat !== null ? <Score label="CSAT" score={s.latest_csat} lastVisit={s.last_visit.at} /> : null}
+              {s.latest_ces !== null ? <Score label="CES" score={s.latest_ces} lastVisit={s.last_visit.at} /> : null}
               {s.feelings.length >= 2 ? (
                 <>
                   <span className="sep">·</span>
@@ -133,7 +134,7 @@ export function CustomerHeader({
         ) : null}
       </div>
       <div className="head-side">
-        <RiskBadge reasons={s.risk} />
+        <RiskBadge reasons={s.risk} recovered={s.recovered} />
         <div className="visit-count">
           <strong>{s.visits}</strong>
           <span>{t("customer.visitsLabel", { count: s.visits })}</span>
@@ -143,13 +144,27 @@ export function CustomerHeader({
   );
 }
 
-function Score({ label, value }: { label: string; value: number }) {
+/** A score is the latest of its kind, which may be from an earlier visit than the last one:
+ * then it says when ("NPS 4 on 12 Nov"). */
+function Score({ label, score, lastVisit }: { label: string; score: DatedScore; lastVisit: string }) {
   return (
     <>
       <span className="sep">·</span>
-      <span className="score">
-        {label} {value}
+      <span className="score" data-testid={`score-${label.toLowerCase()}`}>
+        {label} {score.value}
+        <When at={score.at} lastVisit={lastVisit} />
       </span>
     </>
+  );
+}
+
+function When({ at, lastVisit }: { at: string; lastVisit: string }) {
+  const { t } = useTranslation();
+  if (new Date(at).getTime() === new Date(lastVisit).getTime()) return null;
+  return (
+    <span className="muted score-when" title={absoluteTime(at)}>
+      {" "}
+      {t("customer.scoreOn", { date: shortDate(at) })}
+    </span>
   );
 }

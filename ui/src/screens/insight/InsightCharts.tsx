@@ -1,10 +1,12 @@
 import type { MouseEvent, ReactNode } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import {
   Bar,
   BarChart,
   CartesianGrid,
+  Cell,
   LabelList,
   Legend,
   Line,
@@ -17,9 +19,9 @@ import {
   type TooltipContentProps,
 } from "recharts";
 
-import type { Group } from "../../bindings";
+import { MIN_SAMPLE, type Group } from "../../bindings";
 import { AXIS_TICK, ChartBox, barsHeight, useChartColours, type ChartColours } from "./chartKit";
-import { averageText, countText, npsText, weekText } from "./figures";
+import { averageText, countText, fewAnswers, npsText, weekText } from "./figures";
 
 /** A chart's card: its title, the population and period it counts, the chart, and its figures
  * as a table (which is also the keyboard's way into the conversations behind each bar). */
@@ -101,6 +103,25 @@ function scoreRow(g: Group, label: string): ScoreRow {
   return { key: g.key, label, nps: g.scores.nps, csat: g.scores.csat, group: g };
 }
 
+/** One score's bars: where each bar ends, and the words beside it (the score and how many
+ * answers it rests on, or that there are none). */
+type MetricRow = ScoreRow & { bar: number; text: string; few: boolean; none: boolean };
+
+function metricRows(rows: ScoreRow[], metric: "nps" | "csat", t: TFunction): MetricRow[] {
+  return rows.map((r) => {
+    const value = r[metric];
+    const n = metric === "nps" ? r.group.scores.nps_responses : r.group.scores.csat_responses;
+    const shown = metric === "nps" ? npsText(value) : averageText(value);
+    return {
+      ...r,
+      bar: value ?? 0,
+      none: value === null,
+      few: fewAnswers(n),
+      text: value === null ? t("insight.noAnswers") : t("insight.barLabel", { value: shown, n: countText(n) }),
+    };
+  });
+}
+
 /** An axis's title, under the axis (or beside it, turned). */
 function axisLabel(value: string, colours: ChartColours, side: "bottom" | "left" | "right" = "bottom") {
   const common = { value, fill: colours.axis, fontSize: 12 };
@@ -152,6 +173,9 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
   const { t } = useTranslation();
   const colours = useChartColours();
   const rows = groups.map((g) => scoreRow(g, g.label));
+  const npsRows = metricRows(rows, "nps", t);
+  const csatRows = metricRows(rows, "csat", t);
+  const anyFew = [...npsRows, ...csatRows].some((r) => r.few && !r.none);
   const height = barsHeight(rows.length);
   const open = (state: MouseHandlerDataParam) => {
     const i = clickedIndex(state);
@@ -164,10 +188,50 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
     const row = item.payload as ScoreRow | undefined;
     if (row) onOpen(row.group);
   };
+  // Every bar says its value and how many answers it rests on ("+18 · n 12"), right of the
+  // bar's end (or of the zero line when negative), never over the names; a bar on fewer than
+  // MIN_SAMPLE answers is grey, and a group with no answers says so instead of a bare axis.
+  const metricBar = (metric: "nps" | "csat", data: MetricRow[]) => (
+    <Bar
+      dataKey="bar"
+      name={t(metric === "nps" ? "insight.npsTitle" : "insight.csatTitle")}
+      onClick={openBar}
+      // A group with no answers keeps an invisible sliver, so its words are drawn beside it.
+      minPointSize={(_v, i) => (data[i]?.none ? 1 : 0)}
+      {...barLook}
+    >
+      {data.map((r) => (
+        <Cell key={r.key} fill={r.few ? colours.axis : colours.accent} fillOpacity={r.none ? 0 : r.few ? 0.45 : 1} />
+      ))}
+      <LabelList
+        dataKey="text"
+        content={(p) => {
+          const i = Number(p.index ?? -1);
+          const row = data[i];
+          if (!row) return null;
+          const x = Number(p.x ?? 0);
+          const w = Number(p.width ?? 0);
+          const y = Number(p.y ?? 0);
+          const h = Number(p.height ?? 0);
+          return (
+            <text
+              x={Math.max(x, x + w) + 4}
+              y={y + h / 2}
+              dominantBaseline="central"
+              fill={row.few ? colours.axis : colours.text}
+              fontSize={12}
+              data-testid={`${metric}-bar-label`}
+            >
+              {row.text}
+            </text>
+          );
+        }}
+      />
+    </Bar>
+  );
   const common = {
-    data: rows,
     layout: "vertical" as const,
-    margin: { top: 4, right: 44, bottom: 22, left: 4 },
+    margin: { top: 4, right: 92, bottom: 22, left: 4 },
     onClick: open,
     className: "insight-clickable",
   };
@@ -188,7 +252,7 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
         <p className="insight-metric">{t("insight.npsTitle")}</p>
         <ChartBox height={height} fallback={420}>
           {(width) => (
-            <BarChart width={width} height={height} {...common}>
+            <BarChart width={width} height={height} data={npsRows} {...common}>
               <CartesianGrid horizontal={false} stroke={colours.grid} />
               <XAxis
                 type="number"
@@ -201,31 +265,7 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
               {yAxis}
               <ReferenceLine x={0} stroke={colours.axis} />
               {tip}
-              <Bar dataKey="nps" name={t("insight.npsTitle")} fill={colours.accent} onClick={openBar} {...barLook}>
-                <LabelList
-                  dataKey="nps"
-                  // Beside the bar's right edge: after a positive bar, and just right of the
-                  // zero line for a negative one, so it never sits on the touch point names.
-                  content={(p) => {
-                    const x = Number(p.x ?? 0);
-                    const w = Number(p.width ?? 0);
-                    const y = Number(p.y ?? 0);
-                    const h = Number(p.height ?? 0);
-                    if (typeof p.value !== "number") return null;
-                    return (
-                      <text
-                        x={Math.max(x, x + w) + 4}
-                        y={y + h / 2}
-                        dominantBaseline="central"
-                        fill={colours.text}
-                        fontSize={12}
-                      >
-                        {npsText(p.value)}
-                      </text>
-                    );
-                  }}
-                />
-              </Bar>
+              {metricBar("nps", npsRows)}
             </BarChart>
           )}
         </ChartBox>
@@ -234,7 +274,7 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
         <p className="insight-metric">{t("insight.csatTitle")}</p>
         <ChartBox height={height} fallback={420}>
           {(width) => (
-            <BarChart width={width} height={height} {...common}>
+            <BarChart width={width} height={height} data={csatRows} {...common}>
               <CartesianGrid horizontal={false} stroke={colours.grid} />
               <XAxis
                 type="number"
@@ -245,19 +285,16 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
               />
               {yAxis}
               {tip}
-              <Bar dataKey="csat" name={t("insight.csatTitle")} fill={colours.accent} onClick={openBar} {...barLook}>
-                <LabelList
-                  dataKey="csat"
-                  position="right"
-                  fill={colours.text}
-                  fontSize={12}
-                  formatter={(v) => (typeof v === "number" ? averageText(v) : "")}
-                />
-              </Bar>
+              {metricBar("csat", csatRows)}
             </BarChart>
           )}
         </ChartBox>
       </div>
+      {anyFew ? (
+        <p className="insight-few-note muted small" data-testid="few-answers-note">
+          {t("insight.fewAnswersNote", { min: MIN_SAMPLE })}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -310,15 +347,15 @@ export function ScoreTable({
               </Button>
             </th>
             <td className="num">{countText(g.scores.interactions)}</td>
-            <td className="num">
+            <td className={fewAnswers(g.scores.nps_responses) ? "num few" : "num"}>
               {npsText(g.scores.nps)}
               {answers(g.scores.nps_responses)}
             </td>
-            <td className="num">
+            <td className={fewAnswers(g.scores.csat_responses) ? "num few" : "num"}>
               {averageText(g.scores.csat)}
               {answers(g.scores.csat_responses)}
             </td>
-            <td className="num">
+            <td className={fewAnswers(g.scores.ces_responses) ? "num few" : "num"}>
               {averageText(g.scores.ces)}
               {answers(g.scores.ces_responses)}
             </td>

@@ -269,6 +269,28 @@ describe("Insight room", () => {
     expect(route.preset).toMatchObject({ touchPointId: "tp-phone", feeling: null, unreviewedOnly: false, period: "custom" });
   });
 
+  it("says on every bar how many answers it rests on, greys out the few and names those with none", async () => {
+    supervisorInsight({
+      insight: () =>
+        dashboard({
+          by_touch_point: [
+            { key: "tp-desk", label: "Service desk", scores: scores({ interactions: 40, nps: 18, nps_responses: 30, csat: 4.2, csat_responses: 25 }) },
+            { key: "tp-phone", label: "Phone support", scores: scores({ interactions: 3, nps: -100, nps_responses: 2, csat: 2, csat_responses: 1 }) },
+            { key: "tp-web", label: "Web chat", scores: scores({ interactions: 4, nps: null, nps_responses: 0, csat: null, csat_responses: 0 }) },
+          ],
+        }),
+    });
+    renderWithDesk(<InsightScreen />, { name: "insight" });
+    const chart = await screen.findByTestId("chart-touch-points");
+    const labels = [...chart.querySelectorAll('[data-testid="nps-bar-label"]')];
+    expect(labels.map((l) => l.textContent?.replace("\u2212", "-"))).toEqual(["+18 · n 30", "-100 · n 2", "No answers yet"]);
+    expect(labels[0]).not.toHaveAttribute("fill", labels[1]?.getAttribute("fill") ?? "");
+    expect(labels[1]?.getAttribute("fill")).toBe(labels[2]?.getAttribute("fill"));
+    const csat = [...chart.querySelectorAll('[data-testid="csat-bar-label"]')].map((l) => l.textContent);
+    expect(csat).toEqual(["4.2 · n 25", "2.0 · n 1", "No answers yet"]);
+    expect(within(chart).getByTestId("few-answers-note")).toHaveTextContent("fewer than 10 answers, too few to compare");
+  });
+
   it("opens a reason's conversations from its bar, and names the bar of conversations with none", async () => {
     supervisorInsight({
       insight: () =>

@@ -2,14 +2,17 @@ import { useTranslation } from "react-i18next";
 
 import type { Scores } from "../../bindings";
 import { FeelingIcon } from "../../components/FeelingIcon";
-import { averageText, countText, feelingCounts, npsText, shareText, withFeeling } from "./figures";
+import { averageText, countText, fewAnswers, feelingCounts, npsText, shareText, withFeeling } from "./figures";
 
 /** The dashboard in one line: how many conversations, NPS, CSAT, effort and how people felt,
  * under the population and period they count. */
 export function InsightSummary({ scores, caption }: { scores: Scores; caption: string }) {
   const { t } = useTranslation();
   const felt = withFeeling(scores);
-  const answers = (n: number) => t("insight.answers", { count: n, value: countText(n) });
+  // Fewer answers than the minimum sample: the figure is grey and its line says so.
+  const answers = (n: number) =>
+    t("insight.answers", { count: n, value: countText(n) }) + (fewAnswers(n) ? ` · ${t("insight.tooFew")}` : "");
+  const big = (n: number) => (n > 0 && fewAnswers(n) ? "insight-big few" : "insight-big");
 
   return (
     <section className="card insight-summary" aria-labelledby="insight-summary-title" data-testid="insight-summary">
@@ -26,12 +29,12 @@ export function InsightSummary({ scores, caption }: { scores: Scores; caption: s
         </div>
         <div className="insight-figure" data-testid="summary-nps">
           <dt>{t("insight.npsLabel")}</dt>
-          <dd className="insight-big">{npsText(scores.nps)}</dd>
+          <dd className={big(scores.nps_responses)}>{npsText(scores.nps)}</dd>
           <dd className="muted small">{scores.nps === null ? t("insight.noAnswers") : answers(scores.nps_responses)}</dd>
         </div>
         <div className="insight-figure" data-testid="summary-csat">
           <dt>{t("insight.csatLabel")}</dt>
-          <dd className="insight-big">
+          <dd className={big(scores.csat_responses)}>
             {averageText(scores.csat)}
             {scores.csat === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 5 })}</span>}
           </dd>
@@ -39,7 +42,7 @@ export function InsightSummary({ scores, caption }: { scores: Scores; caption: s
         </div>
         <div className="insight-figure" data-testid="summary-ces">
           <dt>{t("insight.cesLabel")}</dt>
-          <dd className="insight-big">
+          <dd className={big(scores.ces_responses)}>
             {averageText(scores.ces)}
             {scores.ces === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 7 })}</span>}
           </dd>

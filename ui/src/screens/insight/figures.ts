@@ -1,6 +1,6 @@
 import { isValid, parseISO } from "date-fns";
 
-import type { Feeling, Scores } from "../../bindings";
+import { MIN_SAMPLE, type Feeling, type Scores } from "../../bindings";
 import { FEELINGS } from "../../components/FeelingScale";
 import { shortDate } from "../../format";
 import { intlLocale } from "../../i18n";
@@ -17,14 +17,23 @@ export function averageText(value: number | null): string {
   return new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 }
 
+/** Too few answers to compare (`insight::MIN_SAMPLE` in the core): drawn grey, said so. */
+export function fewAnswers(n: number): boolean {
+  return n < MIN_SAMPLE;
+}
+
 export function countText(value: number): string {
   return new Intl.NumberFormat(intlLocale()).format(value);
 }
 
-/** "38%" of a whole; nothing to share when the whole is empty. */
+/** "38%" of a whole, to the nearest; nothing to share when the whole is empty. Never 0% when
+ * some are, never 100% when not all are (the core's `insight::percent`). */
 export function shareText(part: number, whole: number): string {
   if (whole <= 0) return "—";
-  return new Intl.NumberFormat(intlLocale(), { style: "percent", maximumFractionDigits: 0 }).format(part / whole);
+  let percent = Math.round((part * 100) / whole);
+  if (percent === 0 && part > 0) percent = 1;
+  if (percent === 100 && part < whole) percent = 99;
+  return new Intl.NumberFormat(intlLocale(), { style: "percent", maximumFractionDigits: 0 }).format(percent / 100);
 }
 
 /** The five feelings with their counts, in scale order. */
