@@ -9,7 +9,7 @@ use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
 use touchpoint_core::export::ExportedFile;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
-use touchpoint_core::import::ImportReport;
+use touchpoint_core::import::{ImportChoice, ImportReport};
 use touchpoint_core::insight::{AtRiskCustomer, Dashboard, InsightFilter};
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
 use touchpoint_core::reviews::{NewReview, QueueItem, Review, ReviewCriterion, ReviewQueueFilter};
@@ -159,8 +159,13 @@ pub async fn set_pin(state: State<'_, AppState>, staff_id: Uuid, pin: String) ->
 
 #[tauri::command]
 #[specta::specta]
-pub async fn import_customers(state: State<'_, AppState>, csv: String, commit: bool) -> Result<ImportReport> {
-    state.write(|d| d.import_customers(&csv, commit))
+pub async fn import_customers(
+    state: State<'_, AppState>,
+    csv: String,
+    commit: bool,
+    choices: Vec<ImportChoice>,
+) -> Result<ImportReport> {
+    state.write(|d| d.import_customers(&csv, commit, &choices))
 }
 
 #[tauri::command]

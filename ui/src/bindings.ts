@@ -28,7 +28,7 @@ export const commands = {
 	signIn: (staffId: string, pin: string | null) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("sign_in", { staffId, pin })),
 	addStaff: (input: NewStaff) => typedError<StaffListing, CoreError>(__TAURI_INVOKE("add_staff", { input })),
 	setPin: (staffId: string, pin: string) => typedError<null, CoreError>(__TAURI_INVOKE("set_pin", { staffId, pin })),
-	importCustomers: (csv: string, commit: boolean) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_customers", { csv, commit })),
+	importCustomers: (csv: string, commit: boolean, choices: ImportChoice[]) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_customers", { csv, commit, choices })),
 	exportCustomer: (customerId: string) => typedError<ExportedFile, CoreError>(__TAURI_INVOKE("export_customer", { customerId })),
 	/**  Deletes a customer (supervisors and admins); a later restore brings them back. */
 	deleteCustomer: (customerId: string) => typedError<null, CoreError>(__TAURI_INVOKE("delete_customer", { customerId })),
@@ -179,6 +179,15 @@ export type CloseFollowUp = {
 	/**  How the customer feels now (the re-measure); not known when they could not be reached. */
 	feeling_after: Feeling | null,
 };
+
+/**  What to do with a conflicting row (a phone match under another name). */
+export type ConflictChoice = 
+/**  The same person: update the other fields, keep the name on record. */
+"keep_name" | 
+/**  The same person, renamed: take the file's name too. */
+"use_new_name" | 
+/**  Someone else who shares the phone: create them as a new customer. */
+"new_customer";
 
 /**  What the customer agreed to be contacted about. */
 export type Consent = {
@@ -356,6 +365,17 @@ export type FeelingPoint = {
 	feeling: Feeling,
 };
 
+/**
+ *  One field a row sets, as it is now and as it would be. Lists are joined with ", "; consent
+ *  is the list of consents given (`marketing_email`, `marketing_sms`, `feedback_requests`).
+ */
+export type FieldChange = {
+	field: string,
+	/**  None for a new customer, or a field empty until now. */
+	old: string | null,
+	new: string,
+};
+
 /**  A problem with one input field, in words a frontline person understands. */
 export type FieldError = {
 	/**  The input's field name as the UI knows it (`name`, `phone`, `email`, `csat`, …). */
@@ -415,12 +435,19 @@ export type HeatCell = {
 	count: number,
 };
 
+export type ImportChoice = {
+	line: number,
+	choice: ConflictChoice,
+};
+
 export type ImportReport = {
 	committed: boolean,
 	rows: ImportRow[],
 	created: number,
 	updated: number,
 	unchanged: number,
+	/**  Rows waiting for a choice; a commit is refused until each has one. */
+	conflicts: number,
 	errors: number,
 	/**  Columns the file has that Touchpoint does not read. */
 	ignored_columns: string[],
@@ -437,6 +464,12 @@ export type ImportRow = {
 	matched_on: string | null,
 	/**  Fields it sets. */
 	fields: string[],
+	/**  Those fields' old and new values, in the same order. */
+	changes: FieldChange[],
+	/**  For a conflict: the name on record (the file's is `name`). */
+	current_name: string | null,
+	/**  The choice this plan applied, for a conflict that was decided. */
+	choice: ConflictChoice | null,
 	errors: string[],
 };
 
@@ -764,7 +797,9 @@ export type RiskReason =
 /**  What a staff member may do. */
 export type Role = "frontline" | "supervisor" | "admin";
 
-export type RowAction = "create" | "update" | "unchanged" | "error";
+export type RowAction = "create" | "update" | "unchanged" | 
+/**  Matches a customer only by phone but with another name: waits for a choice. */
+"conflict" | "error";
 
 /**  A score that calls for a look. */
 export type ScoreSignal = 

@@ -23,7 +23,7 @@ use crate::error::{CoreError, Result};
 use crate::export::{self, ExportedFile};
 use crate::follow_ups::{self, CloseFollowUp, FollowUp, NewFollowUp};
 use crate::hlc::{Hlc, HlcClock};
-use crate::import::{self, ImportReport};
+use crate::import::{self, ImportChoice, ImportReport};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
 use crate::outbox::{self, OutboxCounts};
 use crate::reviews;
@@ -735,18 +735,32 @@ impl Desk {
     /// Imports customers from CSV text: a dry run (`commit == false`) writes nothing and says
     /// what each line would do; a commit applies that plan in one transaction. Supervisors
     /// and admins only.
-    pub fn import_customers(&mut self, csv: &str, commit: bool) -> Result<ImportReport> {
+    pub fn import_customers(&mut self, csv: &str, commit: bool, choices: &[ImportChoice]) -> Result<ImportReport> {
         if self.role()? == Role::Frontline {
             return Err(CoreError::forbidden("import customers"));
         }
         let region = self.region;
         if !commit {
-            let (planned, ignored) = import::plan(&self.conn, csv, region)?;
+            let (planned, ignored) = import::plan(&self.conn, csv, region, choices)?;
             return Ok(import::report(&planned, ignored, false));
         }
         let home = self.store_id;
         self.write(|w| {
-            let (planned, ignored) = import::plan(&w.tx, csv, region)?;
+            let (planned, ignored) = import::plan(&w.tx, csv, region, choices)?;
+            let waiting: Vec<String> = planned
+                .iter()
+                .filter(|p| p.row.action == import::RowAction::Conflict)
+                .map(|p| p.row.line.to_string())
+                .collect();
+            if !waiting.is_empty() {
+                return Err(CoreError::field(
+                    "choices",
+                    format!(
+                        "Choose what to do with line {} first: the phone matches a customer with another name.",
+                        waiting.join(", ")
+                    ),
+                ));
+            }
             for p in &planned {
                 if let Some(patch) = &p.patch {
                     let mut patch = patch.clone();

@@ -1,11 +1,13 @@
 //! Importing customers from CSV: a dry run says, line by line, what would be created, updated
-//! or refused (and why); the commit applies exactly that plan in one transaction. Rows match
-//! existing customers by external id, then email, then phone.
+//! or refused (and why), each field's old and new value; the commit applies exactly that plan
+//! in one transaction. Rows match existing customers by external id, then email, then phone. A
+//! row that matches only by phone but names someone else is a conflict: the person importing
+//! chooses (keep the name, take the new one, or a new customer), never a silent rename.
 
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use touchpoint_protocol::{Consent, CustomerPatch};
 use uuid::Uuid;
@@ -25,7 +27,37 @@ pub enum RowAction {
     Create,
     Update,
     Unchanged,
+    /// Matches a customer only by phone but with another name: waits for a choice.
+    Conflict,
     Error,
+}
+
+/// What to do with a conflicting row (a phone match under another name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// The same person: update the other fields, keep the name on record.
+    KeepName,
+    /// The same person, renamed: take the file's name too.
+    UseNewName,
+    /// Someone else who shares the phone: create them as a new customer.
+    NewCustomer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Type)]
+pub struct ImportChoice {
+    pub line: u32,
+    pub choice: ConflictChoice,
+}
+
+/// One field a row sets, as it is now and as it would be. Lists are joined with ", "; consent
+/// is the list of consents given (`marketing_email`, `marketing_sms`, `feedback_requests`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FieldChange {
+    pub field: String,
+    /// None for a new customer, or a field empty until now.
+    pub old: Option<String>,
+    pub new: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -40,6 +72,12 @@ pub struct ImportRow {
     pub matched_on: Option<String>,
     /// Fields it sets.
     pub fields: Vec<String>,
+    /// Those fields' old and new values, in the same order.
+    pub changes: Vec<FieldChange>,
+    /// For a conflict: the name on record (the file's is `name`).
+    pub current_name: Option<String>,
+    /// The choice this plan applied, for a conflict that was decided.
+    pub choice: Option<ConflictChoice>,
     pub errors: Vec<String>,
 }
 
@@ -50,6 +88,8 @@ pub struct ImportReport {
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
+    /// Rows waiting for a choice; a commit is refused until each has one.
+    pub conflicts: u32,
     pub errors: u32,
     /// Columns the file has that Touchpoint does not read.
     pub ignored_columns: Vec<String>,
@@ -107,7 +147,12 @@ pub(crate) struct Planned {
 }
 
 /// Reads the file and decides what each row does, without writing anything.
-pub(crate) fn plan(conn: &Connection, text: &str, region: Region) -> Result<(Vec<Planned>, Vec<String>)> {
+pub(crate) fn plan(
+    conn: &Connection,
+    text: &str,
+    region: Region,
+    choices: &[ImportChoice],
+) -> Result<(Vec<Planned>, Vec<String>)> {
     if text.len() > MAX_BYTES {
         return Err(CoreError::field("file", "This file is larger than 20 MB. Split it into smaller files."));
     }
@@ -156,13 +201,25 @@ pub(crate) fn plan(conn: &Connection, text: &str, region: Region) -> Result<(Vec
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
-        planned.push(plan_row(conn, line, &columns, &record, region, &mut seen)?);
+        let choice = choices.iter().find(|c| c.line == line).map(|c| c.choice);
+        planned.push(plan_row(conn, line, &columns, &record, region, &mut seen, choice)?);
     }
     Ok((planned, ignored))
 }
 
 fn error_row(line: u32, name: String, errors: Vec<String>) -> ImportRow {
-    ImportRow { line, name, action: RowAction::Error, customer_id: None, matched_on: None, fields: vec![], errors }
+    ImportRow {
+        line,
+        name,
+        action: RowAction::Error,
+        customer_id: None,
+        matched_on: None,
+        fields: vec![],
+        changes: vec![],
+        current_name: None,
+        choice: None,
+        errors,
+    }
 }
 
 fn plan_row(
@@ -172,6 +229,7 @@ fn plan_row(
     record: &csv::StringRecord,
     region: Region,
     seen: &mut HashMap<(String, String), u32>,
+    choice: Option<ConflictChoice>,
 ) -> Result<Planned> {
     let get = |c: Column| -> Option<&str> {
         columns.iter().position(|x| *x == Some(c)).and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty())
@@ -239,6 +297,8 @@ fn plan_row(
         }
     }
     let mut matched: Option<(Uuid, &str)> = None;
+    // Every kind of key that found the matched customer (a phone alone is weak evidence).
+    let mut matched_by: Vec<&str> = Vec::new();
     for (kind, value) in &keys {
         let found: Option<Uuid> = conn
             .prepare_cached(
@@ -248,7 +308,11 @@ fn plan_row(
             .query_row(params![kind, value], |r| uuid_col(r, 0))
             .optional()?;
         match (found, matched) {
-            (Some(id), None) => matched = Some((id, kind)),
+            (Some(id), None) => {
+                matched = Some((id, kind));
+                matched_by.push(kind);
+            }
+            (Some(id), Some((m, _))) if id == m => matched_by.push(kind),
             (Some(id), Some((m, on))) if id != m => {
                 return Ok(Planned {
                     row: error_row(
@@ -261,6 +325,15 @@ fn plan_row(
             }
             _ => {}
         }
+    }
+    // A phone-only match under another name is a conflict until the person importing says
+    // which it is; "a new customer" makes the row a creation.
+    let current = matched.map(|(id, _)| customers::get(conn, id)).transpose()?;
+    let renames = current.as_ref().is_some_and(|c| patch.name.as_deref().is_some_and(|n| n != c.name));
+    let phone_only = matched_by.iter().all(|k| *k == "phone");
+    let conflict = renames && phone_only;
+    if conflict && choice == Some(ConflictChoice::NewCustomer) {
+        matched = None;
     }
     if let Some((id, _)) = matched {
         // Two rows updating the same existing customer would fight; refuse the later one.
@@ -281,18 +354,12 @@ fn plan_row(
         seen.insert((k.0.to_owned(), k.1), line);
     }
 
-    let (action, customer_id, fields) = match matched {
-        None => {
-            patch.customer_id = Uuid::now_v7();
-            patch.tags.get_or_insert_with(Vec::new);
-            patch.consent.get_or_insert_with(Consent::default);
-            patch.phones.get_or_insert_with(Vec::new);
-            patch.emails.get_or_insert_with(Vec::new);
-            (RowAction::Create, Some(patch.customer_id), field_names(&patch))
-        }
-        Some((id, _)) => {
+    let (action, customer_id, changes) = match (matched, current.as_ref()) {
+        (Some((id, _)), Some(current)) => {
             patch.customer_id = id;
-            let current = customers::get(conn, id)?;
+            if conflict && choice == Some(ConflictChoice::KeepName) {
+                patch.name = None;
+            }
             // Only fields that would change travel; empty cells never clear data.
             if patch.name.as_deref() == Some(current.name.as_str()) {
                 patch.name = None;
@@ -330,8 +397,23 @@ fn plan_row(
             if patch.note.as_deref() == current.note.as_deref() {
                 patch.note = None;
             }
-            let fields = field_names(&patch);
-            (if fields.is_empty() { RowAction::Unchanged } else { RowAction::Update }, Some(id), fields)
+            let changes = changes(Some(current), &patch);
+            let action = if conflict && choice.is_none() {
+                RowAction::Conflict
+            } else if changes.is_empty() {
+                RowAction::Unchanged
+            } else {
+                RowAction::Update
+            };
+            (action, Some(id), changes)
+        }
+        _ => {
+            patch.customer_id = Uuid::now_v7();
+            patch.tags.get_or_insert_with(Vec::new);
+            patch.consent.get_or_insert_with(Consent::default);
+            patch.phones.get_or_insert_with(Vec::new);
+            patch.emails.get_or_insert_with(Vec::new);
+            (RowAction::Create, Some(patch.customer_id), changes(None, &patch))
         }
     };
     Ok(Planned {
@@ -341,10 +423,13 @@ fn plan_row(
             action,
             customer_id,
             matched_on: matched.map(|(_, on)| on_name(on).to_owned()),
-            fields,
+            fields: changes.iter().map(|c| c.field.clone()).collect(),
+            changes,
+            current_name: conflict.then(|| current.map(|c| c.name)).flatten(),
+            choice: if conflict { choice } else { None },
             errors: vec![],
         },
-        patch: (action != RowAction::Unchanged).then_some(patch),
+        patch: matches!(action, RowAction::Create | RowAction::Update).then_some(patch),
     })
 }
 
@@ -364,23 +449,41 @@ fn on_name(kind: &str) -> &'static str {
     }
 }
 
-fn field_names(p: &CustomerPatch) -> Vec<String> {
-    let mut f = Vec::new();
-    let mut add = |set: bool, name: &str| {
-        if set {
-            f.push(name.to_owned());
+/// The fields a patch sets, each with its value on record (`current`) and the value it sets.
+fn changes(current: Option<&customers::Customer>, p: &CustomerPatch) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let mut add = |field: &str, old: Option<String>, new: Option<String>| {
+        if let Some(new) = new {
+            out.push(FieldChange { field: field.to_owned(), old: old.filter(|o| !o.is_empty()), new });
         }
     };
-    add(p.name.is_some(), "name");
-    add(p.phones.as_ref().is_some_and(|v| !v.is_empty()), "phones");
-    add(p.emails.as_ref().is_some_and(|v| !v.is_empty()), "emails");
-    add(p.loyalty_id.is_some(), "loyalty_id");
-    add(p.external_id.is_some(), "external_id");
-    add(p.language.is_some(), "language");
-    add(p.tags.as_ref().is_some_and(|v| !v.is_empty()), "tags");
-    add(p.consent.is_some_and(|c| c != Consent::default()), "consent");
-    add(p.note.is_some(), "note");
-    f
+    let joined = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
+    let consent = |c: &Consent| {
+        let given: Vec<&str> = [
+            (c.marketing_email, "marketing_email"),
+            (c.marketing_sms, "marketing_sms"),
+            (c.feedback_requests, "feedback_requests"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        given.join(", ")
+    };
+    let phones_now = current.map(|c| c.phones.iter().map(|p| p.e164.clone()).collect::<Vec<_>>());
+    add("name", current.map(|c| c.name.clone()), p.name.clone());
+    add("phones", phones_now.as_deref().and_then(joined), p.phones.as_deref().and_then(joined));
+    add("emails", current.and_then(|c| joined(&c.emails)), p.emails.as_deref().and_then(joined));
+    add("loyalty_id", current.and_then(|c| c.loyalty_id.clone()), p.loyalty_id.clone());
+    add("external_id", current.and_then(|c| c.external_id.clone()), p.external_id.clone());
+    add("language", current.and_then(|c| c.language.clone()), p.language.clone());
+    add("tags", current.and_then(|c| joined(&c.tags)), p.tags.as_deref().and_then(joined));
+    add(
+        "consent",
+        current.map(|c| consent(&c.consent)),
+        p.consent.filter(|c| current.is_some() || *c != Consent::default()).map(|c| consent(&c)),
+    );
+    add("note", current.and_then(|c| c.note.clone()), p.note.clone());
+    out
 }
 
 pub(crate) fn report(planned: &[Planned], ignored: Vec<String>, committed: bool) -> ImportReport {
@@ -391,6 +494,7 @@ pub(crate) fn report(planned: &[Planned], ignored: Vec<String>, committed: bool)
         created: count(RowAction::Create),
         updated: count(RowAction::Update),
         unchanged: count(RowAction::Unchanged),
+        conflicts: count(RowAction::Conflict),
         errors: count(RowAction::Error),
         ignored_columns: ignored,
     }

@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let csv = String::from_utf8_lossy(rest);
     let mut bench = bench().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let desk = &mut bench.desk;
-    match desk.import_customers(&csv, mode % 4 == 0) {
+    match desk.import_customers(&csv, mode % 4 == 0, &[]) {
         Ok(_) => {}
         Err(CoreError::Validation { .. } | CoreError::Duplicate { .. }) => {}
         Err(other) => panic!("an import failed with something other than a refusal: {other:?}"),

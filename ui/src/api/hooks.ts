@@ -16,6 +16,7 @@ import type {
   ContactChannel,
   CustomerEdit,
   FollowUp,
+  ImportChoice,
   InsightFilter,
   LogInteraction,
   NewCustomer,
@@ -247,7 +248,8 @@ export function useSetPin() {
 export function useImportCustomers() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ csv, commit }: { csv: string; commit: boolean }) => api.importCustomers(csv, commit),
+    mutationFn: ({ csv, commit, choices }: { csv: string; commit: boolean; choices: ImportChoice[] }) =>
+      api.importCustomers(csv, commit, choices),
     onSuccess: (report) => {
       if (report.committed) refreshAfterWrite(qc);
     },

@@ -4,7 +4,10 @@ import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
 import { useImportCustomers } from "../../api/hooks";
-import type { ImportReport } from "../../bindings";
+import type { TFunction } from "i18next";
+
+import type { ConflictChoice, ImportChoice, ImportReport } from "../../bindings";
+import { Choice } from "../../components/Choice";
 import { TextInput } from "../../components/TextInput";
 
 /** Import customers from a CSV file: check first (nothing written, every line explained), then
@@ -15,11 +18,25 @@ export function ImportScreen() {
   const [csv, setCsv] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  // What the person chose for each conflicting line (a phone match under another name).
+  const [choices, setChoices] = useState<ImportChoice[]>([]);
   const errors = fieldErrors(run.error);
 
-  function check(commit: boolean) {
-    run.mutate({ csv, commit }, { onSuccess: setReport });
+  function check(commit: boolean, chosen: ImportChoice[] = choices) {
+    run.mutate({ csv, commit, choices: chosen }, { onSuccess: setReport });
   }
+
+  function choose(line: number, choice: ConflictChoice) {
+    const chosen = [...choices.filter((c) => c.line !== line), { line, choice }];
+    setChoices(chosen);
+    check(false, chosen); // the preview shows what the choice does
+  }
+
+  const fileChanged = (text: string) => {
+    setCsv(text);
+    setReport(null);
+    setChoices([]);
+  };
 
   return (
     <main className="screen import" aria-labelledby="import-title">
@@ -37,8 +54,7 @@ export function ImportScreen() {
               const file = files?.[0];
               if (!file) return;
               setFileName(file.name);
-              setReport(null);
-              void file.text().then(setCsv);
+              void file.text().then(fileChanged);
             }}
           >
             <Button className="button">{t("import.choose")}</Button>
@@ -50,10 +66,7 @@ export function ImportScreen() {
           label={t("import.csv")}
           hint={t("import.columns")}
           value={csv}
-          onChange={(v) => {
-            setCsv(v);
-            setReport(null);
-          }}
+          onChange={fileChanged}
           error={errors.file}
           multiline
         />
@@ -65,7 +78,9 @@ export function ImportScreen() {
             </Button>
             <Button
               className="button primary"
-              isDisabled={!report || report.committed || report.created + report.updated === 0 || run.isPending}
+              isDisabled={
+                !report || report.committed || report.conflicts > 0 || report.created + report.updated === 0 || run.isPending
+              }
               onPress={() => check(true)}
               data-testid="import-commit"
             >
@@ -75,14 +90,21 @@ export function ImportScreen() {
             </Button>
           </div>
         </div>
+        {report && !report.committed && report.conflicts > 0 ? (
+          <p className="import-waiting" role="status" data-testid="import-waiting">
+            {t("import.waiting", { count: report.conflicts })}
+          </p>
+        ) : null}
         {run.isError && !errors.file ? <p className="field-error">{errorMessage(run.error)}</p> : null}
       </section>
-      {report ? <Report report={report} /> : null}
+      {report ? <Report report={report} onChoose={choose} /> : null}
     </main>
   );
 }
 
-function Report({ report }: { report: ImportReport }) {
+const CHOICES: ConflictChoice[] = ["keep_name", "use_new_name", "new_customer"];
+
+function Report({ report, onChoose }: { report: ImportReport; onChoose: (line: number, c: ConflictChoice) => void }) {
   const { t } = useTranslation();
   return (
     <section className="card import-report" aria-labelledby="report-title" data-testid="import-report">
@@ -96,6 +118,7 @@ function Report({ report }: { report: ImportReport }) {
           unchanged: report.unchanged,
           errors: report.errors,
         })}
+        {report.conflicts > 0 ? <strong className="import-to-choose"> · {t("import.toChoose", { count: report.conflicts })}</strong> : null}
         {report.ignored_columns.length > 0 ? (
           <span className="muted"> · {t("import.ignored", { list: report.ignored_columns.join(", ") })}</span>
         ) : null}
@@ -125,10 +148,43 @@ function Report({ report }: { report: ImportReport }) {
                     ))}
                   </ul>
                 ) : (
-                  <span className="muted">
-                    {r.matched_on ? t("import.matched", { on: t(`import.on.${r.matched_on}`) }) + " · " : ""}
-                    {r.fields.map((f) => t(`profile.fields.${f}`)).join(", ")}
-                  </span>
+                  <>
+                    {r.current_name ? (
+                      <div className="import-conflict" data-testid="import-conflict">
+                        <p>{t("import.conflict", { current: r.current_name, name: r.name })}</p>
+                        {report.committed ? null : (
+                          <Choice
+                            label={t("import.conflictChoice")}
+                            hideLabel
+                            compact
+                            name={`conflict-${r.line}`}
+                            value={r.choice}
+                            options={CHOICES.map((c) => ({ id: c, label: t(`import.choices.${c}`, { current: r.current_name, name: r.name }) }))}
+                            onChange={(c) => onChoose(r.line, c)}
+                          />
+                        )}
+                      </div>
+                    ) : null}
+                    {r.matched_on ? (
+                      <span className="muted small">{t("import.matched", { on: t(`import.on.${r.matched_on}`) })}</span>
+                    ) : null}
+                    {r.changes.length > 0 ? (
+                      <ul className="import-changes" data-testid="import-changes">
+                        {r.changes.map((c) => (
+                          <li key={c.field}>
+                            <span className="import-field">{t(`profile.fields.${c.field}`)}</span>{" "}
+                            {c.old !== null && r.action !== "create" ? (
+                              <>
+                                <del className="import-old">{shown(c.field, c.old, t)}</del>
+                                <span className="import-arrow"> → </span>
+                              </>
+                            ) : null}
+                            <ins className="import-new">{shown(c.field, c.new, t)}</ins>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </>
                 )}
               </td>
             </tr>
@@ -137,4 +193,14 @@ function Report({ report }: { report: ImportReport }) {
       </table>
     </section>
   );
+}
+
+/** A value as the person reads it: consent is a list of keys the core sends, said in words. */
+function shown(field: string, value: string, t: TFunction): string {
+  if (field !== "consent") return value;
+  if (value === "") return t("import.noConsent");
+  return value
+    .split(", ")
+    .map((k) => t(`consent.${k}`))
+    .join(", ");
 }
