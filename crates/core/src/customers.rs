@@ -452,18 +452,59 @@ fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
     }
     if let Some(l) = loyalty {
         key.execute(params!["loyalty", normalise_id(&l), rowid])?;
+        if let Some(digits) = loyalty_digits(&l) {
+            key.execute(params!["loyalty_digits", digits, rowid])?;
+        }
     }
     if let Some(x) = external {
         key.execute(params!["external", normalise_id(&x), rowid])?;
     }
     if !name.is_empty() {
         tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name) VALUES (?1, ?2)")?
-            .execute(params![rowid, name])?;
+            .execute(params![rowid, name_for_search(&name)])?;
     }
     if !phones.is_empty() {
         let digits = phones.iter().map(|p| contact::searchable_digits(p)).collect::<Vec<_>>().join(" ");
         tx.prepare_cached("INSERT INTO customer_phone_fts (rowid, digits) VALUES (?1, ?2)")?
             .execute(params![rowid, digits])?;
+    }
+    Ok(())
+}
+
+/// The name as the search index holds it: each word as written, and a word joined across an
+/// apostrophe, hyphen or dot as well ("O'Brien" is also "OBrien", "Jean-Luc" "JeanLuc"), so
+/// "obrien" finds O'Brien.
+pub(crate) fn name_for_search(name: &str) -> String {
+    const JOINERS: [char; 5] = ['\'', '\u{2019}', '-', '.', '\u{2010}'];
+    let joined: Vec<String> = name
+        .split_whitespace()
+        .filter(|w| w.contains(JOINERS))
+        .map(|w| w.chars().filter(|c| !JOINERS.contains(c)).collect())
+        .filter(|w: &String| !w.is_empty())
+        .collect();
+    if joined.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} {}", joined.join(" "))
+    }
+}
+
+/// A loyalty id's digits ("LOY-48727" → "48727"), for people who type only the number on the
+/// card; None when the id has no letters to drop or too few digits to mean anything.
+pub(crate) fn loyalty_digits(id: &str) -> Option<String> {
+    let digits: String = id.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 4 && digits != normalise_id(id)).then_some(digits)
+}
+
+/// Rebuilds the search entries of the customers an older desk indexed without name variants
+/// and loyalty digits (a migration's hook).
+pub(crate) fn reindex_search_variants(tx: &Transaction<'_>) -> Result<()> {
+    let rowids: Vec<i64> = tx
+        .prepare("SELECT rowid FROM customers WHERE loyalty_id IS NOT NULL OR name GLOB '*[''.-]*' OR name LIKE '%\u{2019}%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for rowid in rowids {
+        reindex(tx, rowid)?;
     }
     Ok(())
 }

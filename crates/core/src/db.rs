@@ -24,13 +24,30 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0011_sign_in_safety.sql"),
     include_str!("../migrations/0012_secret_outside_the_database.sql"),
     include_str!("../migrations/0013_log_submissions.sql"),
+    include_str!("../migrations/0014_search_variants.sql"),
 ];
+
+/// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).
+const SEARCH_VARIANTS_STEP: usize = 13;
 
 /// The schema version a fully migrated database has.
 pub const SCHEMA_VERSION: usize = STEPS.len();
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(STEPS.iter().map(|sql| M::up(sql).foreign_key_check()).collect())
+    Migrations::new(
+        STEPS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i {
+                SEARCH_VARIANTS_STEP => M::up_with_hook(sql, |tx: &rusqlite::Transaction<'_>| {
+                    crate::customers::reindex_search_variants(tx)
+                        .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+                }),
+                _ => M::up(sql),
+            })
+            .map(M::foreign_key_check)
+            .collect(),
+    )
 }
 
 /// Opens (creating if needed) the database at `path`, sets it up for a desktop app that must

@@ -57,6 +57,10 @@ pub fn search(conn: &Connection, query: &str, region: Region, limit: usize) -> R
     let id = normalise_id(q);
     hits.add(conn, MatchedOn::LoyaltyId, &key_rows(conn, "loyalty", &id)?)?;
     hits.add(conn, MatchedOn::ExternalId, &key_rows(conn, "external", &id)?)?;
+    // The number on a loyalty card without its letters ("48727" for LOY-48727).
+    if q.len() >= 4 && q.chars().all(|c| c.is_ascii_digit()) {
+        hits.add(conn, MatchedOn::LoyaltyId, &key_rows(conn, "loyalty_digits", q)?)?;
+    }
 
     // 2. Names starting with each typed word.
     if let Some(fts) = name_query(q) {

@@ -101,3 +101,27 @@ fn hot_queries_use_indexes() {
     let outbox = plan("SELECT payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 100");
     assert!(outbox.contains("outbox_by_state"), "{outbox}");
 }
+
+#[test]
+fn a_name_typed_without_its_apostrophe_or_hyphen_and_a_loyalty_card_by_its_number_are_found() {
+    let mut t = TestDesk::new();
+    let obrien = t.customer("Siobhan O'Brien");
+    let jean = t.customer("Jean-Luc Picard");
+    let found = |t: &TestDesk, q: &str| -> Vec<uuid::Uuid> {
+        t.desk.search_customers(q, 10).expect("search").into_iter().map(|h| h.customer.id).collect()
+    };
+    assert_eq!(found(&t, "obrien"), [obrien.id]);
+    assert_eq!(found(&t, "o'brien"), [obrien.id]);
+    assert_eq!(found(&t, "brien"), [obrien.id]);
+    assert_eq!(found(&t, "jeanluc"), [jean.id]);
+
+    let edit = touchpoint_core::customers::CustomerEdit {
+        customer_id: obrien.id,
+        loyalty_id: Some("LOY-48727".into()),
+        ..Default::default()
+    };
+    t.desk.update_customer(&edit).expect("loyalty id");
+    let hits = t.desk.search_customers("48727", 10).expect("search");
+    assert_eq!(hits[0].customer.id, obrien.id);
+    assert_eq!(hits[0].matched_on, touchpoint_core::search::MatchedOn::LoyaltyId);
+}

@@ -1,7 +1,16 @@
-import type { ReactNode } from "react";
-import { Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Button, Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { useTranslation } from "react-i18next";
 
-/** A modal dialog with a title; closes on Esc or a click outside unless `locked`. */
+/** The first thing a person fills in: a text field, else any field. */
+const FIRST_FIELD =
+  "input:not([type=hidden]):not([disabled]):not([type=checkbox]):not([type=radio]), textarea:not([disabled]), [role=radio], select";
+
+/** A modal dialog with a title, the same in every room:
+ * - it opens with the focus in its first field, so typing goes where it belongs;
+ * - Ctrl+Enter presses its primary button (unless the dialog handled the key itself);
+ * - Esc or a click outside closes it, but once something was typed it first asks whether to
+ *   drop it ("Keep editing" is the default). */
 export function DialogFrame({
   isOpen,
   onClose,
@@ -17,14 +26,79 @@ export function DialogFrame({
   width?: number;
   testId?: string;
 }) {
+  const { t } = useTranslation();
+  const body = useRef<HTMLDivElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+  const [typed, setTyped] = useState(false);
+  const [asking, setAsking] = useState(false);
+  // Where the person was typing when they pressed Esc: back there on "Keep editing".
+  const before = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    if (!isOpen) return undefined;
+    // After the dialog has focused itself: then move into the first field.
+    const frame = window.requestAnimationFrame(() => {
+      const root = body.current;
+      const active = document.activeElement;
+      if (!root || (active && root.contains(active) && active !== root && active.matches(FIRST_FIELD))) return;
+      root.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
+    });
+    return () => window.cancelAnimationFrame(frame);
+  }, [isOpen]);
+
+  useEffect(() => {
+    if (asking) keep.current?.focus();
+  }, [asking]);
+
+  const keepEditing = () => {
+    setAsking(false);
+    window.requestAnimationFrame(() => before.current?.focus());
+  };
+
+  const requestClose = () => {
+    if (asking) keepEditing();
+    else if (typed) {
+      before.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      setAsking(true);
+    } else onClose();
+  };
+
   return (
-    <ModalOverlay className="modal-overlay" isOpen={isOpen} onOpenChange={(o) => !o && onClose()} isDismissable>
+    <ModalOverlay className="modal-overlay" isOpen={isOpen} onOpenChange={(o) => !o && requestClose()} isDismissable>
       <Modal className="modal" style={{ width }}>
         <Dialog className="dialog" aria-label={title} data-testid={testId}>
           <Heading slot="title" className="dialog-title">
             {title}
           </Heading>
-          {children}
+          <div
+            ref={body}
+            className="dialog-frame-body"
+            onInput={() => setTyped(true)}
+            onKeyDown={(e) => {
+              if (e.defaultPrevented || e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+              const primary = body.current?.querySelector<HTMLButtonElement>(
+                "button.primary:not([disabled]):not([data-disabled])",
+              );
+              if (!primary) return;
+              e.preventDefault();
+              primary.click();
+            }}
+          >
+            {children}
+          </div>
+          {asking ? (
+            <div className="dialog-discard" role="alertdialog" aria-label={t("dialog.discardTitle")} data-testid="dialog-discard">
+              <p>{t("dialog.discardTitle")}</p>
+              <div className="actions-row">
+                <Button ref={keep} className="button" onPress={keepEditing} data-testid="dialog-keep-editing">
+                  {t("dialog.keepEditing")}
+                </Button>
+                <Button className="button danger" onPress={onClose} data-testid="dialog-discard-confirm">
+                  {t("dialog.discard")}
+                </Button>
+              </div>
+            </div>
+          ) : null}
         </Dialog>
       </Modal>
     </ModalOverlay>

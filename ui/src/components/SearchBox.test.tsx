@@ -84,6 +84,21 @@ describe("SearchBox", () => {
     expect(calls.some((c) => c.cmd === "search_customers" && c.args.query === "sou")).toBe(true);
   });
 
+  it("Esc empties the box and leaves it, so the next / is a shortcut and not typed", async () => {
+    mockBackend({ search_customers: () => [ana] });
+    const user = userEvent.setup();
+    renderWithDesk(<SearchBox />);
+    const box = screen.getByRole("searchbox");
+    await user.click(box);
+    await user.keyboard("sou");
+    expect(await screen.findByText("Ana Souza")).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    expect(box).toHaveValue("");
+    expect(box).not.toHaveFocus();
+    await user.keyboard("/def");
+    expect(box).not.toHaveValue("/def");
+  });
+
   it("Enter opens the customer the arrows moved to, not the first", async () => {
     const ann: CustomerHit = { ...ana, customer: { ...ana.customer, id: "c-ann", name: "Ann Sousa" } };
     mockBackend({ search_customers: () => [ana, ann] });

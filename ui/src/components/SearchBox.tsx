@@ -108,7 +108,9 @@ export function SearchBox() {
       onBlur={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
       }}
-      onKeyDown={(e) => {
+      // Capture: the combo box handles Esc itself (closing its list) and stops it there, so
+      // the box kept the focus and the next "/" typed a slash into it.
+      onKeyDownCapture={(e) => {
         // Esc leaves search (and does not also navigate back a level).
         if (e.key === "Escape") {
           e.preventDefault();
