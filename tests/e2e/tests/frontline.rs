@@ -233,10 +233,22 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
     desk.click("[data-testid=pin-submit]").await;
     desk.wait_for_text("[data-testid=staff-menu]", "Maria Lopes").await;
 
-    // A walk-in is logged with no customer, by Maria.
+    // A walk-in is logged with no customer, by Maria. A conversation about nothing is not
+    // saved: the reason field says what is missing.
     desk.click("[data-testid=rail-walk-in]").await;
     desk.click("[data-testid=log-form] [data-feeling=neutral]").await;
     desk.click("[data-testid=log-save]").await;
+    desk.wait_for_text("[data-testid=log-form] .reason-row .field-error", "choose a reason or write a note").await;
+    // Two Ctrl+Enter at once save it once.
+    desk.type_into("[data-testid=log-form] textarea[name=summary]", "Asked for directions").await;
+    let twice = format!(
+        "{}{}{}{}",
+        char::from(Key::Control),
+        char::from(Key::Enter),
+        char::from(Key::Enter),
+        char::from(Key::Null)
+    );
+    desk.keys(&twice).await;
     desk.wait_for_text("[data-testid=log-saved]", "Logged").await;
 
     let dir = desk.close().await;
@@ -247,6 +259,8 @@ async fn bad_input_at_each_form_is_explained_at_the_field_and_nothing_typed_is_l
         })
         .expect("the walk-in");
     assert_eq!((customer, staff.as_str()), (None, "Maria Lopes"));
+    let logged: i64 = db.query_row("SELECT count(*) FROM interactions", [], |r| r.get(0)).expect("count");
+    assert_eq!(logged, 1, "one walk-in, saved once");
     let customers: i64 = db.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).expect("count");
     assert_eq!(customers, 1, "the duplicate was not created");
 }
