@@ -28,10 +28,19 @@ export function fieldErrors(error: unknown): Record<string, string> {
 }
 
 /** A message for a failure that is not about one field. */
+/** What went wrong, as a sentence: messages from the network or the OS ("no connection")
+ * get a capital and a full stop, so "Not connected: No connection. What you typed is still
+ * here." reads as two sentences. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof CommandError) return error.error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  const raw = error instanceof CommandError ? error.error.message : error instanceof Error ? error.message : String(error);
+  return asSentence(raw);
+}
+
+export function asSentence(text: string): string {
+  const s = text.trim();
+  if (!s) return s;
+  const capital = s.charAt(0).toLocaleUpperCase() + s.slice(1);
+  return /[.!?…:)”"]$/.test(capital) ? capital : `${capital}.`;
 }
 
 export const api = {
