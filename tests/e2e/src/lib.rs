@@ -247,6 +247,26 @@ impl Desk {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
 
+    /// Whether the element matching `css` can be seen and clicked where it is now: inside the
+    /// window, and not covered by anything else (the point at its centre is the element).
+    pub async fn in_view(&self, css: &str) -> bool {
+        self.find(css).await;
+        let seen = self
+            .client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 const r = el.getBoundingClientRect();
+                 if (r.width === 0 || r.height === 0) return false;
+                 if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) return false;
+                 const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                 return hit !== null && (hit === el || el.contains(hit));",
+                vec![serde_json::Value::String(css.into())],
+            )
+            .await
+            .expect("measure the element");
+        seen.as_bool().unwrap_or(false)
+    }
+
     /// Runs axe-core in the window and returns the serious and critical violations.
     pub async fn accessibility_violations(&self) -> Vec<String> {
         let axe = std::fs::read_to_string(

@@ -27,15 +27,18 @@ fn chord(keys: &[Key], last: char) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn kiosk_hand_over_takes_the_customers_own_scores_and_only_staff_take_it_back() {
+async fn kiosk_hand_over_asks_in_the_customers_language_and_gives_back_only_on_the_staff_pin() {
     let desk = Desk::start_with(|core| {
         let id = ana(core);
         core.update_customer(&touchpoint_core::customers::CustomerEdit {
             customer_id: id,
             note: Some("Private: disputes every bill".into()),
+            language: Some("pt-PT".into()),
             ..Default::default()
         })
         .expect("note");
+        let me = core.staff_id();
+        core.set_pin(me, "482913").expect("pin");
     })
     .await;
     desk.open_customer("souza", "Ana Souza").await;
@@ -43,16 +46,17 @@ async fn kiosk_hand_over_takes_the_customers_own_scores_and_only_staff_take_it_b
     desk.click("[data-testid=hand-over]").await;
 
     let kiosk = desk.find("[data-testid=kiosk]").await.text().await.expect("kiosk text");
-    assert!(kiosk.contains("How was your visit today?"), "{kiosk}");
+    assert!(kiosk.contains("Como foi a sua visita hoje?"), "in the customer's language: {kiosk}");
+    assert!(kiosk.contains("Staff: take back"), "staff's way back is shown, in the desk's language: {kiosk}");
     assert!(
         !kiosk.contains("Ana Souza") && !kiosk.contains("disputes"),
         "nothing private on the customer's screen: {kiosk}"
     );
     desk.click("[data-testid=kiosk] [data-csat='4']").await;
     desk.click("[data-testid=kiosk] [data-nps='9']").await;
-    desk.type_into("[data-testid=kiosk-comment]", "Quick and friendly").await;
+    desk.type_into("[data-testid=kiosk-comment]", "Rápido e simpático").await;
     desk.click("[data-testid=kiosk-done]").await;
-    desk.wait_for_text("[data-testid=kiosk-thanks]", "Thank you").await;
+    desk.wait_for_text("[data-testid=kiosk-thanks]", "Obrigado").await;
 
     // The customer cannot leave: Esc and app shortcuts do nothing.
     desk.keys(&char::from(Key::Escape).to_string()).await;
@@ -62,21 +66,24 @@ async fn kiosk_hand_over_takes_the_customers_own_scores_and_only_staff_take_it_b
     assert!(!desk.exists("[data-testid=new-customer-form]").await);
     assert!(!desk.exists("[data-testid=palette]").await);
 
-    // Staff take it back; the answers are in the log form.
+    // Take back (button or Ctrl+Shift+K) asks for the staff PIN; a wrong one is refused and cleared.
     desk.keys(&chord(&[Key::Control, Key::Shift], 'K')).await;
-    for _ in 0..50 {
-        if !desk.exists("[data-testid=kiosk]").await {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(!desk.exists("[data-testid=kiosk]").await, "staff took the screen back");
+    desk.find("[data-testid=kiosk-staff] input[name=pin]").await;
+    desk.type_into("[data-testid=kiosk-staff] input[name=pin]", "111111").await;
+    desk.click("[data-testid=kiosk-staff-submit]").await;
+    desk.wait_for_text("[data-testid=kiosk-staff] .field-error", "That PIN is not right").await;
+    assert_eq!(desk.value("[data-testid=kiosk-staff] input[name=pin]").await, "", "a wrong PIN is cleared");
+    assert!(desk.exists("[data-testid=kiosk]").await, "a wrong PIN does not give the desk back");
+
+    desk.type_into("[data-testid=kiosk-staff] input[name=pin]", "482913").await;
+    desk.click("[data-testid=kiosk-staff-submit]").await;
+    desk.wait_gone("[data-testid=kiosk]").await;
     assert_eq!(desk.value("[data-testid=log-form] input[name=reason]").await, "Exchange", "what staff typed is kept");
-    assert_eq!(desk.value("[data-testid=log-form] input[name=verbatim]").await, "Quick and friendly");
+    assert_eq!(desk.value("[data-testid=log-form] input[name=verbatim]").await, "Rápido e simpático");
     desk.click("[data-testid=log-save]").await;
     let entry = desk.wait_for_text("[data-testid=timeline-entry]", "Exchange").await;
     assert!(entry.contains("CSAT 4") && entry.contains("NPS 9"), "{entry}");
-    assert!(entry.contains("Quick and friendly"), "{entry}");
+    assert!(entry.contains("Rápido e simpático"), "{entry}");
     desk.close().await;
 }
 
@@ -297,5 +304,55 @@ async fn a_whole_log_with_feedback_is_done_from_the_keyboard() {
     assert!(entry.contains("Unhappy"), "{entry}");
     assert!(entry.contains("CSAT 2"), "{entry}");
     desk.wait_for_text("[data-testid=proposal]", "Suggested follow-up").await;
+    desk.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn save_and_hand_over_are_in_view_when_a_customer_opens_and_minutes_must_be_positive() {
+    let desk = Desk::start_with(|core| {
+        let id = ana(core);
+        core.update_customer(&touchpoint_core::customers::CustomerEdit {
+            customer_id: id,
+            note: Some("Prefers email. Allergic to nuts. Long-standing customer since 2011.".into()),
+            tags: Some(vec!["vip".into(), "wholesale".into(), "newsletter".into()]),
+            ..Default::default()
+        })
+        .expect("profile");
+    })
+    .await;
+    desk.open_customer("souza", "Ana Souza").await;
+    assert!(desk.in_view("[data-testid=log-save]").await, "Save is in view at 1280×800 when a customer opens");
+    assert!(desk.in_view("[data-testid=hand-over]").await, "so is Hand to customer");
+
+    // A longer form (the extra scores open) still keeps them in view.
+    desk.click("[data-testid=more-scores]").await;
+    desk.find("[data-testid=score-nps]").await;
+    assert!(desk.in_view("[data-testid=log-save]").await, "Save stays in view below the extra scores");
+
+    desk.replace_text("[data-testid=log-form] input[name=minutes]", "-5").await;
+    desk.wait_for_text("[data-testid=log-form]", "Minutes must be positive").await;
+    desk.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_follow_up_takes_typing_at_once_and_ctrl_enter_saves_it() {
+    let desk = Desk::start_with(|core| {
+        ana(core);
+    })
+    .await;
+    desk.open_customer("souza", "Ana Souza").await;
+    desk.keys("f").await;
+    desk.find("[data-testid=new-follow-up]").await;
+    // Typing lands in "What was promised" without a click.
+    desk.keys("Ring back when the part arrives").await;
+    assert_eq!(desk.value("[data-testid=new-follow-up] input[name=promise]").await, "Ring back when the part arrives");
+    // Esc after typing asks first; keep editing keeps what was typed.
+    desk.keys(&char::from(Key::Escape).to_string()).await;
+    desk.find("[data-testid=dialog-discard]").await;
+    desk.click("[data-testid=dialog-keep-editing]").await;
+    assert_eq!(desk.value("[data-testid=new-follow-up] input[name=promise]").await, "Ring back when the part arrives");
+    desk.keys(&chord(&[Key::Control], char::from(Key::Enter))).await;
+    desk.wait_gone("[data-testid=new-follow-up]").await;
+    desk.wait_for_text("[data-testid=open-follow-ups]", "Ring back when the part arrives").await;
     desk.close().await;
 }

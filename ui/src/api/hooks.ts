@@ -229,6 +229,14 @@ export function useSignIn() {
   });
 }
 
+/** Checks the signed-in person's PIN again (taking the screen back from a customer): the same
+ * person stays signed in, so nothing else changes. */
+export function useCheckStaffPin() {
+  return useMutation({
+    mutationFn: ({ staffId, pin }: { staffId: string; pin: string }) => api.signIn(staffId, pin),
+  });
+}
+
 export function useAddStaff() {
   const qc = useQueryClient();
   return useMutation({

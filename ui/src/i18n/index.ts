@@ -49,6 +49,13 @@ void i18n.use(initReactI18next).init({
 
 if (typeof document !== "undefined") document.documentElement.lang = intlLocale();
 
+/** The code to look a BCP 47 tag up under (`pt-BR` → Portuguese, `en-US` → English), or null
+ * for a language the app does not speak. */
+export function languageCode(tag: string | null | undefined): keyof typeof resources | null {
+  const base = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return base && base in CODE ? CODE[base as Language] : null;
+}
+
 /** The app language now in use. */
 export function currentLanguage(): Language {
   return i18n.language.startsWith("pt") ? "pt" : "en";

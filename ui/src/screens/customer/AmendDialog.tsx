@@ -8,6 +8,7 @@ import { DialogActions, FormError, OutcomeChoice } from "../../components/FormPa
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
 import { TextInput } from "../../components/TextInput";
+import { minutesProblem, minutesToSeconds } from "../../minutes";
 import { CHANNELS } from "./LogPanel";
 
 /** Corrects a logged interaction. Only fields that differ from what stands now are sent; the
@@ -33,7 +34,7 @@ export function AmendDialog({
   const [summary, setSummary] = useState(cur.summary ?? "");
   const [note, setNote] = useState("");
   const errors = fieldErrors(amend.error);
-  const minutesValid = minutes.trim() === "" || /^\d+$/.test(minutes.trim());
+  const minutesError = minutesProblem(minutes, t);
 
   function changes(): InteractionChanges {
     const c: InteractionChanges = {};
@@ -41,7 +42,7 @@ export function AmendDialog({
     if (channel !== cur.channel) c.channel = channel;
     if (reason.trim() !== (cur.reason ?? "")) c.reason = reason.trim();
     if (outcome !== cur.outcome) c.outcome = outcome;
-    const secs = minutes.trim() === "" ? null : Number(minutes) * 60;
+    const secs = minutesToSeconds(minutes);
     if (secs !== null && secs !== cur.duration_secs) c.duration_secs = secs;
     if (summary.trim() !== (cur.summary ?? "")) c.summary = summary.trim();
     return c;
@@ -53,7 +54,7 @@ export function AmendDialog({
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!minutesValid) return;
+          if (minutesError) return;
           amend.mutate({ interaction_id: entry.id, changes: changes(), note: note.trim() || null }, { onSuccess: onClose });
         }}
       >
@@ -83,7 +84,8 @@ export function AmendDialog({
               label={t("log.minutes")}
               value={minutes}
               onChange={setMinutes}
-              error={!minutesValid ? t("log.minutesInvalid") : errors.duration_secs}
+              problem={minutesError}
+              error={errors.duration_secs}
             />
           </div>
           <OutcomeChoice value={outcome} onChange={setOutcome} />

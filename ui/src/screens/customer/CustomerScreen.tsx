@@ -48,7 +48,7 @@ export function CustomerScreen({ id }: { id: string }) {
       <CustomerHeader page={page.data} onEdit={() => setEditing(true)} onCompleteFollowUp={setCompleting} />
       <div className="customer-body">
         <Timeline customerId={id} firstPage={page.data.timeline} onAmend={setAmending} />
-        <LogPanel key={id} customerId={id} />
+        <LogPanel key={id} customerId={id} customerLanguage={page.data.customer.language} />
       </div>
       {editing ? <ProfileDialog customer={page.data.customer} onClose={() => setEditing(false)} /> : null}
       {amending ? <AmendDialog customerId={id} entry={amending} onClose={() => setAmending(null)} /> : null}

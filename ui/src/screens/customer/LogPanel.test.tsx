@@ -77,6 +77,38 @@ describe("LogPanel", () => {
     expect(await screen.findByText(/on one line/)).toBeInTheDocument();
   });
 
+  it("counts a note's characters near its limit and says at the field, as typed, when it is over", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    const note = screen.getByRole("textbox", { name: "Note" });
+    await user.click(note);
+    await user.paste("a".repeat(3000));
+    expect(screen.queryByTestId("summary-counter")).not.toBeInTheDocument();
+    await user.paste("b".repeat(999));
+    expect(screen.getByTestId("summary-counter")).toHaveTextContent("3,999 of 4,000 characters");
+    expect(note).not.toHaveAttribute("aria-invalid", "true");
+    await user.type(note, "cd");
+    expect(screen.getByTestId("summary-counter")).toHaveTextContent("4,001 of 4,000 characters");
+    expect(screen.getByText("At most 4000 characters (4001 now).")).toBeInTheDocument();
+    expect(note).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("says minutes must be positive for a negative number, and saves nothing", async () => {
+    const calls = mockBackend({});
+    const user = userEvent.setup();
+    renderWithDesk(<LogPanel customerId="c1" />);
+    await screen.findByRole("button", { name: /Service desk/ });
+    const minutes = screen.getByRole("textbox", { name: /Minutes/ });
+    await user.clear(minutes);
+    await user.type(minutes, "-5");
+    expect(screen.getByText("Minutes must be positive: how long did it take?")).toBeInTheDocument();
+    await user.type(screen.getByRole("textbox", { name: "Note" }), "Asked about hours");
+    await user.click(screen.getByRole("button", { name: /Save/ }));
+    expect(calls.some((c) => c.cmd === "log_interaction")).toBe(false);
+  });
+
   it("follows the touch point's usual channel until one is picked", async () => {
     const calls = mockBackend({ log_interaction: () => ({ interaction_id: "i1", feedback_id: null }) });
     const user = userEvent.setup();

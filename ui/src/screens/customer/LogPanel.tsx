@@ -17,7 +17,7 @@ import { useTranslation } from "react-i18next";
 import { v7 as uuidv7 } from "uuid";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useDeskInfo, useLogInteraction, useReasons, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useLogInteraction, useReasons, useStaff, useTouchPoints } from "../../api/hooks";
 import type { ContactChannel, Feeling, FollowUpProposal, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingScale } from "../../components/FeelingScale";
@@ -30,6 +30,7 @@ import { timeOfDay } from "../../format";
 import { useNavigation } from "../../navigation";
 import { useShortcuts } from "../../shortcuts";
 import { Kiosk, type KioskAnswers } from "./Kiosk";
+import { minutesProblem, minutesToSeconds } from "../../minutes";
 import { ProposalCard } from "./ProposalCard";
 
 export const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
@@ -78,9 +79,10 @@ function elapsedSeconds(startedAt: string): number {
 /** "Log this conversation": sensible defaults, the timer already running, everything but the
  * outcome optional, Ctrl+Enter saves; a refused save keeps every field, and a half-typed log
  * survives a crash. */
-export function LogPanel({ customerId }: { customerId: string | null }) {
+export function LogPanel({ customerId, customerLanguage = null }: { customerId: string | null; customerLanguage?: string | null }) {
   const { t } = useTranslation();
   const desk = useDeskInfo();
+  const staff = useStaff();
   const touchPoints = useTouchPoints();
   const reasons = useReasons();
   const log = useLogInteraction();
@@ -108,7 +110,8 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const reasonError = errors.reason ?? textProblem(draft.reason, "reason", t);
   const otherError = log.isError && Object.keys(errors).length === 0 ? errorMessage(log.error) : null;
   const minutesShown = draft.minutes ?? String(Math.max(1, Math.round(elapsed / 60)));
-  const minutesInvalid = draft.minutes !== null && draft.minutes.trim() !== "" && !/^\d+([.,]\d+)?$/.test(draft.minutes.trim());
+  const minutesError = draft.minutes === null ? null : minutesProblem(draft.minutes, t);
+  const minutesInvalid = minutesError !== null;
   const moreScores = draft.nps !== null || draft.ces !== null || draft.verbatim !== "";
 
   // Any change makes a new form state, so a new key: a refused save that is corrected is a new save.
@@ -118,9 +121,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
   const save = useCallback(() => {
     if (!touchPointId || inFlight.current || minutesInvalid) return;
     inFlight.current = true;
-    const typedMinutes = draft.minutes?.trim().replace(",", ".");
-    const durationSecs =
-      draft.minutes === null ? elapsedSeconds(draft.startedAt) : typedMinutes ? Math.round(Number(typedMinutes) * 60) : null;
+    const durationSecs = draft.minutes === null ? elapsedSeconds(draft.startedAt) : minutesToSeconds(draft.minutes);
     log.mutate(
       {
         submission_id: draft.submissionId,
@@ -264,7 +265,7 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
                 {draft.minutes === null ? <span className="timer-dot" title={t("log.timerRunning")} /> : null}
               </Label>
               <Input className="input" />
-              {minutesInvalid ? <div className="field-error">{t("log.minutesInvalid")}</div> : null}
+              {minutesError ? <div className="field-error">{minutesError}</div> : null}
               {errors.duration_secs ? <div className="field-error">{errors.duration_secs}</div> : null}
             </TextField>
           </div>
@@ -338,39 +339,49 @@ export function LogPanel({ customerId }: { customerId: string | null }) {
             multiline
           />
 
-          <div className="form-actions">
-            <Button
-              className="button"
-              onPress={() => {
-                setKiosk(true);
-                nav.setKiosk(true);
-              }}
-              data-testid="hand-over"
-            >
-              {t("log.handOver")} <Keyboard className="kbd">H</Keyboard>
-            </Button>
-            <Button
-              type="submit"
-              className="button primary"
-              isDisabled={log.isPending || !touchPointId}
-              data-testid="log-save"
-            >
-              {log.isPending ? t("log.saving") : t("log.save")}
-              <Keyboard className="kbd on-accent">{t("log.saveShortcut")}</Keyboard>
-            </Button>
+          {/* Always in view: Save and the hand-over stay at the panel's foot however long the form. */}
+          <div className="log-footer" data-testid="log-footer">
+            <div className="form-actions">
+              <Button
+                className="button"
+                onPress={() => {
+                  setKiosk(true);
+                  nav.setKiosk(true);
+                }}
+                data-testid="hand-over"
+              >
+                {t("log.handOver")} <Keyboard className="kbd">H</Keyboard>
+              </Button>
+              <Button
+                type="submit"
+                className="button primary"
+                isDisabled={log.isPending || !touchPointId}
+                data-testid="log-save"
+              >
+                {log.isPending ? t("log.saving") : t("log.save")}
+                <Keyboard className="kbd on-accent">{t("log.saveShortcut")}</Keyboard>
+              </Button>
+            </div>
+            <div className="form-status" role="status" aria-live="polite">
+              {otherError ? (
+                <span className="field-error">{t("log.failed", { message: otherError })}</span>
+              ) : savedAt && !log.isPending ? (
+                <span className="saved" data-testid="log-saved">
+                  ✓ {t("log.saved", { time: timeOfDay(savedAt) })}
+                </span>
+              ) : null}
+            </div>
           </div>
         </fieldset>
-        <div className="form-status" role="status" aria-live="polite">
-          {otherError ? (
-            <span className="field-error">{t("log.failed", { message: otherError })}</span>
-          ) : savedAt && !log.isPending ? (
-            <span className="saved" data-testid="log-saved">
-              ✓ {t("log.saved", { time: timeOfDay(savedAt) })}
-            </span>
-          ) : null}
-        </div>
       </form>
-      {kiosk ? <Kiosk storeName={desk.data?.store.name ?? ""} onTakeBack={takeBack} /> : null}
+      {kiosk && desk.data ? (
+        <Kiosk
+          storeName={desk.data.store.name}
+          language={customerLanguage}
+          staff={{ ...desk.data.staff, hasPin: staff.data?.find((s) => s.id === desk.data.staff.id)?.has_pin ?? true }}
+          onTakeBack={takeBack}
+        />
+      ) : null}
     </aside>
   );
 }

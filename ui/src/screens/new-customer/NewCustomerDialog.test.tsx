@@ -1,16 +1,21 @@
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { describe, expect, it } from "vitest";
 
 import { useNavigation } from "../../navigation";
-import { Refusal, mockBackend, renderWithDesk } from "../../test/render";
+import { Refusal, RouteProbe, mockBackend, renderWithDesk } from "../../test/render";
 import { NewCustomerDialog, prefillFrom } from "./NewCustomerDialog";
 
 function OpenWith({ text }: { text: string }) {
   const nav = useNavigation();
   const { newCustomer } = nav;
-  useEffect(() => newCustomer(text), [newCustomer, text]);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    newCustomer(text);
+  }, [newCustomer, text]);
   return <NewCustomerDialog />;
 }
 
@@ -51,5 +56,74 @@ describe("NewCustomerDialog", () => {
     expect(name).toHaveValue("Ana");
     expect(phone).toHaveValue("12");
     expect(screen.getByRole("textbox", { name: "Email" })).toHaveValue("ana.example.com");
+  });
+});
+
+describe("NewCustomerDialog, saving once", () => {
+  it("creates her once on two quick Enters, and opens her instead of warning about herself", async () => {
+    let created = 0;
+    const calls = mockBackend({
+      create_customer: () =>
+        ++created === 1
+          ? { id: "c-new", name: "Ana Souza" }
+          : new Refusal({
+              kind: "duplicate",
+              message: "Someone already has this phone number.",
+              matches: [{ customer_id: "c-new", name: "Ana Souza", on: "phone", value: "+44 7911 123456" }],
+            }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(
+      <>
+        <OpenWith text="Ana Souza" />
+        <RouteProbe />
+      </>,
+    );
+    await user.type(await screen.findByRole("textbox", { name: "Phone" }), "07911 123456");
+    // Two Enters in the same instant: nothing re-renders between them.
+    const form = screen.getByTestId("new-customer-form") as HTMLFormElement;
+    act(() => {
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+
+    await waitFor(() => expect(screen.getByTestId("route")).toHaveTextContent("c-new"));
+    expect(calls.filter((c) => c.cmd === "create_customer")).toHaveLength(1);
+    expect(screen.queryByTestId("duplicate-warning")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("new-customer-form")).not.toBeInTheDocument();
+  });
+
+  it("drops a field's refusal once the field is edited, and a duplicate warning once the phone changes", async () => {
+    mockBackend({
+      create_customer: ({ input }) =>
+        (input as { phone: string }).phone === "12"
+          ? new Refusal({
+              kind: "validation",
+              message: "The phone needs attention.",
+              fields: [{ field: "phone", message: "This number is too short to be a phone number." }],
+            })
+          : new Refusal({
+              kind: "duplicate",
+              message: "Someone already has this phone number.",
+              matches: [{ customer_id: "c-1", name: "Ana Costa", on: "phone", value: "+44 7911 123456 ext. 1234567890" }],
+            }),
+    });
+    const user = userEvent.setup();
+    renderWithDesk(<OpenWith text="Ana" />);
+    const phone = await screen.findByRole("textbox", { name: "Phone" });
+    await user.type(phone, "12");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("This number is too short to be a phone number.")).toBeInTheDocument();
+
+    await user.type(phone, "3");
+    expect(screen.queryByText("This number is too short to be a phone number.")).not.toBeInTheDocument();
+    expect(phone).not.toHaveAttribute("aria-invalid", "true");
+
+    await user.clear(phone);
+    await user.type(phone, "07911 123456");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("duplicate-warning")).toHaveTextContent("Ana Costa");
+    await user.type(phone, "9");
+    expect(screen.queryByTestId("duplicate-warning")).not.toBeInTheDocument();
   });
 });

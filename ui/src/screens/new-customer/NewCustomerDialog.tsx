@@ -1,9 +1,10 @@
-import { useState } from "react";
-import { Button, Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { useRef, useState } from "react";
+import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { CommandError, errorMessage, fieldErrors } from "../../api/commands";
 import { useCreateCustomer, useDeskInfo } from "../../api/hooks";
+import { DialogFrame } from "../../components/DialogFrame";
 import { TextInput } from "../../components/TextInput";
 import { useNavigation } from "../../navigation";
 
@@ -17,49 +18,75 @@ export function prefillFrom(text: string): { name: string; phone: string; email:
 }
 
 export function NewCustomerDialog() {
+  const { t } = useTranslation();
   const nav = useNavigation();
-  const open = nav.newCustomerPrefill !== null;
+  if (nav.newCustomerPrefill === null) return null;
+  // Mounted per opening, so nothing typed the last time lingers.
   return (
-    <ModalOverlay className="modal-overlay" isOpen={open} onOpenChange={(o) => !o && nav.closeNewCustomer()} isDismissable>
-      <Modal className="modal">
-        {open ? <NewCustomerForm prefill={nav.newCustomerPrefill ?? ""} /> : null}
-      </Modal>
-    </ModalOverlay>
+    <DialogFrame isOpen onClose={() => nav.closeNewCustomer()} title={t("newCustomer.title")} testId="new-customer">
+      <NewCustomerForm prefill={nav.newCustomerPrefill} />
+    </DialogFrame>
   );
 }
+
+type Form = { name: string; phone: string; email: string };
 
 function NewCustomerForm({ prefill }: { prefill: string }) {
   const { t } = useTranslation();
   const nav = useNavigation();
   const desk = useDeskInfo();
   const create = useCreateCustomer();
-  const [form, setForm] = useState(() => prefillFrom(prefill));
+  const [form, setForm] = useState<Form>(() => prefillFrom(prefill));
+  // The form as it was sent: a warning about it goes once the phone or email is changed.
+  const [sent, setSent] = useState<Form | null>(null);
+  // Set the moment a create starts, before React re-renders: a second Enter in the same
+  // instant sees it (isPending would still read false) and does not create her twice.
+  const inFlight = useRef(false);
   const errors = fieldErrors(create.error);
   const duplicate =
-    create.error instanceof CommandError && create.error.error.kind === "duplicate" ? create.error.error : null;
+    create.error instanceof CommandError &&
+    create.error.error.kind === "duplicate" &&
+    sent !== null &&
+    sent.phone === form.phone &&
+    sent.email === form.email
+      ? create.error.error
+      : null;
   const otherError =
-    create.isError && !duplicate && Object.keys(errors).length === 0 ? errorMessage(create.error) : null;
+    create.isError && create.error instanceof CommandError && create.error.error.kind === "duplicate"
+      ? null
+      : create.isError && Object.keys(errors).length === 0
+        ? errorMessage(create.error)
+        : null;
   const focus = form.email ? "email" : form.phone ? "phone" : "name";
 
+  function submit(allowDuplicate: boolean) {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setSent(form);
+    create.mutate(
+      { ...form, allow_duplicate: allowDuplicate },
+      {
+        onSuccess: (customer) => {
+          nav.closeNewCustomer();
+          nav.go({ name: "customer", id: customer.id });
+        },
+        onSettled: () => {
+          inFlight.current = false;
+        },
+      },
+    );
+  }
+
   return (
-    <Dialog className="dialog" aria-labelledby="new-customer-title">
-      <form
-        data-testid="new-customer-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (create.isPending) return;
-          create.mutate({ ...form, allow_duplicate: false }, {
-            onSuccess: (customer) => {
-              nav.closeNewCustomer();
-              nav.go({ name: "customer", id: customer.id });
-            },
-          });
-        }}
-      >
-        <Heading slot="title" id="new-customer-title" className="dialog-title">
-          {t("newCustomer.title")}
-        </Heading>
+    <form
+      data-testid="new-customer-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(false);
+      }}
+    >
+      <fieldset className="form-fieldset" disabled={create.isPending}>
         <div className="dialog-body">
           <TextInput
             name="name"
@@ -109,21 +136,7 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
                   </li>
                 ))}
               </ul>
-              <Button
-                className="link-button"
-                data-testid="create-anyway"
-                onPress={() =>
-                  create.mutate(
-                    { ...form, allow_duplicate: true },
-                    {
-                      onSuccess: (customer) => {
-                        nav.closeNewCustomer();
-                        nav.go({ name: "customer", id: customer.id });
-                      },
-                    },
-                  )
-                }
-              >
+              <Button className="link-button" data-testid="create-anyway" onPress={() => submit(true)}>
                 {t("newCustomer.createAnyway")}
               </Button>
             </div>
@@ -142,7 +155,7 @@ function NewCustomerForm({ prefill }: { prefill: string }) {
             {create.isPending ? t("newCustomer.creating") : t("newCustomer.create")}
           </Button>
         </div>
-      </form>
-    </Dialog>
+      </fieldset>
+    </form>
   );
 }
