@@ -130,24 +130,6 @@ impl Desk {
         let turn = if take_turn { Some(session_lock().lock_owned().await) } else { None };
         let display = Display::start();
         let web_home = tempfile::tempdir().expect("temp web view home");
-        let port = free_port();
-        let native_port = free_port();
-        let mut driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display.name)
-            // Phone numbers typed without a country code are read as UK numbers in these tests.
-            .env("LANG", "en_GB.UTF-8")
-            .env("XDG_DATA_HOME", web_home.path().join("data"))
-            .env("XDG_CACHE_HOME", web_home.path().join("cache"))
-            .env("XDG_CONFIG_HOME", web_home.path().join("config"))
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver must be installed (make setup installs it)");
-        wait_for_port(port, &mut driver);
-        let driver = Driver(driver);
-
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
@@ -157,11 +139,41 @@ impl Desk {
                 "args": ["--data-dir", data_dir.path()],
             }),
         );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the Touchpoint window");
+        // A session now and then fails to start on a loaded machine (WebKitWebDriver drops the
+        // first request): start the driver again, twice at most, before calling it a failure.
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            let port = free_port();
+            let native_port = free_port();
+            let mut driver = Command::new("tauri-driver")
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("DISPLAY", &display.name)
+                // Phone numbers typed without a country code are read as UK numbers in these tests.
+                .env("LANG", "en_GB.UTF-8")
+                .env("XDG_DATA_HOME", web_home.path().join("data"))
+                .env("XDG_CACHE_HOME", web_home.path().join("cache"))
+                .env("XDG_CONFIG_HOME", web_home.path().join("config"))
+                .envs(env.iter().copied())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("tauri-driver must be installed (make setup installs it)");
+            wait_for_port(port, &mut driver);
+            let driver = Driver(driver);
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break (client, driver),
+                Err(e) if attempt < 3 => {
+                    eprintln!("e2e: the WebDriver session did not start ({e}); starting the driver again");
+                    drop(driver);
+                }
+                Err(e) => panic!("a WebDriver session with the Touchpoint window: {e}"),
+            }
+        };
         let desk = Desk { client, data_dir, _driver: driver, _display: display, _web_home: web_home, _turn: turn };
         desk.find("[data-testid=search-input]").await;
         desk
@@ -319,14 +331,35 @@ impl Desk {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("cannot click {css:?}: {e}"));
+        let el = self.find(css).await;
+        self.scroll_to_middle(css).await;
+        if let Err(e) = el.click().await {
+            self.shot_always("failure").await;
+            panic!("cannot click {css:?}: {e:?}");
+        }
+    }
+
+    /// Scrolls the element into the middle of its scroll area, as a person scrolls to what they
+    /// want to use (WebDriver alone scrolls it to the very edge, under a sticky footer).
+    async fn scroll_to_middle(&self, css: &str) {
+        let _ = self
+            .client
+            .execute(
+                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center', inline: 'nearest' });",
+                vec![serde_json::Value::String(css.into())],
+            )
+            .await;
     }
 
     /// Types into the element, as a person would (key events, not a value assignment); a
     /// newline is the Enter key, as on a keyboard.
     pub async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        el.click().await.unwrap_or_else(|e| panic!("cannot focus {css:?}: {e}"));
+        self.scroll_to_middle(css).await;
+        if let Err(e) = el.click().await {
+            self.shot_always("failure").await;
+            panic!("cannot focus {css:?}: {e:?}");
+        }
         el.send_keys(&keyboard(text)).await.unwrap_or_else(|e| panic!("cannot type into {css:?}: {e}"));
     }
 
@@ -335,7 +368,11 @@ impl Desk {
     pub async fn replace_text(&self, css: &str, text: &str) {
         use fantoccini::key::Key;
         let el = self.find(css).await;
-        el.click().await.unwrap_or_else(|e| panic!("cannot focus {css:?}: {e}"));
+        self.scroll_to_middle(css).await;
+        if let Err(e) = el.click().await {
+            self.shot_always("failure").await;
+            panic!("cannot focus {css:?}: {e:?}");
+        }
         let select_all =
             format!("{}a{}{}", char::from(Key::Control), char::from(Key::Null), char::from(Key::Backspace));
         el.send_keys(&select_all).await.unwrap_or_else(|e| panic!("cannot clear {css:?}: {e}"));

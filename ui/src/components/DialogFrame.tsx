@@ -28,23 +28,39 @@ export function DialogFrame({
 }) {
   const { t } = useTranslation();
   const body = useRef<HTMLDivElement>(null);
+  const [dialogEl, setDialogEl] = useState<HTMLElement | null>(null);
   const keep = useRef<HTMLButtonElement>(null);
   const [typed, setTyped] = useState(false);
   const [asking, setAsking] = useState(false);
   // Where the person was typing when they pressed Esc: back there on "Keep editing".
   const before = useRef<HTMLElement | null>(null);
 
+  // Keyed on the dialog element itself: the overlay may mount its content a render after
+  // `isOpen`, and the dialog focuses itself when it does.
   useEffect(() => {
-    if (!isOpen) return undefined;
-    // After the dialog has focused itself: then move into the first field.
-    const frame = window.requestAnimationFrame(() => {
+    if (!dialogEl) return undefined;
+    const intoFirstField = () => {
       const root = body.current;
       const active = document.activeElement;
       if (!root || (active && root.contains(active) && active !== root && active.matches(FIRST_FIELD))) return;
       root.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
-    });
-    return () => window.cancelAnimationFrame(frame);
-  }, [isOpen]);
+    };
+    // After the dialog has focused itself, move into the first field; and whenever the focus
+    // lands on the dialog itself (it may focus itself later in a real window), pass it on.
+    // A task, not an animation frame: a web view that is not being painted (a window behind
+    // others) runs no frames, and a focus moved from inside a focus event does not take.
+    let timer = window.setTimeout(intoFirstField, 0);
+    const onFocusIn = (e: FocusEvent) => {
+      if (e.target !== dialogEl) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(intoFirstField, 0);
+    };
+    dialogEl.addEventListener("focusin", onFocusIn);
+    return () => {
+      window.clearTimeout(timer);
+      dialogEl.removeEventListener("focusin", onFocusIn);
+    };
+  }, [dialogEl]);
 
   useEffect(() => {
     if (asking) keep.current?.focus();
@@ -52,7 +68,7 @@ export function DialogFrame({
 
   const keepEditing = () => {
     setAsking(false);
-    window.requestAnimationFrame(() => before.current?.focus());
+    window.setTimeout(() => before.current?.focus(), 0);
   };
 
   const requestClose = () => {
@@ -66,7 +82,7 @@ export function DialogFrame({
   return (
     <ModalOverlay className="modal-overlay" isOpen={isOpen} onOpenChange={(o) => !o && requestClose()} isDismissable>
       <Modal className="modal" style={{ width }}>
-        <Dialog className="dialog" aria-label={title} data-testid={testId}>
+        <Dialog ref={setDialogEl} className="dialog" aria-label={title} data-testid={testId}>
           <Heading slot="title" className="dialog-title">
             {title}
           </Heading>

@@ -65,6 +65,9 @@ function Where() {
   );
 }
 
+/** A result's name, however it is marked up (the typed part is in a <mark>). */
+const hitName = (name: string) => (_: string, el: Element | null) => el?.classList.contains("hit-name") === true && el.textContent === name;
+
 describe("SearchBox", () => {
   it("lists matches as you type and Enter opens the first", async () => {
     const calls = mockBackend({ search_customers: ({ query }) => (String(query).trim() === "sou" ? [ana] : []) });
@@ -77,11 +80,28 @@ describe("SearchBox", () => {
     );
     await user.click(screen.getByRole("searchbox"));
     await user.keyboard("sou");
-    expect(await screen.findByText("Ana Souza")).toBeInTheDocument();
+    expect(await screen.findByText(hitName("Ana Souza"))).toBeInTheDocument();
     expect(screen.getByText("+351 912 345 678 · ana@example.com")).toBeInTheDocument();
     await user.keyboard("{Enter}");
     expect(screen.getByTestId("where")).toHaveTextContent("customer:c-ana");
     expect(calls.some((c) => c.cmd === "search_customers" && c.args.query === "sou")).toBe(true);
+  });
+
+  it("marks what was typed in each result: the name's words, or the card number that matched", async () => {
+    const obrien: CustomerHit = { matched_on: "name", customer: { ...ana.customer, id: "c-ob", name: "Siobhan O'Brien" } };
+    const card: CustomerHit = { matched_on: "loyalty_id", customer: { ...ana.customer, id: "c-card", loyalty_id: "LOY-48727" } };
+    mockBackend({ search_customers: ({ query }) => (query === "obrien" ? [obrien] : query === "48727" ? [card] : []) });
+    const user = userEvent.setup();
+    renderWithDesk(<SearchBox />);
+    const box = screen.getByRole("searchbox");
+    await user.type(box, "obrien");
+    const hit = await screen.findByText(hitName("Siobhan O'Brien"));
+    expect([...hit.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["O'Brien"]);
+
+    await user.clear(box);
+    await user.type(box, "48727");
+    const byCard = await screen.findByText((_, el) => el?.classList.contains("hit-contact") === true && el.textContent === "LOY-48727");
+    expect([...byCard.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["48727"]);
   });
 
   it("Esc empties the box and leaves it, so the next / is a shortcut and not typed", async () => {
@@ -91,7 +111,7 @@ describe("SearchBox", () => {
     const box = screen.getByRole("searchbox");
     await user.click(box);
     await user.keyboard("sou");
-    expect(await screen.findByText("Ana Souza")).toBeInTheDocument();
+    expect(await screen.findByText(hitName("Ana Souza"))).toBeInTheDocument();
     await user.keyboard("{Escape}");
     expect(box).toHaveValue("");
     expect(box).not.toHaveFocus();
@@ -111,7 +131,7 @@ describe("SearchBox", () => {
     );
     await user.click(screen.getByRole("searchbox"));
     await user.keyboard("sou");
-    await screen.findByText("Ann Sousa");
+    await screen.findByText(hitName("Ann Sousa"));
     await user.keyboard("{ArrowDown}{Enter}");
     expect(screen.getByTestId("where")).toHaveTextContent("customer:c-ann");
   });

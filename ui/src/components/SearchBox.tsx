@@ -17,6 +17,7 @@ import type { CustomerHit, ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
 import { useNavigation } from "../navigation";
 import { initials } from "./initials";
+import { Highlight, type MatchMode } from "./Highlight";
 import { ServerHitRow, ServerNote, useServerResults } from "./ServerResults";
 
 const CREATE = "__create__";
@@ -173,7 +174,7 @@ export function SearchBox() {
                       textValue={item.hit?.customer.name}
                       className="search-item"
                     >
-                      {item.hit ? <HitRow hit={item.hit} /> : null}
+                      {item.hit ? <HitRow hit={item.hit} query={typed} /> : null}
                     </ListBoxItem>
                   ))}
                 </ListBoxSection>
@@ -216,9 +217,35 @@ export function SearchBox() {
   );
 }
 
-function HitRow({ hit }: { hit: CustomerHit }) {
+/** The contact detail that says why a customer matched: the phone, email or card number that
+ * was typed; else their first phone and email. */
+function contactFor(hit: CustomerHit, query: string): { text: string; mode: MatchMode } | null {
+  const c = hit.customer;
+  const digits = query.replace(/\D/g, "");
+  switch (hit.matched_on) {
+    case "loyalty_id":
+      return c.loyalty_id ? { text: c.loyalty_id, mode: digits.length >= 3 ? "digits" : "text" } : null;
+    case "external_id":
+      return c.external_id ? { text: c.external_id, mode: "text" } : null;
+    case "phone":
+    case "phone_digits": {
+      const phone = c.phones.find((p) => p.display.replace(/\D/g, "").includes(digits.slice(-6))) ?? c.phones[0];
+      return phone ? { text: phone.display, mode: "digits" } : null;
+    }
+    case "email":
+    case "email_prefix": {
+      const email = c.emails.find((e) => e.toLowerCase().includes(query.trim().toLowerCase())) ?? c.emails[0];
+      return email ? { text: email, mode: "text" } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function HitRow({ hit, query }: { hit: CustomerHit; query: string }) {
   const { t } = useTranslation();
   const c = hit.customer;
+  const matched = contactFor(hit, query);
   const contact = [c.phones[0]?.display, c.emails[0]].filter(Boolean).join(" · ");
   return (
     <>
@@ -226,8 +253,12 @@ function HitRow({ hit }: { hit: CustomerHit }) {
         {initials(c.name)}
       </span>
       <span className="hit-main">
-        <span className="hit-name">{c.name}</span>
-        <span className="hit-contact">{contact || t("customer.contactNone")}</span>
+        <span className="hit-name">
+          {hit.matched_on === "name" ? <Highlight text={c.name} query={query} mode="words" /> : c.name}
+        </span>
+        <span className="hit-contact">
+          {matched ? <Highlight text={matched.text} query={query} mode={matched.mode} /> : contact || t("customer.contactNone")}
+        </span>
       </span>
       <span className="hit-meta">
         {c.last_seen_at ? t("search.lastSeen", { when: relativeTime(c.last_seen_at) }) : t("search.neverSeen")}

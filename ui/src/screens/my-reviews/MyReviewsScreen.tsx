@@ -22,10 +22,9 @@ export function MyReviewsScreen() {
   const onAcknowledge = (id: string) =>
     acknowledge.mutate(id, {
       // The acknowledged review moves down; focus goes on to the next one to read.
+      // (A task, not a frame: an unpainted window runs no animation frames.)
       onSuccess: () =>
-        window.requestAnimationFrame(() =>
-          lists.current?.querySelector<HTMLElement>("[data-testid=acknowledge-review]")?.focus(),
-        ),
+        window.setTimeout(() => lists.current?.querySelector<HTMLElement>("[data-testid=acknowledge-review]")?.focus(), 0),
     });
 
   return (
