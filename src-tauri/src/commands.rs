@@ -8,7 +8,7 @@ use touchpoint_core::closed_loop::{BoardFilter, LoopMetrics};
 use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
 use touchpoint_core::export::ExportedFile;
-use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp};
+use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp, ReassignFollowUp, SnoozeFollowUp};
 use touchpoint_core::import::{ImportChoice, ImportReport};
 use touchpoint_core::insight::{AtRiskCustomer, Dashboard, InsightFilter};
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
@@ -259,14 +259,18 @@ pub async fn follow_up_board(state: State<'_, AppState>, filter: BoardFilter) ->
     state.with(|d| d.follow_up_board(&filter))
 }
 
+/// Hands a follow-up to someone else, saying why (its owner, or a supervisor).
 #[tauri::command]
 #[specta::specta]
-pub async fn reassign_follow_up(
-    state: State<'_, AppState>,
-    follow_up_id: Uuid,
-    owner_staff_id: Uuid,
-) -> Result<FollowUp> {
-    state.write(|d| d.reassign_follow_up(follow_up_id, owner_staff_id))
+pub async fn reassign_follow_up(state: State<'_, AppState>, input: ReassignFollowUp) -> Result<FollowUp> {
+    state.write(|d| d.reassign_follow_up(&input))
+}
+
+/// Puts a follow-up off to a new due time, saying why (its owner, or a supervisor).
+#[tauri::command]
+#[specta::specta]
+pub async fn snooze_follow_up(state: State<'_, AppState>, input: SnoozeFollowUp) -> Result<FollowUp> {
+    state.write(|d| d.snooze_follow_up(&input))
 }
 
 /// How well the loop closed over a period (supervisors and admins).

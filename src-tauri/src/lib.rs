@@ -54,6 +54,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::audit_log,
             commands::follow_up_board,
             commands::reassign_follow_up,
+            commands::snooze_follow_up,
             commands::loop_metrics,
             commands::insight,
             commands::export_insight,

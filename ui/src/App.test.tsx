@@ -12,35 +12,35 @@ function renderApp() {
 }
 
 describe("Review rooms from the keyboard", () => {
-  it("Ctrl+3 opens Review for a supervisor, and the shortcuts list it", async () => {
+  it("Ctrl+4 opens Review for a supervisor, and the shortcuts list it", async () => {
     mockBackend({ desk_info: () => deskAs("supervisor"), list_staff: () => staffList, review_queue: () => [refund] });
     const user = userEvent.setup();
     renderApp();
     await screen.findByTestId("rail-review");
-    await user.keyboard("{Control>}3{/Control}");
+    await user.keyboard("{Control>}4{/Control}");
     expect(await screen.findByTestId("review-screen")).toBeInTheDocument();
     expect(await screen.findByTestId("queue-item")).toHaveTextContent("Ana Souza");
 
-    await user.keyboard("{Control>}4{/Control}");
+    await user.keyboard("{Control>}3{/Control}");
     expect(await screen.findByTestId("my-reviews-screen")).toBeInTheDocument();
 
     await user.keyboard("?");
     const help = await screen.findByTestId("help");
     expect(within(help).getByText("Review conversations")).toBeInTheDocument();
-    expect(within(help).getByText("Ctrl+3")).toBeInTheDocument();
+    expect(within(help).getByText("Ctrl+4")).toBeInTheDocument();
     expect(within(help).getByText("My reviews")).toBeInTheDocument();
   });
 
-  it("Ctrl+3 does nothing for frontline staff, and the shortcuts do not offer it", async () => {
+  it("Ctrl+4 does nothing for frontline staff, and the shortcuts do not offer it", async () => {
     const calls = mockBackend({ desk_info: () => ({ ...deskAs("frontline"), my_open_follow_ups: 1 }) });
     const user = userEvent.setup();
     renderApp();
     await screen.findByLabelText("1 open follow-up");
-    await user.keyboard("{Control>}3{/Control}");
+    await user.keyboard("{Control>}4{/Control}");
     await user.keyboard("?");
     const help = await screen.findByTestId("help");
-    expect(within(help).queryByText("Ctrl+3")).toBeNull();
-    expect(within(help).getByText("Ctrl+4")).toBeInTheDocument();
+    expect(within(help).queryByText("Ctrl+4")).toBeNull();
+    expect(within(help).getByText("Ctrl+3")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByTestId("review-screen")).toBeNull());
     expect(calls.map((c) => c.cmd)).not.toContain("review_queue");
   });

@@ -39,8 +39,8 @@ export const ACTIONS: AppAction[] = [
   {
     id: "review",
     label: "actions.review",
-    keys: "Ctrl+3",
-    key: "3",
+    keys: "Ctrl+4",
+    key: "4",
     ctrl: true,
     inFields: true,
     supervisorOnly: true,
@@ -49,8 +49,8 @@ export const ACTIONS: AppAction[] = [
   {
     id: "my-reviews",
     label: "actions.myReviews",
-    keys: "Ctrl+4",
-    key: "4",
+    keys: "Ctrl+3",
+    key: "3",
     ctrl: true,
     inFields: true,
     run: (n) => n.go({ name: "my-reviews" }),

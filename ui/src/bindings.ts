@@ -55,7 +55,10 @@ export const commands = {
 	auditLog: (filter: AuditFilter) => typedError<AuditEntry[], CoreError>(__TAURI_INVOKE("audit_log", { filter })),
 	/**  The store's open follow-ups (supervisors and admins). */
 	followUpBoard: (filter: BoardFilter) => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("follow_up_board", { filter })),
-	reassignFollowUp: (followUpId: string, ownerStaffId: string) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("reassign_follow_up", { followUpId, ownerStaffId })),
+	/**  Hands a follow-up to someone else, saying why (its owner, or a supervisor). */
+	reassignFollowUp: (input: ReassignFollowUp) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("reassign_follow_up", { input })),
+	/**  Puts a follow-up off to a new due time, saying why (its owner, or a supervisor). */
+	snoozeFollowUp: (input: SnoozeFollowUp) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("snooze_follow_up", { input })),
 	/**  How well the loop closed over a period (supervisors and admins). */
 	loopMetrics: (from: string, to: string) => typedError<LoopMetrics, CoreError>(__TAURI_INVOKE("loop_metrics", { from, to })),
 	/**  The Insight dashboards (supervisors and admins). */
@@ -95,7 +98,7 @@ export const commands = {
 /* Constants */
 export const MIN_SAMPLE = 10 as const;
 
-export const TEXT_RULES = {"amendment_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"criterion_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"customer_id":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":64,"multiline":false},"customer_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"customer_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"device_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"email":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":254,"multiline":false},"language":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":35,"multiline":false},"promise":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"reason":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":200,"multiline":false},"resolution":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"review_comment":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"search":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"staff_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"store_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"summary":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"tag":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"touch_point_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"verbatim":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true}} as const;
+export const TEXT_RULES = {"amendment_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"criterion_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"customer_id":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":64,"multiline":false},"customer_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"customer_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"device_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"email":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":254,"multiline":false},"follow_up_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":300,"multiline":false},"language":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":35,"multiline":false},"promise":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"reason":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":200,"multiline":false},"resolution":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"review_comment":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"search":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"staff_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"store_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"summary":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"tag":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"touch_point_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"verbatim":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true}} as const;
 
 /* Types */
 export type AmendInteraction = {
@@ -398,6 +401,35 @@ export type FollowUp = {
 	created_by: string,
 	closed_at: string | null,
 	closed_by: string | null,
+	/**  How to reach the customer to keep the promise (none for a walk-in's follow-up). */
+	contact: FollowUpContact | null,
+	/**  The latest snooze or hand-over, with why. */
+	last_change: FollowUpChange | null,
+};
+
+/**  A snooze (a new due time) or a hand-over (a new owner), and why. */
+export type FollowUpChange = {
+	kind: FollowUpChangeKind,
+	at: string,
+	by: string,
+	note: string | null,
+	/**  The new due time (a snooze). */
+	due_at: string | null,
+	/**  Who it was handed to (a hand-over). */
+	owner: string | null,
+};
+
+export type FollowUpChangeKind = "snoozed" | "reassigned";
+
+/**
+ *  How to reach the customer about a follow-up: their first phone and email. A follow-up is a
+ *  promise the customer asked for, so it is service contact and marketing consent does not gate
+ *  it; the consent is shown beside it so the call stays about the promise.
+ */
+export type FollowUpContact = {
+	phone: string | null,
+	email: string | null,
+	consent: Consent,
 };
 
 export type FollowUpEvent = {
@@ -412,8 +444,13 @@ export type FollowUpProposal = {
 	interaction_id: string,
 	owner_staff_id: string,
 	due_at: string,
-	/**  A starting point for "what was promised", from the reason for contact. */
+	/**
+	 *  A starting point for "what was promised", from the reason for contact (in English; the
+	 *  desk words it in its own language from `reason_for_contact`).
+	 */
 	promise: string,
+	/**  The conversation's reason for contact, if it had one. */
+	reason_for_contact: string | null,
 };
 
 /**  Where a follow-up stands. */
@@ -693,6 +730,13 @@ export type Reason = {
 	label: string,
 };
 
+/**  A follow-up handed to someone else, and why. */
+export type ReassignFollowUp = {
+	follow_up_id: string,
+	owner_staff_id: string,
+	reason: string,
+};
+
 /**
  *  A reason that no longer holds because the customer came back and it went well, said on
  *  their page ("Recovered: 2 good visits since NPS 4 on 20 Nov") instead of a stale warning.
@@ -846,6 +890,13 @@ export type ServerCustomer = {
 	/**  Where they usually shop. */
 	home_store: string | null,
 	last_seen_at: string | null,
+};
+
+/**  A follow-up put off to a new due time, and why ("she is away until Friday"). */
+export type SnoozeFollowUp = {
+	follow_up_id: string,
+	due_at: string,
+	reason: string,
 };
 
 export type StaffListing = {

@@ -415,6 +415,11 @@ pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result
     .execute([&key])?;
     tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?
         .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
+    // Why a follow-up of theirs was snoozed or handed over may name them too.
+    tx.prepare_cached(
+        "UPDATE follow_up_changes SET note = NULL WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE customer_id = ?1)",
+    )?
+    .execute([&key])?;
     // A review's comment on one of their conversations may name them; its kind and scores stay.
     tx.prepare_cached(
         "UPDATE reviews SET comment = ?2 WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",

@@ -25,6 +25,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0012_secret_outside_the_database.sql"),
     include_str!("../migrations/0013_log_submissions.sql"),
     include_str!("../migrations/0014_search_variants.sql"),
+    include_str!("../migrations/0015_follow_up_changes.sql"),
 ];
 
 /// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).

@@ -339,30 +339,59 @@ impl Desk {
         crate::closed_loop::board(&self.conn, self.store_id, filter, self.clock.now())
     }
 
-    /// Gives an open follow-up to someone else (supervisors and admins).
-    pub fn reassign_follow_up(&mut self, id: Uuid, owner: Uuid) -> Result<FollowUp> {
-        self.require_supervisor("reassign follow-ups")?;
+    /// Refuses unless the signed-in person owns the follow-up or supervises.
+    fn require_owner_or_supervisor(&self, current: &FollowUp, doing: &str) -> Result<()> {
+        if current.owner.id == self.staff_id {
+            return Ok(());
+        }
+        self.require_supervisor(doing)
+    }
+
+    /// Gives an open follow-up to someone else, saying why (its owner, or a supervisor).
+    pub fn reassign_follow_up(&mut self, input: &follow_ups::ReassignFollowUp) -> Result<FollowUp> {
+        let (id, owner) = (input.follow_up_id, input.owner_staff_id);
         let current = follow_ups::get(&self.conn, id, self.clock.now())?;
+        self.require_owner_or_supervisor(&current, "hand over someone else's follow-up")?;
+        let mut p = crate::error::Problems::default();
         if current.status.is_closed() {
-            return Err(CoreError::field("owner_staff_id", "This follow-up is already closed."));
+            p.add("owner_staff_id", "This follow-up is already closed.");
+        } else if owner == current.owner.id {
+            p.add("owner_staff_id", "Choose someone other than who has it now.");
+        } else {
+            let active = catalogue::staff_member(&self.conn, owner)?.is_some()
+                && staff::list(&self.conn)?.iter().any(|s| s.id == owner);
+            if !active {
+                p.add("owner_staff_id", "Choose someone from the staff list.");
+            }
         }
-        let active = catalogue::staff_member(&self.conn, owner)?.is_some()
-            && staff::list(&self.conn)?.iter().any(|s| s.id == owner);
-        if !active {
-            return Err(CoreError::field("owner_staff_id", "Choose someone from the staff list."));
-        }
+        let reason = follow_ups::change_reason(&mut p, &input.reason, "Say why it changes hands, for who takes it.");
+        p.finish()?;
         let customer = current.customer.as_ref().map(|c| c.id);
         self.write(|w| {
             let patch = touchpoint_protocol::FollowUpPatch {
                 follow_up_id: id,
                 customer_id: customer,
                 owner_staff_id: Some(owner),
+                change_note: Some(reason),
                 ..Default::default()
             };
             let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
             follow_ups::apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
         })?;
         follow_ups::get(&self.conn, id, self.clock.now())
+    }
+
+    /// Puts an open follow-up off to a new due time, saying why (its owner, or a supervisor).
+    pub fn snooze_follow_up(&mut self, input: &follow_ups::SnoozeFollowUp) -> Result<FollowUp> {
+        let now = self.clock.now();
+        let current = follow_ups::get(&self.conn, input.follow_up_id, now)?;
+        self.require_owner_or_supervisor(&current, "snooze someone else's follow-up")?;
+        let patch = follow_ups::validate_snooze(&self.conn, input, now)?;
+        self.write(|w| {
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            follow_ups::apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        follow_ups::get(&self.conn, input.follow_up_id, self.clock.now())
     }
 
     /// The Insight dashboards for a population (supervisors and admins). Only admins compare

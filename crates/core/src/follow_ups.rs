@@ -48,6 +48,56 @@ pub struct FollowUp {
     pub created_by: String,
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
+    /// How to reach the customer to keep the promise (none for a walk-in's follow-up).
+    pub contact: Option<FollowUpContact>,
+    /// The latest snooze or hand-over, with why.
+    pub last_change: Option<FollowUpChange>,
+}
+
+/// How to reach the customer about a follow-up: their first phone and email. A follow-up is a
+/// promise the customer asked for, so it is service contact and marketing consent does not gate
+/// it; the consent is shown beside it so the call stays about the promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FollowUpContact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub consent: touchpoint_protocol::Consent,
+}
+
+/// A snooze (a new due time) or a hand-over (a new owner), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct FollowUpChange {
+    pub kind: FollowUpChangeKind,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub note: Option<String>,
+    /// The new due time (a snooze).
+    pub due_at: Option<DateTime<Utc>>,
+    /// Who it was handed to (a hand-over).
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpChangeKind {
+    Snoozed,
+    Reassigned,
+}
+
+/// A follow-up put off to a new due time, and why ("she is away until Friday").
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct SnoozeFollowUp {
+    pub follow_up_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// A follow-up handed to someone else, and why.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct ReassignFollowUp {
+    pub follow_up_id: Uuid,
+    pub owner_staff_id: Uuid,
+    pub reason: String,
 }
 
 /// What staff enter to open a follow-up.
@@ -89,8 +139,11 @@ pub struct FollowUpProposal {
     pub interaction_id: Uuid,
     pub owner_staff_id: Uuid,
     pub due_at: DateTime<Utc>,
-    /// A starting point for "what was promised", from the reason for contact.
+    /// A starting point for "what was promised", from the reason for contact (in English; the
+    /// desk words it in its own language from `reason_for_contact`).
     pub promise: String,
+    /// The conversation's reason for contact, if it had one.
+    pub reason_for_contact: Option<String>,
 }
 
 /// NPS 0–6 is a detractor; CSAT 1–2 is dissatisfied; unhappy or very unhappy is unhappy.
@@ -141,6 +194,7 @@ pub(crate) fn propose(checked: &Checked, owner: Uuid, now: DateTime<Utc>) -> Opt
         owner_staff_id: owner,
         due_at: due,
         promise,
+        reason_for_contact: checked.interaction.reason.clone(),
     })
 }
 
@@ -210,6 +264,39 @@ pub(crate) fn validate_close(conn: &Connection, input: &CloseFollowUp, now: Date
     })
 }
 
+/// Checks a snooze: an open follow-up, a new due time ahead (within a year), and why.
+pub(crate) fn validate_snooze(conn: &Connection, input: &SnoozeFollowUp, now: DateTime<Utc>) -> Result<FollowUpPatch> {
+    let current = get(conn, input.follow_up_id, now)?;
+    let mut p = Problems::default();
+    if current.status.is_closed() {
+        p.add("due_at", "This follow-up is already closed.");
+    } else if input.due_at <= now {
+        p.add("due_at", "Choose a new due time that is still ahead.");
+    } else if input.due_at > now + Duration::days(366) {
+        p.add("due_at", "Choose a due time within a year.");
+    }
+    let reason = change_reason(&mut p, &input.reason, "Say why it waits, for whoever picks it up.");
+    p.finish()?;
+    Ok(FollowUpPatch {
+        follow_up_id: input.follow_up_id,
+        customer_id: current.customer.as_ref().map(|c| c.id),
+        due_at: Some(input.due_at),
+        change_note: Some(reason),
+        ..FollowUpPatch::default()
+    })
+}
+
+/// The reason for a snooze or a hand-over, trimmed and checked against its text rule.
+pub(crate) fn change_reason(p: &mut Problems, typed: &str, missing: &str) -> String {
+    let reason = typed.trim().to_owned();
+    if reason.is_empty() {
+        p.add("reason", missing);
+    } else {
+        p.text("reason", Some(&reason), text::FOLLOW_UP_NOTE, "The reason");
+    }
+    reason
+}
+
 /// Applies a follow-up patch stamped `hlc`, field by field; creates the row on first sight.
 /// `by` is the staff member who made the change (creator on first sight, closer on closing).
 pub(crate) fn apply_patch(
@@ -265,6 +352,24 @@ pub(crate) fn apply_patch(
         fields.push(("closed_at", Value::Text(ts(v))));
         fields.push(("closed_by", Value::Text(by.to_string())));
     }
+    // A snooze or a hand-over with its reason goes into the history, on every desk alike.
+    if exists && (patch.due_at.is_some() || patch.owner_staff_id.is_some()) && patch.change_note.is_some() {
+        let kind = if patch.owner_staff_id.is_some() { "reassigned" } else { "snoozed" };
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO follow_up_changes (follow_up_id, hlc, at, by_staff, kind, due_at, owner_staff, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            hlc,
+            ts(now),
+            by.to_string(),
+            kind,
+            patch.due_at.map(ts),
+            patch.owner_staff_id.map(|o| o.to_string()),
+            patch.change_note,
+        ])?;
+    }
     for (column, value) in fields {
         if merge::claim_field(tx, "follow_up", &id, column, hlc)? {
             // `column` comes from the fixed list above, never from input.
@@ -277,7 +382,14 @@ pub(crate) fn apply_patch(
 pub(crate) const SELECT: &str = "
     SELECT f.id, f.customer_id, c.name, f.interaction_id, f.owner_staff_id, coalesce(o.name, 'Unknown staff member'),
            f.due_at, f.promise, f.status, f.resolution, f.feeling_after, f.created_at,
-           coalesce(cb.name, 'Unknown staff member'), f.closed_at, cl.name
+           coalesce(cb.name, 'Unknown staff member'), f.closed_at, cl.name,
+           c.phones_display, c.emails, c.consent,
+           (SELECT json_object('kind', h.kind, 'at', h.at, 'by', coalesce(hb.name, 'Unknown staff member'),
+                               'note', h.note, 'due_at', h.due_at, 'owner', ho.name)
+            FROM follow_up_changes h
+            LEFT JOIN staff hb ON hb.id = h.by_staff
+            LEFT JOIN staff ho ON ho.id = h.owner_staff
+            WHERE h.follow_up_id = f.id ORDER BY h.hlc DESC LIMIT 1)
     FROM follow_ups f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN staff o ON o.id = f.owner_staff_id
@@ -305,6 +417,7 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::R
     };
     let status: FollowUpStatus = enum_col(r, 8)?;
     let due_at = ts_col(r, 6)?;
+    let has_customer = customer.is_some();
     Ok(FollowUp {
         id: uuid_col(r, 0)?,
         customer,
@@ -320,6 +433,16 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::R
         created_by: r.get(12)?,
         closed_at: opt_ts_col(r, 13)?,
         closed_by: r.get(14)?,
+        contact: match r.get::<_, Option<String>>(15)? {
+            Some(phones) if has_customer => {
+                let phones: Vec<String> = serde_json::from_str(&phones).unwrap_or_default();
+                let emails: Vec<String> = serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default();
+                let consent = serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default();
+                Some(FollowUpContact { phone: phones.into_iter().next(), email: emails.into_iter().next(), consent })
+            }
+            _ => None,
+        },
+        last_change: r.get::<_, Option<String>>(18)?.and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 

@@ -7,7 +7,9 @@ mod support;
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
 use touchpoint_core::closed_loop::BoardFilter;
-use touchpoint_core::follow_ups::{CloseFollowUp, DueState, NewFollowUp};
+use touchpoint_core::follow_ups::{
+    CloseFollowUp, DueState, FollowUpChangeKind, NewFollowUp, ReassignFollowUp, SnoozeFollowUp,
+};
 use touchpoint_core::protocol::{Feeling, FollowUpStatus, Role};
 use touchpoint_core::staff::NewStaff;
 use touchpoint_core::CoreError;
@@ -53,15 +55,111 @@ fn the_board_shows_every_open_follow_up_most_overdue_first_and_a_supervisor_reas
     let joaos = t.desk.follow_up_board(&BoardFilter { owner_staff_id: Some(joao), ..Default::default() });
     assert_eq!(joaos.expect("João's")[0].id, soon);
 
-    let moved = t.desk.reassign_follow_up(late, joao).expect("reassigned");
+    let moved = t.desk.reassign_follow_up(&handover(late, joao, "Maria is on leave")).expect("reassigned");
     assert_eq!(moved.owner.name, "João Silva");
+    let change = moved.last_change.expect("the hand-over is in its history");
+    assert_eq!((change.owner.as_deref(), change.note.as_deref()), (Some("João Silva"), Some("Maria is on leave")));
     assert_eq!(t.count("outbox WHERE kind = 'follow_up_patch'"), 3, "the reassignment syncs");
-    let bad = t.desk.reassign_follow_up(late, Uuid::now_v7());
+    let bad = t.desk.reassign_follow_up(&handover(late, Uuid::now_v7(), "Moved"));
     assert!(matches!(bad, Err(CoreError::Validation { .. })), "{bad:?}");
 
     t.desk.sign_in(maria, None).expect("Maria");
     assert!(matches!(t.desk.follow_up_board(&BoardFilter::default()), Err(CoreError::Forbidden { .. })));
-    assert!(matches!(t.desk.reassign_follow_up(soon, maria), Err(CoreError::Forbidden { .. })));
+    assert!(matches!(t.desk.reassign_follow_up(&handover(soon, maria, "Mine now")), Err(CoreError::Forbidden { .. })));
+}
+
+fn handover(follow_up_id: Uuid, owner_staff_id: Uuid, reason: &str) -> ReassignFollowUp {
+    ReassignFollowUp { follow_up_id, owner_staff_id, reason: reason.into() }
+}
+
+fn field_of(e: &CoreError) -> Vec<&str> {
+    match e {
+        CoreError::Validation { fields, .. } => fields.iter().map(|f| f.field.as_str()).collect(),
+        _ => vec![],
+    }
+}
+
+#[test]
+fn an_owner_snoozes_a_follow_up_to_a_new_time_with_a_reason_that_stays_in_its_history() {
+    let mut t = TestDesk::new();
+    let maria = add(&mut t, "Maria Lopes", Role::Frontline);
+    let (_, id) = unhappy_with_follow_up(&mut t, maria, 2, "Ana Souza");
+    t.desk.sign_in(maria, None).expect("Maria");
+    let friday = t0() + Duration::days(3);
+
+    let no_reason = t.desk.snooze_follow_up(&SnoozeFollowUp { follow_up_id: id, due_at: friday, reason: "  ".into() });
+    assert_eq!(field_of(&no_reason.expect_err("a reason is needed")), ["reason"]);
+    let past = t.desk.snooze_follow_up(&SnoozeFollowUp {
+        follow_up_id: id,
+        due_at: t0() - Duration::hours(1),
+        reason: "Away".into(),
+    });
+    assert_eq!(field_of(&past.expect_err("a time ahead is needed")), ["due_at"]);
+
+    let snoozed = t
+        .desk
+        .snooze_follow_up(&SnoozeFollowUp { follow_up_id: id, due_at: friday, reason: "Away until Friday".into() })
+        .expect("snoozed");
+    assert_eq!(snoozed.due_at, friday);
+    assert_eq!(snoozed.due_state, DueState::Upcoming);
+    let change = snoozed.last_change.expect("history");
+    assert_eq!(change.kind, FollowUpChangeKind::Snoozed);
+    assert_eq!(
+        (change.by.as_str(), change.note.as_deref(), change.due_at),
+        ("Maria Lopes", Some("Away until Friday"), Some(friday))
+    );
+    let sent: String = t
+        .desk
+        .connection()
+        .query_row("SELECT payload FROM outbox WHERE kind = 'follow_up_patch' ORDER BY seq DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .expect("the op");
+    assert!(sent.contains("Away until Friday"), "the reason syncs with the new due time: {sent}");
+}
+
+#[test]
+fn an_owner_hands_their_own_follow_up_over_but_not_someone_elses() {
+    let mut t = TestDesk::new();
+    let maria = add(&mut t, "Maria Lopes", Role::Frontline);
+    let joao = add(&mut t, "João Silva", Role::Frontline);
+    let (_, marias) = unhappy_with_follow_up(&mut t, maria, 2, "Ana Souza");
+    let (_, joaos) = unhappy_with_follow_up(&mut t, joao, 2, "Bea Cruz");
+    t.desk.sign_in(maria, None).expect("Maria");
+
+    let same = t.desk.reassign_follow_up(&handover(marias, maria, "Keep it"));
+    assert_eq!(field_of(&same.expect_err("to someone else")), ["owner_staff_id"]);
+    let moved = t.desk.reassign_follow_up(&handover(marias, joao, "He speaks Portuguese")).expect("handed over");
+    assert_eq!(moved.owner.id, joao);
+    let theirs = t.desk.snooze_follow_up(&SnoozeFollowUp {
+        follow_up_id: joaos,
+        due_at: t0() + Duration::days(1),
+        reason: "Later".into(),
+    });
+    assert!(matches!(theirs, Err(CoreError::Forbidden { .. })), "{theirs:?}");
+}
+
+#[test]
+fn a_follow_up_says_how_to_reach_the_customer_and_what_they_agreed_to() {
+    let mut t = TestDesk::new();
+    let me = t.desk.staff_id();
+    let c = t.customer_with("Ana Souza", "+351 912 345 678", "ana@example.com");
+    let f = t
+        .desk
+        .create_follow_up(&NewFollowUp {
+            customer_id: Some(c.id),
+            interaction_id: None,
+            owner_staff_id: me,
+            due_at: t0() + Duration::hours(4),
+            promise: "Call back".into(),
+        })
+        .expect("follow-up");
+    let contact = f.contact.expect("contact");
+    assert_eq!(
+        (contact.phone.as_deref(), contact.email.as_deref()),
+        (Some("+351 912 345 678"), Some("ana@example.com"))
+    );
+    assert!(!contact.consent.marketing_sms, "no marketing consent was given");
 }
 
 #[test]

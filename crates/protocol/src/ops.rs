@@ -289,6 +289,10 @@ pub struct FollowUpPatch {
     pub feeling_after: Option<Feeling>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// Why it was snoozed (a new `due_at`) or handed over (a new `owner_staff_id`): kept in the
+    /// follow-up's history, not as a field of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -105,7 +105,8 @@ fn follow_up(f: &FollowUpPatch) -> Check {
         return Err(format!("What was promised must be 1 to {} characters.", text::PROMISE.max));
     }
     optional(&f.promise, text::PROMISE, "What was promised")?;
-    optional(&f.resolution, text::RESOLUTION, "The resolution")
+    optional(&f.resolution, text::RESOLUTION, "The resolution")?;
+    optional(&f.change_note, text::FOLLOW_UP_NOTE, "Why it was snoozed or handed over")
 }
 
 fn review(r: &ReviewRecord) -> Check {

@@ -46,6 +46,8 @@ pub const VERBATIM: TextRule = lines(2000);
 /// Why a conversation was corrected.
 pub const AMENDMENT_NOTE: TextRule = lines(500);
 pub const PROMISE: TextRule = lines(500);
+/// Why a follow-up was snoozed or handed to someone else.
+pub const FOLLOW_UP_NOTE: TextRule = line(300);
 pub const RESOLUTION: TextRule = lines(2000);
 pub const REVIEW_COMMENT: TextRule = lines(2000);
 pub const CRITERION_NAME: TextRule = line(80);
@@ -77,6 +79,7 @@ pub fn all() -> Vec<(&'static str, TextRule)> {
         ("verbatim", VERBATIM),
         ("amendment_note", AMENDMENT_NOTE),
         ("promise", PROMISE),
+        ("follow_up_note", FOLLOW_UP_NOTE),
         ("resolution", RESOLUTION),
         ("review_comment", REVIEW_COMMENT),
         ("criterion_name", CRITERION_NAME),

@@ -158,6 +158,7 @@ pub fn scrub(op: &Op) -> Op {
                 f.promise = Some(touchpoint_protocol::ERASED_TEXT.into());
             }
             f.resolution = None;
+            f.change_note = None;
         }
         OpBody::ReviewRecorded(r) => r.comment = touchpoint_protocol::ERASED_TEXT.into(),
         _ => {}
@@ -235,15 +236,10 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             let (fields, clocks) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new())));
             let mut fields = fields.as_object().cloned().unwrap_or_default();
             let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts = merge(
-                &mut fields,
-                &mut clocks,
-                patch_fields(f, "follow_up_id"),
-                &op.hlc.to_string(),
-                op.staff_id,
-                seq,
-                known_seq,
-            );
+            // Why it was snoozed or handed over is history (in the change log), not a field.
+            let mut changed = patch_fields(f, "follow_up_id");
+            changed.remove("change_note");
+            let conflicts = merge(&mut fields, &mut clocks, changed, &op.hlc.to_string(), op.staff_id, seq, known_seq);
             sqlx::query(
                 "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
@@ -309,7 +305,7 @@ pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid
     // The free text of their conversations, feedback, follow-ups and reviews may name them
     // too: dropped where it is optional, replaced where the record needs words.
     sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'detail'
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'change_note' - 'detail'
                  || CASE WHEN op::jsonb->'body' ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
                  || CASE WHEN op::jsonb->'body' ? 'comment' THEN jsonb_build_object('comment', $3::text) ELSE '{}'::jsonb END)::json
          WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",

@@ -1,6 +1,6 @@
 // The only door to the backend: every call goes through the generated bindings and comes
 // back either as data or as a thrown `CommandError` carrying the typed `CoreError`.
-import { commands, type CoreError } from "../bindings";
+import { commands, type CoreError, type ReassignFollowUp, type SnoozeFollowUp } from "../bindings";
 
 export class CommandError extends Error {
   readonly error: CoreError;
@@ -82,7 +82,8 @@ export const api = {
   myReviews: () => call(commands.myReviews()),
   interactionReviews: (interactionId: string) => call(commands.interactionReviews(interactionId)),
   followUpBoard: (filter: Parameters<typeof commands.followUpBoard>[0]) => call(commands.followUpBoard(filter)),
-  reassignFollowUp: (followUpId: string, ownerStaffId: string) => call(commands.reassignFollowUp(followUpId, ownerStaffId)),
+  reassignFollowUp: (input: ReassignFollowUp) => call(commands.reassignFollowUp(input)),
+  snoozeFollowUp: (input: SnoozeFollowUp) => call(commands.snoozeFollowUp(input)),
   loopMetrics: (from: string, to: string) => call(commands.loopMetrics(from, to)),
   auditLog: (filter: Parameters<typeof commands.auditLog>[0]) => call(commands.auditLog(filter)),
   insight: (filter: Parameters<typeof commands.insight>[0]) => call(commands.insight(filter)),

@@ -24,7 +24,9 @@ import type {
   NewReview,
   NewStaff,
   QueueItem,
+  ReassignFollowUp,
   ReviewQueueFilter,
+  SnoozeFollowUp,
   SyncStatus,
   TimelineCursor,
   TimelinePage,
@@ -507,18 +509,28 @@ export function useFollowUpBoard(filter: BoardFilter, enabled: boolean) {
   });
 }
 
+/** After a follow-up changed: its row shows the change at once (not its old state until the
+ * board is asked again), and everything that counts follow-ups refreshes. */
+function followUpChanged(qc: QueryClient, f: FollowUp) {
+  qc.setQueriesData<FollowUp[]>({ queryKey: ["follow-ups", "board"] }, (items) =>
+    items?.map((i) => (i.id === f.id ? f : i)),
+  );
+  refreshAfterWrite(qc, f.customer?.id);
+}
+
 export function useReassignFollowUp() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ followUpId, ownerStaffId }: { followUpId: string; ownerStaffId: string }) =>
-      api.reassignFollowUp(followUpId, ownerStaffId),
-    onSuccess: (f) => {
-      // The row shows its new owner at once, not its old one until the board is asked again.
-      qc.setQueriesData<FollowUp[]>({ queryKey: ["follow-ups", "board"] }, (items) =>
-        items?.map((i) => (i.id === f.id ? f : i)),
-      );
-      refreshAfterWrite(qc, f.customer?.id);
-    },
+    mutationFn: (input: ReassignFollowUp) => api.reassignFollowUp(input),
+    onSuccess: (f) => followUpChanged(qc, f),
+  });
+}
+
+export function useSnoozeFollowUp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: SnoozeFollowUp) => api.snoozeFollowUp(input),
+    onSuccess: (f) => followUpChanged(qc, f),
   });
 }
 

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import {
   Autocomplete,
   Dialog,
@@ -18,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { ACTIONS, actionsFor } from "../actions";
 import { useCustomerSearch, useDeskInfo } from "../api/hooks";
 import { useNavigation } from "../navigation";
+import { useFirstField } from "./useFirstField";
 
 /** Ctrl+K: every action by name, and customers by name, phone or email. */
 export function CommandPalette() {
@@ -28,20 +29,29 @@ export function CommandPalette() {
   const customers = useCustomerSearch(query, query.trim().length >= 2);
   const desk = useDeskInfo();
   const onCustomer = nav.route.name === "customer";
+  const typed = query.trim();
+  // The actions are narrowed here, as the person types: Autocomplete's own filter does not
+  // reach items inside a section, and customers come already matched from the search.
   const actions = actionsFor(desk.data?.staff.role).filter(
-    (a) => a.run && a.id !== "palette" && (!a.customerOnly || onCustomer),
+    (a) =>
+      a.run &&
+      a.id !== "palette" &&
+      (!a.customerOnly || onCustomer) &&
+      (typed === "" || contains(t(a.label), typed)),
   );
+  const found = typed.length >= 2 ? (customers.data ?? []).slice(0, 8) : [];
   const close = () => nav.setOverlay(null);
+  // Typing goes into the box from the first key, even when the dialog takes the focus itself.
+  const body = useRef<HTMLDivElement>(null);
+  const [dialogEl, setDialogEl] = useState<HTMLElement | null>(null);
+  useFirstField(dialogEl, body);
 
   return (
     <ModalOverlay className="modal-overlay" isOpen onOpenChange={(o) => !o && close()} isDismissable>
       <Modal className="modal palette">
-        <Dialog className="dialog" aria-label={t("palette.title")} data-testid="palette">
-          <Autocomplete
-            inputValue={query}
-            onInputChange={setQuery}
-            filter={(text, input, node) => String(node.key).startsWith("customer:") || contains(text, input)}
-          >
+        <Dialog ref={setDialogEl} className="dialog" aria-label={t("palette.title")} data-testid="palette">
+          <div ref={body} className="palette-body">
+          <Autocomplete inputValue={query} onInputChange={setQuery}>
             <SearchField className="palette-field" aria-label={t("palette.title")} autoFocus>
               <Input className="palette-input" placeholder={t("palette.placeholder")} />
             </SearchField>
@@ -55,19 +65,21 @@ export function CommandPalette() {
               }}
               renderEmptyState={() => <div className="search-empty">{t("palette.nothing")}</div>}
             >
-              <MenuSection>
-                <Header className="search-section">{t("palette.actions")}</Header>
-                {actions.map((a) => (
-                  <MenuItem key={a.id} id={a.id} textValue={t(a.label)} className="search-item palette-item">
-                    <span className="palette-label">{t(a.label)}</span>
-                    {a.keys ? <Keyboard className="kbd">{a.keys}</Keyboard> : null}
-                  </MenuItem>
-                ))}
-              </MenuSection>
-              {query.trim().length >= 2 && (customers.data ?? []).length > 0 ? (
+              {actions.length > 0 ? (
+                <MenuSection>
+                  <Header className="search-section">{t("palette.actions")}</Header>
+                  {actions.map((a) => (
+                    <MenuItem key={a.id} id={a.id} textValue={t(a.label)} className="search-item palette-item">
+                      <span className="palette-label">{t(a.label)}</span>
+                      {a.keys ? <Keyboard className="kbd">{a.keys}</Keyboard> : null}
+                    </MenuItem>
+                  ))}
+                </MenuSection>
+              ) : null}
+              {found.length > 0 ? (
                 <MenuSection>
                   <Header className="search-section">{t("search.results")}</Header>
-                  {(customers.data ?? []).slice(0, 8).map((h) => (
+                  {found.map((h) => (
                     <MenuItem
                       key={h.customer.id}
                       id={`customer:${h.customer.id}`}
@@ -82,6 +94,7 @@ export function CommandPalette() {
               ) : null}
             </Menu>
           </Autocomplete>
+          </div>
         </Dialog>
       </Modal>
     </ModalOverlay>

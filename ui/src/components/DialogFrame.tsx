@@ -2,9 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button, Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-/** The first thing a person fills in: a text field, else any field. */
-const FIRST_FIELD =
-  "input:not([type=hidden]):not([disabled]):not([type=checkbox]):not([type=radio]), textarea:not([disabled]), [role=radio], select";
+import { useFirstField } from "./useFirstField";
 
 /** A modal dialog with a title, the same in every room:
  * - it opens with the focus in its first field, so typing goes where it belongs;
@@ -35,32 +33,7 @@ export function DialogFrame({
   // Where the person was typing when they pressed Esc: back there on "Keep editing".
   const before = useRef<HTMLElement | null>(null);
 
-  // Keyed on the dialog element itself: the overlay may mount its content a render after
-  // `isOpen`, and the dialog focuses itself when it does.
-  useEffect(() => {
-    if (!dialogEl) return undefined;
-    const intoFirstField = () => {
-      const root = body.current;
-      const active = document.activeElement;
-      if (!root || (active && root.contains(active) && active !== root && active.matches(FIRST_FIELD))) return;
-      root.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
-    };
-    // After the dialog has focused itself, move into the first field; and whenever the focus
-    // lands on the dialog itself (it may focus itself later in a real window), pass it on.
-    // A task, not an animation frame: a web view that is not being painted (a window behind
-    // others) runs no frames, and a focus moved from inside a focus event does not take.
-    let timer = window.setTimeout(intoFirstField, 0);
-    const onFocusIn = (e: FocusEvent) => {
-      if (e.target !== dialogEl) return;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(intoFirstField, 0);
-    };
-    dialogEl.addEventListener("focusin", onFocusIn);
-    return () => {
-      window.clearTimeout(timer);
-      dialogEl.removeEventListener("focusin", onFocusIn);
-    };
-  }, [dialogEl]);
+  useFirstField(dialogEl, body);
 
   useEffect(() => {
     if (asking) keep.current?.focus();

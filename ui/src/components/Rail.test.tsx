@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { mockBackend, renderWithDesk } from "../test/render";
 import { coaching, deskAs, praise } from "../test/reviews";
+import { ACTIONS } from "../actions";
 import { Rail } from "./Rail";
 
 describe("Rail", () => {
@@ -23,6 +24,19 @@ describe("Rail", () => {
     mockBackend({ desk_info: () => deskAs("admin") });
     renderWithDesk(<Rail />);
     expect(await screen.findByTestId("rail-review")).toBeInTheDocument();
+  });
+
+  it("numbers its rooms in the order of their Ctrl+digit shortcuts", async () => {
+    mockBackend({ desk_info: () => deskAs("admin") });
+    renderWithDesk(<Rail />);
+    await screen.findByTestId("rail-audit");
+    const rooms = [...document.querySelectorAll<HTMLElement>("[data-testid^=rail-]")]
+      .map((el) => el.dataset.testid?.slice("rail-".length))
+      .filter((id): id is string => id !== undefined);
+    const byDigit = ACTIONS.filter((a) => a.ctrl && /^\d$/.test(a.key ?? ""))
+      .sort((a, b) => Number(a.key) - Number(b.key))
+      .map((a) => a.id);
+    expect(rooms.filter((r) => byDigit.includes(r))).toEqual(byDigit);
   });
 
   it("counts the reviews waiting to be acknowledged on My reviews", async () => {

@@ -104,7 +104,8 @@ function SwitchUser({ onClose }: { onClose: () => void }) {
   const errors = fieldErrors(signIn.error);
 
   function go(s: StaffListing, withPin: string | null) {
-    signIn.mutate({ staffId: s.id, pin: withPin }, { onSuccess: onClose });
+    // A wrong PIN is cleared for the next try (the message says how many are left).
+    signIn.mutate({ staffId: s.id, pin: withPin }, { onSuccess: onClose, onError: () => setPin("") });
   }
 
   return (

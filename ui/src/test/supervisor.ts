@@ -30,6 +30,12 @@ export function followUp(over: Partial<FollowUp> = {}): FollowUp {
     created_by: "Maria Lopes",
     closed_at: null,
     closed_by: null,
+    contact: {
+      phone: "+351 912 345 678",
+      email: "ana@example.com",
+      consent: { marketing_email: false, marketing_sms: false, feedback_requests: true },
+    },
+    last_change: null,
     ...over,
   };
 }

@@ -6,6 +6,7 @@ import { fieldErrors } from "../../api/commands";
 import { useCreateFollowUp, useStaff } from "../../api/hooks";
 import type { ProposalReason } from "../../bindings";
 import { Choice } from "../../components/Choice";
+import { DueTimeField } from "../../components/DueTimeField";
 import { TextInput } from "../../components/TextInput";
 import { fromLocalInput, toLocalInput } from "../../format";
 
@@ -29,6 +30,8 @@ export type FollowUpDraft = {
   owner_staff_id: string;
   due_at: string;
   promise: string;
+  /** The conversation's reason for contact: the suggested promise is worded from it. */
+  reason_for_contact?: string | null;
 };
 
 /** A follow-up to open: after a log that went badly the app suggests one (with why) to accept,
@@ -47,7 +50,14 @@ export function ProposalCard({
   const { t } = useTranslation();
   const staff = useStaff();
   const create = useCreateFollowUp();
-  const [promise, setPromise] = useState(proposal.promise);
+  // Generated text is in the desk's language: worded here, not taken from the core's English.
+  const [promise, setPromise] = useState(() =>
+    proposal.reasons.length === 0
+      ? proposal.promise
+      : proposal.reason_for_contact
+        ? t("proposal.callBackAbout", { reason: proposal.reason_for_contact })
+        : t("proposal.callBackCheck"),
+  );
   const [due, setDue] = useState(toLocalInput(proposal.due_at));
   const [owner, setOwner] = useState(proposal.owner_staff_id);
   const errors = fieldErrors(create.error);
@@ -60,21 +70,7 @@ export function ProposalCard({
       ) : null}
       <TextInput name="promise" label={t("proposal.promise")} value={promise} onChange={setPromise} error={errors.promise} rule="promise" />
       <div className="field-row">
-        <div className="text-field">
-          <label className="field-label" htmlFor="proposal-due">
-            {t("proposal.due")}
-          </label>
-          <input
-            id="proposal-due"
-            className="input"
-            type="datetime-local"
-            name="due_at"
-            value={due}
-            onChange={(e) => setDue(e.target.value)}
-            aria-invalid={Boolean(errors.due_at)}
-          />
-          {errors.due_at ? <div className="field-error">{errors.due_at}</div> : null}
-        </div>
+        <DueTimeField name="due_at" label={t("proposal.due")} value={due} onChange={setDue} error={errors.due_at} />
         <Choice
           label={t("proposal.owner")}
           name="owner"

@@ -3,12 +3,13 @@ import { Button, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
-import { useDeskInfo, useMyClosedFollowUps, useMyFollowUps } from "../../api/hooks";
+import { useDeskInfo, useMyClosedFollowUps, useMyFollowUps, useStaff } from "../../api/hooks";
 import type { FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
+import { FollowUpContactLine, HandOverDialog, LastChangeLine, SnoozeDialog } from "./FollowUpChanges";
 import { StoreBoard } from "./StoreBoard";
 
 export type FollowUpsView = "mine" | "store";
@@ -61,6 +62,10 @@ function MyFollowUps({ titled }: { titled: boolean }) {
   const closed = useMyClosedFollowUps();
   const nav = useNavigation();
   const [completing, setCompleting] = useState<FollowUp | null>(null);
+  const [snoozing, setSnoozing] = useState<FollowUp | null>(null);
+  const [handing, setHanding] = useState<FollowUp | null>(null);
+  const staff = useStaff();
+  const people = (staff.data ?? []).map((s) => ({ id: s.id, name: s.name }));
   const list = open.data ?? [];
   const overdue = list.filter((f) => f.due_state === "overdue").length;
 
@@ -114,10 +119,20 @@ function MyFollowUps({ titled }: { titled: boolean }) {
                     <span className="sep">·</span>
                     {t("followUps.promisedBy", { name: f.created_by, when: relativeTime(f.created_at) })}
                   </div>
+                  <FollowUpContactLine followUp={f} />
+                  <LastChangeLine followUp={f} />
                 </div>
-                <Button className="button" onPress={() => setCompleting(f)} data-testid="complete-follow-up-button">
-                  {t("followUps.complete")}
-                </Button>
+                <div className="follow-up-actions">
+                  <Button className="button quiet" onPress={() => setSnoozing(f)} data-testid="snooze-follow-up-button">
+                    {t("followUps.snooze")}
+                  </Button>
+                  <Button className="button quiet" onPress={() => setHanding(f)} data-testid="hand-over-follow-up-button">
+                    {t("followUps.handOver")}
+                  </Button>
+                  <Button className="button" onPress={() => setCompleting(f)} data-testid="complete-follow-up-button">
+                    {t("followUps.complete")}
+                  </Button>
+                </div>
               </li>
             ))}
           </ul>
@@ -151,6 +166,8 @@ function MyFollowUps({ titled }: { titled: boolean }) {
         </section>
       ) : null}
       {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
+      {snoozing ? <SnoozeDialog followUp={snoozing} onClose={() => setSnoozing(null)} /> : null}
+      {handing ? <HandOverDialog followUp={handing} people={people} onClose={() => setHanding(null)} /> : null}
     </>
   );
 }

@@ -88,12 +88,17 @@ describe("Store board", () => {
     expect(screen.getByTestId("board-count")).toHaveTextContent("4 open · 2 overdue");
   });
 
-  it("reassigns a follow-up to the owner chosen", async () => {
+  it("hands a follow-up to the owner chosen once the reason is given", async () => {
     let board = [overdueShort];
     const calls = supervisorBoard([], {
       follow_up_board: () => board,
-      reassign_follow_up: (args) => {
-        const moved = { ...overdueShort, owner: { id: args.ownerStaffId as string, name: "João Silva" } };
+      reassign_follow_up: ({ input }) => {
+        const { owner_staff_id, reason } = input as { owner_staff_id: string; reason: string };
+        const moved: FollowUp = {
+          ...overdueShort,
+          owner: { id: owner_staff_id, name: "João Silva" },
+          last_change: { kind: "reassigned", at: hoursFromNow(0), by: "Store manager", note: reason, due_at: null, owner: "João Silva" },
+        };
         board = [moved];
         return moved;
       },
@@ -102,16 +107,23 @@ describe("Store board", () => {
     const row = await screen.findByTestId("board-item");
     await user.click(within(row).getByTestId("reassign"));
     await user.click(await screen.findByRole("option", { name: "João Silva" }));
+    const dialog = await screen.findByTestId("hand-over-follow-up");
+    // Typing goes into "Why it changes hands" at once.
+    await user.keyboard("Maria is on leave");
+    await user.keyboard("{Control>}{Enter}{/Control}");
     await waitFor(() =>
       expect(calls.find((c) => c.cmd === "reassign_follow_up")?.args).toEqual({
-        followUpId: "fu-late",
-        ownerStaffId: "staff-joao",
+        input: { follow_up_id: "fu-late", owner_staff_id: "staff-joao", reason: "Maria is on leave" },
       }),
     );
-    await waitFor(() => expect(within(screen.getByTestId("board-item")).getByTestId("reassign")).toHaveTextContent("João Silva"));
+    await waitFor(() => expect(dialog).not.toBeInTheDocument());
+    const moved = screen.getByTestId("board-item");
+    expect(within(moved).getByTestId("reassign")).toHaveTextContent("João Silva");
+    expect(within(moved).getByTestId("follow-up-change")).toHaveTextContent("Handed to João Silva by Store manager");
+    expect(within(moved).getByTestId("follow-up-change")).toHaveTextContent("“Maria is on leave”");
   });
 
-  it("says why a reassignment was refused, next to the owner", async () => {
+  it("says why a hand-over was refused, in the dialog, and keeps the reason typed", async () => {
     supervisorBoard([overdueShort], {
       reassign_follow_up: () =>
         new Refusal({
@@ -123,8 +135,47 @@ describe("Store board", () => {
     const user = await openBoard();
     await user.click(within(await screen.findByTestId("board-item")).getByTestId("reassign"));
     await user.click(await screen.findByRole("option", { name: "Priya Shah" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Priya Shah cannot own follow-ups.");
+    await screen.findByTestId("hand-over-follow-up");
+    await user.keyboard("Cover for Maria");
+    await user.click(screen.getByTestId("hand-over-save"));
+    expect(await screen.findByText("Priya Shah cannot own follow-ups.")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Why it changes hands" })).toHaveValue("Cover for Maria");
     expect(within(screen.getByTestId("board-item")).getByTestId("reassign")).toHaveTextContent("Maria Lopes");
+  });
+
+  it("shows how to reach the customer and snoozes to a new time with a reason", async () => {
+    const calls = supervisorBoard([overdueShort], {
+      snooze_follow_up: ({ input }) => {
+        const { due_at, reason } = input as { due_at: string; reason: string };
+        if (reason.trim() === "")
+          return new Refusal({
+            kind: "validation",
+            message: "Say why it waits.",
+            fields: [{ field: "reason", message: "Say why it waits, for whoever picks it up." }],
+          });
+        return { ...overdueShort, due_at, due_state: "upcoming" };
+      },
+    });
+    const user = await openBoard();
+    const row = await screen.findByTestId("board-item");
+    expect(within(row).getByTestId("follow-up-contact")).toHaveTextContent("+351 912 345 678");
+    expect(within(row).getByRole("link", { name: "ana@example.com" })).toHaveAttribute("href", "mailto:ana@example.com");
+    expect(within(row).getByTestId("follow-up-contact")).toHaveTextContent("No offers");
+    await user.click(within(row).getByTestId("board-snooze"));
+    await screen.findByTestId("snooze-follow-up");
+    await user.click(screen.getByTestId("snooze-save"));
+    const why = screen.getByRole("textbox", { name: "Why it waits" });
+    expect(await screen.findByText("Say why it waits, for whoever picks it up.")).toBeInTheDocument();
+    await user.type(why, "Away until Friday");
+    expect(screen.queryByText("Say why it waits, for whoever picks it up.")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("snooze-three"));
+    await user.click(screen.getByTestId("snooze-save"));
+    await waitFor(() => expect(screen.queryByTestId("snooze-follow-up")).not.toBeInTheDocument());
+    const sent = calls.filter((c) => c.cmd === "snooze_follow_up").at(-1)?.args.input as { reason: string; due_at: string };
+    expect(sent.reason).toBe("Away until Friday");
+    const due = new Date(sent.due_at);
+    expect(due.getHours()).toBe(10);
+    expect(Math.round((due.getTime() - Date.now()) / 86_400_000)).toBeGreaterThanOrEqual(2);
   });
 
   it("asks the board again for the owner and the due state chosen", async () => {

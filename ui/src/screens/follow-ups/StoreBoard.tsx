@@ -2,14 +2,15 @@ import { useMemo, useState } from "react";
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { errorMessage, fieldErrors } from "../../api/commands";
-import { useExportFollowUps, useFollowUpBoard, useReassignFollowUp, useStaff } from "../../api/hooks";
+import { errorMessage } from "../../api/commands";
+import { useExportFollowUps, useFollowUpBoard, useStaff } from "../../api/hooks";
 import type { BoardFilter, DueState, FollowUp, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ExportButton } from "../../components/ExportButton";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
+import { FollowUpContactLine, HandOverDialog, LastChangeLine, SnoozeDialog } from "./FollowUpChanges";
 import { LoopFigures, lastDays, type LoopPeriod } from "./LoopFigures";
 
 type OpenState = Exclude<DueState, "closed">;
@@ -36,6 +37,8 @@ export function StoreBoard() {
   const board = useFollowUpBoard(filter, true);
   const exporter = useExportFollowUps();
   const [completing, setCompleting] = useState<FollowUp | null>(null);
+  const [snoozing, setSnoozing] = useState<FollowUp | null>(null);
+  const [handing, setHanding] = useState<{ followUp: FollowUp; owner: string } | null>(null);
   const items = useMemo(() => mostOverdueFirst(board.data ?? []), [board.data]);
   const overdue = items.filter((f) => f.due_state === "overdue").length;
   const filtered = owner !== null || state !== null;
@@ -138,8 +141,13 @@ export function StoreBoard() {
                   <div className="muted small">
                     {t("followUps.promisedBy", { name: f.created_by, when: relativeTime(f.created_at) })}
                   </div>
+                  <FollowUpContactLine followUp={f} />
+                  <LastChangeLine followUp={f} />
                 </div>
-                <OwnerSelect followUp={f} people={people} />
+                <OwnerSelect followUp={f} people={people} onChoose={(owner) => setHanding({ followUp: f, owner })} />
+                <Button className="button small quiet" onPress={() => setSnoozing(f)} data-testid="board-snooze">
+                  {t("followUps.snooze")}
+                </Button>
                 <Button className="button small" onPress={() => setCompleting(f)} data-testid="board-complete">
                   {t("followUps.complete")}
                 </Button>
@@ -149,29 +157,40 @@ export function StoreBoard() {
         )}
       </section>
       {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
+      {snoozing ? <SnoozeDialog followUp={snoozing} onClose={() => setSnoozing(null)} /> : null}
+      {handing ? (
+        <HandOverDialog
+          followUp={handing.followUp}
+          people={people}
+          initialOwner={handing.owner}
+          onClose={() => setHanding(null)}
+        />
+      ) : null}
     </div>
   );
 }
 
-/** Who owns the follow-up; choosing someone else hands it to them. */
-function OwnerSelect({ followUp, people }: { followUp: FollowUp; people: NameRef[] }) {
+/** Who owns the follow-up; choosing someone else asks why, then hands it to them. */
+function OwnerSelect({
+  followUp,
+  people,
+  onChoose,
+}: {
+  followUp: FollowUp;
+  people: NameRef[];
+  onChoose: (owner: string) => void;
+}) {
   const { t } = useTranslation();
-  const reassign = useReassignFollowUp();
   const options = people.some((p) => p.id === followUp.owner.id) ? people : [followUp.owner, ...people];
-  const shown = reassign.isPending ? reassign.variables.ownerStaffId : followUp.owner.id;
-  const refused = reassign.isError
-    ? (fieldErrors(reassign.error).owner_staff_id ?? errorMessage(reassign.error))
-    : null;
 
   return (
     <div className="board-owner">
       <Select
         className="choice"
-        selectedKey={shown}
-        isInvalid={refused !== null}
+        selectedKey={followUp.owner.id}
         onSelectionChange={(k) => {
           if (k === null || String(k) === followUp.owner.id) return;
-          reassign.mutate({ followUpId: followUp.id, ownerStaffId: String(k) });
+          onChoose(String(k));
         }}
       >
         <Label className="visually-hidden">{t("board.ownerOf", { promise: followUp.promise })}</Label>
@@ -194,11 +213,6 @@ function OwnerSelect({ followUp, people }: { followUp: FollowUp; people: NameRef
           </ListBox>
         </Popover>
       </Select>
-      {refused ? (
-        <span className="field-error small" role="alert">
-          {refused}
-        </span>
-      ) : null}
     </div>
   );
 }
