@@ -9,6 +9,8 @@ APP := $(CARGO_TARGET_DIR)/debug/touchpoint
 TAURI := ui/node_modules/.bin/tauri
 DATA_DIR ?=
 DEMO ?=
+# Every process a run starts inherits this mark, so what outlives the run can be found.
+export TOUCHPOINT_RUN ?= $(shell date +%s%N)-$$$$
 
 .PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui lint bindings e2e screenshot server bench clean
 
@@ -68,6 +70,7 @@ e2e: app
 	TOUCHPOINT_SECRET_STORE=file TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
 test: setup lint test-rust test-api test-fuzz test-ui e2e
+	@scripts/leftovers.sh
 	@echo "make test: all checks passed"
 
 server: setup

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,8 +40,8 @@ struct Display {
 }
 
 impl Display {
-    fn start() -> Display {
-        let mut child = Command::new("Xvfb")
+    fn start(mark: &str) -> Display {
+        let mut child = in_own_group("Xvfb", mark)
             .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -57,19 +58,120 @@ impl Display {
 
 impl Drop for Display {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop_group(&mut self.child);
     }
 }
 
-/// tauri-driver (and through it WebKitWebDriver and the app), stopped however the test ends.
+/// tauri-driver and everything it starts (WebKitWebDriver, the app, WebKit's web and network
+/// processes): one process group, stopped together however the test ends.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        stop_group(&mut self.0);
     }
+}
+
+/// The environment variable every process a window's harness starts carries (they inherit
+/// it), so a test can find what outlived the window.
+pub const MARK_VAR: &str = "TOUCHPOINT_E2E_MARK";
+
+/// A command for a window's processes: in a process group of its own (the group is what is
+/// stopped), told (by `setpriv --pdeathsig`) to stop if the test's thread dies first — a test
+/// killed on a timeout — and marked. This process becomes a subreaper, so members orphaned
+/// while the group stops are its children and are reaped here rather than left as zombies.
+fn in_own_group(program: &str, mark: &str) -> Command {
+    static SUBREAPER: std::sync::Once = std::sync::Once::new();
+    SUBREAPER.call_once(|| {
+        let _ = nix::sys::prctl::set_child_subreaper(true);
+    });
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--pdeathsig", "TERM", program]).process_group(0).env(MARK_VAR, mark);
+    cmd
+}
+
+/// Ends `leader`'s process group: SIGTERM to all of it (tauri-driver stops its WebKitWebDriver,
+/// the app and its web processes stop with it), then SIGKILL to whatever is left after a few
+/// seconds; returns once no member is running, every one reaped.
+fn stop_group(leader: &mut Child) {
+    use nix::sys::signal::{killpg, Signal};
+    let Ok(raw) = i32::try_from(leader.id()) else { return };
+    let pgid = nix::unistd::Pid::from_raw(raw);
+    let _ = killpg(pgid, Signal::SIGTERM);
+    let start = Instant::now();
+    let mut killed = false;
+    loop {
+        reap_group(pgid);
+        if running_in_group(raw).is_empty() {
+            break;
+        }
+        if !killed && start.elapsed() > Duration::from_secs(5) {
+            let _ = killpg(pgid, Signal::SIGKILL);
+            killed = true;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            eprintln!("e2e: process group {raw} would not stop: {:?}", running_in_group(raw));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = leader.wait();
+}
+
+/// Reaps every member of `pgid` that has ended and is this process's child (directly, or
+/// re-parented here as the subreaper).
+fn reap_group(pgid: nix::unistd::Pid) {
+    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+    let group = nix::unistd::Pid::from_raw(-pgid.as_raw());
+    while let Ok(status) = waitpid(group, Some(WaitPidFlag::WNOHANG)) {
+        if status == WaitStatus::StillAlive {
+            return;
+        }
+    }
+}
+
+/// A process as /proc tells it: its id, name, process group and whether it is still running
+/// (not a zombie).
+struct ProcInfo {
+    pid: i32,
+    name: String,
+    pgrp: i32,
+    running: bool,
+}
+
+fn processes() -> Vec<ProcInfo> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    dir.filter_map(|e| {
+        let pid: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // "pid (name) state ppid pgrp …": the name may hold spaces and parentheses.
+        let (head, rest) = stat.rsplit_once(')')?;
+        let name = head.split_once('(')?.1.to_owned();
+        let mut fields = rest.split_whitespace();
+        let state = fields.next()?;
+        let pgrp = fields.nth(1)?.parse().ok()?;
+        Some(ProcInfo { pid, name, pgrp, running: state != "Z" && state != "X" })
+    })
+    .collect()
+}
+
+fn running_in_group(pgid: i32) -> Vec<String> {
+    processes().into_iter().filter(|p| p.pgrp == pgid && p.running).map(|p| format!("{} {}", p.pid, p.name)).collect()
+}
+
+/// Every running process carrying `MARK_VAR=mark` ("pid name"), whatever its group: what a
+/// window's harness started and did not stop.
+pub fn processes_marked(mark: &str) -> Vec<String> {
+    let needle = format!("{MARK_VAR}={mark}");
+    processes()
+        .into_iter()
+        .filter(|p| p.running)
+        .filter(|p| {
+            std::fs::read(format!("/proc/{}/environ", p.pid))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+        })
+        .map(|p| format!("{} {}", p.pid, p.name))
+        .collect()
 }
 
 /// One window at a time per test binary: parallel WebKit sessions on a 2-core machine time
@@ -88,6 +190,8 @@ pub struct Desk {
     /// The web view's own storage (drafts, language), private to this run.
     _web_home: TempDir,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// What every process started for this window carries (see [`processes_marked`]).
+    pub mark: String,
 }
 
 impl Desk {
@@ -124,19 +228,34 @@ impl Desk {
         Desk::launch(tempfile::tempdir().expect("temp data dir"), env, false).await
     }
 
+    /// Starts the app as `make run DEMO=1` does on a first start: `--demo` on an empty data
+    /// folder, so the app fills in the demo store itself while its window is up.
+    pub async fn start_demo_first_run() -> Desk {
+        Desk::launch_with(tempfile::tempdir().expect("temp data dir"), &[], true, &["--demo"]).await
+    }
+
     async fn launch(data_dir: TempDir, env: &[(&str, &str)], take_turn: bool) -> Desk {
+        Desk::launch_with(data_dir, env, take_turn, &[]).await
+    }
+
+    async fn launch_with(data_dir: TempDir, env: &[(&str, &str)], take_turn: bool, args: &[&str]) -> Desk {
         let app = app_binary();
         assert!(app.exists(), "no app binary at {} — build it with `make app`", app.display());
         let turn = if take_turn { Some(session_lock().lock_owned().await) } else { None };
-        let display = Display::start();
+        // A window's processes carry a mark of their own (or the one this test process was
+        // given, so a parent test can look for what a child test left behind).
+        let mark = std::env::var(MARK_VAR).unwrap_or_else(|_| uuid::Uuid::now_v7().to_string());
+        let display = Display::start(&mark);
         let web_home = tempfile::tempdir().expect("temp web view home");
+        let data_path = data_dir.path().to_string_lossy().into_owned();
+        let app_args: Vec<&str> = ["--data-dir", data_path.as_str()].into_iter().chain(args.iter().copied()).collect();
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({
                 "application": app,
-                "args": ["--data-dir", data_dir.path()],
+                "args": app_args,
             }),
         );
         // A session now and then fails to start on a loaded machine (WebKitWebDriver drops the
@@ -146,7 +265,7 @@ impl Desk {
             attempt += 1;
             let port = free_port();
             let native_port = free_port();
-            let mut driver = Command::new("tauri-driver")
+            let mut driver = in_own_group("tauri-driver", &mark)
                 .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("DISPLAY", &display.name)
                 // Phone numbers typed without a country code are read as UK numbers in these tests.
@@ -174,7 +293,8 @@ impl Desk {
                 Err(e) => panic!("a WebDriver session with the Touchpoint window: {e}"),
             }
         };
-        let desk = Desk { client, data_dir, _driver: driver, _display: display, _web_home: web_home, _turn: turn };
+        let desk =
+            Desk { client, data_dir, _driver: driver, _display: display, _web_home: web_home, _turn: turn, mark };
         desk.find("[data-testid=search-input]").await;
         desk
     }
