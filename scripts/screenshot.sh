@@ -15,7 +15,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   app=$1 data=$2 out=$3 wait_s=$4; shift 4
   "$app" --data-dir "$data" "$@" &
   pid=$!
-  # Demo data takes a few seconds to write before the window opens.
+  # The window is up at once; with --demo it shows the demo store filling in, then the desk.
   sleep "$wait_s"
   import -window root "$out"
   kill $pid 2>/dev/null || true

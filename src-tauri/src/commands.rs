@@ -7,6 +7,7 @@ use touchpoint_core::catalogue::{Reason, StaffMember, Store, TouchPoint};
 use touchpoint_core::closed_loop::{BoardFilter, LoopMetrics};
 use touchpoint_core::customer_page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
+use touchpoint_core::demo::DemoProgress;
 use touchpoint_core::export::ExportedFile;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp, ReassignFollowUp, SnoozeFollowUp};
 use touchpoint_core::import::{ImportChoice, ImportReport};
@@ -21,6 +22,21 @@ use uuid::Uuid;
 use crate::AppState;
 
 type Result<T> = std::result::Result<T, CoreError>;
+
+/// Whether the desk is open yet; while it is not, how far the demo store has got.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct Startup {
+    pub ready: bool,
+    pub demo: Option<DemoProgress>,
+}
+
+/// Asked first by the window (which opens before the desk when the demo store is filled in).
+#[tauri::command]
+#[specta::specta]
+pub async fn startup_status(state: State<'_, AppState>) -> Result<Startup> {
+    let (ready, demo) = state.startup();
+    Ok(Startup { ready, demo })
+}
 
 #[tauri::command]
 #[specta::specta]

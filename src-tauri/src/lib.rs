@@ -16,6 +16,7 @@ pub use state::AppState;
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
+            commands::startup_status,
             commands::desk_info,
             commands::list_stores,
             commands::list_touch_points,
@@ -119,18 +120,29 @@ pub fn run() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
+            // The window is up at once: the desk opens here, or (when the demo store is to be
+            // filled in first) on a thread while the window shows how far it has got.
+            app.manage(AppState::starting());
+            let handle = app.handle().clone();
+            let open = move || {
+                let state = handle.state::<AppState>();
+                if wants_demo() {
+                    seed_demo(&dir, &mut |p| state.set_progress(p));
+                }
+                let desk = Desk::open_in(&dir, &DeskOptions { region: locale_region() });
+                if let Err(e) = &desk {
+                    eprintln!("touchpoint: cannot open the data in {}: {e}", dir.display());
+                }
+                state.opened(desk);
+                if let Err(e) = state.start_sync() {
+                    eprintln!("touchpoint: sync could not start: {e}");
+                }
+            };
             if wants_demo() {
-                seed_demo(&dir);
+                std::thread::Builder::new().name("demo-store".into()).spawn(open)?;
+            } else {
+                open();
             }
-            let desk = Desk::open_in(&dir, &DeskOptions { region: locale_region() });
-            if let Err(e) = &desk {
-                eprintln!("touchpoint: cannot open the data in {}: {e}", dir.display());
-            }
-            let state = AppState::new(desk);
-            if let Err(e) = state.start_sync() {
-                eprintln!("touchpoint: sync could not start: {e}");
-            }
-            app.manage(state);
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -140,7 +152,7 @@ pub fn run() {
         });
 }
 
-fn seed_demo(dir: &std::path::Path) {
+fn seed_demo(dir: &std::path::Path, progress: &mut dyn FnMut(touchpoint_core::demo::DemoProgress)) {
     let path = dir.join(touchpoint_core::DATABASE_FILE);
     let empty = rusqlite_free_check(&path);
     if !empty {
@@ -151,7 +163,27 @@ fn seed_demo(dir: &std::path::Path) {
         eprintln!("touchpoint: cannot create {}: {e}", dir.display());
         return;
     }
-    match touchpoint_core::demo::generate(&path, &touchpoint_core::demo::DemoOptions::default()) {
+    // On a first start the demo is built in a file of its own and moved into place once
+    // complete: an app closed half-way leaves no half demo behind, and the next start builds it
+    // again. An existing empty desk (its device and store kept) is filled in where it is.
+    let first_start = !path.exists();
+    let target =
+        if first_start { dir.join(format!("{}.demo-partial", touchpoint_core::DATABASE_FILE)) } else { path.clone() };
+    if first_start {
+        for stale in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{stale}", target.display()));
+        }
+    }
+    let options = touchpoint_core::demo::DemoOptions::default();
+    let made = touchpoint_core::demo::generate_with(&target, &options, progress).and_then(|s| {
+        if first_start {
+            std::fs::rename(&target, &path).map_err(|e| touchpoint_core::CoreError::Storage {
+                message: format!("The demo store could not be moved into {}: {e}", path.display()),
+            })?;
+        }
+        Ok(s)
+    });
+    match made {
         Ok(s) => eprintln!(
             "touchpoint: demo store ready: {} customers, {} interactions, {} follow-ups",
             s.customers, s.interactions, s.follow_ups

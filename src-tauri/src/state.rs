@@ -1,6 +1,7 @@
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use touchpoint_core::demo::DemoProgress;
 use touchpoint_core::sync::{Backoff, HttpTransport, SharedDesk, SyncEngine};
 use touchpoint_core::{CoreError, Desk};
 
@@ -9,7 +10,10 @@ type Engine = Arc<SyncEngine<HttpTransport>>;
 /// The open desk (or why it could not be opened, shown by the UI instead of crashing), and
 /// the background sync once the desk is connected to a server.
 pub struct AppState {
-    desk: Result<SharedDesk, CoreError>,
+    /// Set once: at start, or when the demo store has been filled in (the window is up before).
+    desk: OnceLock<Result<SharedDesk, CoreError>>,
+    /// While the demo store is being filled in: how far it has got.
+    preparing: Mutex<Option<DemoProgress>>,
     sync: Mutex<Option<Runner>>,
     kick: Arc<tokio::sync::Notify>,
     interval: Duration,
@@ -37,16 +41,43 @@ fn sync_interval() -> Duration {
 
 impl AppState {
     pub fn new(desk: Result<Desk, CoreError>) -> Self {
+        let state = AppState::starting();
+        state.opened(desk);
+        state
+    }
+
+    /// A state whose desk is not open yet (the demo store is being filled in); commands are
+    /// refused, with why, until [`AppState::opened`].
+    pub fn starting() -> Self {
         AppState {
-            desk: desk.map(|d| Arc::new(Mutex::new(d))),
+            desk: OnceLock::new(),
+            preparing: Mutex::new(None),
             sync: Mutex::new(None),
             kick: Arc::new(tokio::sync::Notify::new()),
             interval: sync_interval(),
         }
     }
 
+    /// The desk is open (or could not be): commands go to it from now on.
+    pub fn opened(&self, desk: Result<Desk, CoreError>) {
+        let _ = self.desk.set(desk.map(|d| Arc::new(Mutex::new(d))));
+        self.preparing.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
+
+    pub fn set_progress(&self, progress: DemoProgress) {
+        *self.preparing.lock().unwrap_or_else(PoisonError::into_inner) = Some(progress);
+    }
+
+    /// Whether the desk is open yet, and how far the demo store has got while it is not.
+    pub fn startup(&self) -> (bool, Option<DemoProgress>) {
+        (self.desk.get().is_some(), *self.preparing.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
     pub fn desk(&self) -> Result<&SharedDesk, CoreError> {
-        self.desk.as_ref().map_err(Clone::clone)
+        match self.desk.get() {
+            Some(desk) => desk.as_ref().map_err(Clone::clone),
+            None => Err(CoreError::Refused { message: "Touchpoint is still preparing the demo store.".into() }),
+        }
     }
 
     /// Runs `f` with exclusive access to the desk. Each call is short (sub-millisecond

@@ -44,10 +44,18 @@ pub async fn connect_server(
     device_name: String,
     allow_unencrypted: bool,
 ) -> Result<SyncStatus> {
-    let url = touchpoint_core::sync::http::normalise_server_url(&server_url)
-        .map_err(|m| CoreError::field("server_url", m))?;
-    let transport = HttpTransport::new(&url).map_err(|m| CoreError::field("server_url", m))?;
-    touchpoint_core::sync::enroll(state.desk()?, &transport, &url, &code, &device_name, allow_unencrypted).await?;
+    // Every problem with the form at once, before anything is built or sent.
+    let form = touchpoint_core::sync::check_enrollment(&server_url, &code, &device_name, allow_unencrypted)?;
+    let transport = HttpTransport::new(&form.server_url).map_err(|m| CoreError::field("server_url", m))?;
+    touchpoint_core::sync::enroll(
+        state.desk()?,
+        &transport,
+        &form.server_url,
+        &form.code,
+        &form.device_name,
+        allow_unencrypted,
+    )
+    .await?;
     state.start_sync()?;
     state.kick();
     sync_status(state).await

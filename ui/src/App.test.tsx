@@ -111,3 +111,22 @@ describe("Insight room from the keyboard", () => {
     expect(calls.map((c) => c.cmd)).not.toContain("insight");
   });
 });
+
+describe("First start with the demo store", () => {
+  it("shows how far the demo store has got, then the desk once it is open, asking nothing of the desk before", async () => {
+    let step = 0;
+    const states = [
+      { ready: false, demo: { customers: 0, customers_total: 240, percent: 0 } },
+      { ready: false, demo: { customers: 120, customers_total: 240, percent: 46 } },
+      { ready: true, demo: null },
+    ];
+    const calls = mockBackend({ startup_status: () => states[Math.min(step++, states.length - 1)] });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "Preparing the demo store…" })).toBeInTheDocument();
+    expect(await screen.findByText("120 of 240 customers")).toBeInTheDocument();
+    expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "46");
+    expect(calls.map((c) => c.cmd)).not.toContain("desk_info");
+    expect(await screen.findByTestId("rail-today", {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(screen.queryByTestId("startup")).toBeNull();
+  });
+});

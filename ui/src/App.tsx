@@ -11,6 +11,7 @@ import { HelpOverlay } from "./components/HelpOverlay";
 import { NoticeRegion } from "./components/NoticeRegion";
 import { Rail } from "./components/Rail";
 import { SignInBanner } from "./components/SignInBanner";
+import { StartupGate } from "./components/StartupGate";
 import { SyncPanel } from "./components/SyncPanel";
 import { TopBar } from "./components/TopBar";
 import { NavigationProvider, useNavigation, type Route } from "./navigation";
@@ -41,7 +42,9 @@ export function App({ client, initialRoute }: { client?: QueryClient; initialRou
   return (
     <QueryClientProvider client={client ?? fallback}>
       <NavigationProvider initial={initialRoute}>
-        <Desk />
+        <StartupGate>
+          <Desk />
+        </StartupGate>
       </NavigationProvider>
     </QueryClientProvider>
   );

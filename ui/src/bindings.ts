@@ -6,6 +6,8 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
+	/**  Asked first by the window (which opens before the desk when the demo store is filled in). */
+	startupStatus: () => typedError<Startup, CoreError>(__TAURI_INVOKE("startup_status")),
 	deskInfo: () => typedError<DeskInfo, CoreError>(__TAURI_INVOKE("desk_info")),
 	/**  Every store this desk knows (for the supervisors' store filters). */
 	listStores: () => typedError<Store[], CoreError>(__TAURI_INVOKE("list_stores")),
@@ -300,6 +302,15 @@ export type Dashboard = {
 export type DatedScore = {
 	value: number,
 	at: string,
+};
+
+/**  How far the demo store has got, for the window to show while it fills in. */
+export type DemoProgress = {
+	/**  Customers created so far, of `customers_total`. */
+	customers: number,
+	customers_total: number,
+	/**  How much of the whole history is written, 0–100. */
+	percent: number,
 };
 
 /**  Who and where this desk is, for the header of every screen. */
@@ -911,6 +922,12 @@ export type StaffMember = {
 	id: string,
 	name: string,
 	role: Role,
+};
+
+/**  Whether the desk is open yet; while it is not, how far the demo store has got. */
+export type Startup = {
+	ready: boolean,
+	demo: DemoProgress | null,
 };
 
 export type Store = {

@@ -53,6 +53,11 @@ export function shortDate(iso: string, now: Date = new Date()): string {
   }).format(at);
 }
 
+/** "1 Mar 2026 – 31 Mar 2026": a span of days, both ends included, in the user's locale. */
+export function dateRange(from: Date, lastDay: Date): string {
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", year: "numeric" }).formatRange(from, lastDay);
+}
+
 /** Heading of a day group on the timeline: Today, Yesterday, Monday 16 Nov, 3 Mar 2025. */
 export function dayHeading(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);

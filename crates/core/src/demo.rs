@@ -47,6 +47,16 @@ pub struct DemoSummary {
     pub follow_ups: usize,
 }
 
+/// How far the demo store has got, for the window to show while it fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct DemoProgress {
+    /// Customers created so far, of `customers_total`.
+    pub customers: u32,
+    pub customers_total: u32,
+    /// How much of the whole history is written, 0–100.
+    pub percent: u8,
+}
+
 const STAFF: &[(&str, Role, &str)] = &[
     ("Maria Lopes", Role::Frontline, "1357"),
     ("João Pereira", Role::Frontline, "2468"),
@@ -204,10 +214,22 @@ fn person(rng: &mut StdRng, i: usize) -> Person {
 /// Fills an empty desk at `path` with the demo store. Refuses a desk that already has
 /// customers, so real data is never mixed with made-up data.
 pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
+    generate_with(path, options, &mut |_| {})
+}
+
+/// [`generate`], saying how far it has got every few dozen conversations.
+pub fn generate_with(
+    path: &Path,
+    options: &DemoOptions,
+    progress: &mut dyn FnMut(DemoProgress),
+) -> Result<DemoSummary> {
     let now = Utc::now();
     let start = now - Duration::days(options.days);
     let clock = FakeClock::at(start);
     let mut desk = Desk::open(path, &DeskOptions { region: Some("GB".into()) }, Arc::new(clock.clone()))?;
+    // Nothing here needs to survive a power cut: the app builds the demo in a file of its own
+    // and moves it into place only once it is complete.
+    desk.connection().pragma_update(None, "synchronous", "OFF")?;
     let existing: i64 = desk.connection().query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(CoreError::Validation {
@@ -249,7 +271,18 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
     let mut ids: Vec<Option<Uuid>> = vec![None; people.len()];
     let mut summary = DemoSummary { customers: 0, interactions: 0, follow_ups: 0 };
     let mut open_follow_ups: Vec<(DateTime<Utc>, Uuid)> = Vec::new();
-    for (at, who) in visits {
+    let total_visits = visits.len().max(1);
+    let customers_total = u32::try_from(people.len()).unwrap_or(u32::MAX);
+    let report = |summary: &DemoSummary, done: usize| DemoProgress {
+        customers: u32::try_from(summary.customers).unwrap_or(u32::MAX),
+        customers_total,
+        percent: u8::try_from(done * 100 / total_visits).unwrap_or(100),
+    };
+    progress(report(&summary, 0));
+    for (done, (at, who)) in visits.into_iter().enumerate() {
+        if done > 0 && done % 50 == 0 {
+            progress(report(&summary, done));
+        }
         clock.set(at);
         // Close the follow-ups that came due before this moment, as staff would have.
         open_follow_ups.sort();
@@ -313,7 +346,7 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
         };
 
         // Staff open the customer's page before logging: the audit trail has the views.
-        desk.view_customer(customer)?;
+        desk.record_view(customer)?;
 
         let (reason, notes, tone) = *pick(&mut rng, STORIES);
         let tone = (tone + p.mood) / 2.0;
@@ -385,6 +418,7 @@ pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
     }
     clock.set(now);
     desk.sign_in(manager, None)?;
+    progress(DemoProgress { percent: 100, ..report(&summary, total_visits) });
     Ok(summary)
 }
 
@@ -499,6 +533,19 @@ mod tests {
         let views: i64 =
             conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'view'", [], |r| r.get(0)).expect("views");
         assert!(views >= 12, "staff viewed the customers they served: {views}");
+    }
+
+    #[test]
+    fn the_demo_says_how_far_it_has_got_up_to_every_customer_and_the_whole_history() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut seen = Vec::new();
+        let opts = DemoOptions { customers: 20, seed: 3, days: 120 };
+        let summary = generate_with(&dir.path().join("d.sqlite3"), &opts, &mut |p| seen.push(p)).expect("demo");
+        assert!(seen.len() >= 3, "a start, some steps and an end: {seen:?}");
+        assert_eq!(seen.first().map(|p| (p.customers, p.percent)), Some((0, 0)));
+        assert_eq!(seen.last(), Some(&DemoProgress { customers: 20, customers_total: 20, percent: 100 }));
+        assert_eq!(summary.customers, 20);
+        assert!(seen.windows(2).all(|w| w[0].percent <= w[1].percent && w[0].customers <= w[1].customers));
     }
 
     #[test]

@@ -320,11 +320,18 @@ impl Desk {
     /// (once per person and customer in ten minutes; refreshing the page is not a new look).
     pub fn view_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
         let page = self.open_customer(id)?;
+        self.record_view(id)?;
+        Ok(page)
+    }
+
+    /// The audit trail's "viewed" entry for a customer page just shown (one per person and
+    /// customer within a short while). A view is recorded even by someone who may not save
+    /// anything yet.
+    pub(crate) fn record_view(&mut self, id: Uuid) -> Result<()> {
         if !audit::viewed_lately(&self.conn, self.staff_id, id, self.clock.now())? {
-            // A view is recorded even by someone who may not save anything yet.
             let _ = self.write(|w| audit::record(w, AuditAction::View, "customer", Some(id), Some(id), None));
         }
-        Ok(page)
+        Ok(())
     }
 
     /// Who viewed, changed, exported or erased which customer, when (supervisors and admins).

@@ -356,3 +356,18 @@ async fn a_new_follow_up_takes_typing_at_once_and_ctrl_enter_saves_it() {
     desk.wait_for_text("[data-testid=open-follow-ups]", "Ring back when the part arrives").await;
     desk.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_start_with_the_demo_opens_the_desk_on_the_filled_in_demo_store() {
+    // The window is up while the demo store fills in (it shows how far it has got); the desk
+    // then opens on it, every customer there, and the data file holds the whole store.
+    let desk = Desk::start_demo_first_run().await;
+    desk.replace_text("[data-testid=search-input]", "Maria").await;
+    desk.wait_for_attr("[data-testid=search-results]", "data-for", "Maria").await;
+    desk.wait_for_text("[data-testid=search-results] [role=option]", "Maria").await;
+    assert!(!desk.exists("[data-testid=startup]").await, "the progress screen is gone");
+    let conn = rusqlite::Connection::open(desk.data_dir.path().join("touchpoint.sqlite3")).expect("data file");
+    let customers: i64 = conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).expect("count");
+    let expected = touchpoint_core::demo::DemoOptions::default().customers;
+    assert_eq!(usize::try_from(customers).ok(), Some(expected), "the whole demo store");
+}

@@ -36,6 +36,12 @@ async fn a_supervisor_reviews_a_conversation_and_the_staff_member_acknowledges_i
     desk.shot("review-dialog").await;
     desk.click("[data-testid=review-save]").await;
     desk.wait_gone("[data-testid=review-dialog]").await;
+    // Saved: said so, with the next conversation of the queue offered (Enter) or the list.
+    let saved = desk.wait_for_text("[data-testid=review-saved]", "is saved").await;
+    assert!(saved.contains("Next in the queue") || saved.contains("last conversation"), "{saved}");
+    desk.shot("review-saved").await;
+    desk.click("[data-testid=review-back-to-list]").await;
+    desk.wait_gone("[data-testid=review-saved]").await;
 
     sign_in(&desk, "Maria Lopes", "1357").await;
     desk.wait_for_text("[data-testid=rail-my-reviews]", "1").await;

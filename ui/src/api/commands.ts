@@ -44,6 +44,7 @@ export function asSentence(text: string): string {
 }
 
 export const api = {
+  startup: () => call(commands.startupStatus()),
   deskInfo: () => call(commands.deskInfo()),
   stores: () => call(commands.listStores()),
   touchPoints: () => call(commands.listTouchPoints()),

@@ -44,7 +44,12 @@ function NotConnected({ onClose }: { onClose: () => void }) {
           {t("sync.localTitle")}
         </p>
         <p>{t("sync.localExplain")}</p>
-        {desk.data ? <p className="muted small">{t("desk.localOnlyDetail", { path: desk.data.database_path })}</p> : null}
+        {desk.data ? (
+          <p className="muted small" data-testid="data-file">
+            {t("sync.dataFile")}
+            <code className="data-file">{desk.data.database_path}</code>
+          </p>
+        ) : null}
       </div>
       <div className="dialog-actions">
         <Button className="button" onPress={onClose}>

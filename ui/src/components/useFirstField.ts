@@ -4,7 +4,10 @@ import { useEffect, type RefObject } from "react";
 export const FIRST_FIELD =
   "input:not([type=hidden]):not([disabled]):not([type=checkbox]):not([type=radio]), textarea:not([disabled]), [role=radio], select";
 
-/** Keeps a just-opened dialog's focus in its first field, so typing goes where it belongs.
+/** What a dialog without fields offers first (its main button): marked `data-autofocus`. */
+const CHOSEN = "[data-autofocus]";
+
+/** Keeps a just-opened dialog's focus in its first field (or on what is marked `data-autofocus`), so typing goes where it belongs.
  *
  * Keyed on the dialog element itself: the overlay may mount its content a render after it is
  * opened, and the dialog focuses itself when it does (in a real window, sometimes later still).
@@ -18,8 +21,9 @@ export function useFirstField(dialogEl: HTMLElement | null, body: RefObject<HTML
     const intoFirstField = () => {
       const root = body.current;
       const active = document.activeElement;
-      if (!root || (active && root.contains(active) && active !== root && active.matches(FIRST_FIELD))) return;
-      root.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
+      const settled = (el: Element) => el.matches(CHOSEN) || el.matches(FIRST_FIELD);
+      if (!root || (active && root.contains(active) && active !== root && settled(active))) return;
+      (root.querySelector<HTMLElement>(CHOSEN) ?? root.querySelector<HTMLElement>(FIRST_FIELD))?.focus();
     };
     let timer = window.setTimeout(intoFirstField, 0);
     const onFocusIn = (e: FocusEvent) => {

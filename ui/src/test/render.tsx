@@ -68,6 +68,7 @@ export const connectedSync: SyncStatus = {
 export function mockBackend(handlers: Record<string, Handler> = {}) {
   const calls: { cmd: string; args: Record<string, unknown> }[] = [];
   const all: Record<string, Handler> = {
+    startup_status: () => ({ ready: true, demo: null }),
     desk_info: () => deskInfo,
     list_touch_points: () => touchPoints,
     list_reasons: () => [

@@ -126,10 +126,59 @@ pub struct SyncEngine<T> {
     pub push_limit: usize,
 }
 
+/// What a person typed to connect a desk, checked: every problem at once (the address, the code
+/// and the desk's name), so the form shows them together rather than one per try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentForm {
+    /// The server's address without a trailing slash.
+    pub server_url: String,
+    pub code: String,
+    pub device_name: String,
+}
+
+/// Checks the connect form. Plain `http://` is taken only for this computer or a private
+/// network, or when `allow_unencrypted` (which only an administrator may set; see [`enroll`]).
+pub fn check_enrollment(
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    allow_unencrypted: bool,
+) -> Result<EnrollmentForm> {
+    let mut problems = crate::error::Problems::default();
+    let url = match super::http::normalise_server_url(server_url) {
+        Ok(url) => match super::http::unencrypted_problem(&url, allow_unencrypted) {
+            Some(problem) => {
+                problems.add("server_url", problem);
+                None
+            }
+            None => Some(url),
+        },
+        Err(problem) => {
+            problems.add("server_url", problem);
+            None
+        }
+    };
+    if code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
+        problems.add("code", "The enrollment code has 8 letters and digits, like ABCD-2345.");
+    }
+    let device_name = device_name.trim();
+    if device_name.is_empty() {
+        problems.add("device_name", "Give this desk a name of 1 to 80 characters, like \"Returns desk PC\".");
+    } else {
+        problems.text("device_name", Some(device_name), touchpoint_protocol::text::DEVICE_NAME, "The desk's name");
+    }
+    problems.finish()?;
+    Ok(EnrollmentForm {
+        server_url: url.unwrap_or_default(),
+        code: code.trim().to_owned(),
+        device_name: device_name.to_owned(),
+    })
+}
+
 /// Enrolls the desk with a one-time code: the server makes it a device of a store, and the
-/// desk's own history moves onto that store. Plain `http://` is taken only for this computer or
-/// a private network, or when `allow_unencrypted` (which only an administrator may set). Nothing is pushed yet; the engine first
-/// downloads the store's catalogue and customers.
+/// desk's own history moves onto that store. The form is checked first ([`check_enrollment`]);
+/// allowing plain HTTP to a server outside the network is an administrator's decision. Nothing
+/// is pushed yet; the engine first downloads the store's catalogue and customers.
 pub async fn enroll<T: Transport>(
     desk: &SharedDesk,
     transport: &T,
@@ -138,29 +187,18 @@ pub async fn enroll<T: Transport>(
     device_name: &str,
     allow_unencrypted: bool,
 ) -> Result<()> {
-    let device_name = device_name.trim();
     if allow_unencrypted && with_desk(desk, |d| d.role())? != touchpoint_protocol::Role::Admin {
         return Err(CoreError::forbidden("allow an unencrypted connection to the server"));
     }
-    if let Some(problem) = super::http::unencrypted_problem(server_url, allow_unencrypted) {
-        return Err(CoreError::field("server_url", problem));
-    }
-    let mut problems = crate::error::Problems::default();
-    if code.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 8 {
-        problems.add("code", "The enrollment code has 8 letters and digits, like ABCD-2345.");
-    }
-    if device_name.is_empty() {
-        problems.add("device_name", "Give this desk a name of 1 to 80 characters, like \"Returns desk PC\".");
-    } else {
-        problems.text("device_name", Some(device_name), touchpoint_protocol::text::DEVICE_NAME, "The desk's name");
-    }
-    problems.finish()?;
+    let EnrollmentForm { server_url, code, device_name } =
+        check_enrollment(server_url, code, device_name, allow_unencrypted)?;
+    let (server_url, device_name) = (server_url.as_str(), device_name.as_str());
     let (device_id, already) = with_desk(desk, |d| Ok((d.device_id, d.sync_settings()?.is_some())))?;
     if already {
         return Err(CoreError::field("server_url", "This desk is already connected. Disconnect it first."));
     }
     let resp = transport
-        .enroll(&EnrollRequest { code: code.trim().to_owned(), device_id, device_name: device_name.to_owned() })
+        .enroll(&EnrollRequest { code, device_id, device_name: device_name.to_owned() })
         .await
         .map_err(|e| match e {
             TransportError::Server { code: ErrorCode::Unauthorized, message, .. } => CoreError::field("code", message),
@@ -651,5 +689,39 @@ pub async fn run<T: Transport>(
                 }
             } => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: CoreError) -> Vec<String> {
+        match e {
+            CoreError::Validation { fields, .. } => fields.into_iter().map(|f| f.field).collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_connect_form_reports_every_problem_at_once() {
+        let all = check_enrollment("sync example", "AB", "   ", false).expect_err("three problems");
+        assert_eq!(fields(all), ["server_url", "code", "device_name"]);
+        let outside = check_enrollment("http://sync.example.com", "ABC", "Till", false).expect_err("two problems");
+        assert_eq!(fields(outside), ["server_url", "code"]);
+    }
+
+    #[test]
+    fn a_good_connect_form_comes_back_tidied() {
+        let form =
+            check_enrollment(" https://sync.example.com/ ", " ABCD-2345 ", "  Returns desk ", false).expect("fine");
+        assert_eq!(
+            form,
+            EnrollmentForm {
+                server_url: "https://sync.example.com".into(),
+                code: "ABCD-2345".into(),
+                device_name: "Returns desk".into(),
+            }
+        );
     }
 }

@@ -11,7 +11,9 @@ pub mod secret;
 pub mod status;
 pub mod transport;
 
-pub use engine::{enroll, run, Backoff, SharedDesk, SyncEngine, SyncError, SyncReport};
+pub use engine::{
+    check_enrollment, enroll, run, Backoff, EnrollmentForm, SharedDesk, SyncEngine, SyncError, SyncReport,
+};
 pub use http::HttpTransport;
 pub use local::{PageApplied, PullFault};
 pub use remote::{ProfileConflict, ServerCustomer, StoreConflict};

@@ -11,7 +11,7 @@ import { Choice } from "../../components/Choice";
 import { ChosenDates } from "../../components/ChosenDates";
 import { ExportButton } from "../../components/ExportButton";
 import { OUTCOMES } from "../../components/FormParts";
-import { intlLocale } from "../../i18n";
+import { dateRange } from "../../format";
 import { useNavigation } from "../../navigation";
 import { choosePeriod } from "../review/queueFilter";
 import { countText, weekText, withFeeling } from "./figures";
@@ -458,6 +458,5 @@ function OutcomeTable({ rows, onOpen }: { rows: CountRow[]; onOpen: (row: CountR
 function chosenDates(filters: InsightFilters): string {
   const { from, to } = insightRange(filters);
   const last = subDays(new Date(to), 1);
-  const fmt = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", year: "numeric" });
-  return fmt.formatRange(new Date(from), last);
+  return dateRange(new Date(from), last);
 }

@@ -56,7 +56,15 @@ function useReviewDraft(interactionId: string): [ReviewDraft, (update: (d: Revie
 /** Review one conversation: what happened, what others already said, then praise, coaching or
  * a compliance flag with a comment and an optional scorecard. Ctrl+Enter saves; a refusal
  * shows next to its field and keeps everything typed. */
-export function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () => void }) {
+export function ReviewDialog({
+  item,
+  onClose,
+  onSaved,
+}: {
+  item: QueueItem;
+  onClose: () => void;
+  onSaved: (review: Review) => void;
+}) {
   const { t } = useTranslation();
   const criteria = useReviewCriteria();
   const record = useRecordReview();
@@ -80,9 +88,9 @@ export function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () =
     record.mutate(
       { interaction_id: item.interaction_id, kind: draft.kind, comment: draft.comment, scores },
       {
-        onSuccess: () => {
+        onSuccess: (review) => {
           forget();
-          onClose();
+          onSaved(review);
         },
       },
     );
@@ -288,5 +296,63 @@ function PreviousReview({ review: r }: { review: Review }) {
           : t("review.notSeenYet", { name: r.staff.name })}
       </p>
     </li>
+  );
+}
+
+/** After a review is saved: say so, and offer the next conversation of the queue (Enter) or the
+ * list (Esc), so a supervisor works down the queue without reaching for the mouse. */
+export function ReviewSavedDialog({
+  item,
+  kind,
+  next,
+  onNext,
+  onClose,
+}: {
+  item: QueueItem;
+  kind: ReviewKind;
+  next: QueueItem | null;
+  onNext: (next: QueueItem) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const customer = item.customer?.name ?? t("review.walkIn");
+  return (
+    <DialogFrame isOpen onClose={onClose} title={t("review.savedTitle")} width={520} testId="review-saved">
+      <div className="dialog-body">
+        <p role="status" data-testid="review-saved-what">
+          <ReviewKindBadge kind={kind} />{" "}
+          {t("review.savedWhat", { customer, staff: item.staff.name })}
+        </p>
+        {next ? (
+          <p className="muted small" data-testid="review-next">
+            {t("review.nextIs", {
+              customer: next.customer?.name ?? t("review.walkIn"),
+              reason: next.reason ?? t("review.noReason"),
+              staff: next.staff.name,
+            })}
+          </p>
+        ) : (
+          <p className="muted small" data-testid="review-next">
+            {t("review.noNext")}
+          </p>
+        )}
+      </div>
+      <div className="dialog-actions">
+        <Button
+          className="button"
+          onPress={onClose}
+          data-autofocus={next ? undefined : true}
+          data-testid="review-back-to-list"
+        >
+          {t("review.backToList")}
+        </Button>
+        {next ? (
+          <Button className="button primary" onPress={() => onNext(next)} data-autofocus data-testid="review-next-button">
+            {t("review.next")}
+            <Keyboard className="kbd on-accent">Enter</Keyboard>
+          </Button>
+        ) : null}
+      </div>
+    </DialogFrame>
   );
 }

@@ -199,7 +199,7 @@ describe("Review dialog", () => {
     expect(earlier).toHaveTextContent("Maria Lopes has not acknowledged it yet");
   });
 
-  it("saves the kind, comment and scores, closes, and the row shows its new review count", async () => {
+  it("saves the kind, comment and scores, says so, and back on the list the row shows its new review count", async () => {
     const { calls, user, dialog } = await openReviewOf(refund, {
       record_review: (args) => ({ ...coaching, id: "rev-new", interaction_id: (args.input as { interaction_id: string }).interaction_id }),
     });
@@ -209,7 +209,12 @@ describe("Review dialog", () => {
     await user.click(within(listening).getByRole("radio", { name: "5" }));
     await user.keyboard("{Control>}{Enter}{/Control}");
 
+    const done = await screen.findByTestId("review-saved");
     await waitFor(() => expect(screen.queryByTestId("review-dialog")).toBeNull());
+    expect(within(done).getByTestId("review-saved-what")).toHaveTextContent("Your review of Ana Souza's conversation with Maria Lopes is saved");
+    expect(within(done).getByTestId("review-next")).toHaveTextContent("That was the last conversation in this list.");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.queryByTestId("review-saved")).toBeNull());
     const sent = calls.find((c) => c.cmd === "record_review")?.args.input;
     expect(sent).toEqual({
       interaction_id: "int-refund",
@@ -218,6 +223,29 @@ describe("Review dialog", () => {
       scores: [{ criterion_id: "crit-listen", score: 5 }],
     });
     expect(screen.getByTestId("queue-item")).toHaveTextContent("1 review");
+  });
+
+  it("after a save offers the next conversation in the queue, and Enter opens its review", async () => {
+    const user = userEvent.setup();
+    supervisorDesk({
+      review_queue: () => [refund, exchange],
+      record_review: (args) => ({ ...coaching, id: "rev-new", interaction_id: (args.input as { interaction_id: string }).interaction_id }),
+    });
+    renderWithDesk(<ReviewScreen />);
+    const [first] = await screen.findAllByTestId("queue-item");
+    await user.click(first as HTMLElement);
+    const dialog = await screen.findByTestId("review-dialog");
+    await user.click(within(dialog).getByRole("radio", { name: /Praise/ }));
+    await user.type(within(dialog).getByRole("textbox", { name: "Comment" }), "Good.");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    const done = await screen.findByTestId("review-saved");
+    expect(within(done).getByTestId("review-next")).toHaveTextContent("Next in the queue: Walk-in · Exchange · with João Silva.");
+    await waitFor(() => expect(within(done).getByTestId("review-next-button")).toHaveFocus());
+    await user.keyboard("{Enter}");
+    const nextDialog = await screen.findByTestId("review-dialog");
+    expect(within(nextDialog).getByTestId("review-conversation")).toHaveTextContent("Swapped a size");
+    expect(screen.queryByTestId("review-saved")).toBeNull();
   });
 
   it("shows a refused comment next to the comment and keeps everything typed", async () => {

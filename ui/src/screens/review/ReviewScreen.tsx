@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { canReview, isFrontlineDesk } from "../../actions";
 import { errorMessage } from "../../api/commands";
 import { useDeskInfo, useReviewQueue, useStaff, useStores, useTouchPoints } from "../../api/hooks";
-import type { Feeling, Outcome, QueueItem, ScoreSignal } from "../../bindings";
+import type { Feeling, Outcome, QueueItem, ReviewKind, ScoreSignal } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ChosenDates } from "../../components/ChosenDates";
 import { FeelingBadge } from "../../components/FeelingBadge";
@@ -20,13 +20,14 @@ import {
   SIGNALS,
   choosePeriod,
   differsFromDefaults,
+  nextInQueue,
   presetFilters,
   toQueueFilter,
   type Period,
   type QueueFilters,
   type ReviewPreset,
 } from "./queueFilter";
-import { ReviewDialog } from "./ReviewDialog";
+import { ReviewDialog, ReviewSavedDialog } from "./ReviewDialog";
 
 const ANY = "__any__";
 
@@ -41,6 +42,11 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
   const [draw, setDraw] = useState(0);
   const queue = useReviewQueue(toQueueFilter(filters), filters.sample ? draw : 0, allowed);
   const [reviewing, setReviewing] = useState<QueueItem | null>(null);
+  // The review just saved, and the queue as it stood when the person started on it: "next"
+  // is the row after it that was not reviewed in this sitting, even if the saved one has
+  // since left the list (a not-yet-reviewed filter drops it).
+  const [saved, setSaved] = useState<{ item: QueueItem; kind: ReviewKind; next: QueueItem | null } | null>(null);
+  const doneHere = useRef(new Set<string>());
   const list = useRef<HTMLDivElement>(null);
   const items = queue.data ?? [];
 
@@ -195,7 +201,30 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
           ) : null}
         </section>
       )}
-      {reviewing ? <ReviewDialog item={reviewing} onClose={() => setReviewing(null)} /> : null}
+      {reviewing ? (
+        <ReviewDialog
+          key={reviewing.interaction_id}
+          item={reviewing}
+          onClose={() => setReviewing(null)}
+          onSaved={(review) => {
+            doneHere.current.add(reviewing.interaction_id);
+            setSaved({ item: reviewing, kind: review.kind, next: nextInQueue(items, reviewing, doneHere.current) });
+            setReviewing(null);
+          }}
+        />
+      ) : null}
+      {saved ? (
+        <ReviewSavedDialog
+          item={saved.item}
+          kind={saved.kind}
+          next={saved.next}
+          onNext={(next) => {
+            setSaved(null);
+            setReviewing(next);
+          }}
+          onClose={() => setSaved(null)}
+        />
+      ) : null}
     </main>
   );
 }

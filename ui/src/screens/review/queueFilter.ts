@@ -1,6 +1,6 @@
 import { addDays, isValid, parseISO, startOfDay, subDays } from "date-fns";
 
-import type { Feeling, NameRef, Outcome, ReviewQueueFilter, ScoreSignal } from "../../bindings";
+import type { Feeling, NameRef, Outcome, QueueItem, ReviewQueueFilter, ScoreSignal } from "../../bindings";
 
 export type Period = "today" | "week" | "month" | "all" | "custom";
 export const PERIODS: Period[] = ["today", "week", "month", "all", "custom"];
@@ -129,4 +129,12 @@ export function toQueueFilter(f: QueueFilters, now?: Date): ReviewQueueFilter {
     sample: f.sample ? SAMPLE_SIZE : null,
     limit: f.sample ? null : QUEUE_LIMIT,
   };
+}
+
+/** The row after `current` in the list that was not reviewed in this sitting (wrapping round to
+ * the top), or null when every row has been. */
+export function nextInQueue(items: QueueItem[], current: QueueItem, done: Set<string>): QueueItem | null {
+  const at = items.findIndex((i) => i.interaction_id === current.interaction_id);
+  const ordered = at < 0 ? items : [...items.slice(at + 1), ...items.slice(0, at)];
+  return ordered.find((i) => i.interaction_id !== current.interaction_id && !done.has(i.interaction_id)) ?? null;
 }
