@@ -14,6 +14,7 @@ import { SignInBanner } from "./components/SignInBanner";
 import { StartupGate } from "./components/StartupGate";
 import { SyncPanel } from "./components/SyncPanel";
 import { TopBar } from "./components/TopBar";
+import { setStoreRegion } from "./i18n";
 import { NavigationProvider, useNavigation, type Route } from "./navigation";
 import { AuditScreen } from "./screens/audit/AuditScreen";
 import { CustomerScreen } from "./screens/customer/CustomerScreen";
@@ -55,6 +56,8 @@ function Desk() {
   const desk = useDeskInfo();
   const nav = useNavigation();
   const role = desk.data?.staff.role;
+  // Set while rendering, before the rooms below format a date: they follow the store's country.
+  setStoreRegion(desk.data?.region);
 
   const shortcuts = useMemo(
     () =>

@@ -399,6 +399,21 @@ impl Desk {
         seen.as_bool().unwrap_or(false)
     }
 
+    /// Whether the element matching `css` is (or, once a dialog has finished opening, comes)
+    /// into view within a few seconds; see [`Desk::in_view`].
+    pub async fn comes_into_view(&self, css: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            if self.in_view(css).await {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Runs axe-core in the window and returns the serious and critical violations.
     pub async fn accessibility_violations(&self) -> Vec<String> {
         let axe = std::fs::read_to_string(
@@ -608,6 +623,51 @@ impl Desk {
                 panic!("no element {xpath:?} appeared: {e}")
             }
         }
+    }
+
+    /// Sets the window's size (its inner size: under Xvfb there is no frame), and waits until
+    /// the page has been laid out at it.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("the window takes the size");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let size = self
+                .client
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .expect("the window's size");
+            if size == serde_json::json!([width, height]) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the window is {size}, not {width}×{height}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whatever does not fit the window's frame: the page scrolling as a whole (sideways, or
+    /// down so the top bar leaves), or anything reaching past the window's right edge. Empty
+    /// when everything fits.
+    pub async fn out_of_frame(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "const out = [];
+                 const page = document.scrollingElement;
+                 if (page.scrollWidth > window.innerWidth + 1) out.push(`page ${page.scrollWidth}px wide`);
+                 if (page.scrollHeight > window.innerHeight + 1) out.push(`page ${page.scrollHeight}px tall`);
+                 for (const el of document.querySelectorAll('body *')) {
+                   const r = el.getBoundingClientRect();
+                   if (r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1 && getComputedStyle(el).position !== 'fixed') {
+                     const id = el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : el.className ? `.${String(el.className).split(' ')[0]}` : el.tagName;
+                     out.push(`${id} ends at ${Math.round(r.right)}px`);
+                   }
+                 }
+                 return out.slice(0, 10);",
+                vec![],
+            )
+            .await
+            .expect("measure the layout");
+        found.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
     }
 
     /// Saves a PNG of the window when `TOUCHPOINT_SHOTS` names a folder (for looking at it).

@@ -31,11 +31,28 @@ export function setLanguage(lang: Language) {
   document.documentElement.lang = intlLocale();
 }
 
-/** The locale dates and numbers are shown in (Portuguese as spoken in Portugal). */
+/** The store's country (the desk's region, "GB"), once the desk has said it. */
+let storeRegion: string | null = null;
+
+/** Dates and numbers in English follow the store's country ("GB" → 4 December, 10:00), not the
+ * web view's own locale, which falls back to US English on a computer without the store's
+ * locale installed. */
+export function setStoreRegion(region: string | null | undefined) {
+  const next = region && /^[A-Z]{2}$/.test(region) ? region : null;
+  if (next === storeRegion) return;
+  storeRegion = next;
+  if (typeof document !== "undefined") document.documentElement.lang = intlLocale();
+}
+
+/** The locale dates and numbers are shown in: Portuguese as spoken in Portugal; English as
+ * written in the store's country, else the system's English, else British English. */
 export function intlLocale(): string {
   const lang = i18n.language || "en";
   if (lang.startsWith("pt")) return "pt-PT";
-  if (lang === "en") return typeof navigator !== "undefined" && navigator.language.startsWith("en") ? navigator.language : "en-GB";
+  if (lang === "en") {
+    if (storeRegion) return `en-${storeRegion}`;
+    return typeof navigator !== "undefined" && navigator.language.startsWith("en") ? navigator.language : "en-GB";
+  }
   return lang;
 }
 
