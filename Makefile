@@ -44,6 +44,9 @@ lint: setup
 	npm --prefix ui run --silent typecheck
 	npm --prefix ui run --silent lint
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	@# Test hooks (crash or stall at chosen points) never reach what ships: the app and the server.
+	@if cargo tree -q -p touchpoint-app -p touchpoint-server -e features | grep -q 'test-faults'; then \
+	  echo "lint: the test-faults feature reaches the app or the server build"; exit 1; fi
 
 # The e2e crate needs the built app; it runs in `e2e`, after `app`. The sync scenarios need
 # PostgreSQL: a throw-away cluster is started for them and removed afterwards.

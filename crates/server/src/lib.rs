@@ -25,6 +25,7 @@ use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
+#[cfg(feature = "test-faults")]
 pub use push::Faults;
 pub use tokens::Tokens;
 
@@ -34,6 +35,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct AppState {
     pub pool: PgPool,
     pub tokens: Arc<Tokens>,
+    /// Test hooks (the `test-faults` feature only).
+    #[cfg(feature = "test-faults")]
     pub faults: Arc<Faults>,
     pub limits: Arc<limits::Limits>,
     pub share: Arc<share::OrgShare>,
@@ -45,6 +48,7 @@ impl AppState {
         AppState {
             pool,
             tokens: Arc::new(tokens),
+            #[cfg(feature = "test-faults")]
             faults: Arc::new(Faults::default()),
             limits: Arc::new(limits::Limits::new(limits::RateLimits::default())),
             share,

@@ -5,7 +5,6 @@
 //! by one, in order.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::Json;
@@ -55,12 +54,29 @@ fn refuse(op: &Op, auth: &DeviceAuth, now: chrono::DateTime<Utc>) -> Option<(Rej
 }
 
 /// Pauses a push after it applied this many ops, before it commits (tests kill the server
-/// there, or hold the organisation's counter while another push waits).
+/// there, or hold the organisation's counter while another push waits). Only in builds with
+/// the `test-faults` feature, which release builds never have.
+#[cfg(feature = "test-faults")]
 #[derive(Debug, Default)]
 pub struct Faults {
-    pub pause_after_ops: std::sync::Mutex<Option<(usize, Duration)>>,
+    pub pause_after_ops: std::sync::Mutex<Option<(usize, std::time::Duration)>>,
     /// True while a push sits in that pause.
     pub paused: std::sync::atomic::AtomicBool,
+}
+
+#[cfg(feature = "test-faults")]
+impl Faults {
+    /// Called after each op a push applied (`applied` so far): sits in the pause when asked to.
+    async fn after_op(&self, applied: usize) {
+        let pause = *self.pause_after_ops.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((after, wait)) = pause {
+            if applied == after {
+                self.paused.store(true, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(wait).await;
+                self.paused.store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
 }
 
 /// Rows written in bulk at the end of the push (or before an erasure, which must see them),
@@ -333,12 +349,11 @@ pub async fn push(
     .fetch_one(&mut *tx)
     .await?;
     let mut known = look_up(&mut tx, &auth, &req.ops).await?;
-    let pause = *st.faults.pause_after_ops.lock().unwrap_or_else(|p| p.into_inner());
 
     let mut rows = Rows::default();
     let mut results: Vec<OpResult> = Vec::with_capacity(req.ops.len());
     let mut in_batch: HashMap<Uuid, Option<i64>> = HashMap::new();
-    for (i, op) in req.ops.iter().enumerate() {
+    for op in &req.ops {
         if let Some(answer) = known.seen.get(&op.op_id) {
             results.push(answer.clone());
             continue;
@@ -428,13 +443,8 @@ pub async fn push(
             rows.rejected(op.op_id, &result.status);
         }
         results.push(result);
-        if let Some((after, wait)) = pause {
-            if i + 1 == after {
-                st.faults.paused.store(true, std::sync::atomic::Ordering::SeqCst);
-                tokio::time::sleep(wait).await;
-                st.faults.paused.store(false, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
+        #[cfg(feature = "test-faults")]
+        st.faults.after_op(results.len()).await;
     }
     rows.flush(&mut tx, org, auth.device_id).await?;
     tx.commit().await?;

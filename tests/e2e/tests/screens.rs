@@ -63,7 +63,10 @@ async fn tour(desk: &Desk, lang: &str, (w, h): (u32, u32)) {
 
     desk.keys("f").await;
     desk.find("[data-testid=new-follow-up]").await;
-    assert!(desk.comes_into_view("[data-testid=new-follow-up] [data-testid=proposal-accept]").await, "{at}: Create is in view");
+    assert!(
+        desk.comes_into_view("[data-testid=new-follow-up] [data-testid=proposal-accept]").await,
+        "{at}: Create is in view"
+    );
     fits(desk, "the new follow-up dialog", &format!("{at}-follow-up-dialog")).await;
     desk.keys(&char::from(Key::Escape).to_string()).await;
     desk.wait_gone("[data-testid=new-follow-up]").await;
@@ -85,7 +88,8 @@ async fn tour(desk: &Desk, lang: &str, (w, h): (u32, u32)) {
     fits(desk, "Insight", &format!("{at}-insight")).await;
 
     desk.click("[data-testid=rail-import]").await;
-    desk.replace_text("textarea[name=csv]", "name,phone\nJoana Dup,+351 912 345 678\nRui Costa,+351 913 000 111\n").await;
+    desk.replace_text("textarea[name=csv]", "name,phone\nJoana Dup,+351 912 345 678\nRui Costa,+351 913 000 111\n")
+        .await;
     desk.click("[data-testid=import-check]").await;
     desk.find("[data-testid=import-summary]").await;
     fits(desk, "the import check", &format!("{at}-import-check")).await;

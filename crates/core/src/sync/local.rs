@@ -29,7 +29,7 @@ pub struct PageApplied {
 }
 
 /// Where a test wants the desk to fail while applying a pulled page (a crash, simulated).
-#[doc(hidden)]
+#[cfg(feature = "test-faults")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PullFault {
     /// The process dies after applying the changes but before the transaction commits.
@@ -217,11 +217,21 @@ impl Desk {
     /// Applies one pulled page and moves the cursor in the same transaction, so a crash
     /// leaves either both or neither: no change is skipped, none is applied twice.
     pub fn apply_pulled(&mut self, page: &PullResponse) -> Result<PageApplied> {
-        self.apply_pulled_with_fault(page, None)
+        self.apply_pulled_then(page, || {})
     }
 
-    #[doc(hidden)]
+    /// [`apply_pulled`](Self::apply_pulled) with a fault injected (tests only: the
+    /// `test-faults` feature).
+    #[cfg(feature = "test-faults")]
     pub fn apply_pulled_with_fault(&mut self, page: &PullResponse, fault: Option<PullFault>) -> Result<PageApplied> {
+        match fault {
+            Some(PullFault::AbortBeforeCommit) => self.apply_pulled_then(page, || std::process::abort()),
+            None => self.apply_pulled(page),
+        }
+    }
+
+    /// Applies the page; `before_commit` runs once everything is written and nothing committed.
+    fn apply_pulled_then(&mut self, page: &PullResponse, before_commit: impl FnOnce()) -> Result<PageApplied> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut newest: Option<Hlc> = None;
         let mut applied = super::apply::Page::default();
@@ -230,9 +240,7 @@ impl Desk {
             newest = newest.max(Some(change.op.hlc));
         }
         applied.finish(&tx)?;
-        if fault == Some(PullFault::AbortBeforeCommit) {
-            std::process::abort();
-        }
+        before_commit();
         let was_bootstrapped: bool = tx.query_row("SELECT bootstrapped FROM sync_state", [], |r| r.get(0))?;
         let done = !page.has_more;
         tx.execute(

@@ -15,7 +15,9 @@ pub use engine::{
     check_enrollment, enroll, run, Backoff, EnrollmentForm, SharedDesk, SyncEngine, SyncError, SyncReport,
 };
 pub use http::HttpTransport;
-pub use local::{PageApplied, PullFault};
+pub use local::PageApplied;
+#[cfg(feature = "test-faults")]
+pub use local::PullFault;
 pub use remote::{ProfileConflict, ServerCustomer, StoreConflict};
 pub use secret::SecretPlace;
 pub use status::{Block, RejectedChange, SyncSettings, SyncStatus};
