@@ -13,7 +13,7 @@ pub(crate) fn claim_field(tx: &Transaction<'_>, entity: &str, id: &str, field: &
         .prepare_cached("SELECT hlc FROM field_clocks WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?
         .query_row([entity, id, field], |r| r.get(0))
         .optional()?;
-    if current.as_deref().is_some_and(|c| c >= hlc) {
+    if !touchpoint_protocol::rules::newer_wins(current.as_deref(), hlc) {
         return Ok(false);
     }
     tx.prepare_cached(

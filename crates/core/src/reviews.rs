@@ -130,8 +130,8 @@ pub(crate) fn validate(conn: &Connection, input: &NewReview, reviewer: Uuid) -> 
     };
     let staff = crate::db::parse_uuid(&staff)?;
     let mut p = Problems::default();
-    if staff == reviewer {
-        p.add("interaction_id", "You cannot review your own conversation. Ask another supervisor.");
+    if let Some(refusal) = touchpoint_protocol::rules::own_work_review(reviewer, staff) {
+        p.add("interaction_id", refusal);
     }
     let comment = input.comment.trim().to_owned();
     if comment.is_empty() {
@@ -246,7 +246,7 @@ pub fn criteria(conn: &Connection) -> Result<Vec<ReviewCriterion>> {
 }
 
 /// A scorecard holds a few criteria: this many at most.
-pub const MAX_CRITERIA: usize = 8;
+pub const MAX_CRITERIA: usize = touchpoint_protocol::rules::SCORES_MAX;
 
 /// A criterion's name, trimmed, checked for length and against the other active criteria
 /// (`except`: the one being renamed).

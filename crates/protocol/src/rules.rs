@@ -14,8 +14,22 @@ pub const REASON_MAX: usize = text::REASON.max as usize;
 pub const TEXT_MAX: usize = text::SUMMARY.max as usize;
 /// Longer than any conversation at a desk; a bigger number is a typo.
 pub const DURATION_MAX_SECS: u32 = 8 * 3600;
-/// Criteria a review may score.
+/// Criteria a review may score (and so the criteria a scorecard holds).
 pub const SCORES_MAX: usize = 8;
+
+/// Last writer wins, field by field: a write stamped `incoming` lands on a field only when it
+/// is newer than the stamp of the write that set the field (`current`, none for a field never
+/// written). HLC text sorts in time order, so the comparison is of the stamps as written. The
+/// desk (`merge::claim_field`) and the server (`apply::merge`) both decide with this.
+pub fn newer_wins(current: Option<&str>, incoming: &str) -> bool {
+    current.is_none_or(|c| incoming > c)
+}
+
+/// Nobody reviews their own conversation: the one rule the desk (at the form) and the server
+/// (on every pushed review) both apply. The refusal when `reviewer` is the person reviewed.
+pub fn own_work_review(reviewer: uuid::Uuid, reviewed: uuid::Uuid) -> Option<&'static str> {
+    (reviewer == reviewed).then_some("You cannot review your own conversation. Ask another supervisor.")
+}
 
 type Check = Result<(), String>;
 
@@ -154,6 +168,23 @@ mod tests {
     use crate::*;
     use chrono::Utc;
     use uuid::Uuid;
+
+    #[test]
+    fn the_newer_stamp_wins_a_field_and_an_equal_one_does_not_write_twice() {
+        let older = "0000018f00000000-000000-0000000000000000000000000000000a";
+        let newer = "0000018f00000001-000000-0000000000000000000000000000000a";
+        assert!(newer_wins(None, older), "a field never written takes the first write");
+        assert!(newer_wins(Some(older), newer));
+        assert!(!newer_wins(Some(newer), older), "an older write loses");
+        assert!(!newer_wins(Some(newer), newer), "the same write again changes nothing");
+    }
+
+    #[test]
+    fn nobody_reviews_their_own_conversation() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(own_work_review(a, a).is_some_and(|why| why.contains("your own conversation")));
+        assert_eq!(own_work_review(a, b), None);
+    }
 
     fn logged(summary: &str) -> OpBody {
         OpBody::InteractionLogged(InteractionRecord {

@@ -43,7 +43,7 @@ fn merge(
             .and_then(|s| Uuid::try_parse(s).ok());
         let current_value = fields.get(&field).cloned().unwrap_or(Value::Null);
         match current_hlc {
-            Some(cur) if cur.as_str() >= hlc => {
+            Some(cur) if !touchpoint_protocol::rules::newer_wins(Some(&cur), hlc) => {
                 if current_value != value {
                     conflicts.push(Conflict {
                         field,

@@ -383,8 +383,8 @@ pub async fn push(
         }
         match &op.body {
             OpBody::ReviewRecorded(r) if refusal.is_none() => {
-                if r.reviewed_staff_id == op.staff_id {
-                    refusal = Some((RejectCode::Forbidden, "Nobody reviews their own conversation.".into()));
+                if let Some(why) = touchpoint_protocol::rules::own_work_review(op.staff_id, r.reviewed_staff_id) {
+                    refusal = Some((RejectCode::Forbidden, why.into()));
                 }
                 known.reviewed.insert(r.review_id, r.reviewed_staff_id);
             }
