@@ -80,13 +80,13 @@ pub const MARK_VAR: &str = "TOUCHPOINT_E2E_MARK";
 /// stopped), told (by `setpriv --pdeathsig`) to stop if the test's thread dies first — a test
 /// killed on a timeout — and marked. This process becomes a subreaper, so members orphaned
 /// while the group stops are its children and are reaped here rather than left as zombies.
-fn in_own_group(program: &str, mark: &str) -> Command {
+fn in_own_group(program: impl AsRef<std::ffi::OsStr>, mark: &str) -> Command {
     static SUBREAPER: std::sync::Once = std::sync::Once::new();
     SUBREAPER.call_once(|| {
         let _ = nix::sys::prctl::set_child_subreaper(true);
     });
     let mut cmd = Command::new("setpriv");
-    cmd.args(["--pdeathsig", "TERM", program]).process_group(0).env(MARK_VAR, mark);
+    cmd.args(["--pdeathsig".as_ref(), "TERM".as_ref(), program.as_ref()]).process_group(0).env(MARK_VAR, mark);
     cmd
 }
 
@@ -718,6 +718,8 @@ pub struct SyncServer {
     org: String,
     store: String,
     child: Child,
+    /// What the server process carries (see [`processes_marked`]).
+    pub mark: String,
 }
 
 /// The server binary: `TOUCHPOINT_SERVER`, or the debug build next to the app.
@@ -764,7 +766,9 @@ impl SyncServer {
         };
         let (org, store) = (field("organisation "), field("store "));
         let port = free_port();
-        let mut child = Command::new(&server)
+        // Like a window's processes: its own group, stopped with the test, marked.
+        let mark = std::env::var(MARK_VAR).unwrap_or_else(|_| uuid::Uuid::now_v7().to_string());
+        let mut child = in_own_group(&server, &mark)
             .args(["--database-url", &database_url, "serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("TOUCHPOINT_TOKEN_SECRET", "e2e-secret")
             .stdout(Stdio::null())
@@ -772,7 +776,7 @@ impl SyncServer {
             .spawn()
             .expect("touchpoint-server starts");
         wait_for_port(port, &mut child);
-        SyncServer { url: format!("http://127.0.0.1:{port}"), database_url, org, store, child }
+        SyncServer { url: format!("http://127.0.0.1:{port}"), database_url, org, store, child, mark }
     }
 
     fn admin(&self, args: &[&str]) -> String {
@@ -812,7 +816,6 @@ impl SyncServer {
 
 impl Drop for SyncServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop_group(&mut self.child);
     }
 }

@@ -1,11 +1,12 @@
 //! The harness stops what it starts: once a window is closed — after a test passes, and after
 //! one that panics — no tauri-driver, WebKitWebDriver, app, WebKit web or network process, nor
-//! the private X server, that it started for the window is still running.
+//! the private X server, that it started for the window is still running; nor a sync server or
+//! a throw-away PostgreSQL cluster once its test is done.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use touchpoint_e2e::{processes_marked, Desk, MARK_VAR};
+use touchpoint_e2e::{processes_marked, Desk, SyncServer, MARK_VAR};
 
 /// What was started for a window can take a moment to finish exiting after its group is ended.
 fn left_running(mark: &str) -> Vec<String> {
@@ -46,7 +47,18 @@ fn a_test_that_panics_leaves_nothing_it_started_running() {
     assert_eq!(left_running(&mark), Vec::<String>::new(), "still running after the panicking test ended");
 }
 
-/// Run only by the test above, in a child process: opens a window, then panics.
+#[test]
+fn a_sync_server_stops_with_its_test() {
+    let server = SyncServer::start();
+    let mark = server.mark.clone();
+    let running = processes_marked(&mark);
+    assert!(running.iter().any(|p| p.contains("touchpoint-serv")), "the server runs, marked: {running:?}");
+    drop(server);
+    assert_eq!(left_running(&mark), Vec::<String>::new(), "still running after the server was dropped");
+}
+
+/// Run only by `a_test_that_panics_leaves_nothing_it_started_running`, in a child process:
+/// opens a window, then panics.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "run by a_test_that_panics_leaves_nothing_it_started_running"]
 async fn a_window_whose_test_panics() {

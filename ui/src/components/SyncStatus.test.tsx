@@ -209,3 +209,15 @@ describe("Sign-in after connecting", () => {
     expect(screen.getByTestId("staff-dialog")).toHaveTextContent("switch");
   });
 });
+
+describe("A desk that is not connected", () => {
+  it("says so in a neutral state, and shows its data file apart from the sentence", async () => {
+    mockBackend({ sync_status: () => localSync });
+    renderWithDesk(<SyncPanel />);
+    const summary = await screen.findByText("Not connected to a server");
+    expect(summary.closest("[data-state]")).toHaveAttribute("data-state", "local");
+    const file = await screen.findByTestId("data-file");
+    expect(file).toHaveTextContent("This desk keeps everything in this file");
+    expect(file.querySelector("code")).toHaveTextContent(deskInfo.database_path);
+  });
+});

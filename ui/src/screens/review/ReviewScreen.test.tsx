@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { QueueItem, ReviewQueueFilter } from "../../bindings";
+import { setLanguage } from "../../i18n";
 import { Refusal, mockBackend, renderWithDesk, type Handler } from "../../test/render";
 import { coaching, deskAs, exchange, refund, staffList } from "../../test/reviews";
 import { ReviewScreen } from "./ReviewScreen";
@@ -340,5 +341,20 @@ describe("Review queue opened from a figure", () => {
 
     await user.click(screen.getByRole("button", { name: "Show every store, not only Porto" }));
     await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ store_id: null, touch_point_id: "tp-phone" }));
+  });
+});
+
+describe("Review queue in Portuguese", () => {
+  it("calls a conversation with nobody named a walk-in ('De passagem'), not a nameless one", async () => {
+    setLanguage("pt");
+    try {
+      supervisorDesk();
+      renderWithDesk(<ReviewScreen />);
+      const rows = await screen.findAllByTestId("queue-item");
+      expect(rows[1]).toHaveTextContent("De passagem");
+      expect(rows[1]).not.toHaveTextContent("Sem nome");
+    } finally {
+      setLanguage("en");
+    }
   });
 });
