@@ -119,6 +119,26 @@ fn an_owner_snoozes_a_follow_up_to_a_new_time_with_a_reason_that_stays_in_its_hi
 }
 
 #[test]
+fn a_snooze_or_hand_over_reason_with_a_nul_or_too_long_is_refused_at_the_field_and_nothing_changes() {
+    let mut t = TestDesk::new();
+    let maria = add(&mut t, "Maria Lopes", Role::Frontline);
+    let joao = add(&mut t, "João Silva", Role::Frontline);
+    let (_, id) = unhappy_with_follow_up(&mut t, maria, 2, "Ana Souza");
+    t.desk.sign_in(maria, None).expect("Maria");
+    let ops_before: i64 = t.desk.connection().query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).expect("ops");
+    let friday = t0() + Duration::days(3);
+    for reason in ["Away\0until Friday".to_owned(), "x".repeat(301)] {
+        let snoozed =
+            t.desk.snooze_follow_up(&SnoozeFollowUp { follow_up_id: id, due_at: friday, reason: reason.clone() });
+        assert_eq!(field_of(&snoozed.expect_err("refused")), ["reason"]);
+        let moved = t.desk.reassign_follow_up(&handover(id, joao, &reason));
+        assert_eq!(field_of(&moved.expect_err("refused")), ["reason"]);
+    }
+    let ops_after: i64 = t.desk.connection().query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).expect("ops");
+    assert_eq!(ops_after, ops_before, "nothing half-written");
+}
+
+#[test]
 fn an_owner_hands_their_own_follow_up_over_but_not_someone_elses() {
     let mut t = TestDesk::new();
     let maria = add(&mut t, "Maria Lopes", Role::Frontline);

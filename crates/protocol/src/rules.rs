@@ -211,6 +211,7 @@ mod tests {
             OpBody::CustomerPatch(CustomerPatch { language: Some(nul.clone()), ..Default::default() }),
             OpBody::CustomerPatch(CustomerPatch { emails: Some(vec![format!("a{nul}@b.c")]), ..Default::default() }),
             OpBody::FollowUpPatch(FollowUpPatch { resolution: Some(nul.clone()), ..Default::default() }),
+            OpBody::FollowUpPatch(FollowUpPatch { change_note: Some(nul.clone()), ..Default::default() }),
             OpBody::AuditRecorded(AuditRecord {
                 entry_id: Uuid::nil(),
                 action: AuditAction::View,

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
@@ -68,6 +68,69 @@ function quickTimes(now: Date): { id: string; label: string; at: Date }[] {
   ];
 }
 
+/** The form both changes share: what was promised, why (a required one-line reason), the
+ * fields of the change itself, and a save that runs once at a time. */
+function ReasonedChangeDialog({
+  title,
+  testId,
+  about,
+  reasonLabel,
+  reasonPlaceholder,
+  reason,
+  setReason,
+  error,
+  pending,
+  onSubmit,
+  submitLabel,
+  saveTestId,
+  onClose,
+  children,
+}: {
+  title: string;
+  testId: string;
+  about: ReactNode;
+  reasonLabel: string;
+  reasonPlaceholder: string;
+  reason: string;
+  setReason: (reason: string) => void;
+  error: unknown;
+  pending: boolean;
+  onSubmit: () => void;
+  submitLabel: string;
+  saveTestId: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const errors = fieldErrors(error);
+  return (
+    <DialogFrame isOpen onClose={onClose} title={title} testId={testId}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!pending) onSubmit();
+        }}
+      >
+        <div className="dialog-body">
+          <p className="muted">{about}</p>
+          <TextInput
+            name="reason"
+            label={reasonLabel}
+            placeholder={reasonPlaceholder}
+            value={reason}
+            onChange={setReason}
+            error={errors.reason}
+            rule="follow_up_note"
+          />
+          {children}
+          <FormError error={error} />
+        </div>
+        <DialogActions onCancel={onClose} submitLabel={submitLabel} pending={pending} testId={saveTestId} />
+      </form>
+    </DialogFrame>
+  );
+}
+
 /** Put a follow-up off to a new due time, saying why. */
 export function SnoozeDialog({ followUp, onClose }: { followUp: FollowUp; onClose: () => void }) {
   const { t } = useTranslation();
@@ -77,48 +140,41 @@ export function SnoozeDialog({ followUp, onClose }: { followUp: FollowUp; onClos
   const [reason, setReason] = useState("");
   const errors = fieldErrors(snooze.error);
   return (
-    <DialogFrame isOpen onClose={onClose} title={t("followUps.snoozeTitle")} testId="snooze-follow-up">
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (snooze.isPending) return;
-          snooze.mutate(
-            { follow_up_id: followUp.id, due_at: fromLocalInput(due) ?? followUp.due_at, reason },
-            { onSuccess: onClose },
-          );
-        }}
-      >
-        <div className="dialog-body">
-          <p className="muted">“{followUp.promise}”</p>
-          <TextInput
-            name="reason"
-            label={t("followUps.snoozeWhy")}
-            placeholder={t("followUps.snoozeWhyPlaceholder")}
-            value={reason}
-            onChange={setReason}
-            error={errors.reason}
-            rule="follow_up_note"
-          />
-          <DueTimeField name="due_at" label={t("followUps.snoozeUntil")} value={due} onChange={setDue} error={errors.due_at} />
-          <div className="quick-times" role="group" aria-label={t("followUps.snoozeQuick")}>
-            {quick.map((q) => (
-              <button
-                key={q.id}
-                type="button"
-                className="button small"
-                data-testid={`snooze-${q.id}`}
-                onClick={() => setDue(toLocalInput(q.at.toISOString()))}
-              >
-                {t(q.label)}
-              </button>
-            ))}
-          </div>
-          <FormError error={snooze.error} />
-        </div>
-        <DialogActions onCancel={onClose} submitLabel={t("followUps.snoozeSave")} pending={snooze.isPending} testId="snooze-save" />
-      </form>
-    </DialogFrame>
+    <ReasonedChangeDialog
+      title={t("followUps.snoozeTitle")}
+      testId="snooze-follow-up"
+      about={`“${followUp.promise}”`}
+      reasonLabel={t("followUps.snoozeWhy")}
+      reasonPlaceholder={t("followUps.snoozeWhyPlaceholder")}
+      reason={reason}
+      setReason={setReason}
+      error={snooze.error}
+      pending={snooze.isPending}
+      onSubmit={() =>
+        snooze.mutate(
+          { follow_up_id: followUp.id, due_at: fromLocalInput(due) ?? followUp.due_at, reason },
+          { onSuccess: onClose },
+        )
+      }
+      submitLabel={t("followUps.snoozeSave")}
+      saveTestId="snooze-save"
+      onClose={onClose}
+    >
+      <DueTimeField name="due_at" label={t("followUps.snoozeUntil")} value={due} onChange={setDue} error={errors.due_at} />
+      <div className="quick-times" role="group" aria-label={t("followUps.snoozeQuick")}>
+        {quick.map((q) => (
+          <button
+            key={q.id}
+            type="button"
+            className="button small"
+            data-testid={`snooze-${q.id}`}
+            onClick={() => setDue(toLocalInput(q.at.toISOString()))}
+          >
+            {t(q.label)}
+          </button>
+        ))}
+      </div>
+    </ReasonedChangeDialog>
   );
 }
 
@@ -141,40 +197,31 @@ export function HandOverDialog({
   const [reason, setReason] = useState("");
   const errors = fieldErrors(reassign.error);
   return (
-    <DialogFrame isOpen onClose={onClose} title={t("followUps.handOverTitle")} testId="hand-over-follow-up">
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (reassign.isPending) return;
-          reassign.mutate({ follow_up_id: followUp.id, owner_staff_id: owner, reason }, { onSuccess: onClose });
-        }}
-      >
-        <div className="dialog-body">
-          <p className="muted">
-            “{followUp.promise}” · {t("followUps.ownedBy", { name: followUp.owner.name })}
-          </p>
-          <TextInput
-            name="reason"
-            label={t("followUps.handOverWhy")}
-            placeholder={t("followUps.handOverWhyPlaceholder")}
-            value={reason}
-            onChange={setReason}
-            error={errors.reason}
-            rule="follow_up_note"
-          />
-          <Choice
-            label={t("followUps.handOverTo")}
-            name="owner_staff_id"
-            value={owner}
-            options={others.map((p) => ({ id: p.id, label: p.name }))}
-            onChange={setOwner}
-          />
-          {errors.owner_staff_id ? <div className="field-error">{errors.owner_staff_id}</div> : null}
-          <FormError error={reassign.error} />
-        </div>
-        <DialogActions onCancel={onClose} submitLabel={t("followUps.handOverSave")} pending={reassign.isPending} testId="hand-over-save" />
-      </form>
-    </DialogFrame>
+    <ReasonedChangeDialog
+      title={t("followUps.handOverTitle")}
+      testId="hand-over-follow-up"
+      about={`“${followUp.promise}” · ${t("followUps.ownedBy", { name: followUp.owner.name })}`}
+      reasonLabel={t("followUps.handOverWhy")}
+      reasonPlaceholder={t("followUps.handOverWhyPlaceholder")}
+      reason={reason}
+      setReason={setReason}
+      error={reassign.error}
+      pending={reassign.isPending}
+      onSubmit={() =>
+        reassign.mutate({ follow_up_id: followUp.id, owner_staff_id: owner, reason }, { onSuccess: onClose })
+      }
+      submitLabel={t("followUps.handOverSave")}
+      saveTestId="hand-over-save"
+      onClose={onClose}
+    >
+      <Choice
+        label={t("followUps.handOverTo")}
+        name="owner_staff_id"
+        value={owner}
+        options={others.map((p) => ({ id: p.id, label: p.name }))}
+        onChange={setOwner}
+      />
+      {errors.owner_staff_id ? <div className="field-error">{errors.owner_staff_id}</div> : null}
+    </ReasonedChangeDialog>
   );
 }
