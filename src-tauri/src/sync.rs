@@ -2,7 +2,7 @@
 //! every rule live in `touchpoint_core::sync`; these only adapt them.
 
 use tauri::State;
-use touchpoint_core::customer_page::CustomerPage;
+use touchpoint_core::customers::page::CustomerPage;
 use touchpoint_core::sync::{
     HttpTransport, ProfileConflict, RejectedChange, ServerCustomer, StoreConflict, SyncError, SyncStatus,
 };

@@ -17,11 +17,11 @@ use rand::{RngExt, SeedableRng};
 use touchpoint_protocol::{ContactChannel, Feeling, FollowUpStatus, InteractionChanges, Outcome, Role};
 use uuid::Uuid;
 
-use crate::amendments::AmendInteraction;
 use crate::clock::FakeClock;
 use crate::customers::{CustomerEdit, NewCustomer};
 use crate::error::{CoreError, Result};
 use crate::follow_ups::{CloseFollowUp, NewFollowUp};
+use crate::interactions::amendments::AmendInteraction;
 use crate::interactions::LogInteraction;
 use crate::staff::NewStaff;
 use crate::{Desk, DeskOptions};

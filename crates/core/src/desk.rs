@@ -11,24 +11,24 @@ use specta::Type;
 use touchpoint_protocol::{Op, OpBody};
 use uuid::Uuid;
 
-use crate::amendments::{self, AmendInteraction};
 use crate::audit::{self, AuditAction};
 use crate::catalogue::{self, Reason, StaffMember, Store, TouchPoint};
 use crate::clock::{Clock, SystemClock};
 use crate::contact::Region;
-use crate::customer_page::{self, CustomerPage, TimelinePage, TimelineQuery};
+use crate::customers::import::{self, ImportChoice, ImportReport};
+use crate::customers::page::{self, CustomerPage, TimelinePage, TimelineQuery};
+use crate::customers::record::{self, ExportedFile};
+use crate::customers::search::{self, CustomerHit};
 use crate::customers::{self, Author, Customer, CustomerEdit, NewCustomer, ProfileChange};
 use crate::db::{self, parse_uuid, ts};
 use crate::error::{CoreError, Result};
-use crate::export::{self, ExportedFile};
 use crate::follow_ups::{self, CloseFollowUp, FollowUp, NewFollowUp};
 use crate::hlc::{Hlc, HlcClock};
-use crate::import::{self, ImportChoice, ImportReport};
+use crate::interactions::amendments::{self, AmendInteraction};
 use crate::interactions::{self, Actor, LogInteraction, LoggedInteraction};
-use crate::outbox::{self, OutboxCounts};
 use crate::reviews;
-use crate::search::{self, CustomerHit};
 use crate::staff::{self, NewStaff, StaffListing};
+use crate::sync::outbox::{self, OutboxCounts};
 use touchpoint_protocol::Role;
 
 /// The database file inside the data directory.
@@ -341,9 +341,9 @@ impl Desk {
     }
 
     /// Every open follow-up of the store, the most overdue first (supervisors and admins).
-    pub fn follow_up_board(&self, filter: &crate::closed_loop::BoardFilter) -> Result<Vec<FollowUp>> {
+    pub fn follow_up_board(&self, filter: &crate::follow_ups::board::BoardFilter) -> Result<Vec<FollowUp>> {
         self.require_supervisor("see the store's follow-ups")?;
-        crate::closed_loop::board(&self.conn, self.store_id, filter, self.clock.now())
+        crate::follow_ups::board::board(&self.conn, self.store_id, filter, self.clock.now())
     }
 
     /// Refuses unless the signed-in person owns the follow-up or supervises.
@@ -425,11 +425,11 @@ impl Desk {
         &mut self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        filter: &crate::closed_loop::BoardFilter,
+        filter: &crate::follow_ups::board::BoardFilter,
     ) -> Result<ExportedFile> {
         let metrics = self.loop_metrics(from, to)?;
         let board = self.follow_up_board(filter)?;
-        let csv = crate::closed_loop::loop_csv(&metrics, &board)?;
+        let csv = crate::follow_ups::board::loop_csv(&metrics, &board)?;
         let named: Vec<Uuid> = board.iter().filter_map(|f| f.customer.as_ref().map(|c| c.id)).collect();
         self.write_export("follow-ups", "follow_ups", &csv, &named)
     }
@@ -476,22 +476,26 @@ impl Desk {
     }
 
     /// How well the loop closed for the store's conversations in `[from, to)`.
-    pub fn loop_metrics(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<crate::closed_loop::LoopMetrics> {
+    pub fn loop_metrics(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<crate::follow_ups::board::LoopMetrics> {
         self.require_supervisor("see the store's follow-up figures")?;
         if from >= to {
             return Err(CoreError::field("from", "The period must start before it ends."));
         }
-        crate::closed_loop::metrics(&self.conn, self.store_id, from, to, self.clock.now())
+        crate::follow_ups::board::metrics(&self.conn, self.store_id, from, to, self.clock.now())
     }
 
     pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
-        customer_page::open(&self.conn, id, self.clock.now())
+        page::open(&self.conn, id, self.clock.now())
     }
 
     /// A page of a customer's timeline (older history, or filtered by touch point/channel).
     pub fn customer_timeline(&self, id: Uuid, query: &TimelineQuery) -> Result<TimelinePage> {
         customers::get(&self.conn, id)?;
-        customer_page::timeline(&self.conn, id, query, self.clock.now())
+        page::timeline(&self.conn, id, query, self.clock.now())
     }
 
     /// Deletes a customer (supervisors and admins). A delete beats any edit made elsewhere at
@@ -818,9 +822,9 @@ impl Desk {
     pub fn export_customer(&mut self, id: Uuid) -> Result<ExportedFile> {
         let now = self.clock.now();
         let me = catalogue::staff_member(&self.conn, self.staff_id)?.map(|s| s.name).unwrap_or_default();
-        let record = export::record(&self.conn, id, me, now)?;
+        let record = record::record(&self.conn, id, me, now)?;
         let json = serde_json::to_vec_pretty(&record)?;
-        let shown = self.save_export(&export::file_name(&record.customer.name, now), &json)?;
+        let shown = self.save_export(&record::file_name(&record.customer.name, now), &json)?;
         self.write(|w| audit::record(w, AuditAction::Export, "customer", Some(id), Some(id), Some(&shown)))?;
         Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
     }

@@ -6,9 +6,9 @@ mod support;
 
 use chrono::Duration;
 use support::TestDesk;
-use touchpoint_core::amendments::AmendInteraction;
 use touchpoint_core::audit::{AuditAction, AuditFilter};
 use touchpoint_core::customers::CustomerEdit;
+use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::protocol::InteractionChanges;
 use touchpoint_core::protocol::Role;
 use touchpoint_core::staff::NewStaff;

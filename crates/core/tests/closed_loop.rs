@@ -6,7 +6,7 @@ mod support;
 
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
-use touchpoint_core::closed_loop::BoardFilter;
+use touchpoint_core::follow_ups::board::BoardFilter;
 use touchpoint_core::follow_ups::{
     CloseFollowUp, DueState, FollowUpChangeKind, NewFollowUp, ReassignFollowUp, SnoozeFollowUp,
 };

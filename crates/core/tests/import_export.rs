@@ -5,7 +5,7 @@
 mod support;
 
 use support::{visit, LogExt, TestDesk};
-use touchpoint_core::import::{ConflictChoice, FieldChange, ImportChoice, RowAction};
+use touchpoint_core::customers::import::{ConflictChoice, FieldChange, ImportChoice, RowAction};
 use touchpoint_core::protocol::{Feeling, Role};
 use touchpoint_core::staff::NewStaff;
 use touchpoint_core::CoreError;

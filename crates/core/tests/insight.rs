@@ -7,9 +7,9 @@ mod support;
 
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
+use touchpoint_core::insight::risk::RiskReason;
 use touchpoint_core::insight::InsightFilter;
 use touchpoint_core::protocol::{Feeling, Outcome, Role};
-use touchpoint_core::risk::RiskReason;
 use touchpoint_core::staff::NewStaff;
 use touchpoint_core::CoreError;
 

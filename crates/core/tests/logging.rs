@@ -5,7 +5,7 @@ mod support;
 
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
-use touchpoint_core::customer_page::TimelineEntry;
+use touchpoint_core::customers::page::TimelineEntry;
 use touchpoint_core::protocol::{Feeling, OpBody, Outcome};
 use touchpoint_core::CoreError;
 

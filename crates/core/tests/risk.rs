@@ -5,8 +5,8 @@ mod support;
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
 use touchpoint_core::follow_ups::NewFollowUp;
+use touchpoint_core::insight::risk::{Recovery, RiskReason};
 use touchpoint_core::protocol::{Feeling, Outcome};
-use touchpoint_core::risk::{Recovery, RiskReason};
 
 fn risk(t: &TestDesk, id: uuid::Uuid) -> Vec<RiskReason> {
     t.desk.open_customer(id).expect("page").summary.risk
@@ -85,7 +85,7 @@ fn the_summary_tracks_the_feeling_trend_and_open_follow_ups() {
     let s = t.desk.open_customer(ana.id).expect("page").summary;
     assert_eq!(s.visits, 4);
     assert_eq!(s.last_feeling.map(|p| p.feeling), Some(Feeling::Unhappy));
-    assert_eq!(s.trend, Some(touchpoint_core::customer_page::Trend::Worsening));
+    assert_eq!(s.trend, Some(touchpoint_core::customers::page::Trend::Worsening));
     let feelings: Vec<Feeling> = s.feelings.iter().map(|p| p.feeling).collect();
     assert_eq!(feelings, [Feeling::Happy, Feeling::VeryHappy, Feeling::Happy, Feeling::Unhappy]);
     assert!(s.open_follow_ups.is_empty());

@@ -5,7 +5,7 @@ mod support;
 
 use chrono::Duration;
 use support::{visit, TestDesk};
-use touchpoint_core::search::MatchedOn;
+use touchpoint_core::customers::search::MatchedOn;
 
 fn names(t: &TestDesk, q: &str) -> Vec<String> {
     t.desk.search_customers(q, 20).expect("search").into_iter().map(|h| h.customer.name).collect()
@@ -123,5 +123,5 @@ fn a_name_typed_without_its_apostrophe_or_hyphen_and_a_loyalty_card_by_its_numbe
     t.desk.update_customer(&edit).expect("loyalty id");
     let hits = t.desk.search_customers("48727", 10).expect("search");
     assert_eq!(hits[0].customer.id, obrien.id);
-    assert_eq!(hits[0].matched_on, touchpoint_core::search::MatchedOn::LoyaltyId);
+    assert_eq!(hits[0].matched_on, touchpoint_core::customers::search::MatchedOn::LoyaltyId);
 }

@@ -5,9 +5,9 @@ mod support;
 
 use chrono::Duration;
 use support::{t0, visit, LogExt, TestDesk};
-use touchpoint_core::amendments::AmendInteraction;
-use touchpoint_core::customer_page::{TimelineEntry, TimelineQuery};
+use touchpoint_core::customers::page::{TimelineEntry, TimelineQuery};
 use touchpoint_core::follow_ups::{CloseFollowUp, NewFollowUp};
+use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::protocol::{ContactChannel, FollowUpStatus, InteractionChanges, Outcome};
 use touchpoint_core::CoreError;
 

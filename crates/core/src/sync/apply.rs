@@ -16,9 +16,10 @@ use uuid::Uuid;
 use crate::customers::{self, Author};
 use crate::db::ts;
 use crate::error::Result;
+use crate::follow_ups;
 use crate::hlc::Hlc;
+use crate::interactions::amendments;
 use crate::interactions::{self, Actor};
-use crate::{amendments, follow_ups};
 
 /// When a change was made, read from its stamp (so every desk records the same time for it).
 pub(crate) fn made_at(hlc: &Hlc) -> DateTime<Utc> {

@@ -6,6 +6,7 @@ pub mod engine;
 mod enrollment;
 pub mod http;
 pub mod local;
+pub mod outbox;
 pub mod remote;
 pub mod secret;
 pub mod status;

@@ -132,7 +132,7 @@ fn advise(code: &str) -> &'static str {
 impl Desk {
     /// The persisted half of the sync status; the running engine adds `syncing` and `online`.
     pub fn sync_status(&self) -> Result<SyncStatus> {
-        let counts = crate::outbox::counts(&self.conn)?;
+        let counts = crate::sync::outbox::counts(&self.conn)?;
         let status = self.conn.query_row(
             "SELECT server_url IS NOT NULL AND (refresh_token IS NOT NULL OR secret_place IS NOT NULL), server_url,
                     device_name, last_success_at, last_attempt_at, next_attempt_at, last_error, blocked, bootstrapped,

@@ -1,5 +1,7 @@
 //! Logging a conversation at a touch point, with how the customer felt.
 
+pub mod amendments;
+
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,11 @@
 //! Customer profiles: validation of what staff type, field-by-field merge of patches (local
 //! or from other devices), and the derived search keys kept in step with every change.
 
+pub mod import;
+pub mod page;
+pub mod record;
+pub mod search;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -11,8 +16,8 @@ use uuid::Uuid;
 use crate::contact::{self, Phone, Region};
 use crate::db::{opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
+use crate::field_clocks;
 use crate::hlc::Hlc;
-use crate::merge;
 use touchpoint_protocol::text;
 
 /// What staff type to create a customer. Empty strings mean "not given".
@@ -332,7 +337,7 @@ pub(crate) fn apply_patch(
     let stamp = hlc.to_string();
     let mut changed = Vec::new();
     for FieldValue { column, value } in fields_of(patch)? {
-        if !merge::claim_field(tx, "customer", &id, column, &stamp)? {
+        if !field_clocks::claim_field(tx, "customer", &id, column, &stamp)? {
             continue; // a later (or the same) write already set this field
         }
         // `column` comes from the fixed list in `fields_of`, never from input.

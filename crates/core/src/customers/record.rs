@@ -6,7 +6,7 @@ use serde::Serialize;
 use specta::Type;
 use uuid::Uuid;
 
-use crate::customer_page::{self, TimelineEntry, TimelineQuery};
+use crate::customers::page::{self, TimelineEntry, TimelineQuery};
 use crate::customers::{self, Customer, ProfileChange};
 use crate::error::Result;
 use crate::follow_ups::{self, FollowUp};
@@ -35,7 +35,7 @@ pub(crate) fn record(conn: &Connection, id: Uuid, by: String, now: DateTime<Utc>
     let mut timeline = Vec::new();
     let mut q = TimelineQuery { limit: Some(1000), ..TimelineQuery::default() };
     loop {
-        let page = customer_page::timeline(conn, id, &q, now)?;
+        let page = page::timeline(conn, id, &q, now)?;
         timeline.extend(page.entries);
         match page.next {
             Some(next) => q.before = Some(next),

@@ -10,9 +10,9 @@ use specta::Type;
 use touchpoint_protocol::Feeling;
 use uuid::Uuid;
 
+use crate::customers::record::Csv;
 use crate::db::ts;
 use crate::error::Result;
-use crate::export::Csv;
 use crate::follow_ups::{self, DueState, FollowUp};
 
 /// A follow-up done within this long of the conversation counts as within the SLA.

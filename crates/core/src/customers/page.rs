@@ -12,7 +12,7 @@ use crate::customers::{self, Customer};
 use crate::db::{enum_col, opt_enum_col, ts, ts_col, uuid_col};
 use crate::error::Result;
 use crate::follow_ups::{self, FollowUp};
-use crate::risk::{self, Recovery, RiskReason};
+use crate::insight::risk::{self, Recovery, RiskReason};
 
 /// How many timeline entries a page holds by default.
 pub const TIMELINE_PAGE: u32 = 100;

@@ -2,6 +2,8 @@
 //! automatically when a conversation went badly, closed with a resolution and a re-measure of
 //! how the customer feels now.
 
+pub mod board;
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -12,8 +14,8 @@ use uuid::Uuid;
 use crate::catalogue;
 use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
+use crate::field_clocks;
 use crate::interactions::Checked;
-use crate::merge;
 
 /// A person referred to by name in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -371,7 +373,7 @@ pub(crate) fn apply_patch(
         ])?;
     }
     for (column, value) in fields {
-        if merge::claim_field(tx, "follow_up", &id, column, hlc)? {
+        if field_clocks::claim_field(tx, "follow_up", &id, column, hlc)? {
             // `column` comes from the fixed list above, never from input.
             tx.execute(&format!("UPDATE follow_ups SET {column} = ?1 WHERE id = ?2"), params![value, id])?;
         }

@@ -3,6 +3,8 @@
 //! feeling heat map; customers at risk. Every figure is aggregated in SQL (no conversation is
 //! loaded to be counted), and every dashboard exports as CSV.
 
+pub mod risk;
+
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -10,10 +12,10 @@ use specta::Type;
 use touchpoint_protocol::Feeling;
 use uuid::Uuid;
 
+use crate::customers::record::Csv;
 use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
 use crate::error::{CoreError, Result};
-use crate::export::Csv;
-use crate::risk::{self, RiskReason};
+use risk::RiskReason;
 
 /// Fewer answers than this and a score is shown greyed out, with its count: two answers make
 /// an NPS of −100 or +100, which says nothing yet about a touch point or a person.
