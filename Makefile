@@ -41,6 +41,7 @@ bindings:
 
 lint: setup
 	cargo fmt --all --check
+	python3 scripts/structure.py --check > /dev/null
 	npm --prefix ui run --silent typecheck
 	npm --prefix ui run --silent lint
 	cargo clippy --workspace --all-targets --quiet -- -D warnings

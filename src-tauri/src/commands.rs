@@ -1,20 +1,21 @@
 //! Commands: each one adapts a `Desk` method. Async so they run off the UI thread.
 
 use tauri::State;
-use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::audit::{AuditEntry, AuditFilter};
-use touchpoint_core::catalogue::{Reason, StaffMember, Store, TouchPoint};
-use touchpoint_core::follow_ups::board::{BoardFilter, LoopMetrics};
+use touchpoint_core::catalogue::{Reason, Store, TouchPoint};
+use touchpoint_core::customers::import::{ImportChoice, ImportReport};
 use touchpoint_core::customers::page::{CustomerPage, TimelinePage, TimelineQuery};
+use touchpoint_core::customers::record::ExportedFile;
+use touchpoint_core::customers::search::{CustomerHit, DEFAULT_LIMIT};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
 use touchpoint_core::demo::DemoProgress;
-use touchpoint_core::customers::record::ExportedFile;
+use touchpoint_core::follow_ups::board::{BoardFilter, LoopMetrics};
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp, ReassignFollowUp, SnoozeFollowUp};
-use touchpoint_core::customers::import::{ImportChoice, ImportReport};
 use touchpoint_core::insight::{AtRiskCustomer, Dashboard, InsightFilter};
+use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::interactions::{LogInteraction, LoggedInteraction};
 use touchpoint_core::reviews::{NewReview, QueueItem, Review, ReviewCriterion, ReviewQueueFilter};
-use touchpoint_core::customers::search::{CustomerHit, DEFAULT_LIMIT};
+use touchpoint_core::staff::StaffMember;
 use touchpoint_core::staff::{NewStaff, StaffListing};
 use touchpoint_core::{CoreError, DeskInfo};
 use uuid::Uuid;

@@ -41,7 +41,7 @@ pub fn migrations() -> Migrations<'static> {
             .enumerate()
             .map(|(i, sql)| match i {
                 SEARCH_VARIANTS_STEP => M::up_with_hook(sql, |tx: &rusqlite::Transaction<'_>| {
-                    crate::customers::reindex_search_variants(tx)
+                    crate::customers::index::reindex_search_variants(tx)
                         .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
                 }),
                 _ => M::up(sql),

@@ -427,7 +427,8 @@ pub fn generate_with(
 /// large transactions and without outbox ops (as if already synced).
 pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, seed: u64) -> Result<()> {
     use crate::customers::{apply_patch, Author};
-    use crate::interactions::{insert_feedback, insert_interaction, Actor};
+    use crate::desk::Actor;
+    use crate::interactions::{insert_feedback, insert_interaction};
     use touchpoint_protocol::{CustomerPatch, FeedbackRecord, InteractionRecord};
 
     let now = Utc::now();

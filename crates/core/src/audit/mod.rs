@@ -1,8 +1,10 @@
 //! Stewardship: who viewed, changed, exported, imported or erased what, and when. Entries are
 //! append-only events that sync, so a supervisor's desk shows the whole store's.
 
+use crate::access::Permission;
+use crate::desk::Desk;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 pub use touchpoint_protocol::AuditAction;
@@ -151,4 +153,30 @@ pub fn entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Erasure: an entry's detail may carry the customer's name (an export's file name); the
+/// entry itself stays (who did what, when), and the erasure's own entry keeps its detail.
+pub(crate) fn erase_details(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
+    tx.prepare_cached("UPDATE audit_log SET detail = NULL WHERE customer_id = ?1 AND action <> 'erase'")?
+        .execute([customer.to_string()])?;
+    Ok(())
+}
+
+impl Desk {
+    /// Who viewed, changed, exported or erased which customer, when (supervisors and admins).
+    pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.require(Permission::ReadAudit)?;
+        entries(&self.conn, filter)
+    }
+
+    /// The audit trail's "viewed" entry for a customer page just shown (one per person and
+    /// customer within a short while). A view is recorded even by someone who may not save
+    /// anything yet.
+    pub(crate) fn record_view(&mut self, id: Uuid) -> Result<()> {
+        if !viewed_lately(&self.conn, self.staff_id, id, self.clock.now())? {
+            let _ = self.write(|w| record(w, AuditAction::View, "customer", Some(id), Some(id), None));
+        }
+        Ok(())
+    }
 }

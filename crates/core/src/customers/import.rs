@@ -4,6 +4,11 @@
 //! row that matches only by phone but names someone else is a conflict: the person importing
 //! chooses (keep the name, take the new one, or a new customer), never a silent rename.
 
+use crate::access::Permission;
+use crate::audit;
+use crate::audit::AuditAction;
+use crate::customers::apply_customer_patch;
+use crate::desk::Desk;
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -497,5 +502,50 @@ pub(crate) fn report(planned: &[Planned], ignored: Vec<String>, committed: bool)
         conflicts: count(RowAction::Conflict),
         errors: count(RowAction::Error),
         ignored_columns: ignored,
+    }
+}
+
+impl Desk {
+    /// Imports customers from CSV text: a dry run (`commit == false`) writes nothing and says
+    /// what each line would do; a commit applies that plan in one transaction. Supervisors
+    /// and admins only.
+    pub fn import_customers(&mut self, csv: &str, commit: bool, choices: &[ImportChoice]) -> Result<ImportReport> {
+        self.require(Permission::ImportCustomers)?;
+        let region = self.region;
+        if !commit {
+            let (planned, ignored) = plan(&self.conn, csv, region, choices)?;
+            return Ok(report(&planned, ignored, false));
+        }
+        let home = self.store_id;
+        self.write(|w| {
+            let (planned, ignored) = plan(&w.tx, csv, region, choices)?;
+            let waiting: Vec<String> = planned
+                .iter()
+                .filter(|p| p.row.action == RowAction::Conflict)
+                .map(|p| p.row.line.to_string())
+                .collect();
+            if !waiting.is_empty() {
+                return Err(CoreError::field(
+                    "choices",
+                    format!(
+                        "Choose what to do with line {} first: the phone matches a customer with another name.",
+                        waiting.join(", ")
+                    ),
+                ));
+            }
+            for p in &planned {
+                if let Some(patch) = &p.patch {
+                    let mut patch = patch.clone();
+                    if p.row.action == RowAction::Create {
+                        patch.home_store_id = Some(home);
+                    }
+                    apply_customer_patch(w, patch)?;
+                }
+            }
+            let report = report(&planned, ignored, true);
+            let detail = format!("{} created, {} updated, {} refused", report.created, report.updated, report.errors);
+            audit::record(w, AuditAction::Import, "customers", None, None, Some(&detail))?;
+            Ok(report)
+        })
     }
 }

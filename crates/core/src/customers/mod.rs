@@ -1,10 +1,20 @@
 //! Customer profiles: validation of what staff type, field-by-field merge of patches (local
 //! or from other devices), and the derived search keys kept in step with every change.
 
+pub mod erase;
 pub mod import;
+pub(crate) mod index;
 pub mod page;
 pub mod record;
 pub mod search;
+
+use crate::access::Permission;
+use crate::audit;
+use crate::audit::AuditAction;
+use crate::desk::Desk;
+use crate::desk::Write;
+pub(crate) use index::normalise_id;
+use touchpoint_protocol::OpBody;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
@@ -391,15 +401,41 @@ pub(crate) fn settle_deletion(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>)
     reindex(tx, rowid)
 }
 
-/// Erasure (a privacy request): every personal detail of the customer is removed, on this
-/// desk, from the profile, its change history and the free text of their conversations. An
-/// anonymous stub stays so counts and scores stay right. Cannot be undone.
-pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-    let key = id.to_string();
+/// A customer row, empty, for one that is named before their profile arrives (a pulled
+/// conversation, a delete or an erasure of someone this desk has not seen).
+pub(crate) fn ensure_stub(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
     )?
-    .execute(params![key, ts(at)])?;
+    .execute(params![id.to_string(), ts(at)])?;
+    Ok(())
+}
+
+/// Records a delete or restore stamp (the later of what was known and this one) and derives
+/// whether the customer is deleted: a delete wins unless a restore was made after it.
+pub(crate) fn tombstone(tx: &Transaction<'_>, id: Uuid, restore: bool, hlc: &str, at: DateTime<Utc>) -> Result<()> {
+    ensure_stub(tx, id, at)?;
+    let sql = if restore {
+        "UPDATE customers SET restored_hlc = max(coalesce(restored_hlc, ''), ?2) WHERE id = ?1"
+    } else {
+        "UPDATE customers SET deleted_hlc = max(coalesce(deleted_hlc, ''), ?2) WHERE id = ?1"
+    };
+    tx.prepare_cached(sql)?.execute(params![id.to_string(), hlc])?;
+    settle_deletion(tx, id, at)
+}
+
+/// Enrolling: customers whose home is the desk's own store now belong to the server's store.
+pub(crate) fn move_store(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
+    tx.execute("UPDATE customers SET home_store_id = ?2 WHERE home_store_id = ?1", params![old, new])?;
+    Ok(())
+}
+
+/// Erasure of the profile itself: every personal detail and its change history go; an
+/// anonymous stub stays so counts and scores stay right. (The rest of what names them is
+/// erased by each table's owner: `erase::personal_data`.)
+pub(crate) fn erase_profile(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    let key = id.to_string();
+    ensure_stub(tx, id, at)?;
     tx.prepare_cached(
         "UPDATE customers SET name = '', phones = '[]', phones_display = '[]', emails = '[]', loyalty_id = NULL,
              external_id = NULL, language = NULL, tags = '[]', consent = '{}', note = NULL,
@@ -408,120 +444,18 @@ pub(crate) fn erase(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result
     )?
     .execute(params![key, ts(at)])?;
     tx.prepare_cached("DELETE FROM customer_changes WHERE customer_id = ?1")?.execute([&key])?;
-    // An export's file name carries the customer's name.
-    tx.prepare_cached("UPDATE audit_log SET detail = NULL WHERE customer_id = ?1 AND action <> 'erase'")?
-        .execute([&key])?;
-    tx.prepare_cached("UPDATE interactions SET summary = NULL WHERE customer_id = ?1")?.execute([&key])?;
-    tx.prepare_cached("UPDATE feedback SET verbatim = NULL WHERE customer_id = ?1")?.execute([&key])?;
-    tx.prepare_cached(
-        "UPDATE amendments SET changes = json_remove(changes, '$.summary'), reason = NULL
-         WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
-    )?
-    .execute([&key])?;
-    tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?
-        .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
-    // Why a follow-up of theirs was snoozed or handed over may name them too.
-    tx.prepare_cached(
-        "UPDATE follow_up_changes SET note = NULL WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE customer_id = ?1)",
-    )?
-    .execute([&key])?;
-    // A review's comment on one of their conversations may name them; its kind and scores stay.
-    tx.prepare_cached(
-        "UPDATE reviews SET comment = ?2 WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
-    )?
-    .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
     settle_deletion(tx, id, at)
 }
 
-/// Rebuilds the search entries of one customer from their row.
+/// Brings a customer's derived columns and search entries up to date with their row.
 fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
-    let (name, phones, emails, loyalty, external, deleted): (String, String, String, Option<String>, Option<String>, bool) = tx
-        .prepare_cached(
-            "SELECT name, phones, emails, loyalty_id, external_id, deleted_at IS NOT NULL FROM customers WHERE rowid = ?1",
-        )?
-        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    let phones: String =
+        tx.prepare_cached("SELECT phones FROM customers WHERE rowid = ?1")?.query_row([rowid], |r| r.get(0))?;
     let display: Vec<String> =
         serde_json::from_str::<Vec<String>>(&phones)?.iter().map(|p| contact::display_phone(p).display).collect();
     tx.prepare_cached("UPDATE customers SET phones_display = ?2 WHERE rowid = ?1 AND phones_display != ?2")?
         .execute(params![rowid, serde_json::to_string(&display)?])?;
-    tx.prepare_cached("DELETE FROM customer_keys WHERE customer_rowid = ?1")?.execute([rowid])?;
-    tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
-    tx.prepare_cached("DELETE FROM customer_phone_fts WHERE rowid = ?1")?.execute([rowid])?;
-    if deleted {
-        return Ok(());
-    }
-    let phones: Vec<String> = serde_json::from_str(&phones)?;
-    let emails: Vec<String> = serde_json::from_str(&emails)?;
-    let mut key =
-        tx.prepare_cached("INSERT OR IGNORE INTO customer_keys (kind, value, customer_rowid) VALUES (?1, ?2, ?3)")?;
-    for p in &phones {
-        key.execute(params!["phone", p, rowid])?;
-    }
-    for e in &emails {
-        key.execute(params!["email", e, rowid])?;
-    }
-    if let Some(l) = loyalty {
-        key.execute(params!["loyalty", normalise_id(&l), rowid])?;
-        if let Some(digits) = loyalty_digits(&l) {
-            key.execute(params!["loyalty_digits", digits, rowid])?;
-        }
-    }
-    if let Some(x) = external {
-        key.execute(params!["external", normalise_id(&x), rowid])?;
-    }
-    if !name.is_empty() {
-        tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name) VALUES (?1, ?2)")?
-            .execute(params![rowid, name_for_search(&name)])?;
-    }
-    if !phones.is_empty() {
-        let digits = phones.iter().map(|p| contact::searchable_digits(p)).collect::<Vec<_>>().join(" ");
-        tx.prepare_cached("INSERT INTO customer_phone_fts (rowid, digits) VALUES (?1, ?2)")?
-            .execute(params![rowid, digits])?;
-    }
-    Ok(())
-}
-
-/// The name as the search index holds it: each word as written, and a word joined across an
-/// apostrophe, hyphen or dot as well ("O'Brien" is also "OBrien", "Jean-Luc" "JeanLuc"), so
-/// "obrien" finds O'Brien.
-pub(crate) fn name_for_search(name: &str) -> String {
-    const JOINERS: [char; 5] = ['\'', '\u{2019}', '-', '.', '\u{2010}'];
-    let joined: Vec<String> = name
-        .split_whitespace()
-        .filter(|w| w.contains(JOINERS))
-        .map(|w| w.chars().filter(|c| !JOINERS.contains(c)).collect())
-        .filter(|w: &String| !w.is_empty())
-        .collect();
-    if joined.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{name} {}", joined.join(" "))
-    }
-}
-
-/// A loyalty id's digits ("LOY-48727" → "48727"), for people who type only the number on the
-/// card; None when the id has no letters to drop or too few digits to mean anything.
-pub(crate) fn loyalty_digits(id: &str) -> Option<String> {
-    let digits: String = id.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 4 && digits != normalise_id(id)).then_some(digits)
-}
-
-/// Rebuilds the search entries of the customers an older desk indexed without name variants
-/// and loyalty digits (a migration's hook).
-pub(crate) fn reindex_search_variants(tx: &Transaction<'_>) -> Result<()> {
-    let rowids: Vec<i64> = tx
-        .prepare("SELECT rowid FROM customers WHERE loyalty_id IS NOT NULL OR name GLOB '*[''.-]*' OR name LIKE '%\u{2019}%'")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for rowid in rowids {
-        reindex(tx, rowid)?;
-    }
-    Ok(())
-}
-
-/// Loyalty and external ids match regardless of case and surrounding space.
-pub(crate) fn normalise_id(s: &str) -> String {
-    s.trim().to_uppercase()
+    index::reindex(tx, rowid)
 }
 
 const CUSTOMER_COLUMNS: &str = "id, name, phones, emails, loyalty_id, external_id, language, tags, consent, note, \
@@ -611,4 +545,96 @@ pub fn history(conn: &Connection, id: Uuid) -> Result<Vec<ProfileChange>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records a profile patch as an op and applies it here, as a desk receiving it would.
+pub(crate) fn apply_customer_patch(w: &mut Write<'_>, patch: touchpoint_protocol::CustomerPatch) -> Result<()> {
+    let op = w.record(OpBody::CustomerPatch(patch.clone()))?;
+    let hlc = op.hlc;
+    let by = Author { staff_id: w.actor.staff_id, device_id: w.actor.device_id };
+    apply_patch(&w.tx, &patch, hlc, w.now, by)?;
+    Ok(())
+}
+
+impl Desk {
+    /// Creates a customer. When someone already has the phone or email, refuses with the
+    /// matches (so staff can open that customer instead) unless `allow_duplicate` is set.
+    pub fn create_customer(&mut self, input: &NewCustomer) -> Result<Customer> {
+        let patch = validate_new(input, self.region, Uuid::now_v7())?;
+        if !input.allow_duplicate {
+            let matches = duplicates(&self.conn, &patch, None)?;
+            if let Some(first) = matches.first() {
+                return Err(CoreError::Duplicate {
+                    message: format!("{} already has this {}.", first.name, first.on),
+                    matches,
+                });
+            }
+        }
+        let id = patch.customer_id;
+        let home = self.store_id;
+        self.write(|w| {
+            let patch = touchpoint_protocol::CustomerPatch { home_store_id: Some(home), ..patch };
+            apply_customer_patch(w, patch)
+        })?;
+        get(&self.conn, id)
+    }
+
+    /// Changes profile fields; each change is recorded with who made it and when.
+    pub fn update_customer(&mut self, input: &CustomerEdit) -> Result<Customer> {
+        get(&self.conn, input.customer_id)?;
+        let patch = validate_edit(input, self.region)?;
+        let fields = audit::changed_fields(&patch, &["customer_id", "home_store_id"]);
+        let id = input.customer_id;
+        self.write(|w| {
+            apply_customer_patch(w, patch)?;
+            audit::record(w, AuditAction::Change, "customer", Some(id), Some(id), Some(&fields))
+        })?;
+        get(&self.conn, input.customer_id)
+    }
+
+    pub fn customer_history(&self, id: Uuid) -> Result<Vec<ProfileChange>> {
+        get(&self.conn, id)?;
+        history(&self.conn, id)
+    }
+
+    /// Deletes a customer (supervisors and admins). A delete beats any edit made elsewhere at
+    /// the same time; only an explicit restore brings the customer back.
+    pub fn delete_customer(&mut self, id: Uuid) -> Result<()> {
+        self.require(Permission::DeleteCustomer)?;
+        get(&self.conn, id)?;
+        self.tombstone(id, false)
+    }
+
+    /// Brings a deleted (not erased) customer back.
+    pub fn restore_customer(&mut self, id: Uuid) -> Result<Customer> {
+        self.require(Permission::RestoreCustomer)?;
+        let erased: Option<bool> = self
+            .conn
+            .query_row("SELECT erased_at IS NOT NULL FROM customers WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?;
+        match erased {
+            None => return Err(CoreError::not_found("This customer")),
+            Some(true) => {
+                return Err(CoreError::Validation {
+                    message: "An erased customer cannot be restored.".into(),
+                    fields: vec![],
+                })
+            }
+            Some(false) => {}
+        }
+        self.tombstone(id, true)?;
+        get(&self.conn, id)
+    }
+
+    /// Records a delete or a restore here exactly as a desk receiving it would apply it.
+    fn tombstone(&mut self, id: Uuid, restore: bool) -> Result<()> {
+        self.write(|w| {
+            let target = touchpoint_protocol::CustomerRef { customer_id: id };
+            let body = if restore { OpBody::CustomerRestored(target) } else { OpBody::CustomerDeleted(target) };
+            let op = w.record(body)?;
+            tombstone(&w.tx, id, restore, &op.hlc.to_string(), w.now)?;
+            let what = if restore { "restored" } else { "deleted" };
+            audit::record(w, AuditAction::Change, "customer", Some(id), Some(id), Some(what))
+        })
+    }
 }

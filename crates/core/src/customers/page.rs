@@ -1,6 +1,7 @@
 //! Everything on a customer's page: the profile, the one-glance summary (last visit, how they
 //! felt and the trend, latest scores, open follow-ups, at-risk reasons) and the timeline.
 
+use crate::desk::Desk;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -413,6 +414,26 @@ fn summary(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<Summary> {
         risk: assessment.reasons,
         recovered: assessment.recovered,
     })
+}
+
+impl Desk {
+    /// Opens a customer's page for a person, recording in the audit log that they looked
+    /// (once per person and customer in ten minutes; refreshing the page is not a new look).
+    pub fn view_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
+        let page = self.open_customer(id)?;
+        self.record_view(id)?;
+        Ok(page)
+    }
+
+    pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
+        open(&self.conn, id, self.clock.now())
+    }
+
+    /// A page of a customer's timeline (older history, or filtered by touch point/channel).
+    pub fn customer_timeline(&self, id: Uuid, query: &TimelineQuery) -> Result<TimelinePage> {
+        customers::get(&self.conn, id)?;
+        timeline(&self.conn, id, query, self.clock.now())
+    }
 }
 
 #[cfg(test)]

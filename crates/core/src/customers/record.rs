@@ -1,5 +1,9 @@
 //! A customer's full record as one JSON document, for privacy (subject access) requests.
 
+use crate::audit;
+use crate::audit::AuditAction;
+use crate::desk::Desk;
+use crate::staff;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -92,5 +96,19 @@ impl Csv {
         let fail = |message: String| crate::CoreError::Storage { message };
         let bytes = self.0.into_inner().map_err(|e| fail(format!("Could not write the CSV: {e}")))?;
         String::from_utf8(bytes).map_err(|e| fail(format!("Could not write the CSV: {e}")))
+    }
+}
+
+impl Desk {
+    /// Writes the customer's full record as JSON into the `exports` folder next to the
+    /// database, and records the export in the audit log.
+    pub fn export_customer(&mut self, id: Uuid) -> Result<ExportedFile> {
+        let now = self.clock.now();
+        let me = staff::staff_member(&self.conn, self.staff_id)?.map(|s| s.name).unwrap_or_default();
+        let record = record(&self.conn, id, me, now)?;
+        let json = serde_json::to_vec_pretty(&record)?;
+        let shown = self.save_export(&file_name(&record.customer.name, now), &json)?;
+        self.write(|w| audit::record(w, AuditAction::Export, "customer", Some(id), Some(id), Some(&shown)))?;
+        Ok(ExportedFile { path: shown, bytes: u32::try_from(json.len()).unwrap_or(u32::MAX) })
     }
 }

@@ -5,6 +5,7 @@
 //! starting with the text. Each source is an indexed lookup capped at a small candidate set;
 //! nothing ranks the whole full-text index (that costs ~50 ms at a million customers).
 
+use crate::desk::Desk;
 use std::collections::HashSet;
 
 use rusqlite::{params, Connection};
@@ -156,6 +157,12 @@ fn recent(conn: &Connection, limit: usize) -> Result<Vec<CustomerHit>> {
         .into_iter()
         .map(|customer| CustomerHit { customer, matched_on: MatchedOn::Recent })
         .collect())
+}
+
+impl Desk {
+    pub fn search_customers(&self, query: &str, limit: usize) -> Result<Vec<CustomerHit>> {
+        search(&self.conn, query, self.region, limit)
+    }
 }
 
 #[cfg(test)]

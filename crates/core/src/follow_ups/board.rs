@@ -3,6 +3,10 @@
 //! unhappy customers followed up within the SLA, the median time to recover, and how they feel
 //! after.
 
+use crate::access::Permission;
+use crate::customers::record::ExportedFile;
+use crate::desk::Desk;
+use crate::error::CoreError;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -220,4 +224,36 @@ pub fn loop_csv(m: &LoopMetrics, board: &[FollowUp]) -> Result<String> {
         ])?;
     }
     w.finish()
+}
+
+impl Desk {
+    /// Every open follow-up of the store, the most overdue first (supervisors and admins).
+    pub fn follow_up_board(&self, filter: &BoardFilter) -> Result<Vec<FollowUp>> {
+        self.require(Permission::SeeStoreFollowUps)?;
+        board(&self.conn, self.store_id, filter, self.clock.now())
+    }
+
+    /// How well the loop closed for the store's conversations in `[from, to)`.
+    pub fn loop_metrics(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<LoopMetrics> {
+        self.require(Permission::SeeLoopFigures)?;
+        if from >= to {
+            return Err(CoreError::field("from", "The period must start before it ends."));
+        }
+        metrics(&self.conn, self.store_id, from, to, self.clock.now())
+    }
+
+    /// The store's loop figures for `[from, to)` and the board as it is filtered, as CSV
+    /// (supervisors and admins); recorded in the audit log.
+    pub fn export_follow_ups(
+        &mut self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        filter: &BoardFilter,
+    ) -> Result<ExportedFile> {
+        let metrics = self.loop_metrics(from, to)?;
+        let board = self.follow_up_board(filter)?;
+        let csv = loop_csv(&metrics, &board)?;
+        let named: Vec<Uuid> = board.iter().filter_map(|f| f.customer.as_ref().map(|c| c.id)).collect();
+        self.write_export("follow-ups", "follow_ups", &csv, &named)
+    }
 }

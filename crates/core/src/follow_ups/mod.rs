@@ -3,19 +3,21 @@
 //! how the customer feels now.
 
 pub mod board;
+use crate::access::Permission;
+use crate::desk::Desk;
+use crate::staff;
+use touchpoint_protocol::OpBody;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use touchpoint_protocol::{text, Feeling, FollowUpPatch, FollowUpStatus, Outcome};
+use touchpoint_protocol::{text, FeedbackRecord, Feeling, FollowUpPatch, FollowUpStatus, InteractionRecord, Outcome};
 use uuid::Uuid;
 
-use crate::catalogue;
 use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
 use crate::error::{CoreError, Problems, Result};
 use crate::field_clocks;
-use crate::interactions::Checked;
 
 /// A person referred to by name in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -173,30 +175,31 @@ pub fn proposal_reasons(
 
 /// A follow-up for a logged conversation, if the rules above call for one: due the next day
 /// at the same hour, owned by whoever logged it.
-pub(crate) fn propose(checked: &Checked, owner: Uuid, now: DateTime<Utc>) -> Option<FollowUpProposal> {
-    let f = checked.feedback.as_ref();
-    let reasons = proposal_reasons(
-        checked.interaction.outcome,
-        f.and_then(|f| f.feeling),
-        f.and_then(|f| f.csat),
-        f.and_then(|f| f.nps),
-    );
+pub(crate) fn propose(
+    interaction: &InteractionRecord,
+    feedback: Option<&FeedbackRecord>,
+    owner: Uuid,
+    now: DateTime<Utc>,
+) -> Option<FollowUpProposal> {
+    let f = feedback;
+    let reasons =
+        proposal_reasons(interaction.outcome, f.and_then(|f| f.feeling), f.and_then(|f| f.csat), f.and_then(|f| f.nps));
     if reasons.is_empty() {
         return None;
     }
     let due = (now + Duration::days(1)).duration_trunc(Duration::hours(1)).unwrap_or(now + Duration::days(1));
-    let promise = match &checked.interaction.reason {
+    let promise = match &interaction.reason {
         Some(r) => format!("Call back about: {r}"),
         None => "Call back to check everything is sorted".to_owned(),
     };
     Some(FollowUpProposal {
         reasons,
-        customer_id: checked.interaction.customer_id,
-        interaction_id: checked.interaction.interaction_id,
+        customer_id: interaction.customer_id,
+        interaction_id: interaction.interaction_id,
         owner_staff_id: owner,
         due_at: due,
         promise,
-        reason_for_contact: checked.interaction.reason.clone(),
+        reason_for_contact: interaction.reason.clone(),
     })
 }
 
@@ -208,7 +211,7 @@ pub(crate) fn validate_new(tx: &Transaction<'_>, input: &NewFollowUp, now: DateT
     } else {
         p.text("promise", Some(&promise), text::PROMISE, "The promise");
     }
-    if catalogue::staff_member(tx, input.owner_staff_id)?.is_none() {
+    if staff::staff_member(tx, input.owner_staff_id)?.is_none() {
         p.add("owner_staff_id", "Choose who will follow up.");
     }
     if input.due_at < now - Duration::minutes(5) {
@@ -495,4 +498,103 @@ pub fn open_counts(conn: &Connection, staff: Uuid, now: DateTime<Utc>) -> Result
              WHERE owner_staff_id = ?1 AND status IN ('open', 'in_progress')",
         )?
         .query_row(params![staff.to_string(), ts(now)], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Erasure: the promise and resolution of the customer's follow-ups, and why one was snoozed
+/// or handed over, may name them; dates, owners and status stay.
+pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
+    let key = customer.to_string();
+    tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?
+        .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
+    tx.prepare_cached(
+        "UPDATE follow_up_changes SET note = NULL WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE customer_id = ?1)",
+    )?
+    .execute([&key])?;
+    Ok(())
+}
+
+/// Enrolling: follow-ups recorded against the desk's own store move onto the server's.
+pub(crate) fn move_store(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
+    tx.execute("UPDATE follow_ups SET store_id = ?2 WHERE store_id = ?1", params![old, new])?;
+    Ok(())
+}
+
+impl Desk {
+    pub fn create_follow_up(&mut self, input: &NewFollowUp) -> Result<FollowUp> {
+        let id = self.write(|w| {
+            let patch = validate_new(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)?;
+            Ok(patch.follow_up_id)
+        })?;
+        get(&self.conn, id, self.clock.now())
+    }
+
+    /// Closes a follow-up as done (with how the customer feels now) or as could not reach.
+    pub fn close_follow_up(&mut self, input: &CloseFollowUp) -> Result<FollowUp> {
+        self.write(|w| {
+            let patch = validate_close(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        get(&self.conn, input.follow_up_id, self.clock.now())
+    }
+
+    /// Gives an open follow-up to someone else, saying why (its owner, or a supervisor).
+    pub fn reassign_follow_up(&mut self, input: &ReassignFollowUp) -> Result<FollowUp> {
+        let (id, owner) = (input.follow_up_id, input.owner_staff_id);
+        let current = get(&self.conn, id, self.clock.now())?;
+        self.require_owner_or(current.owner.id, Permission::HandOverOthersFollowUp)?;
+        let mut p = crate::error::Problems::default();
+        if current.status.is_closed() {
+            p.add("owner_staff_id", "This follow-up is already closed.");
+        } else if owner == current.owner.id {
+            p.add("owner_staff_id", "Choose someone other than who has it now.");
+        } else {
+            let active = staff::staff_member(&self.conn, owner)?.is_some()
+                && staff::list(&self.conn)?.iter().any(|s| s.id == owner);
+            if !active {
+                p.add("owner_staff_id", "Choose someone from the staff list.");
+            }
+        }
+        let reason = change_reason(&mut p, &input.reason, "Say why it changes hands, for who takes it.");
+        p.finish()?;
+        let customer = current.customer.as_ref().map(|c| c.id);
+        self.write(|w| {
+            let patch = touchpoint_protocol::FollowUpPatch {
+                follow_up_id: id,
+                customer_id: customer,
+                owner_staff_id: Some(owner),
+                change_note: Some(reason),
+                ..Default::default()
+            };
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        get(&self.conn, id, self.clock.now())
+    }
+
+    /// Puts an open follow-up off to a new due time, saying why (its owner, or a supervisor).
+    pub fn snooze_follow_up(&mut self, input: &SnoozeFollowUp) -> Result<FollowUp> {
+        let now = self.clock.now();
+        let current = get(&self.conn, input.follow_up_id, now)?;
+        self.require_owner_or(current.owner.id, Permission::SnoozeOthersFollowUp)?;
+        let patch = validate_snooze(&self.conn, input, now)?;
+        self.write(|w| {
+            let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+            apply_patch(&w.tx, &patch, &op.hlc.to_string(), w.actor.staff_id, w.actor.store_id, w.now)
+        })?;
+        get(&self.conn, input.follow_up_id, self.clock.now())
+    }
+
+    /// The signed-in staff member's open follow-ups, most overdue first.
+    pub fn my_follow_ups(&self) -> Result<Vec<FollowUp>> {
+        open_for_owner(&self.conn, self.staff_id, self.clock.now())
+    }
+
+    /// Follow-ups the signed-in staff member closed in the last 24 hours.
+    pub fn my_recently_closed_follow_ups(&self) -> Result<Vec<FollowUp>> {
+        let now = self.clock.now();
+        recently_closed_by_owner(&self.conn, self.staff_id, now - chrono::Duration::hours(24), now)
+    }
 }

@@ -4,6 +4,9 @@
 //! loaded to be counted), and every dashboard exports as CSV.
 
 pub mod risk;
+use crate::access::Permission;
+use crate::customers::record::ExportedFile;
+use crate::desk::Desk;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -420,6 +423,40 @@ pub fn at_risk_csv(list: &[AtRiskCustomer]) -> Result<String> {
         ])?;
     }
     w.finish()
+}
+
+impl Desk {
+    /// The Insight dashboards for a population (supervisors and admins). Only admins compare
+    /// stores: a supervisor's figures are their store's unless they name another they read.
+    pub fn insight(&self, filter: &InsightFilter) -> Result<Dashboard> {
+        self.require(Permission::SeeDashboards)?;
+        let mut f = filter.clone();
+        if !self.may(Permission::CompareStores)? && f.store_id.is_none() {
+            f.store_id = Some(self.store_id);
+        }
+        dashboard(&self.conn, &f)
+    }
+
+    /// The same figures as CSV, written next to the database (the export is audited).
+    pub fn export_insight(&mut self, filter: &InsightFilter) -> Result<ExportedFile> {
+        let dashboard = self.insight(filter)?;
+        let csv = dashboard_csv(&dashboard)?;
+        self.write_export("insight", "insight", &csv, &[])
+    }
+
+    /// Customers at risk now, with why and their open follow-up (supervisors and admins).
+    pub fn at_risk_customers(&self) -> Result<Vec<AtRiskCustomer>> {
+        self.require(Permission::SeeAtRisk)?;
+        at_risk(&self.conn, self.clock.now(), 200)
+    }
+
+    /// Customers at risk now, with their reasons in words, as CSV; recorded in the audit log.
+    pub fn export_at_risk(&mut self) -> Result<ExportedFile> {
+        let list = self.at_risk_customers()?;
+        let csv = at_risk_csv(&list)?;
+        let named: Vec<Uuid> = list.iter().map(|c| c.customer_id).collect();
+        self.write_export("at-risk", "at_risk", &csv, &named)
+    }
 }
 
 #[cfg(test)]

@@ -2,17 +2,21 @@
 //! event listing the fields it corrects, and the timeline shows the corrected values next to
 //! what was first logged.
 
+use crate::audit;
+use crate::audit::AuditAction;
+use crate::desk::{Actor, Desk};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use touchpoint_protocol::OpBody;
 use touchpoint_protocol::{AmendmentRecord, InteractionChanges};
 use uuid::Uuid;
 
 use crate::catalogue;
 use crate::db::ts;
 use crate::error::{CoreError, Problems, Result};
-use crate::interactions::{Actor, DURATION_MAX_SECS};
+use crate::interactions::DURATION_MAX_SECS;
 use touchpoint_protocol::text;
 
 #[derive(Debug, Clone, Deserialize, Serialize, Type)]
@@ -86,4 +90,39 @@ pub(crate) fn insert(
         hlc,
     ])?;
     Ok(())
+}
+
+/// Erasure: a correction's new note and its reason may name the customer.
+pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE amendments SET changes = json_remove(changes, '$.summary'), reason = NULL
+         WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
+    )?
+    .execute([customer.to_string()])?;
+    Ok(())
+}
+
+/// Enrolling: a correction that moved a conversation to a touch point the desk made up now
+/// names the server's one.
+pub(crate) fn move_touch_point(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE amendments SET changes = json_set(changes, '$.touch_point_id', ?2)
+         WHERE json_extract(changes, '$.touch_point_id') = ?1",
+        params![old, new],
+    )?;
+    Ok(())
+}
+
+impl Desk {
+    /// Corrects a logged interaction with a new amendment event; the original is kept.
+    pub fn amend_interaction(&mut self, input: &AmendInteraction) -> Result<()> {
+        self.write(|w| {
+            let record = validate(&w.tx, input)?;
+            let op = w.record(OpBody::InteractionAmended(record.clone()))?;
+            insert(&w.tx, &record, w.actor, &op.hlc.to_string(), w.now)?;
+            let fields = audit::changed_fields(&record.changes, &[]);
+            let (interaction, customer) = (Some(record.interaction_id), record.customer_id);
+            audit::record(w, AuditAction::Change, "interaction", interaction, customer, Some(&fields))
+        })
+    }
 }

@@ -1,6 +1,9 @@
 //! Logging a conversation at a touch point, with how the customer felt.
 
 pub mod amendments;
+use crate::desk::{Actor, Desk};
+use crate::follow_ups;
+use touchpoint_protocol::OpBody;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -164,14 +167,6 @@ pub(crate) fn remember_submission(
     Ok(())
 }
 
-/// Who did it, from where.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Actor {
-    pub staff_id: Uuid,
-    pub store_id: Uuid,
-    pub device_id: Uuid,
-}
-
 pub(crate) fn insert_interaction(
     tx: &Transaction<'_>,
     r: &InteractionRecord,
@@ -250,4 +245,55 @@ pub(crate) fn insert_feedback(
         hlc,
     ])?;
     Ok(())
+}
+
+/// Erasure: the free text of the customer's conversations and feedback (their kind, outcome and
+/// scores stay, so counts stay right).
+pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
+    let key = customer.to_string();
+    tx.prepare_cached("UPDATE interactions SET summary = NULL WHERE customer_id = ?1")?.execute([&key])?;
+    tx.prepare_cached("UPDATE feedback SET verbatim = NULL WHERE customer_id = ?1")?.execute([&key])?;
+    Ok(())
+}
+
+/// Enrolling: conversations and feedback recorded against the desk's own store move onto the
+/// server's.
+pub(crate) fn move_store(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
+    tx.execute("UPDATE interactions SET store_id = ?2 WHERE store_id = ?1", params![old, new])?;
+    tx.execute("UPDATE feedback SET store_id = ?2 WHERE store_id = ?1", params![old, new])?;
+    Ok(())
+}
+
+/// Enrolling: conversations at a touch point the desk made up move onto the server's one.
+pub(crate) fn move_touch_point(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
+    tx.execute("UPDATE interactions SET touch_point_id = ?2 WHERE touch_point_id = ?1", params![old, new])?;
+    Ok(())
+}
+
+impl Desk {
+    /// Logs a conversation (and how the customer felt) in one transaction with its outbox ops.
+    pub fn log_interaction(&mut self, input: &LogInteraction) -> Result<LoggedInteraction> {
+        self.write(|w| {
+            if let Some(earlier) = earlier_submission(&w.tx, input.submission_id)? {
+                return Ok(earlier);
+            }
+            let checked = validate(&w.tx, input, w.now)?;
+            let op = w.record(OpBody::InteractionLogged(checked.interaction.clone()))?;
+            insert_interaction(&w.tx, &checked.interaction, w.actor, &op.hlc.to_string(), w.now)?;
+            let feedback_id = match &checked.feedback {
+                Some(f) => {
+                    let op = w.record(OpBody::FeedbackRecorded(f.clone()))?;
+                    insert_feedback(&w.tx, f, w.actor, &op.hlc.to_string(), w.now)?;
+                    Some(f.feedback_id)
+                }
+                None => None,
+            };
+            let proposal =
+                follow_ups::propose(&checked.interaction, checked.feedback.as_ref(), w.actor.staff_id, w.now);
+            let logged =
+                LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id, proposal };
+            remember_submission(&w.tx, input.submission_id, &logged, w.now)?;
+            Ok(logged)
+        })
+    }
 }

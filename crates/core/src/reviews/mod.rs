@@ -2,10 +2,13 @@
 //! a review (praise, coaching or a compliance flag, a comment, an optional scorecard), and the
 //! reviewed person reading and acknowledging it. Reviews are append-only events that sync.
 
+use crate::access::Permission;
+use crate::desk::Desk;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use touchpoint_protocol::OpBody;
 use touchpoint_protocol::{text, ContactChannel, CriterionScore, Feeling, Outcome, ReviewKind, ReviewRecord};
 use uuid::Uuid;
 
@@ -464,4 +467,123 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Erasure: a review's comment on one of the customer's conversations may name them; its kind
+/// and scores stay.
+pub(crate) fn erase_comments(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE reviews SET comment = ?2 WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
+    )?
+    .execute(params![customer.to_string(), touchpoint_protocol::ERASED_TEXT])?;
+    Ok(())
+}
+
+/// A scorecard criterion from the server.
+pub(crate) fn upsert_pulled_criterion(
+    tx: &Transaction<'_>,
+    c: &touchpoint_protocol::ReviewCriterionRecord,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO review_criteria (id, name, sort_order, active, origin) VALUES (?1, ?2, ?3, ?4, 'server')
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
+             active = excluded.active, origin = 'server'",
+    )?
+    .execute(params![c.criterion_id.to_string(), c.name, c.sort_order, c.active])?;
+    Ok(())
+}
+
+/// Once the first download is complete: criteria the desk's administrator defined are no
+/// longer offered once the server has its own (reviews already written keep their scores and
+/// names).
+pub(crate) fn retire_local_criteria(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE review_criteria SET active = 0
+         WHERE origin = 'local' AND EXISTS (SELECT 1 FROM review_criteria WHERE origin = 'server' AND active = 1)",
+        [],
+    )?;
+    Ok(())
+}
+
+impl Desk {
+    /// The scorecard's criteria: the organisation's server's, or on a desk that is not
+    /// connected, the ones its administrator defined.
+    pub fn review_criteria(&self) -> Result<Vec<ReviewCriterion>> {
+        criteria(&self.conn)
+    }
+
+    /// Adds a criterion to the scorecard (administrators of a desk that is not connected).
+    pub fn add_review_criterion(&mut self, name: &str) -> Result<ReviewCriterion> {
+        self.require(Permission::ChangeScorecard)?;
+        add_criterion(&self.conn, name)
+    }
+
+    pub fn rename_review_criterion(&mut self, id: Uuid, name: &str) -> Result<ReviewCriterion> {
+        self.require(Permission::ChangeScorecard)?;
+        rename_criterion(&self.conn, id, name)
+    }
+
+    /// Takes a criterion off the scorecard; earlier reviews keep what they scored.
+    pub fn retire_review_criterion(&mut self, id: Uuid) -> Result<()> {
+        self.require(Permission::ChangeScorecard)?;
+        retire_criterion(&self.conn, id)
+    }
+
+    /// Conversations to review (supervisors and admins).
+    pub fn review_queue(&self, filter: &ReviewQueueFilter) -> Result<Vec<QueueItem>> {
+        self.require(Permission::ReviewQueue)?;
+        queue(&self.conn, filter, self.staff_id)
+    }
+
+    /// Reviews a conversation (supervisors and admins, not their own).
+    pub fn record_review(&mut self, input: &NewReview) -> Result<Review> {
+        self.require(Permission::RecordReview)?;
+        let record = validate(&self.conn, input, self.staff_id)?;
+        let id = record.review_id;
+        self.write(|w| {
+            let op = w.record(OpBody::ReviewRecorded(record.clone()))?;
+            insert(&w.tx, &record, w.actor.staff_id, w.actor.device_id, &op.hlc.to_string(), w.now)
+        })?;
+        get(&self.conn, id)
+    }
+
+    /// The reviewed person says they have read a review of their work.
+    pub fn acknowledge_review(&mut self, review: Uuid) -> Result<Review> {
+        let target = target(&self.conn, review)?.ok_or_else(|| CoreError::not_found("This review"))?;
+        if target.staff != self.staff_id {
+            return Err(CoreError::Forbidden {
+                message: "Only the person whose work was reviewed can acknowledge it.".into(),
+            });
+        }
+        if target.acknowledged {
+            return Err(CoreError::Validation {
+                message: "You already acknowledged this review.".into(),
+                fields: vec![],
+            });
+        }
+        self.write(|w| {
+            let ack = touchpoint_protocol::ReviewAck {
+                review_id: review,
+                customer_id: target.customer,
+                store_id: target.store,
+            };
+            let op = w.record(OpBody::ReviewAcknowledged(ack))?;
+            insert_ack(&w.tx, review, w.actor.staff_id, &op.hlc.to_string(), w.now)
+        })?;
+        get(&self.conn, review)
+    }
+
+    /// Reviews of the signed-in person's work, those to acknowledge first.
+    pub fn my_reviews(&self) -> Result<Vec<Review>> {
+        for_staff(&self.conn, self.staff_id)
+    }
+
+    /// Reviews of one conversation (supervisors, or the person who logged it).
+    pub fn interaction_reviews(&self, interaction: Uuid) -> Result<Vec<Review>> {
+        let found = for_interaction(&self.conn, interaction)?;
+        if !self.may(Permission::ReadOthersReviews)? {
+            return Ok(found.into_iter().filter(|r| r.staff.id == self.staff_id).collect());
+        }
+        Ok(found)
+    }
 }

@@ -1,9 +1,15 @@
 //! Staff on this desk: who is signed in (every event records who), quick switching with a
 //! PIN, and the local staff list an admin manages until the desk is enrolled with a server.
 
+use crate::access::Permission;
+use crate::audit;
+use crate::audit::AuditAction;
+use crate::desk::Desk;
+use crate::device;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
+use rusqlite::TransactionBehavior;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -12,6 +18,11 @@ use uuid::Uuid;
 
 use crate::db::{enum_col, ts, uuid_col};
 use crate::error::{CoreError, Problems, Result};
+
+pub(crate) mod rows;
+
+pub(crate) use rows::staff_member;
+pub use rows::StaffMember;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct StaffListing {
@@ -179,13 +190,8 @@ pub(crate) fn insert(
     store: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
-    let id = Uuid::now_v7();
     let hash = pin.map(hash_pin).transpose()?;
-    tx.execute(
-        "INSERT INTO staff (id, name, role, home_store_id, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id.to_string(), name, role.as_str(), store.to_string(), hash, ts(now)],
-    )?;
-    Ok(id)
+    rows::insert(tx, name, role, hash.as_deref(), store, now)
 }
 
 pub(crate) fn set_pin(conn: &Connection, staff: Uuid, pin: &str) -> Result<()> {
@@ -201,10 +207,108 @@ pub(crate) fn set_pin(conn: &Connection, staff: Uuid, pin: &str) -> Result<()> {
         check_pin(pin, role).map_err(|m| CoreError::field("pin", m))?;
         Some(hash_pin(pin)?)
     };
-    let n =
-        conn.execute("UPDATE staff SET pin_hash = ?2 WHERE id = ?1 AND active = 1", params![staff.to_string(), hash])?;
-    if n == 0 {
+    if !rows::set_pin_hash(conn, staff, hash.as_deref())? {
         return Err(CoreError::not_found("This staff member"));
     }
     Ok(())
+}
+
+impl Desk {
+    pub fn list_staff(&self) -> Result<Vec<StaffListing>> {
+        list(&self.conn)
+    }
+
+    /// Switches the signed-in staff member; from now on every event records them. Wrong PINs
+    /// make sign-in for that person wait, longer each time, even across restarts; each pause
+    /// is recorded in the audit log.
+    pub fn sign_in(&mut self, staff_id: Uuid, pin: Option<&str>) -> Result<StaffMember> {
+        let now = self.clock.now();
+        refuse_while_paused(&self.conn, staff_id, now)?;
+        match pin_check(&self.conn, staff_id)? {
+            PinCheck::None => {}
+            PinCheck::Here(hash) => {
+                let pin = typed(pin)?;
+                if !matches(&hash, pin) {
+                    return Err(self.wrong_pin(staff_id, None));
+                }
+            }
+            PinCheck::Server => {
+                return Err(CoreError::Offline {
+                    message: "This person's PIN is checked by the server, which this desk cannot reach now. \
+                              Sign in on a supervisor's desk, or when the network is back."
+                        .into(),
+                });
+            }
+        }
+        self.signed_in(staff_id)
+    }
+
+    /// Whether `staff_id`'s PIN is checked by the server (this desk does not hold it).
+    pub fn pin_checked_by_server(&self, staff_id: Uuid) -> Result<bool> {
+        Ok(pin_check(&self.conn, staff_id)? == PinCheck::Server)
+    }
+
+    /// Refuses while sign-in for `staff_id` waits after wrong PINs.
+    pub fn refuse_while_paused(&self, staff_id: Uuid) -> Result<()> {
+        refuse_while_paused(&self.conn, staff_id, self.clock.now())
+    }
+
+    /// Finishes a sign-in whose PIN the server checked.
+    pub fn sign_in_checked(
+        &mut self,
+        staff_id: Uuid,
+        answer: &touchpoint_protocol::PinCheckResponse,
+    ) -> Result<StaffMember> {
+        if !answer.accepted {
+            // The server's pause (it counts wrong PINs typed at every desk) holds here too.
+            return Err(self.wrong_pin(staff_id, answer.locked_until));
+        }
+        self.signed_in(staff_id)
+    }
+
+    fn signed_in(&mut self, staff_id: Uuid) -> Result<StaffMember> {
+        note_right(&self.conn, staff_id)?;
+        device::set_signed_in(&self.conn, staff_id)?;
+        self.staff_id = staff_id;
+        staff_member(&self.conn, staff_id)?.ok_or_else(|| CoreError::not_found("This staff member"))
+    }
+
+    /// Counts a wrong PIN; a pause that starts is recorded in the audit log (as the person
+    /// signed in now, about the person whose PIN was tried).
+    fn wrong_pin(&mut self, staff_id: Uuid, server_until: Option<DateTime<Utc>>) -> CoreError {
+        let now = self.clock.now();
+        let (failures, until) = match note_wrong(&self.conn, staff_id, now, server_until) {
+            Ok(counted) => counted,
+            Err(e) => return e,
+        };
+        if let Some(until) = until {
+            // Read by the Audit room, which says it in the reader's language.
+            let name = staff_member(&self.conn, staff_id).ok().flatten().map(|s| s.name).unwrap_or_default();
+            let detail = format!("wrong_pins={failures};pause_secs={};name={name}", (until - now).num_seconds());
+            if let Err(e) = self
+                .write(|w| audit::record(w, AuditAction::SignInLocked, "staff", Some(staff_id), None, Some(&detail)))
+            {
+                return e;
+            }
+        }
+        wrong(failures, until, now)
+    }
+
+    /// Adds a staff member to this desk (admins only).
+    pub fn add_staff(&mut self, input: &NewStaff) -> Result<StaffListing> {
+        self.require(Permission::AddStaff)?;
+        let (name, pin) = validate_new(input)?;
+        let store = self.store_id;
+        let now = self.clock.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = insert(&tx, &name, input.role, pin.as_deref(), store, now)?;
+        tx.commit()?;
+        Ok(StaffListing { id, name, role: input.role, has_pin: pin.is_some() })
+    }
+
+    /// Sets (or, with an empty PIN, removes) a PIN: your own, or anyone's as an admin.
+    pub fn set_pin(&mut self, staff_id: Uuid, pin: &str) -> Result<()> {
+        self.require(if staff_id == self.staff_id { Permission::ChangeOwnPin } else { Permission::ChangeOthersPin })?;
+        set_pin(&self.conn, staff_id, pin)
+    }
 }

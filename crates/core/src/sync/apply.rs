@@ -6,20 +6,18 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 use touchpoint_protocol::{
-    AmendmentRecord, CustomerRef, FeedbackRecord, FollowUpPatch, InteractionRecord, Op, OpBody, StaffRecord,
-    StoreRecord, TouchPointRecord,
+    AmendmentRecord, FeedbackRecord, FollowUpPatch, InteractionRecord, Op, OpBody, StaffRecord, TouchPointRecord,
 };
 use uuid::Uuid;
 
 use crate::customers::{self, Author};
-use crate::db::ts;
+use crate::desk::Actor;
 use crate::error::Result;
-use crate::follow_ups;
 use crate::hlc::Hlc;
-use crate::interactions::amendments;
-use crate::interactions::{self, Actor};
+use crate::interactions::{self, amendments};
+use crate::{catalogue, follow_ups, staff};
 
 /// When a change was made, read from its stamp (so every desk records the same time for it).
 pub(crate) fn made_at(hlc: &Hlc) -> DateTime<Utc> {
@@ -48,11 +46,7 @@ impl Page {
     /// customer who just came into scope may name them before their profile arrives).
     fn ensure_customer(&mut self, tx: &Transaction<'_>, id: Option<Uuid>, at: DateTime<Utc>) -> Result<()> {
         if let Some(id) = id.filter(|id| !self.customers.contains(id)) {
-            tx.prepare_cached(
-                "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2)
-                 ON CONFLICT (id) DO NOTHING",
-            )?
-            .execute(params![id.to_string(), ts(at)])?;
+            customers::ensure_stub(tx, id, at)?;
             self.customers.insert(id);
         }
         Ok(())
@@ -96,10 +90,10 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         OpBody::FeedbackRecorded(f) => feedback(tx, f, actor, &stamp, at, page)?,
         OpBody::InteractionAmended(a) => amendment(tx, a, actor, &stamp, at, page)?,
         OpBody::FollowUpPatch(f) => follow_up(tx, f, actor, &stamp, at, page)?,
-        OpBody::CustomerDeleted(c) => tombstone(tx, c, false, &stamp, at)?,
-        OpBody::CustomerRestored(c) => tombstone(tx, c, true, &stamp, at)?,
-        OpBody::CustomerErased(c) => customers::erase(tx, c.customer_id, at)?,
-        OpBody::StoreUpsert(s) => store(tx, s, at)?,
+        OpBody::CustomerDeleted(c) => customers::tombstone(tx, c.customer_id, false, &stamp, at)?,
+        OpBody::CustomerRestored(c) => customers::tombstone(tx, c.customer_id, true, &stamp, at)?,
+        OpBody::CustomerErased(c) => customers::erase::personal_data(tx, c.customer_id, at)?,
+        OpBody::StoreUpsert(s) => catalogue::rows::upsert_store(tx, s, at)?,
         OpBody::StaffUpsert(s) => staff(tx, s, at)?,
         OpBody::TouchPointUpsert(t) => touch_point(tx, t)?,
         OpBody::ReviewRecorded(r) => {
@@ -115,14 +109,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
             }
         }
         OpBody::AuditRecorded(e) => crate::audit::insert(tx, e, op.staff_id, op.device_id, at)?,
-        OpBody::ReviewCriterionUpsert(c) => {
-            tx.prepare_cached(
-                "INSERT INTO review_criteria (id, name, sort_order, active, origin) VALUES (?1, ?2, ?3, ?4, 'server')
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
-                     active = excluded.active, origin = 'server'",
-            )?
-            .execute(params![c.criterion_id.to_string(), c.name, c.sort_order, c.active])?;
-        }
+        OpBody::ReviewCriterionUpsert(c) => crate::reviews::upsert_pulled_criterion(tx, c)?,
     }
     Ok(())
 }
@@ -189,86 +176,21 @@ fn follow_up(
     follow_ups::apply_patch(tx, &f, hlc, by.staff_id, by.store_id, at)
 }
 
-/// Records a delete or restore stamp (the later of what was known and this one) and derives
-/// whether the customer is deleted: a delete wins unless a restore was made after it.
-pub(crate) fn tombstone(
-    tx: &Transaction<'_>,
-    c: &CustomerRef,
-    restore: bool,
-    hlc: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, '', ?2, ?2) ON CONFLICT (id) DO NOTHING",
-    )?
-    .execute(params![c.customer_id.to_string(), ts(at)])?;
-    let sql = if restore {
-        "UPDATE customers SET restored_hlc = max(coalesce(restored_hlc, ''), ?2) WHERE id = ?1"
-    } else {
-        "UPDATE customers SET deleted_hlc = max(coalesce(deleted_hlc, ''), ?2) WHERE id = ?1"
-    };
-    tx.prepare_cached(sql)?.execute(params![c.customer_id.to_string(), hlc])?;
-    customers::settle_deletion(tx, c.customer_id, at)
-}
-
-fn store(tx: &Transaction<'_>, s: &StoreRecord, at: DateTime<Utc>) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO stores (id, name, timezone, created_at, origin) VALUES (?1, ?2, ?3, ?4, 'server')
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, origin = 'server'",
-    )?
-    .execute(params![s.store_id.to_string(), s.name, s.timezone, ts(at)])?;
-    Ok(())
-}
-
 fn staff(tx: &Transaction<'_>, s: &StaffRecord, at: DateTime<Utc>) -> Result<()> {
     // The home store may be one this desk has not heard of yet (it arrives in the same page).
     if let Some(home) = s.home_store_id {
-        tx.prepare_cached(
-            "INSERT INTO stores (id, name, created_at, origin) VALUES (?1, 'Another store', ?2, 'server')
-             ON CONFLICT (id) DO NOTHING",
-        )?
-        .execute(params![home.to_string(), ts(at)])?;
+        catalogue::rows::ensure_store(tx, home, at)?;
     }
-    tx.prepare_cached(
-        "INSERT INTO staff (id, name, role, home_store_id, pin_hash, active, created_at, origin, pin_online)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'server', ?8)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
-             home_store_id = excluded.home_store_id, pin_hash = excluded.pin_hash, active = excluded.active,
-             origin = 'server', pin_online = excluded.pin_online",
-    )?
-    .execute(params![
-        s.staff_id.to_string(),
-        s.name,
-        s.role.as_str(),
-        s.home_store_id.map(|h| h.to_string()),
-        s.pin_hash,
-        s.active,
-        ts(at),
-        s.pin_online && s.pin_hash.is_none(),
-    ])?;
-    Ok(())
+    staff::rows::upsert_pulled(tx, s, at)
 }
 
 /// A touch point from the server. A touch point this desk made up before it was enrolled,
 /// with the same name, becomes this one: its history is moved over so reports stay whole.
 fn touch_point(tx: &Transaction<'_>, t: &TouchPointRecord) -> Result<()> {
-    let id = t.touch_point_id.to_string();
-    let local: Option<String> = tx
-        .prepare_cached(
-            "SELECT id FROM touch_points WHERE origin = 'local' AND id != ?1 AND lower(trim(name)) = lower(trim(?2))
-               AND (SELECT bootstrapped FROM sync_state) = 0",
-        )?
-        .query_row(params![id, t.name], |r| r.get(0))
-        .optional()?;
-    tx.prepare_cached(
-        "INSERT INTO touch_points (id, name, default_channel, sort_order, active, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'server')
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_channel = excluded.default_channel,
-             sort_order = excluded.sort_order, active = excluded.active, origin = 'server'",
-    )?
-    .execute(params![id, t.name, t.default_channel.as_str(), t.sort_order, t.active])?;
+    let local = catalogue::rows::local_twin(tx, t)?;
+    catalogue::rows::upsert_touch_point(tx, t)?;
     if let Some(old) = local {
-        super::enrollment::move_touch_point(tx, &old, &id)?;
+        super::enrollment::move_touch_point(tx, &old, &t.touch_point_id.to_string())?;
     }
     Ok(())
 }

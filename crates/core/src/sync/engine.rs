@@ -567,7 +567,7 @@ impl<T: Transport> SyncEngine<T> {
 
     /// Signs `staff` in. A PIN this desk does not hold the verifier of (a supervisor's, at a
     /// till) is checked by the server, so that person signs in here only while it answers.
-    pub async fn sign_in(&self, staff: Uuid, pin: Option<&str>) -> Result<crate::catalogue::StaffMember> {
+    pub async fn sign_in(&self, staff: Uuid, pin: Option<&str>) -> Result<crate::staff::StaffMember> {
         if !with_desk(&self.desk, |d| d.pin_checked_by_server(staff))? {
             return with_desk(&self.desk, |d| d.sign_in(staff, pin));
         }

@@ -3,21 +3,20 @@
 //! waits on the network.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use touchpoint_protocol::{Change, EnrollResponse, Op, OpResult, OpStatus, PullResponse};
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use touchpoint_protocol::{Change, EnrollResponse, Op, OpResult, PullResponse};
 use uuid::Uuid;
 
 use super::enrollment;
+use super::outbox;
 use super::secret::{SecretPlace, Secrets};
+use super::state;
 use super::status::{Block, SyncSettings};
-use crate::db::{opt_ts_col, ts};
+use crate::db::opt_ts_col;
+use crate::device;
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
 use crate::Desk;
-
-/// Applied ops are kept this long after the server confirmed them, so that if the server is
-/// restored from a backup older than that, this desk can send them again.
-pub const KEEP_APPLIED_OPS: Duration = Duration::days(30);
 
 /// What one applied pull page did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,20 +99,7 @@ impl Desk {
         let place = self.secrets().save(&resp.refresh_token)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         enrollment::move_store(&tx, &self.store_id.to_string(), &resp.store_id.to_string())?;
-        tx.execute(
-            "UPDATE sync_state SET server_url = ?1, org_id = ?2, refresh_token = NULL, secret_place = ?3,
-                 device_name = ?4, enrolled_at = ?5,
-                 pull_cursor = 0, server_epoch = NULL, bootstrapped = 0, bootstrap_target = NULL, blocked = NULL,
-                 failures = 0, last_error = NULL, next_attempt_at = NULL, device_role = ?6",
-            params![
-                server_url,
-                resp.org_id.to_string(),
-                place.as_str(),
-                device_name,
-                ts(now),
-                resp.device_role.as_str()
-            ],
-        )?;
+        state::enrolled(&tx, server_url, device_name, resp, place.as_str(), now)?;
         tx.commit()?;
         self.store_id = resp.store_id;
         Ok(())
@@ -122,11 +108,7 @@ impl Desk {
     /// Forgets the server (after a revocation, or to enroll elsewhere). Local data stays, and
     /// changes not yet sent stay queued for the next enrollment.
     pub fn disconnect(&mut self) -> Result<()> {
-        self.conn.execute(
-            "UPDATE sync_state SET server_url = NULL, refresh_token = NULL, secret_place = NULL, blocked = NULL,
-                 failures = 0, next_attempt_at = NULL, last_error = NULL",
-            [],
-        )?;
+        state::disconnected(&self.conn)?;
         self.secrets().forget();
         Ok(())
     }
@@ -139,7 +121,7 @@ impl Desk {
     /// keychain or the private file, and records where; the database never holds it.
     pub fn keep_refresh_token(&self, token: &str) -> Result<()> {
         let place = self.secrets().save(token)?;
-        self.conn.execute("UPDATE sync_state SET refresh_token = NULL, secret_place = ?1", [place.as_str()])?;
+        state::secret_kept(&self.conn, place.as_str())?;
         Ok(())
     }
 
@@ -151,24 +133,7 @@ impl Desk {
     /// Like `outbox_batch`, for ops queued after `after` (the last seq of a batch still in
     /// flight); also returns the last seq it took.
     pub fn outbox_batch_after(&self, after: i64, max_ops: usize, max_bytes: usize) -> Result<(Vec<Op>, i64)> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, payload FROM outbox WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
-        )?;
-        let rows =
-            stmt.query_map(params![after, max_ops as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        let mut ops = Vec::new();
-        let mut bytes = 0;
-        let mut last = after;
-        for row in rows {
-            let (seq, payload) = row?;
-            bytes += payload.len() + 1;
-            if !ops.is_empty() && bytes > max_bytes {
-                break;
-            }
-            ops.push(serde_json::from_str(&payload)?);
-            last = seq;
-        }
-        Ok((ops, last))
+        outbox::batch_after(&self.conn, after, max_ops, max_bytes)
     }
 
     /// Records the server's answer for each pushed op: confirmed ops leave the queue, refused
@@ -176,29 +141,7 @@ impl Desk {
     pub fn settle_pushed(&mut self, results: &[OpResult], server_time: DateTime<Utc>) -> Result<()> {
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut confirmed: Vec<String> = Vec::with_capacity(results.len());
-        {
-            let mut rejected = tx.prepare_cached(
-                "UPDATE outbox SET state = 'rejected', settled_at = ?2, reject_code = ?3, last_error = ?4,
-                     attempts = attempts + 1 WHERE op_id = ?1 AND state = 'pending'",
-            )?;
-            for r in results {
-                match &r.status {
-                    OpStatus::Applied | OpStatus::Duplicate => confirmed.push(r.op_id.to_string()),
-                    OpStatus::Rejected { code, message } => {
-                        let code = serde_json::to_value(code)?.as_str().unwrap_or("invalid").to_owned();
-                        rejected.execute(params![r.op_id.to_string(), ts(now), code, message])?;
-                    }
-                }
-            }
-        }
-        // One statement for the whole batch of confirmed ops.
-        tx.prepare_cached(
-            "UPDATE outbox SET state = 'applied', settled_at = ?2, last_error = NULL
-             WHERE op_id IN (SELECT value FROM json_each(?1))",
-        )?
-        .execute(params![serde_json::to_string(&confirmed)?, ts(now)])?;
-        tx.execute("DELETE FROM outbox WHERE state = 'applied' AND settled_at < ?1", [ts(now - KEEP_APPLIED_OPS)])?;
+        outbox::settle(&tx, results, now)?;
         tx.commit()?;
         self.learn_server_time(server_time)
     }
@@ -206,12 +149,7 @@ impl Desk {
     /// Refuses one op for good without the server's word (the server refused the request
     /// itself, for example because the op alone is larger than any push may be).
     pub fn refuse_op(&mut self, op_id: Uuid, code: &str, message: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'rejected', settled_at = ?2, reject_code = ?3, last_error = ?4,
-                 attempts = attempts + 1 WHERE op_id = ?1 AND state = 'pending'",
-            params![op_id.to_string(), ts(self.clock.now()), code, message],
-        )?;
-        Ok(())
+        outbox::refuse(&self.conn, op_id, code, message, self.clock.now())
     }
 
     /// Applies one pulled page and moves the cursor in the same transaction, so a crash
@@ -243,21 +181,14 @@ impl Desk {
         before_commit();
         let was_bootstrapped: bool = tx.query_row("SELECT bootstrapped FROM sync_state", [], |r| r.get(0))?;
         let done = !page.has_more;
-        tx.execute(
-            "UPDATE sync_state SET pull_cursor = ?1, server_epoch = ?2,
-                 bootstrap_target = CASE WHEN bootstrapped = 0 THEN max(coalesce(bootstrap_target, 0), ?3)
-                                         ELSE bootstrap_target END,
-                 bootstrapped = CASE WHEN ?4 THEN 1 ELSE bootstrapped END",
-            params![page.next_since, page.server_epoch.to_string(), page.head_seq, done],
-        )?;
+        state::page_applied(&tx, page, done)?;
         let bootstrapped = done && !was_bootstrapped;
         if bootstrapped {
-            enrollment::retire_local_staff(&tx)?;
-            enrollment::retire_local_criteria(&tx)?;
+            enrollment::retire_local(&tx)?;
         }
         if let Some(h) = newest {
             self.hlc.observe(h);
-            tx.execute("UPDATE device SET last_hlc = ?1", [self.hlc.last().to_string()])?;
+            device::set_last_hlc(&tx, &self.hlc.last())?;
         }
         tx.commit()?;
         if let Some(t) = page.server_time {
@@ -278,7 +209,7 @@ impl Desk {
         applied.finish(&tx)?;
         if let Some(h) = newest {
             self.hlc.observe(h);
-            tx.execute("UPDATE device SET last_hlc = ?1", [self.hlc.last().to_string()])?;
+            device::set_last_hlc(&tx, &self.hlc.last())?;
         }
         tx.commit()?;
         Ok(())
@@ -290,41 +221,27 @@ impl Desk {
     /// local is dropped; the server answers "duplicate" for what it still has.
     pub fn restart_sync(&mut self) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("UPDATE sync_state SET pull_cursor = 0, server_epoch = NULL", [])?;
-        tx.execute("UPDATE outbox SET state = 'pending', settled_at = NULL WHERE state = 'applied'", [])?;
+        state::restart(&tx)?;
+        outbox::requeue_applied(&tx)?;
         tx.commit()?;
         Ok(())
     }
 
     /// A sync round finished: everything waiting was sent and everything new was received.
     pub fn note_sync_success(&mut self) -> Result<()> {
-        let now = self.clock.now();
-        self.conn.execute(
-            "UPDATE sync_state SET last_success_at = ?1, last_attempt_at = ?1, failures = 0, last_error = NULL,
-                 next_attempt_at = NULL, blocked = NULL",
-            [ts(now)],
-        )?;
-        Ok(())
+        state::succeeded(&self.conn, self.clock.now())
     }
 
     /// A sync round failed; `retry_at` is when the engine will try again by itself.
     pub fn note_sync_failure(&mut self, message: &str, retry_at: Option<DateTime<Utc>>) -> Result<u32> {
-        let now = self.clock.now();
-        self.conn.execute(
-            "UPDATE sync_state SET last_attempt_at = ?1, failures = failures + 1, last_error = ?2, next_attempt_at = ?3",
-            params![ts(now), message, retry_at.map(ts)],
-        )?;
-        self.conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE state = 'pending'", [])?;
-        Ok(self.conn.query_row("SELECT failures FROM sync_state", [], |r| r.get(0))?)
+        let failures = state::failed(&self.conn, message, retry_at, self.clock.now())?;
+        outbox::count_attempt(&self.conn)?;
+        Ok(failures)
     }
 
     /// Sync stops until a person acts (revoked device, app too old, enrollment lost).
     pub fn note_sync_blocked(&mut self, block: Block, message: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE sync_state SET blocked = ?1, last_error = ?2, last_attempt_at = ?3, next_attempt_at = NULL",
-            params![block.as_str(), message, ts(self.clock.now())],
-        )?;
-        Ok(())
+        state::blocked(&self.conn, block.as_str(), message, self.clock.now())
     }
 
     /// Failed rounds in a row (for the backoff).
@@ -333,8 +250,7 @@ impl Desk {
     }
 
     pub fn set_next_attempt(&mut self, at: DateTime<Utc>) -> Result<()> {
-        self.conn.execute("UPDATE sync_state SET next_attempt_at = ?1", [ts(at)])?;
-        Ok(())
+        state::next_attempt(&self.conn, at)
     }
 
     pub fn last_sync_success(&self) -> Result<Option<DateTime<Utc>>> {
@@ -347,7 +263,7 @@ impl Desk {
         let offset = (server_time - self.clock.now()).num_milliseconds();
         let offset = if offset.abs() < 1000 { 0 } else { offset };
         if offset != self.clock_offset_ms {
-            self.conn.execute("UPDATE sync_state SET clock_offset_ms = ?1", [offset])?;
+            state::clock_offset(&self.conn, offset)?;
             self.clock_offset_ms = offset;
         }
         Ok(())

@@ -9,6 +9,7 @@ pub mod local;
 pub mod outbox;
 pub mod remote;
 pub mod secret;
+pub(crate) mod state;
 pub mod status;
 pub mod transport;
 

@@ -8,6 +8,7 @@ use specta::Type;
 use touchpoint_protocol::{CustomerConflict, FieldConflict, RemoteCustomer};
 use uuid::Uuid;
 
+use crate::access::Permission;
 use crate::contact;
 use crate::error::Result;
 use crate::Desk;
@@ -65,7 +66,7 @@ impl Desk {
     pub fn describe_conflicts(&self, found: Vec<FieldConflict>) -> Result<Vec<ProfileConflict>> {
         let name = |id: Option<Uuid>| -> Result<String> {
             let known = match id {
-                Some(id) => crate::catalogue::staff_member(&self.conn, id)?.map(|s| s.name),
+                Some(id) => crate::staff::staff_member(&self.conn, id)?.map(|s| s.name),
                 None => None,
             };
             Ok(known.unwrap_or_else(|| "Unknown staff member".to_owned()))
@@ -88,7 +89,7 @@ impl Desk {
     /// The newest conflicts on the store's customers, described (supervisors and admins).
     /// Conflicting edits are for supervisors and admins (asked before going to the server).
     pub fn may_see_conflicts(&self) -> Result<()> {
-        self.require_supervisor("see conflicting edits")
+        self.require(Permission::SeeConflicts)
     }
 
     pub fn describe_recent_conflicts(&self, found: Vec<CustomerConflict>) -> Result<Vec<StoreConflict>> {

@@ -2,15 +2,16 @@
 //! waiting, when it last worked, and every refused change with what a person can do about it.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::Serialize;
 use specta::Type;
 use uuid::Uuid;
 
+use super::outbox::OutboxCounts;
 use super::secret::SecretPlace;
-use crate::db::{opt_ts_col, ts, ts_col, uuid_col};
+use crate::db::{opt_ts_col, ts_col, uuid_col};
 use crate::error::{CoreError, Result};
 use crate::Desk;
+use touchpoint_protocol::Op;
 
 /// Why sync stopped until a person acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
@@ -205,13 +206,17 @@ impl Desk {
     /// Puts a refused change away once a person has seen it (it stays in the outbox table as
     /// a record; it is never sent again).
     pub fn dismiss_rejected(&mut self, op_id: Uuid) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE outbox SET dismissed_at = ?2 WHERE op_id = ?1 AND state = 'rejected' AND dismissed_at IS NULL",
-            params![op_id.to_string(), ts(self.clock.now())],
-        )?;
-        if n == 0 {
+        if !super::outbox::dismiss(&self.conn, op_id, self.clock.now())? {
             return Err(CoreError::not_found("This refused change"));
         }
         Ok(())
+    }
+
+    pub fn outbox_counts(&self) -> Result<OutboxCounts> {
+        super::outbox::counts(&self.conn)
+    }
+
+    pub fn pending_ops(&self, limit: usize) -> Result<Vec<Op>> {
+        super::outbox::pending(&self.conn, limit)
     }
 }
