@@ -10,7 +10,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use rusqlite::TransactionBehavior;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use touchpoint_protocol::Role;
@@ -182,18 +182,6 @@ pub(crate) fn validate_new(input: &NewStaff) -> Result<(String, Option<String>)>
     Ok((name, (!pin.is_empty()).then(|| pin.to_owned())))
 }
 
-pub(crate) fn insert(
-    tx: &Transaction<'_>,
-    name: &str,
-    role: Role,
-    pin: Option<&str>,
-    store: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Uuid> {
-    let hash = pin.map(hash_pin).transpose()?;
-    rows::insert(tx, name, role, hash.as_deref(), store, now)
-}
-
 pub(crate) fn set_pin(conn: &Connection, staff: Uuid, pin: &str) -> Result<()> {
     let pin = pin.trim();
     let role: Option<String> = conn
@@ -301,7 +289,8 @@ impl Desk {
         let store = self.store_id;
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert(&tx, &name, input.role, pin.as_deref(), store, now)?;
+        let hash = pin.as_deref().map(hash_pin).transpose()?;
+        let id = rows::insert(&tx, &name, input.role, hash.as_deref(), store, now)?;
         tx.commit()?;
         Ok(StaffListing { id, name, role: input.role, has_pin: pin.is_some() })
     }

@@ -150,26 +150,22 @@ pub(crate) fn drop_pending_profile_changes(tx: &Transaction<'_>, customer: Uuid)
 
 /// Enrolling: waiting ops recorded against the desk's own store now name the server's.
 pub(crate) fn move_store(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
-    for sql in [
-        "UPDATE outbox SET payload = json_set(payload, '$.store_id', ?2)
-         WHERE state = 'pending' AND json_extract(payload, '$.store_id') = ?1",
-        "UPDATE outbox SET payload = json_set(payload, '$.body.home_store_id', ?2)
-         WHERE state = 'pending' AND json_extract(payload, '$.body.home_store_id') = ?1",
-    ] {
-        tx.execute(sql, params![old, new])?;
-    }
-    Ok(())
+    rewrite_pending(tx, &["$.store_id", "$.body.home_store_id"], old, new)
 }
 
 /// Enrolling: waiting ops that name a touch point the desk made up now name the server's.
 pub(crate) fn move_touch_point(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {
-    for sql in [
-        "UPDATE outbox SET payload = json_set(payload, '$.body.touch_point_id', ?2)
-         WHERE state = 'pending' AND json_extract(payload, '$.body.touch_point_id') = ?1",
-        "UPDATE outbox SET payload = json_set(payload, '$.body.changes.touch_point_id', ?2)
-         WHERE state = 'pending' AND json_extract(payload, '$.body.changes.touch_point_id') = ?1",
-    ] {
-        tx.execute(sql, params![old, new])?;
+    rewrite_pending(tx, &["$.body.touch_point_id", "$.body.changes.touch_point_id"], old, new)
+}
+
+/// In every waiting op, the value `old` at each JSON path becomes `new`.
+fn rewrite_pending(tx: &Transaction<'_>, paths: &[&str], old: &str, new: &str) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "UPDATE outbox SET payload = json_set(payload, ?3, ?2)
+         WHERE state = 'pending' AND json_extract(payload, ?3) = ?1",
+    )?;
+    for path in paths {
+        stmt.execute(params![old, new, path])?;
     }
     Ok(())
 }
