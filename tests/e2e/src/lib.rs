@@ -465,12 +465,24 @@ impl Desk {
         }
     }
 
+    /// Clicks the element once it can take a click, as a person waits for a menu or dialog to
+    /// finish opening: while it is in the page but not yet interactable (still animating in,
+    /// covered for a moment) the click is tried again, up to [`WAIT`].
     pub async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        self.scroll_to_middle(css).await;
-        if let Err(e) = el.click().await {
-            self.shot_always("failure").await;
-            panic!("cannot click {css:?}: {e:?}");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let el = self.find(css).await;
+            self.scroll_to_middle(css).await;
+            match el.click().await {
+                Ok(()) => return,
+                Err(e) if not_yet_clickable(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    self.shot_always("failure").await;
+                    panic!("cannot click {css:?}: {e:?}");
+                }
+            }
         }
     }
 
@@ -818,4 +830,17 @@ impl Drop for SyncServer {
     fn drop(&mut self) {
         stop_group(&mut self.child);
     }
+}
+
+/// A click refused only because the element is not ready for it yet (still opening, covered for
+/// a moment, or re-rendered between finding and clicking it).
+fn not_yet_clickable(e: &fantoccini::error::CmdError) -> bool {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    matches!(
+        e,
+        CmdError::Standard(w) if matches!(
+            w.error,
+            ErrorStatus::ElementNotInteractable | ErrorStatus::ElementClickIntercepted | ErrorStatus::StaleElementReference
+        )
+    )
 }
