@@ -86,7 +86,7 @@ pub async fn search_customers(state: State<'_, AppState>, query: String) -> Resu
 #[specta::specta]
 pub async fn open_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<CustomerPage> {
     // Looking at a customer is recorded in the audit log (the core decides when).
-    state.with(|d| d.view_customer(customer_id))
+    state.with(|d| d.open_customer(customer_id))
 }
 
 #[tauri::command]
@@ -144,7 +144,7 @@ pub async fn my_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> 
 #[tauri::command]
 #[specta::specta]
 pub async fn my_closed_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> {
-    state.with(|d| d.my_recently_closed_follow_ups())
+    state.with(|d| d.my_closed_follow_ups())
 }
 
 #[tauri::command]

@@ -107,7 +107,7 @@ pub async fn open_server_customer(state: State<'_, AppState>, customer_id: Uuid)
         .engine()
         .ok_or_else(|| CoreError::Refused { message: "This desk is not connected to a server.".into() })?;
     engine.adopt(customer_id).await.map_err(from_sync)?;
-    state.with(|d| d.view_customer(customer_id))
+    state.with(|d| d.open_customer(customer_id))
 }
 
 /// The newest conflicting edits on the store's customers (supervisors; empty on a desk that is

@@ -139,7 +139,7 @@ fn main() {
     row("search: exact email", &ours, &floor, 3.0);
 
     let ids: Vec<Uuid> = people.iter().map(|p| Uuid::parse_str(&p.0).expect("uuid")).collect();
-    let ours = time(SAMPLES, |i| desk.open_customer(ids[i]).expect("open"));
+    let ours = time(SAMPLES, |i| desk.customer_page(ids[i]).expect("open"));
     let mut hist = raw
         .prepare("SELECT * FROM interactions WHERE customer_id = ?1 ORDER BY occurred_at DESC LIMIT 100")
         .expect("history");

@@ -18,10 +18,10 @@ use touchpoint_core::CoreError;
 fn looking_changing_exporting_and_erasing_are_recorded_with_who_and_when() {
     let mut t = TestDesk::new();
     let ana = t.customer("Ana Souza");
-    t.desk.view_customer(ana.id).expect("view");
-    t.desk.view_customer(ana.id).expect("a refresh");
+    t.desk.open_customer(ana.id).expect("view");
+    t.desk.open_customer(ana.id).expect("a refresh");
     t.clock.advance(Duration::minutes(11));
-    t.desk.view_customer(ana.id).expect("a new look");
+    t.desk.open_customer(ana.id).expect("a new look");
     t.desk.export_customer(ana.id).expect("export");
     t.desk.delete_customer(ana.id).expect("delete");
 

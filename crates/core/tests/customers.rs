@@ -92,7 +92,7 @@ fn a_customer_needs_a_name() {
 #[test]
 fn opening_an_unknown_customer_says_not_found() {
     let t = TestDesk::new();
-    let err = t.desk.open_customer(uuid::Uuid::now_v7()).expect_err("unknown");
+    let err = t.desk.customer_page(uuid::Uuid::now_v7()).expect_err("unknown");
     assert!(matches!(err, CoreError::NotFound { .. }), "{err:?}");
 }
 

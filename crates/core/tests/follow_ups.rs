@@ -95,7 +95,7 @@ fn accepted_follow_up_is_listed_for_its_owner_and_closed_with_a_re_measure() {
     assert_eq!(closed.closed_at, Some(t0() + Duration::days(2) + Duration::hours(1)));
     assert_eq!(closed.closed_by.as_deref(), Some("Store manager"));
     assert_eq!(t.desk.my_follow_ups().expect("mine").len(), 1);
-    assert_eq!(t.desk.my_recently_closed_follow_ups().expect("closed").len(), 1);
+    assert_eq!(t.desk.my_closed_follow_ups().expect("closed").len(), 1);
 
     let kinds: Vec<String> = t.desk.pending_ops(50).expect("ops").iter().map(|o| o.body.kind().to_owned()).collect();
     assert_eq!(kinds.iter().filter(|k| *k == "follow_up_patch").count(), 3, "two created, one closed: {kinds:?}");

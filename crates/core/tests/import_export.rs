@@ -69,7 +69,7 @@ CRM-1,Ana Souza,ana.souza@work.example,,Moved to Lisbon
     assert_eq!(report.rows[0].matched_on.as_deref(), Some("external_id"));
     assert_eq!(report.rows[1].matched_on.as_deref(), Some("phone"));
     assert!(report.rows[2].errors[0].contains("line 2"), "same customer twice in one file: {:?}", report.rows[2]);
-    let ana = t.desk.open_customer(ana.id).expect("page").customer;
+    let ana = t.desk.customer_page(ana.id).expect("page").customer;
     assert_eq!(ana.emails, ["ana@example.com", "ana.souza@work.example"], "new email added, old kept");
     assert_eq!(ana.note.as_deref(), Some("Moved to Lisbon"));
     let audit: i64 = t

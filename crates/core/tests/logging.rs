@@ -22,7 +22,7 @@ fn logged_interaction_with_feedback_appears_first_on_the_timeline() {
     entry.summary = Some("Kettle arrived damaged".into());
     let logged = t.log(entry);
 
-    let page = t.desk.open_customer(ana.id).expect("page");
+    let page = t.desk.customer_page(ana.id).expect("page");
     assert_eq!(page.timeline.entries.len(), 2);
     let TimelineEntry::Interaction(first) = &page.timeline.entries[0] else { panic!("interaction expected") };
     assert_eq!(first.id, logged.interaction_id);
@@ -122,7 +122,7 @@ fn a_failure_while_queueing_the_op_leaves_no_interaction_behind() {
     assert_eq!(t.count("interactions"), 0, "the interaction was rolled back with its op");
     assert_eq!(t.count("feedback"), 0);
     assert_eq!(t.count("outbox"), 1, "only the customer's creation is queued");
-    assert_eq!(t.desk.open_customer(ana.id).expect("page").customer.last_seen_at, None);
+    assert_eq!(t.desk.customer_page(ana.id).expect("page").customer.last_seen_at, None);
 }
 
 #[test]

@@ -80,7 +80,7 @@ fn tags_language_consent_and_note_are_cleaned_and_checked() {
     names.sort();
     assert_eq!(names, ["emails", "language", "tags"]);
     assert!(fields.iter().any(|f| f.message.starts_with("not an email")), "{fields:?}");
-    assert_eq!(t.desk.open_customer(ana.id).expect("page").customer.language.as_deref(), Some("pt-PT"));
+    assert_eq!(t.desk.customer_page(ana.id).expect("page").customer.language.as_deref(), Some("pt-PT"));
 
     let nothing = t.desk.update_customer(&CustomerEdit { customer_id: ana.id, ..Default::default() });
     assert!(matches!(nothing, Err(CoreError::Validation { .. })));

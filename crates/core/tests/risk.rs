@@ -9,7 +9,7 @@ use touchpoint_core::insight::risk::{Recovery, RiskReason};
 use touchpoint_core::protocol::{Feeling, Outcome};
 
 fn risk(t: &TestDesk, id: uuid::Uuid) -> Vec<RiskReason> {
-    t.desk.open_customer(id).expect("page").summary.risk
+    t.desk.customer_page(id).expect("page").summary.risk
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn the_summary_tracks_the_feeling_trend_and_open_follow_ups() {
     for (days, f) in [(9, Feeling::Happy), (6, Feeling::VeryHappy), (3, Feeling::Happy), (1, Feeling::Unhappy)] {
         t.log(visit(&t, Some(ana.id)).felt(f).at(t0() - Duration::days(days)));
     }
-    let s = t.desk.open_customer(ana.id).expect("page").summary;
+    let s = t.desk.customer_page(ana.id).expect("page").summary;
     assert_eq!(s.visits, 4);
     assert_eq!(s.last_feeling.map(|p| p.feeling), Some(Feeling::Unhappy));
     assert_eq!(s.trend, Some(touchpoint_core::customers::page::Trend::Worsening));
@@ -101,7 +101,7 @@ fn two_good_visits_after_a_detractor_score_clear_it_and_the_page_says_it_recover
     assert_eq!(risk(&t, ana.id), vec![detractor.clone()], "one good visit is not yet a recovery");
 
     t.log(visit(&t, Some(ana.id)).felt(Feeling::VeryHappy).at(t0() - Duration::days(1)));
-    let s = t.desk.open_customer(ana.id).expect("page").summary;
+    let s = t.desk.customer_page(ana.id).expect("page").summary;
     assert_eq!(s.risk, vec![]);
     assert_eq!(s.recovered, vec![Recovery { was: detractor, good_visits: 2, last_good_at: t0() - Duration::days(1) }]);
     // The latest NPS is still the 4, and the page knows it is from ten days ago.
@@ -119,7 +119,7 @@ fn good_visits_after_unhappy_ones_clear_them_but_an_unhappy_one_in_between_does_
     t.log(visit(&t, Some(ana.id)).csat(5).at(t0() - Duration::days(3)));
     assert_eq!(risk(&t, ana.id), vec![RiskReason::UnhappyVisits { count: 3, days: 30 }]);
     t.log(visit(&t, Some(ana.id)).felt(Feeling::Happy).at(t0() - Duration::days(1)));
-    let s = t.desk.open_customer(ana.id).expect("page").summary;
+    let s = t.desk.customer_page(ana.id).expect("page").summary;
     assert_eq!(s.risk, vec![]);
     assert_eq!(s.recovered.len(), 1);
     assert_eq!(s.recovered[0].good_visits, 2);

@@ -29,7 +29,7 @@ fn an_amendment_shows_the_corrected_values_beside_what_was_logged() {
         })
         .expect("amended");
 
-    let page = t.desk.open_customer(ana.id).expect("page");
+    let page = t.desk.customer_page(ana.id).expect("page");
     let TimelineEntry::Interaction(entry) = &page.timeline.entries[0] else { panic!("interaction expected") };
     assert_eq!(entry.current.outcome, Outcome::Resolved);
     assert_eq!(entry.current.touch_point, "Returns desk");
@@ -90,7 +90,7 @@ fn follow_ups_appear_on_the_timeline_when_opened_and_closed() {
             feeling_after: None,
         })
         .expect("closed");
-    let entries = t.desk.open_customer(ana.id).expect("page").timeline.entries;
+    let entries = t.desk.customer_page(ana.id).expect("page").timeline.entries;
     let kinds: Vec<&str> = entries
         .iter()
         .map(|e| match e {

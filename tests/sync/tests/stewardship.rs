@@ -10,7 +10,7 @@ async fn what_a_frontline_desk_viewed_and_exported_reaches_the_supervisors_audit
     let till = TestDesk::enrolled(&server, server.frontline).await;
     let office = TestDesk::enrolled(&server, server.supervisor).await;
     let ana = till.customer("Ana Souza");
-    till.with(|d| d.view_customer(ana.id)).expect("viewed");
+    till.with(|d| d.open_customer(ana.id)).expect("viewed");
     till.with(|d| d.export_customer(ana.id)).expect("exported");
     till.sync().await;
     office.sync().await;

@@ -195,7 +195,7 @@ pub struct FollowUpEvent {
     pub follow_up: FollowUp,
 }
 
-pub fn open(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<CustomerPage> {
+pub fn read(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<CustomerPage> {
     let customer = customers::get(conn, id)?;
     let timeline = timeline(conn, id, &TimelineQuery::default(), now)?;
     let summary = summary(conn, id, now)?;
@@ -419,14 +419,15 @@ fn summary(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<Summary> {
 impl Desk {
     /// Opens a customer's page for a person, recording in the audit log that they looked
     /// (once per person and customer in ten minutes; refreshing the page is not a new look).
-    pub fn view_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
-        let page = self.open_customer(id)?;
+    pub fn open_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
+        let page = self.customer_page(id)?;
         self.record_view(id)?;
         Ok(page)
     }
 
-    pub fn open_customer(&self, id: Uuid) -> Result<CustomerPage> {
-        open(&self.conn, id, self.clock.now())
+    /// The same page read without recording a look (what other reads of the desk build on).
+    pub fn customer_page(&self, id: Uuid) -> Result<CustomerPage> {
+        read(&self.conn, id, self.clock.now())
     }
 
     /// A page of a customer's timeline (older history, or filtered by touch point/channel).

@@ -593,7 +593,7 @@ impl Desk {
     }
 
     /// Follow-ups the signed-in staff member closed in the last 24 hours.
-    pub fn my_recently_closed_follow_ups(&self) -> Result<Vec<FollowUp>> {
+    pub fn my_closed_follow_ups(&self) -> Result<Vec<FollowUp>> {
         let now = self.clock.now();
         recently_closed_by_owner(&self.conn, self.staff_id, now - chrono::Duration::hours(24), now)
     }
