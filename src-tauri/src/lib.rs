@@ -2,6 +2,7 @@
 //! as typed commands. No domain rule lives here.
 
 mod commands;
+mod events;
 mod state;
 mod sync;
 
@@ -76,6 +77,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         // The shared text rule (what every free-text field may hold), checked as people type.
         .constant("TEXT_RULES", touchpoint_core::protocol::text::for_ui())
         .constant("MIN_SAMPLE", touchpoint_core::insight::MIN_SAMPLE)
+        .events(tauri_specta::collect_events![events::SyncEvent])
         .error_handling(tauri_specta::ErrorHandlingMode::Result)
         // Our types are read and written in one shape, so one TypeScript type each is enough.
         .disable_serde_phases()
@@ -124,6 +126,7 @@ pub fn run() {
             // filled in first) on a thread while the window shows how far it has got.
             app.manage(AppState::starting());
             let handle = app.handle().clone();
+            handle.state::<AppState>().send_events_to(handle.clone());
             let open = move || {
                 let state = handle.state::<AppState>();
                 if wants_demo() {

@@ -1,9 +1,12 @@
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use tauri_specta::Event;
 use touchpoint_core::demo::DemoProgress;
 use touchpoint_core::sync::{Backoff, HttpTransport, SharedDesk, SyncEngine};
 use touchpoint_core::{CoreError, Desk};
+
+use crate::events::SyncEvent;
 
 type Engine = Arc<SyncEngine<HttpTransport>>;
 
@@ -17,6 +20,8 @@ pub struct AppState {
     sync: Mutex<Option<Runner>>,
     kick: Arc<tokio::sync::Notify>,
     interval: Duration,
+    /// Where sync events go (the window), once the app is up.
+    app: OnceLock<tauri::AppHandle>,
 }
 
 struct Runner {
@@ -55,7 +60,13 @@ impl AppState {
             sync: Mutex::new(None),
             kick: Arc::new(tokio::sync::Notify::new()),
             interval: sync_interval(),
+            app: OnceLock::new(),
         }
+    }
+
+    /// Sync events from now on go to this app's window.
+    pub fn send_events_to(&self, app: tauri::AppHandle) {
+        let _ = self.app.set(app);
     }
 
     /// The desk is open (or could not be): commands go to it from now on.
@@ -110,7 +121,16 @@ impl AppState {
         let transport = HttpTransport::new(&settings.server_url).map_err(|message| CoreError::Storage {
             message: format!("The saved server address is unusable: {message}"),
         })?;
-        let engine = Arc::new(SyncEngine::new(desk, transport));
+        let mut engine = SyncEngine::new(desk, transport);
+        if let Some(app) = self.app.get().cloned() {
+            engine = engine.with_observer(move |status, changed| {
+                let event = SyncEvent { status: status.clone(), changed: changed.clone() };
+                if let Err(e) = event.emit(&app) {
+                    eprintln!("touchpoint: the sync event could not be sent: {e}");
+                }
+            });
+        }
+        let engine = Arc::new(engine);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let runner = touchpoint_core::sync::run(
             engine.clone(),

@@ -13,6 +13,7 @@ use touchpoint_protocol::{
 };
 use uuid::Uuid;
 
+use super::changes::Changed;
 use super::status::{Block, SyncSettings, SyncStatus};
 use super::transport::{PullRequest, Transport, TransportError};
 use crate::error::{CoreError, Result};
@@ -124,7 +125,13 @@ pub struct SyncEngine<T> {
     round: tokio::sync::Mutex<()>,
     pub page_limit: u32,
     pub push_limit: usize,
+    /// Told whenever the indicator's truth may have moved (a round starts or ends, a page of
+    /// changes lands, a customer is adopted), with what changed.
+    observer: Option<Observer>,
 }
+
+/// Called with the sync status and what changed on this desk from elsewhere.
+pub type Observer = Box<dyn Fn(&SyncStatus, &Changed) + Send + Sync>;
 
 /// What a person typed to connect a desk, checked: every problem at once (the address, the code
 /// and the desk's name), so the form shows them together rather than one per try.
@@ -223,6 +230,21 @@ impl<T: Transport> SyncEngine<T> {
             round: tokio::sync::Mutex::new(()),
             page_limit: MAX_PULL_LIMIT,
             push_limit: MAX_PUSH_OPS,
+            observer: None,
+        }
+    }
+
+    /// Tells `observer` about every change of status and every page of changes applied.
+    pub fn with_observer(mut self, observer: impl Fn(&SyncStatus, &Changed) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    fn notify(&self, changed: &Changed) {
+        if let Some(observer) = &self.observer {
+            if let Ok(status) = self.status() {
+                observer(&status, changed);
+            }
         }
     }
 
@@ -252,18 +274,19 @@ impl<T: Transport> SyncEngine<T> {
     pub async fn sync_once(&self) -> std::result::Result<SyncReport, SyncError> {
         let _round = self.round.lock().await;
         self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing = true;
+        self.notify(&Changed::default());
         let result = self.round().await;
         self.live.lock().unwrap_or_else(PoisonError::into_inner).syncing = false;
-        match &result {
-            Ok(_) => with_desk(&self.desk, |d| d.note_sync_success())?,
+        let noted = match &result {
+            Ok(_) => with_desk(&self.desk, |d| d.note_sync_success()),
             Err(SyncError::Blocked { block, message }) => {
-                with_desk(&self.desk, |d| d.note_sync_blocked(*block, message))?
+                with_desk(&self.desk, |d| d.note_sync_blocked(*block, message))
             }
-            Err(SyncError::NotEnrolled) => {}
-            Err(e) => {
-                with_desk(&self.desk, |d| d.note_sync_failure(&e.message(), None))?;
-            }
-        }
+            Err(SyncError::NotEnrolled) => Ok(()),
+            Err(e) => with_desk(&self.desk, |d| d.note_sync_failure(&e.message(), None).map(drop)),
+        };
+        self.notify(&Changed::default());
+        noted?;
         result
     }
 
@@ -506,6 +529,7 @@ impl<T: Transport> SyncEngine<T> {
                     epoch: Some(page.server_epoch),
                 });
                 let has_more = page.has_more;
+                let mut changed = Changed::of(page.changes.iter().map(|c| &c.op));
                 let desk = self.desk.clone();
                 let apply = tokio::task::spawn_blocking(move || with_desk(&desk, |d| d.apply_pulled(&page)));
                 let (applied, fetched) = tokio::join!(apply, async {
@@ -520,6 +544,10 @@ impl<T: Transport> SyncEngine<T> {
                 if applied.changes > 0 {
                     let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
                     live.received = live.received.saturating_add(applied.changes as u32);
+                }
+                changed.everything = applied.bootstrapped;
+                if !changed.is_empty() || has_more {
+                    self.notify(&changed);
                 }
                 match fetched {
                     None if !has_more => return Ok(()),
@@ -595,8 +623,11 @@ impl<T: Transport> SyncEngine<T> {
         self.settings()?;
         let resp = self.authorised(|token| async move { self.transport.adopt(&token, customer).await }).await?;
         with_desk(&self.desk, |d| d.apply_adopted(&resp.changes))?;
-        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.received = live.received.saturating_add(resp.changes.len() as u32);
+        {
+            let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+            live.received = live.received.saturating_add(resp.changes.len() as u32);
+        }
+        self.notify(&Changed::of(resp.changes.iter().map(|c| &c.op)));
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! the engine that runs rounds on a timer, and the transport it talks through.
 
 pub(crate) mod apply;
+pub mod changes;
 pub mod engine;
 mod enrollment;
 pub mod http;
@@ -13,8 +14,9 @@ pub(crate) mod state;
 pub mod status;
 pub mod transport;
 
+pub use changes::{ChangeKind, Changed};
 pub use engine::{
-    check_enrollment, enroll, run, Backoff, EnrollmentForm, SharedDesk, SyncEngine, SyncError, SyncReport,
+    check_enrollment, enroll, run, Backoff, EnrollmentForm, Observer, SharedDesk, SyncEngine, SyncError, SyncReport,
 };
 pub use http::HttpTransport;
 pub use local::PageApplied;
