@@ -121,16 +121,15 @@ impl AppState {
         let transport = HttpTransport::new(&settings.server_url).map_err(|message| CoreError::Storage {
             message: format!("The saved server address is unusable: {message}"),
         })?;
-        let mut engine = SyncEngine::new(desk, transport);
+        let engine = Arc::new(SyncEngine::new(desk, transport));
         if let Some(app) = self.app.get().cloned() {
-            engine = engine.with_observer(move |status, changed| {
+            engine.observe(move |status, changed| {
                 let event = SyncEvent { status: status.clone(), changed: changed.clone() };
                 if let Err(e) = event.emit(&app) {
                     eprintln!("touchpoint: the sync event could not be sent: {e}");
                 }
             });
         }
-        let engine = Arc::new(engine);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let runner = touchpoint_core::sync::run(
             engine.clone(),

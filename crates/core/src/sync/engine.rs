@@ -127,7 +127,7 @@ pub struct SyncEngine<T> {
     pub push_limit: usize,
     /// Told whenever the indicator's truth may have moved (a round starts or ends, a page of
     /// changes lands, a customer is adopted), with what changed.
-    observer: Option<Observer>,
+    observer: Mutex<Option<Observer>>,
 }
 
 /// Called with the sync status and what changed on this desk from elsewhere.
@@ -230,18 +230,19 @@ impl<T: Transport> SyncEngine<T> {
             round: tokio::sync::Mutex::new(()),
             page_limit: MAX_PULL_LIMIT,
             push_limit: MAX_PUSH_OPS,
-            observer: None,
+            observer: Mutex::new(None),
         }
     }
 
-    /// Tells `observer` about every change of status and every page of changes applied.
-    pub fn with_observer(mut self, observer: impl Fn(&SyncStatus, &Changed) + Send + Sync + 'static) -> Self {
-        self.observer = Some(Box::new(observer));
-        self
+    /// Tells `observer` (from now on, instead of any before) about every change of status and
+    /// every page of changes applied.
+    pub fn observe(&self, observer: impl Fn(&SyncStatus, &Changed) + Send + Sync + 'static) {
+        *self.observer.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(observer));
     }
 
     fn notify(&self, changed: &Changed) {
-        if let Some(observer) = &self.observer {
+        let observer = self.observer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(observer) = observer.as_ref() {
             if let Ok(status) = self.status() {
                 observer(&status, changed);
             }
