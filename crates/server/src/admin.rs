@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use touchpoint_protocol::{ContactChannel, Op, OpBody, Role, StaffRecord, StoreRecord, TouchPointRecord};
 use uuid::Uuid;
 
+use crate::db;
 use crate::enroll::normalise_code;
 use crate::tokens::hash_secret;
 
@@ -17,12 +18,7 @@ pub use touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 /// Appends a server-made op (catalogue) to the change log; every store pulls it.
 async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {
     let mut tx = pool.begin().await?;
-    let seq: i64 =
-        sqlx::query_scalar("UPDATE org_counters SET next_seq = next_seq + 1 WHERE org_id = $1 RETURNING next_seq - 1")
-            .bind(org)
-            .fetch_one(&mut *tx)
-            .await
-            .context("no such organisation")?;
+    let seq = db::admin::take_seq(&mut tx, org).await.context("no such organisation")?;
     let now = Utc::now();
     let op = Op {
         op_id: Uuid::now_v7(),
@@ -32,19 +28,8 @@ async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64>
         hlc: touchpoint_protocol::Hlc::server(now.timestamp_millis()),
         body,
     };
-    sqlx::query(
-        "INSERT INTO change_log (org_id, server_seq, op_id, entity, entity_id, customer_id, store_id, op, hlc)
-         VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7)",
-    )
-    .bind(org)
-    .bind(seq)
-    .bind(op.op_id)
-    .bind(op.body.kind())
-    .bind(op.body.entity_id())
-    .bind(serde_json::to_value(&op)?)
-    .bind(op.hlc.to_string())
-    .execute(&mut *tx)
-    .await?;
+    let stored = serde_json::to_value(&op)?;
+    db::admin::append_server_op(&mut tx, org, seq, &op, stored).await?;
     tx.commit().await?;
     Ok(seq)
 }
@@ -55,13 +40,7 @@ pub async fn create_org(pool: &PgPool, name: &str) -> Result<Uuid> {
     }
     let org = Uuid::now_v7();
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO organisations (org_id, name, epoch) VALUES ($1, $2, $3)")
-        .bind(org)
-        .bind(name.trim())
-        .bind(Uuid::now_v7())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO org_counters (org_id) VALUES ($1)").bind(org).execute(&mut *tx).await?;
+    db::admin::insert_org(&mut tx, org, name.trim(), Uuid::now_v7()).await?;
     tx.commit().await?;
     for (i, (tp, channel)) in DEFAULT_TOUCH_POINTS.iter().enumerate() {
         create_touch_point(pool, org, tp, *channel, i as i32).await?;
@@ -74,13 +53,7 @@ pub async fn create_store(pool: &PgPool, org: Uuid, name: &str, timezone: Option
         bail!("a store needs a name");
     }
     let store = Uuid::now_v7();
-    sqlx::query("INSERT INTO stores (org_id, store_id, name, timezone) VALUES ($1, $2, $3, $4)")
-        .bind(org)
-        .bind(store)
-        .bind(name.trim())
-        .bind(timezone)
-        .execute(pool)
-        .await?;
+    db::admin::insert_store(pool, org, store, name.trim(), timezone).await?;
     append_server_op(
         pool,
         org,
@@ -127,17 +100,7 @@ pub async fn create_staff(
         None => None,
     };
     let staff = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO staff (org_id, staff_id, name, role, home_store_id, pin_hash) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(org)
-    .bind(staff)
-    .bind(name.trim())
-    .bind(role.as_str())
-    .bind(store)
-    .bind(&pin_hash)
-    .execute(pool)
-    .await?;
+    db::admin::insert_staff(pool, org, staff, name.trim(), role.as_str(), store, pin_hash.as_deref()).await?;
     append_server_op(
         pool,
         org,
@@ -163,16 +126,7 @@ pub async fn create_touch_point(
     sort_order: i32,
 ) -> Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO touch_points (org_id, touch_point_id, name, default_channel, sort_order) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(org)
-    .bind(id)
-    .bind(name.trim())
-    .bind(channel.as_str())
-    .bind(sort_order)
-    .execute(pool)
-    .await?;
+    db::admin::insert_touch_point(pool, org, id, name.trim(), channel.as_str(), sort_order).await?;
     append_server_op(
         pool,
         org,
@@ -195,13 +149,7 @@ pub async fn create_review_criterion(pool: &PgPool, org: Uuid, name: &str, sort_
         bail!("a criterion needs a name of 1 to 80 characters");
     }
     let id = Uuid::now_v7();
-    sqlx::query("INSERT INTO review_criteria (org_id, criterion_id, name, sort_order) VALUES ($1, $2, $3, $4)")
-        .bind(org)
-        .bind(id)
-        .bind(name)
-        .bind(sort_order)
-        .execute(pool)
-        .await?;
+    db::admin::insert_review_criterion(pool, org, id, name, sort_order).await?;
     append_server_op(
         pool,
         org,
@@ -229,16 +177,7 @@ pub async fn update_review_criterion(
     if name.is_some_and(|n| n.is_empty() || n.chars().count() > 80) {
         bail!("a criterion needs a name of 1 to 80 characters");
     }
-    let row: Option<(String, i32, bool)> = sqlx::query_as(
-        "UPDATE review_criteria SET name = coalesce($3, name), active = active AND NOT $4
-         WHERE org_id = $1 AND criterion_id = $2 RETURNING name, sort_order, active",
-    )
-    .bind(org)
-    .bind(criterion)
-    .bind(name)
-    .bind(retire)
-    .fetch_optional(pool)
-    .await?;
+    let row = db::admin::update_review_criterion(pool, org, criterion, name, retire).await?;
     let Some((name, sort_order, active)) = row else { bail!("no criterion {criterion} in this organisation") };
     append_server_op(
         pool,
@@ -297,11 +236,7 @@ pub async fn issue_enrollment_code_as(
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut stores = vec![store];
     stores.extend_from_slice(also_reads);
-    let known: i64 = sqlx::query_scalar("SELECT count(*) FROM stores WHERE org_id = $1 AND store_id = ANY($2)")
-        .bind(org)
-        .bind(&stores)
-        .fetch_one(pool)
-        .await?;
+    let known = db::admin::count_stores(pool, org, &stores).await?;
     stores.sort();
     stores.dedup();
     if known != stores.len() as i64 {
@@ -311,28 +246,25 @@ pub async fn issue_enrollment_code_as(
         let mut rng = rand::rng();
         (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>()
     };
-    sqlx::query(
-        "INSERT INTO enrollment_codes (code_hash, org_id, store_id, also_reads, reads_org, expires_at, device_role)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let code_hash = hash_secret(&normalise_code(&code));
+    db::admin::insert_enrollment_code(
+        pool,
+        db::admin::NewCode {
+            code_hash: &code_hash,
+            org,
+            store,
+            also_reads,
+            reads_org,
+            expires_at: Utc::now() + valid_for,
+            role: role.as_str(),
+        },
     )
-    .bind(hash_secret(&normalise_code(&code)))
-    .bind(org)
-    .bind(store)
-    .bind(also_reads)
-    .bind(reads_org)
-    .bind(Utc::now() + valid_for)
-    .bind(role.as_str())
-    .execute(pool)
     .await?;
     Ok(format!("{}-{}", &code[..4], &code[4..]))
 }
 
 pub async fn revoke_device(pool: &PgPool, device: Uuid) -> Result<()> {
-    let n = sqlx::query("UPDATE devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL")
-        .bind(device)
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let n = db::admin::revoke_device(pool, device).await?;
     if n == 0 {
         bail!("no such (unrevoked) device");
     }
@@ -343,6 +275,6 @@ pub async fn revoke_device(pool: &PgPool, device: Uuid) -> Result<()> {
 /// longer matches the server's history, so it pushes what it holds and syncs from the start.
 pub async fn mark_restored(pool: &PgPool, org: Uuid) -> Result<Uuid> {
     let epoch = Uuid::now_v7();
-    sqlx::query("UPDATE organisations SET epoch = $2 WHERE org_id = $1").bind(org).bind(epoch).execute(pool).await?;
+    db::admin::set_epoch(pool, org, epoch).await?;
     Ok(epoch)
 }

@@ -5,7 +5,6 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use touchpoint_protocol::{
@@ -14,6 +13,7 @@ use touchpoint_protocol::{
 };
 use uuid::Uuid;
 
+use crate::db;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Params, Protocol};
 use crate::limits::{Call, ClientIp};
@@ -35,21 +35,6 @@ pub struct SearchQuery {
 /// The most customers one search returns.
 pub const SEARCH_LIMIT_MAX: u32 = 50;
 
-/// id, profile fields, home store, last seen, whether the device reads them.
-type FoundRow = (Uuid, Value, Option<Uuid>, Option<DateTime<Utc>>, bool);
-
-/// `$R` is replaced by the parameter numbers of "reads the organisation" and "stores read".
-const SEARCH_COLUMNS: &str = "c.customer_id, c.fields, c.home_store_id,
-    (SELECT max((l.op->'body'->>'occurred_at')::timestamptz) FROM change_log l
-     WHERE l.org_id = c.org_id AND l.customer_id = c.customer_id AND l.entity = 'interaction_logged'),
-    $R_ORG OR EXISTS (SELECT 1 FROM customer_scope s
-                      WHERE s.org_id = c.org_id AND s.store_id = ANY($R_STORES) AND s.customer_id = c.customer_id)";
-
-/// The search's columns with the scope parameters at `org` and `stores`.
-fn columns(org: usize, stores: usize) -> String {
-    SEARCH_COLUMNS.replace("$R_ORG", &format!("${org}")).replace("$R_STORES", &format!("${stores}"))
-}
-
 /// A phone as a person may be shown it outside the stores that hold the customer: only its
 /// last three digits (`+•••••••••678`), enough to ask "the number ending 678?".
 pub fn masked_phone(e164: &str) -> String {
@@ -69,8 +54,6 @@ pub fn masked_email(email: &str) -> String {
         None => "•••".into(),
     }
 }
-
-const VISIBLE: &str = "c.erased_at IS NULL AND (c.deleted_hlc IS NULL OR c.restored_hlc > c.deleted_hlc)";
 
 #[utoipa::path(get, path = "/v1/customers/search", params(SearchQuery),
     responses((status = 200, body = SearchResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
@@ -93,53 +76,14 @@ pub async fn search(
     }
     let limit = i64::from(within(q.limit.unwrap_or(20), 1, SEARCH_LIMIT_MAX, "limit")?);
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let rows: Vec<FoundRow> = if text.contains('@') {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM customers c
-             WHERE c.org_id = $1 AND {VISIBLE} AND c.fields->'emails' ? lower($2) LIMIT $3",
-            columns(4, 5)
-        )))
-        .bind(auth.org_id)
-        .bind(text)
-        .bind(limit)
-        .bind(auth.reads_org)
-        .bind(&auth.reads)
-        .fetch_all(&st.pool)
-        .await?
+    let rows = if text.contains('@') {
+        db::customers::search_by_email(&st.pool, auth.org_id, text, limit, auth.reads_org, &auth.reads).await?
     } else if digits.len() >= 6 && digits.len() * 2 >= text.len() {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM customers c
-             WHERE c.org_id = $1 AND {VISIBLE}
-               AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.fields->'phones') p
-                           WHERE regexp_replace(p, '\\D', '', 'g') LIKE '%' || $2 || '%')
-             LIMIT $3",
-            columns(4, 5)
-        )))
-        .bind(auth.org_id)
-        .bind(&digits)
-        .bind(limit)
-        .bind(auth.reads_org)
-        .bind(&auth.reads)
-        .fetch_all(&st.pool)
-        .await?
+        db::customers::search_by_phone(&st.pool, auth.org_id, &digits, limit, auth.reads_org, &auth.reads).await?
     } else {
         let pattern = text.to_lowercase().replace(['%', '_', '\\'], "");
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM customers c
-             WHERE c.org_id = $1 AND {VISIBLE}
-               AND (lower(c.fields->>'name') LIKE $2 || '%' OR lower(c.fields->>'name') LIKE '% ' || $2 || '%'
-                    OR upper(c.fields->>'loyalty_id') = upper($3) OR upper(c.fields->>'external_id') = upper($3))
-             ORDER BY lower(c.fields->>'name') LIMIT $4",
-            columns(5, 6)
-        )))
-        .bind(auth.org_id)
-        .bind(pattern)
-        .bind(text)
-        .bind(limit)
-        .bind(auth.reads_org)
-        .bind(&auth.reads)
-        .fetch_all(&st.pool)
-        .await?
+        db::customers::search_by_name_or_id(&st.pool, auth.org_id, &pattern, text, limit, auth.reads_org, &auth.reads)
+            .await?
     };
     tracing::debug!(device = %auth.device_id, found = rows.len(), "organisation search");
     let customers = rows
@@ -186,32 +130,16 @@ pub async fn adopt(
 ) -> ApiResult<Json<AdoptResponse>> {
     st.limits.check(Call::Lookup, ip, auth.device_id)?;
     let mut tx = st.pool.begin().await?;
-    let known: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.org_id = $1 AND c.customer_id = $2 AND {VISIBLE})"
-    )))
-    .bind(auth.org_id)
-    .bind(req.customer_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let known = db::customers::is_visible(&mut tx, auth.org_id, req.customer_id).await?;
     if !known {
         return Err(Failure::new(ErrorCode::NotFound, "This customer is not known to the server."));
     }
     // A sequence of its own: a desk of the store whose cursor is still below it back-fills the
     // customer's history when it passes it; one above it cannot exist yet (the counter row is
     // held until this commits).
-    let seq: i64 =
-        sqlx::query_scalar("UPDATE org_counters SET next_seq = next_seq + 1 WHERE org_id = $1 RETURNING next_seq - 1")
-            .bind(auth.org_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let seq = db::admin::take_seq(&mut tx, auth.org_id).await?;
     crate::apply::add_scope(&mut tx, auth.org_id, auth.store_id, req.customer_id, seq).await?;
-    let rows: Vec<(i64, Value)> = sqlx::query_as(
-        "SELECT server_seq, op FROM change_log WHERE org_id = $1 AND customer_id = $2 ORDER BY server_seq",
-    )
-    .bind(auth.org_id)
-    .bind(req.customer_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = db::customers::history(&mut tx, auth.org_id, req.customer_id).await?;
     tx.commit().await?;
     let mut changes = Vec::with_capacity(rows.len());
     for (seq, op) in rows {
@@ -222,9 +150,6 @@ pub async fn adopt(
     tracing::info!(customer = %req.customer_id, store = %auth.store_id, "customer brought into a store's scope");
     Ok(Json(AdoptResponse { changes }))
 }
-
-/// id, field, kept value, kept stamp, kept by, lost value, lost stamp, lost by, when.
-type ConflictRow = (String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>);
 
 #[utoipa::path(get, path = "/v1/customers/{customer_id}/conflicts",
     params(("customer_id" = Uuid, Path, description = "A customer of the device's store")),
@@ -237,28 +162,11 @@ pub async fn conflicts(
     axum::extract::Path(customer): axum::extract::Path<String>,
 ) -> ApiResult<Json<ConflictsResponse>> {
     let customer = Uuid::try_parse(&customer).map_err(|_| Failure::bad_request("That is not a customer id."))?;
-    let in_scope: bool = sqlx::query_scalar(
-        "SELECT $4 OR EXISTS (SELECT 1 FROM customer_scope WHERE org_id = $1 AND store_id = ANY($2) AND customer_id = $3)",
-    )
-    .bind(auth.org_id)
-    .bind(&auth.reads)
-    .bind(customer)
-    .bind(auth.reads_org)
-    .fetch_one(&st.pool)
-    .await?;
+    let in_scope = db::customers::in_scope(&st.pool, auth.org_id, &auth.reads, customer, auth.reads_org).await?;
     if !in_scope {
         return Err(Failure::new(ErrorCode::NotFound, "This customer is not one of this store's."));
     }
-    let rows: Vec<ConflictRow> = sqlx::query_as(
-        "SELECT field, coalesce(kept_value, 'null'), kept_hlc, kept_staff, coalesce(lost_value, 'null'), lost_hlc,
-                lost_staff, recorded_at
-         FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2
-         ORDER BY recorded_at DESC LIMIT 100",
-    )
-    .bind(auth.org_id)
-    .bind(customer)
-    .fetch_all(&st.pool)
-    .await?;
+    let rows = db::customers::conflicts_of(&st.pool, auth.org_id, customer).await?;
     let conflicts = rows.into_iter().map(field_conflict).collect();
     Ok(Json(ConflictsResponse { conflicts }))
 }
@@ -280,7 +188,8 @@ pub(crate) fn within(value: u32, min: u32, max: u32, name: &str) -> ApiResult<u3
     }
 }
 
-fn field_conflict(row: ConflictRow) -> FieldConflict {
+/// A recorded conflict as the API shows it (the values as JSON text).
+fn field_conflict(row: db::customers::Conflict) -> FieldConflict {
     let (field, kept, kept_hlc, kept_staff_id, lost, lost_hlc, lost_staff_id, recorded_at) = row;
     FieldConflict {
         field,
@@ -294,9 +203,6 @@ fn field_conflict(row: ConflictRow) -> FieldConflict {
     }
 }
 
-/// customer id, then a [`ConflictRow`].
-type CustomerConflictRow = (Uuid, String, Value, String, Option<Uuid>, Value, String, Option<Uuid>, DateTime<Utc>);
-
 #[utoipa::path(get, path = "/v1/conflicts", params(RecentConflictsQuery),
     responses((status = 200, body = RecentConflictsResponse), (status = "4XX", body = touchpoint_protocol::ApiError)),
     security(("device" = [])))]
@@ -307,21 +213,7 @@ pub async fn recent_conflicts(
     Params(q): Params<RecentConflictsQuery>,
 ) -> ApiResult<Json<RecentConflictsResponse>> {
     let limit = i64::from(within(q.limit.unwrap_or(100), 1, 200, "limit")?);
-    let rows: Vec<CustomerConflictRow> = sqlx::query_as(
-        "SELECT k.entity_id, k.field, coalesce(k.kept_value, 'null'), k.kept_hlc, k.kept_staff,
-                    coalesce(k.lost_value, 'null'), k.lost_hlc, k.lost_staff, k.recorded_at
-             FROM conflicts k
-             WHERE k.org_id = $1 AND k.entity = 'customer'
-               AND ($3 OR EXISTS (SELECT 1 FROM customer_scope s
-                                  WHERE s.org_id = $1 AND s.store_id = ANY($2) AND s.customer_id = k.entity_id))
-             ORDER BY k.recorded_at DESC LIMIT $4",
-    )
-    .bind(auth.org_id)
-    .bind(&auth.reads)
-    .bind(auth.reads_org)
-    .bind(limit)
-    .fetch_all(&st.pool)
-    .await?;
+    let rows = db::customers::recent_conflicts(&st.pool, auth.org_id, &auth.reads, auth.reads_org, limit).await?;
     let conflicts = rows
         .into_iter()
         .map(|(customer_id, field, kept, kept_hlc, kept_by, lost, lost_hlc, lost_by, at)| CustomerConflict {

@@ -3,23 +3,16 @@
 use axum::extract::State;
 use axum::Json;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rand::RngExt;
 use touchpoint_protocol::{EnrollRequest, EnrollResponse, ErrorCode, Role, TokenRequest, TokenResponse};
-use uuid::Uuid;
 
+use crate::db;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Protocol};
 use crate::limits::{Call, ClientIp};
 use crate::tokens::hash_secret;
 use crate::AppState;
-
-/// org, store, expires at, used at, other stores read, reads the organisation.
-type CodeRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Vec<Uuid>, bool, String);
-/// org, store, refresh token hash, the one before it, when it was replaced, when the current
-/// one was last used, revoked at, why.
-type DeviceRow =
-    (Uuid, Uuid, Vec<u8>, Option<Vec<u8>>, Option<DateTime<Utc>>, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
 
 pub fn new_refresh_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
@@ -48,51 +41,26 @@ pub async fn enroll(
     }
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
-    let code: Option<CodeRow> = sqlx::query_as(
-        "SELECT org_id, store_id, expires_at, used_at, also_reads, reads_org, device_role FROM enrollment_codes
-         WHERE code_hash = $1 FOR UPDATE",
-    )
-    .bind(hash_secret(&normalise_code(&req.code)))
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((org, store, expires_at, used_at, also_reads, reads_org, device_role)) = code else {
+    let code_hash = hash_secret(&normalise_code(&req.code));
+    let code = db::enroll::take_code(&mut tx, &code_hash).await?;
+    let Some(code) = code else {
         return Err(Failure::unauthorized("This enrollment code is not known. Check it, or ask for a new one."));
     };
-    if used_at.is_some() {
+    if code.used_at.is_some() {
         return Err(Failure::unauthorized("This enrollment code was already used. Ask for a new one."));
     }
-    if expires_at < now {
+    if code.expires_at < now {
         return Err(Failure::unauthorized("This enrollment code has expired. Ask for a new one."));
     }
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = $1)")
-        .bind(req.device_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let taken = db::enroll::device_id_taken(&mut tx, req.device_id).await?;
     if taken {
         return Err(Failure::new(ErrorCode::BadRequest, "Another device already uses this id."));
     }
     let refresh = new_refresh_token();
-    sqlx::query(
-        "INSERT INTO devices (org_id, device_id, store_id, name, refresh_hash, also_reads, reads_org, device_role)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(org)
-    .bind(req.device_id)
-    .bind(store)
-    .bind(name)
-    .bind(hash_secret(&refresh))
-    .bind(&also_reads)
-    .bind(reads_org)
-    .bind(&device_role)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE enrollment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1")
-        .bind(hash_secret(&normalise_code(&req.code)))
-        .bind(now)
-        .bind(req.device_id)
-        .execute(&mut *tx)
-        .await?;
+    db::enroll::insert_device(&mut tx, &code, req.device_id, name, &hash_secret(&refresh)).await?;
+    db::enroll::mark_code_used(&mut tx, &code_hash, now, req.device_id).await?;
     tx.commit().await?;
+    let (org, store) = (code.org_id, code.store_id);
     let (access_token, access_expires_at) = st.tokens.issue(req.device_id, org, store, now)?;
     tracing::info!(device = %req.device_id, %org, %store, "device enrolled");
     Ok(Json(EnrollResponse {
@@ -102,7 +70,7 @@ pub async fn enroll(
         refresh_token: refresh,
         access_token,
         access_expires_at,
-        device_role: device_role.parse().unwrap_or(Role::Frontline),
+        device_role: code.device_role.parse().unwrap_or(Role::Frontline),
     }))
 }
 
@@ -126,15 +94,18 @@ pub async fn token(
     st.limits.check(Call::Token, ip, req.device_id)?;
     let now = Utc::now();
     let mut tx = st.pool.begin().await?;
-    let device: Option<DeviceRow> = sqlx::query_as(
-        "SELECT org_id, store_id, refresh_hash, previous_refresh_hash, refresh_rotated_at, refresh_used_at,
-                revoked_at, revoked_reason
-         FROM devices WHERE device_id = $1 FOR UPDATE",
-    )
-    .bind(req.device_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((org, store, current, previous, rotated_at, used_at, revoked, reason)) = device else {
+    let device = db::tokens::device_for_refresh(&mut tx, req.device_id).await?;
+    let Some(db::tokens::Refresh {
+        org_id: org,
+        store_id: store,
+        refresh_hash: current,
+        previous_refresh_hash: previous,
+        refresh_rotated_at: rotated_at,
+        refresh_used_at: used_at,
+        revoked_at: revoked,
+        revoked_reason: reason,
+    }) = device
+    else {
         return Err(Failure::unauthorized("This device is not enrolled."));
     };
     if revoked.is_some() {
@@ -148,12 +119,7 @@ pub async fn token(
         return Err(Failure::unauthorized("The refresh token is not valid. Enroll this device again."));
     }
     if replay && rotated_at.is_none_or(|t| now - t > REFRESH_GRACE) {
-        sqlx::query("UPDATE devices SET revoked_at = $2, revoked_reason = $3 WHERE device_id = $1")
-            .bind(req.device_id)
-            .bind(now)
-            .bind(REUSED)
-            .execute(&mut *tx)
-            .await?;
+        db::tokens::revoke_with_reason(&mut tx, req.device_id, now, REUSED).await?;
         tx.commit().await?;
         tracing::warn!(device = %req.device_id, %org, "a replaced refresh token was used again: device revoked");
         return Err(Failure::forbidden(REUSED));
@@ -168,16 +134,7 @@ pub async fn token(
     // the grace, the same previous one: the exchange is only being repeated).
     let refresh = new_refresh_token();
     let previous = if replay { presented.clone() } else { current };
-    sqlx::query(
-        "UPDATE devices SET refresh_hash = $2, previous_refresh_hash = $3, refresh_rotated_at = $4, refresh_used_at = $4
-         WHERE device_id = $1",
-    )
-    .bind(req.device_id)
-    .bind(hash_secret(&refresh))
-    .bind(previous)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    db::tokens::rotate_refresh(&mut tx, req.device_id, &hash_secret(&refresh), &previous, now).await?;
     tx.commit().await?;
     let (access_token, access_expires_at) = st.tokens.issue(req.device_id, org, store, now)?;
     Ok(Json(TokenResponse { access_token, access_expires_at, refresh_token: Some(refresh) }))

@@ -4,6 +4,7 @@
 pub mod admin;
 mod apply;
 mod customers;
+pub mod db;
 mod enroll;
 pub mod error;
 mod extract;
@@ -113,7 +114,7 @@ async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> Res
         message: "The server's database is not answering.".into(),
         retry_after_secs: Some(5),
     };
-    match tokio::time::timeout(HEALTH_BUDGET, sqlx::query("SELECT 1").execute(&st.pool)).await {
+    match tokio::time::timeout(HEALTH_BUDGET, db::health::ping(&st.pool)).await {
         Ok(Ok(_)) => Ok("ok"),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: database error");

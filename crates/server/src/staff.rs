@@ -5,18 +5,15 @@
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use touchpoint_protocol::{ErrorCode, PinCheckRequest, PinCheckResponse, Role};
-use uuid::Uuid;
 
+use crate::db;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Body, Protocol};
 use crate::limits::{Call, ClientIp};
 use crate::tokens::DeviceAuth;
 use crate::AppState;
-
-/// role, home store, PIN verifier, wrong PINs in a row, locked until.
-type StaffRow = (String, Option<Uuid>, Option<String>, i32, Option<DateTime<Utc>>);
 
 #[utoipa::path(post, path = "/v1/staff/check-pin", request_body = PinCheckRequest,
     responses((status = 200, body = PinCheckResponse, description = "Whether the PIN is the person's"),
@@ -34,39 +31,26 @@ pub async fn check_pin(
         return Err(Failure::bad_request("A PIN is up to 12 digits."));
     }
     let mut tx = st.pool.begin().await?;
-    let row: Option<StaffRow> = sqlx::query_as(
-        "SELECT role, home_store_id, pin_hash, pin_failures, pin_locked_until FROM staff
-         WHERE org_id = $1 AND staff_id = $2 AND active FOR UPDATE",
-    )
-    .bind(auth.org_id)
-    .bind(req.staff_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row = db::staff::pin_state(&mut tx, auth.org_id, req.staff_id).await?;
     let not_here = || Failure::new(ErrorCode::NotFound, "This person does not sign in at this desk's stores.");
-    let Some((role, home, hash, failures, locked_until)) = row else { return Err(not_here()) };
-    if home.is_some_and(|h| !auth.reads_org && !auth.reads.contains(&h)) {
+    let Some(person) = row else { return Err(not_here()) };
+    if person.home_store_id.is_some_and(|h| !auth.reads_org && !auth.reads.contains(&h)) {
         return Err(not_here());
     }
     let now = Utc::now();
-    if locked_until.is_some_and(|t| t > now) {
-        return Ok(Json(PinCheckResponse { accepted: false, locked_until }));
+    if person.pin_locked_until.is_some_and(|t| t > now) {
+        return Ok(Json(PinCheckResponse { accepted: false, locked_until: person.pin_locked_until }));
     }
-    let Some(hash) = hash else {
+    let Some(hash) = person.pin_hash else {
         return Err(Failure::bad_request("This person has no PIN."));
     };
     let accepted = PasswordHash::new(&hash)
         .is_ok_and(|parsed| argon2::Argon2::default().verify_password(req.pin.as_bytes(), &parsed).is_ok());
-    let failures = if accepted { 0 } else { failures.saturating_add(1) };
+    let failures = if accepted { 0 } else { person.pin_failures.saturating_add(1) };
     let locked_until = touchpoint_protocol::pin::pause_after(failures.max(0) as u32).map(|pause| now + pause);
-    sqlx::query("UPDATE staff SET pin_failures = $3, pin_locked_until = $4 WHERE org_id = $1 AND staff_id = $2")
-        .bind(auth.org_id)
-        .bind(req.staff_id)
-        .bind(failures)
-        .bind(locked_until)
-        .execute(&mut *tx)
-        .await?;
+    db::staff::record_pin_check(&mut tx, auth.org_id, req.staff_id, failures, locked_until).await?;
     tx.commit().await?;
-    let role: Role = role.parse().unwrap_or(Role::Frontline);
+    let role: Role = person.role.parse().unwrap_or(Role::Frontline);
     if accepted {
         tracing::info!(device = %auth.device_id, staff = %req.staff_id, role = role.as_str(), "PIN checked for a desk");
     } else {

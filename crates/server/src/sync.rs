@@ -7,6 +7,7 @@ use serde::Deserialize;
 use touchpoint_protocol::{ErrorCode, Op, OpBody, PullResponse, Role, MAX_PULL_LIMIT};
 use uuid::Uuid;
 
+use crate::db;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Params, Protocol};
 use crate::tokens::DeviceAuth;
@@ -38,12 +39,7 @@ pub async fn pull(
         return Err(Failure::bad_request("`since` cannot be negative."));
     }
     let limit = crate::customers::within(q.limit.unwrap_or(MAX_PULL_LIMIT), 1, MAX_PULL_LIMIT, "limit")?;
-    let (epoch, next_seq): (Uuid, i64) = sqlx::query_as(
-        "SELECT o.epoch, c.next_seq FROM organisations o JOIN org_counters c USING (org_id) WHERE o.org_id = $1",
-    )
-    .bind(auth.org_id)
-    .fetch_one(&st.pool)
-    .await?;
+    let (epoch, next_seq) = db::pull::epoch_and_next_seq(&st.pool, auth.org_id).await?;
     let resync = |why: &str| Failure::new(ErrorCode::ResyncRequired, why.to_owned());
     if q.epoch.is_some_and(|e| e != epoch) {
         return Err(resync(
@@ -55,22 +51,9 @@ pub async fn pull(
             "This desk has seen changes the server no longer has. Send your changes, then sync from the start.",
         ));
     }
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT server_seq, entity, op::text FROM change_log
-         WHERE org_id = $1 AND server_seq > $2
-           AND ($5
-                OR (customer_id IS NULL AND (store_id IS NULL OR store_id = ANY($3)))
-                OR customer_id IN (SELECT customer_id FROM customer_scope WHERE org_id = $1 AND store_id = ANY($3)))
-         ORDER BY server_seq
-         LIMIT $4",
-    )
-    .bind(auth.org_id)
-    .bind(q.since)
-    .bind(&auth.reads)
-    .bind(i64::from(limit) + 1)
-    .bind(auth.reads_org)
-    .fetch_all(&st.pool)
-    .await?;
+    let rows =
+        db::pull::changes_after(&st.pool, auth.org_id, q.since, &auth.reads, i64::from(limit) + 1, auth.reads_org)
+            .await?;
     let has_more = rows.len() > limit as usize;
     let main: Vec<(i64, String)> = rows
         .into_iter()
@@ -88,19 +71,7 @@ pub async fn pull(
     let backfill: Vec<(i64, String)> = if auth.reads_org {
         Vec::new()
     } else {
-        sqlx::query_as(
-            "SELECT DISTINCT c.server_seq, c.op::text FROM customer_scope s
-             JOIN change_log c ON c.org_id = s.org_id AND c.customer_id = s.customer_id
-             WHERE s.org_id = $1 AND s.store_id = ANY($2) AND s.since_seq > $3 AND s.since_seq <= $4
-               AND c.server_seq <= $3
-             ORDER BY c.server_seq",
-        )
-        .bind(auth.org_id)
-        .bind(&auth.reads)
-        .bind(q.since)
-        .bind(until)
-        .fetch_all(&st.pool)
-        .await?
+        db::pull::history_brought_into_scope(&st.pool, auth.org_id, &auth.reads, q.since, until).await?
     };
     // The ops go out as the server stored them (it wrote them from parsed ops): the body is
     // assembled around their text, without parsing and writing each op again.

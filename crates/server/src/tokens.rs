@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use touchpoint_protocol::Role;
 
+use crate::db;
 use crate::error::Failure;
 use crate::AppState;
 
@@ -105,9 +106,6 @@ pub struct DeviceAuth {
     pub turn: std::sync::Arc<crate::share::Turn>,
 }
 
-/// revoked at, why, other stores read, reads the organisation, device role.
-type DeviceRow = (Option<DateTime<Utc>>, Option<String>, Vec<Uuid>, bool, String);
-
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Failure;
 
@@ -120,24 +118,17 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .ok_or_else(|| Failure::unauthorized("Send an access token (Authorization: Bearer …)."))?;
         let claims = state.tokens.verify(token.trim())?;
         let turn = std::sync::Arc::new(state.share.enter(claims.org).await?);
-        let device: Option<DeviceRow> = sqlx::query_as(
-            "SELECT revoked_at, revoked_reason, also_reads, reads_org, device_role FROM devices
-             WHERE org_id = $1 AND device_id = $2",
-        )
-        .bind(claims.org)
-        .bind(claims.sub)
-        .fetch_optional(&state.pool)
-        .await?;
+        let device = db::tokens::device_standing(&state.pool, claims.org, claims.sub).await?;
         match device {
             None => Err(Failure::unauthorized("This device is not enrolled.")),
-            Some((Some(_), reason, _, _, _)) => Err(Failure::forbidden(
-                reason
+            Some(db::tokens::Standing { revoked_at: Some(_), revoked_reason, .. }) => Err(Failure::forbidden(
+                revoked_reason
                     .unwrap_or_else(|| "This device was revoked by an administrator. Enroll it again to sync.".into()),
             )),
-            Some((None, _, also, reads_org, role)) => {
+            Some(db::tokens::Standing { revoked_at: None, also_reads, reads_org, device_role, .. }) => {
                 let mut reads = vec![claims.store];
-                reads.extend(also.into_iter().filter(|s| *s != claims.store));
-                let role = role.parse().unwrap_or(Role::Frontline);
+                reads.extend(also_reads.into_iter().filter(|s| *s != claims.store));
+                let role = device_role.parse().unwrap_or(Role::Frontline);
                 Ok(DeviceAuth {
                     org_id: claims.org,
                     store_id: claims.store,
