@@ -8,7 +8,11 @@ Reads crates/core/src (production code: a file's `#[cfg(test)]` tail is left out
   * finds, for every table of the local schema, the files whose SQL writes it
     (INSERT/REPLACE INTO, UPDATE, DELETE FROM), and reports every table with more than one.
 
-`scripts/structure.py` prints the map; `--check` also exits 1 on a cycle or a shared table.
+and reads crates/server/src: every SQL statement of the server is in its storage seam
+(crates/server/src/db/), so it reports each `sqlx::query…` call outside that folder.
+
+`scripts/structure.py` prints the map; `--check` also exits 1 on a cycle, a shared table or
+server SQL outside the seam.
 """
 
 import os
@@ -212,6 +216,26 @@ def writers(files):
     return found
 
 
+SERVER = os.path.join(ROOT, "crates", "server", "src")
+
+
+def server_sql_outside_seam():
+    """(file, count) for each server file outside db/ with `sqlx::query` in its production code."""
+    found = []
+    for base, _, names in os.walk(SERVER):
+        for name in sorted(names):
+            if not name.endswith(".rs"):
+                continue
+            rel = os.path.relpath(os.path.join(base, name), SERVER)
+            if rel.startswith("db" + os.sep):
+                continue
+            with open(os.path.join(base, name)) as f:
+                n = len(re.findall(r"\bsqlx::query", strip_comments(production(f.read()))))
+            if n:
+                found.append((rel, n))
+    return found
+
+
 def main():
     check = "--check" in sys.argv
     files = load()
@@ -236,6 +260,13 @@ def main():
         if len(who) > 1:
             bad = True
         print("  %-24s %d  %s%s" % (t, len(who), " ".join(who), mark))
+    outside = server_sql_outside_seam()
+    if outside:
+        bad = True
+        for rel, n in outside:
+            print("server SQL outside db/: %s (%d)" % (rel, n))
+    else:
+        print("server SQL: all in crates/server/src/db/")
     if check and bad:
         sys.exit(1)
 

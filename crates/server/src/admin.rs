@@ -18,7 +18,7 @@ pub use touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 /// Appends a server-made op (catalogue) to the change log; every store pulls it.
 async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {
     let mut tx = pool.begin().await?;
-    let seq = db::admin::take_seq(&mut tx, org).await.context("no such organisation")?;
+    let seq = db::sequence::take(&mut tx, org, 1).await.context("no such organisation")?;
     let now = Utc::now();
     let op = Op {
         op_id: Uuid::now_v7(),

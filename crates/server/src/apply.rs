@@ -1,37 +1,28 @@
 //! Applying one accepted op to the server's state, inside the push transaction: mutable
 //! records merge field by field (last writer wins by HLC, conflicts kept), a delete beats a
-//! concurrent edit, events are stored once.
+//! concurrent edit, events are stored once. The merge is pure ([`merge`]); reading and writing
+//! the records is `db::records`.
 
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
 use touchpoint_protocol::{Op, OpBody};
 use uuid::Uuid;
 
+use crate::db::records::{self, Conflict, Fields};
 use crate::error::ApiResult;
-
-/// A same-field edit that lost, kept so a supervisor can see both sides.
-struct Conflict {
-    field: String,
-    kept_value: Value,
-    kept_hlc: String,
-    kept_staff: Option<Uuid>,
-    lost_value: Value,
-    lost_hlc: String,
-    lost_staff: Option<Uuid>,
-}
 
 /// Merges `patch` (field → value) stamped `hlc` into `fields`/`clocks`. A write that loses to
 /// a later stamp, or that wins over a value its author had not seen (written after their
 /// `known_seq`), is a conflict when the values differ.
 fn merge(
-    fields: &mut Map<String, Value>,
-    clocks: &mut Map<String, Value>,
+    record: &mut Fields,
     patch: Map<String, Value>,
     hlc: &str,
     staff: Uuid,
     seq: i64,
     known_seq: i64,
 ) -> Vec<Conflict> {
+    let Fields { fields, clocks } = record;
     let mut conflicts = Vec::new();
     for (field, value) in patch {
         let current_hlc = clocks.get(&field).and_then(|c| c.get("hlc")).and_then(Value::as_str).map(str::to_owned);
@@ -88,59 +79,6 @@ fn patch_fields<T: serde::Serialize>(patch: &T, id_field: &str) -> Map<String, V
     }
 }
 
-async fn record_conflicts(
-    tx: &mut Transaction<'_, Postgres>,
-    org: Uuid,
-    entity: &str,
-    id: Uuid,
-    seq: i64,
-    conflicts: Vec<Conflict>,
-) -> ApiResult<()> {
-    for c in conflicts {
-        sqlx::query(
-            "INSERT INTO conflicts (org_id, conflict_id, entity, entity_id, field, kept_value, kept_hlc, lost_value,
-                                    lost_hlc, server_seq, kept_staff, lost_staff)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(org)
-        .bind(Uuid::now_v7())
-        .bind(entity)
-        .bind(id)
-        .bind(&c.field)
-        .bind(&c.kept_value)
-        .bind(&c.kept_hlc)
-        .bind(&c.lost_value)
-        .bind(&c.lost_hlc)
-        .bind(seq)
-        .bind(c.kept_staff)
-        .bind(c.lost_staff)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Puts the customer in the store's scope so the store's devices pull their history.
-pub async fn add_scope(
-    tx: &mut Transaction<'_, Postgres>,
-    org: Uuid,
-    store: Uuid,
-    customer: Uuid,
-    seq: i64,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(org)
-    .bind(store)
-    .bind(customer)
-    .bind(seq)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// An op about a customer who was erased keeps its place (counts stay right) but loses every
 /// personal detail before it is stored: a desk that was offline may still send what it had.
 pub fn scrub(op: &Op) -> Op {
@@ -170,113 +108,35 @@ pub fn scrub(op: &Op) -> Op {
 /// tombstones, erasure) at `seq`; events, the change log, the ledger and scope rows are
 /// written in bulk by the push's batch.
 pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: i64, known_seq: i64) -> ApiResult<()> {
+    let hlc = op.hlc.to_string();
     match &op.body {
         OpBody::CustomerPatch(p) => {
-            let row: Option<(Value, Value, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
-                "SELECT fields, clocks, erased_at FROM customers WHERE org_id = $1 AND customer_id = $2 FOR UPDATE",
-            )
-            .bind(org)
-            .bind(p.customer_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-            let (fields, clocks, erased) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new()), None));
-            if erased.is_some() {
+            let Some(mut record) = records::customer_for_merge(tx, org, p.customer_id).await? else {
                 return Ok(()); // an erased customer keeps only the anonymous stub
-            }
-            let mut fields = fields.as_object().cloned().unwrap_or_default();
-            let mut clocks = clocks.as_object().cloned().unwrap_or_default();
-            let conflicts = merge(
-                &mut fields,
-                &mut clocks,
-                patch_fields(p, "customer_id"),
-                &op.hlc.to_string(),
-                op.staff_id,
-                seq,
-                known_seq,
-            );
-            sqlx::query(
-                "INSERT INTO customers (org_id, customer_id, fields, clocks, home_store_id) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks,
-                     home_store_id = coalesce(customers.home_store_id, excluded.home_store_id)",
-            )
-            .bind(org)
-            .bind(p.customer_id)
-            .bind(Value::Object(fields))
-            .bind(Value::Object(clocks))
-            .bind(p.home_store_id)
-            .execute(&mut **tx)
-            .await?;
-            if let Some(home) = p.home_store_id {
-                add_scope(tx, org, home, p.customer_id, seq).await?;
-            }
-            record_conflicts(tx, org, "customer", p.customer_id, seq, conflicts).await
-        }
-        OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) => {
-            let sql = if matches!(op.body, OpBody::CustomerDeleted(_)) {
-                "INSERT INTO customers (org_id, customer_id, deleted_hlc) VALUES ($1, $2, $3)
-                 ON CONFLICT (org_id, customer_id) DO UPDATE
-                 SET deleted_hlc = greatest(customers.deleted_hlc, excluded.deleted_hlc)"
-            } else {
-                "INSERT INTO customers (org_id, customer_id, restored_hlc) VALUES ($1, $2, $3)
-                 ON CONFLICT (org_id, customer_id) DO UPDATE
-                 SET restored_hlc = greatest(customers.restored_hlc, excluded.restored_hlc)"
             };
-            sqlx::query(sql).bind(org).bind(c.customer_id).bind(op.hlc.to_string()).execute(&mut **tx).await?;
-            Ok(())
+            let conflicts = merge(&mut record, patch_fields(p, "customer_id"), &hlc, op.staff_id, seq, known_seq);
+            records::save_customer(tx, org, p.customer_id, record, p.home_store_id).await?;
+            if let Some(home) = p.home_store_id {
+                records::add_scope(tx, org, home, p.customer_id, seq).await?;
+            }
+            records::record_conflicts(tx, org, "customer", p.customer_id, seq, conflicts).await
         }
-        OpBody::CustomerErased(c) => erase(tx, org, c.customer_id).await,
+        OpBody::CustomerDeleted(c) => records::tombstone(tx, org, c.customer_id, false, &hlc).await,
+        OpBody::CustomerRestored(c) => records::tombstone(tx, org, c.customer_id, true, &hlc).await,
+        OpBody::CustomerErased(c) => records::erase(tx, org, c.customer_id).await,
         OpBody::FollowUpPatch(f) => {
-            let row: Option<(Value, Value)> = sqlx::query_as(
-                "SELECT fields, clocks FROM follow_ups WHERE org_id = $1 AND follow_up_id = $2 FOR UPDATE",
-            )
-            .bind(org)
-            .bind(f.follow_up_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-            let (fields, clocks) = row.unwrap_or((Value::Object(Map::new()), Value::Object(Map::new())));
-            let mut fields = fields.as_object().cloned().unwrap_or_default();
-            let mut clocks = clocks.as_object().cloned().unwrap_or_default();
+            let mut record = records::follow_up_for_merge(tx, org, f.follow_up_id).await?;
             // Why it was snoozed or handed over is history (in the change log), not a field.
             let mut changed = patch_fields(f, "follow_up_id");
             changed.remove("change_note");
-            let conflicts = merge(&mut fields, &mut clocks, changed, &op.hlc.to_string(), op.staff_id, seq, known_seq);
-            sqlx::query(
-                "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
-            )
-            .bind(org)
-            .bind(f.follow_up_id)
-            .bind(op.store_id)
-            .bind(f.customer_id)
-            .bind(Value::Object(fields))
-            .bind(Value::Object(clocks))
-            .execute(&mut **tx)
-            .await?;
-            record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
+            let conflicts = merge(&mut record, changed, &hlc, op.staff_id, seq, known_seq);
+            records::save_follow_up(tx, org, f.follow_up_id, op.store_id, f.customer_id, record).await?;
+            records::record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
         }
         OpBody::ReviewRecorded(r) => {
-            sqlx::query(
-                "INSERT INTO reviews (org_id, review_id, reviewed_staff, store_id) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(org)
-            .bind(r.review_id)
-            .bind(r.reviewed_staff_id)
-            .bind(r.store_id)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
+            records::record_review(tx, org, r.review_id, r.reviewed_staff_id, r.store_id).await
         }
-        OpBody::ReviewAcknowledged(a) => {
-            sqlx::query(
-                "UPDATE reviews SET acknowledged_at = coalesce(acknowledged_at, now()) WHERE org_id = $1 AND review_id = $2",
-            )
-            .bind(org)
-            .bind(a.review_id)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
+        OpBody::ReviewAcknowledged(a) => records::acknowledge_review(tx, org, a.review_id).await,
         // Events (and audit entries) live in the change log, written in bulk by the push.
         OpBody::InteractionLogged(_)
         | OpBody::FeedbackRecorded(_)
@@ -290,62 +150,78 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
     }
 }
 
-/// Removes a customer's personal data from the server, including from the change log so a
-/// device bootstrapping later never sees it; an anonymous stub stays so counts stay right.
-pub async fn erase(tx: &mut Transaction<'_, Postgres>, org: Uuid, customer: Uuid) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO customers (org_id, customer_id, fields, erased_at) VALUES ($1, $2, '{}', now())
-         ON CONFLICT (org_id, customer_id) DO UPDATE SET fields = '{}', clocks = '{}',
-             erased_at = coalesce(customers.erased_at, now())",
-    )
-    .bind(org)
-    .bind(customer)
-    .execute(&mut **tx)
-    .await?;
-    // The free text of their conversations, feedback, follow-ups and reviews may name them
-    // too: dropped where it is optional, replaced where the record needs words.
-    sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'change_note' - 'detail'
-                 || CASE WHEN op::jsonb->'body' ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
-                 || CASE WHEN op::jsonb->'body' ? 'comment' THEN jsonb_build_object('comment', $3::text) ELSE '{}'::jsonb END)::json
-         WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",
-    )
-    .bind(org)
-    .bind(customer)
-    .bind(touchpoint_protocol::ERASED_TEXT)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "DELETE FROM conflicts WHERE org_id = $1 AND entity = 'follow_up'
-             AND entity_id IN (SELECT follow_up_id FROM follow_ups WHERE org_id = $1 AND customer_id = $2)",
-    )
-    .bind(org)
-    .bind(customer)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE follow_ups SET fields = (fields - 'resolution')
-                 || CASE WHEN fields ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
-         WHERE org_id = $1 AND customer_id = $2",
-    )
-    .bind(org)
-    .bind(customer)
-    .bind(touchpoint_protocol::ERASED_TEXT)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM conflicts WHERE org_id = $1 AND entity = 'customer' AND entity_id = $2")
-        .bind(org)
-        .bind(customer)
-        .execute(&mut **tx)
-        .await?;
-    // Keep each patch's place in history but none of its personal fields.
-    sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))::json
-         WHERE org_id = $1 AND customer_id = $2 AND entity = 'customer_patch'",
-    )
-    .bind(org)
-    .bind(customer)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
+
+    const EARLY: &str = "1700000000000-000000-00000000000000000000000000000001";
+    const LATE: &str = "1700000000001-000000-00000000000000000000000000000002";
+
+    #[test]
+    fn a_first_write_sets_the_field_with_its_clock_and_no_conflict() {
+        let mut record = Fields::default();
+        let staff = Uuid::now_v7();
+        let conflicts = merge(&mut record, fields(&[("name", json!("Ana"))]), EARLY, staff, 5, 0);
+        assert!(conflicts.is_empty());
+        assert_eq!(record.fields["name"], json!("Ana"));
+        assert_eq!(record.clocks["name"], json!({ "hlc": EARLY, "seq": 5, "staff": staff }));
+    }
+
+    #[test]
+    fn an_older_stamp_loses_and_is_kept_as_a_conflict_when_the_values_differ() {
+        let mut record = Fields::default();
+        let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+        merge(&mut record, fields(&[("name", json!("Ana Costa"))]), LATE, first, 5, 0);
+        let conflicts = merge(&mut record, fields(&[("name", json!("Ana C."))]), EARLY, second, 6, 5);
+        assert_eq!(record.fields["name"], json!("Ana Costa"), "the later stamp stays");
+        assert_eq!(conflicts.len(), 1);
+        let c = &conflicts[0];
+        assert_eq!((c.kept_value.clone(), c.lost_value.clone()), (json!("Ana Costa"), json!("Ana C.")));
+        assert_eq!((c.kept_staff, c.lost_staff), (Some(first), Some(second)));
+
+        let same = merge(&mut record, fields(&[("name", json!("Ana Costa"))]), EARLY, second, 7, 5);
+        assert!(same.is_empty(), "losing with the same value is no conflict");
+    }
+
+    #[test]
+    fn a_newer_write_over_a_value_its_author_had_not_seen_wins_and_is_a_conflict() {
+        let mut record = Fields::default();
+        let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+        merge(&mut record, fields(&[("phone", json!("+351 912 000 001"))]), EARLY, first, 9, 0);
+        // The second author had pulled up to 8: they never saw the write at 9.
+        let conflicts = merge(&mut record, fields(&[("phone", json!("+351 912 000 002"))]), LATE, second, 10, 8);
+        assert_eq!(record.fields["phone"], json!("+351 912 000 002"));
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].lost_value, json!("+351 912 000 001"));
+        assert_eq!(conflicts[0].kept_staff, Some(second));
+
+        // Having seen it (known_seq 10), the next newer write is an ordinary edit.
+        let seen = merge(
+            &mut record,
+            fields(&[("phone", json!("+351 912 000 003"))]),
+            "1700000000002-000000-00000000000000000000000000000003",
+            first,
+            11,
+            10,
+        );
+        assert!(seen.is_empty());
+    }
+
+    #[test]
+    fn fields_merge_independently() {
+        let mut record = Fields::default();
+        let staff = Uuid::now_v7();
+        merge(&mut record, fields(&[("name", json!("Ana")), ("email", json!("a@x.pt"))]), LATE, staff, 1, 0);
+        let conflicts =
+            merge(&mut record, fields(&[("tags", json!(["vip"])), ("name", json!("Ana B"))]), EARLY, staff, 2, 1);
+        assert_eq!(record.fields["tags"], json!(["vip"]), "an untouched field takes the older write");
+        assert_eq!(record.fields["name"], json!("Ana"));
+        assert_eq!(conflicts.len(), 1);
+    }
 }

@@ -137,8 +137,8 @@ pub async fn adopt(
     // A sequence of its own: a desk of the store whose cursor is still below it back-fills the
     // customer's history when it passes it; one above it cannot exist yet (the counter row is
     // held until this commits).
-    let seq = db::admin::take_seq(&mut tx, auth.org_id).await?;
-    crate::apply::add_scope(&mut tx, auth.org_id, auth.store_id, req.customer_id, seq).await?;
+    let seq = db::sequence::take(&mut tx, auth.org_id, 1).await?;
+    db::records::add_scope(&mut tx, auth.org_id, auth.store_id, req.customer_id, seq).await?;
     let rows = db::customers::history(&mut tx, auth.org_id, req.customer_id).await?;
     tx.commit().await?;
     let mut changes = Vec::with_capacity(rows.len());

@@ -6,15 +6,6 @@ use sqlx::{PgConnection, PgPool};
 use touchpoint_protocol::Op;
 use uuid::Uuid;
 
-/// Takes the organisation's next sequence number; its counter row stays locked until the
-/// transaction ends, so no sequence after it commits first.
-pub async fn take_seq(conn: &mut PgConnection, org: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE org_counters SET next_seq = next_seq + 1 WHERE org_id = $1 RETURNING next_seq - 1")
-        .bind(org)
-        .fetch_one(conn)
-        .await
-}
-
 /// Appends a server-made op (of no customer or store) at `seq`; `stored` is the op as JSON.
 pub async fn append_server_op(
     conn: &mut PgConnection,
