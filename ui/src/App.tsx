@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { actionsFor } from "./actions";
 import { CommandError, errorMessage } from "./api/commands";
-import { useDeskInfo } from "./api/hooks";
+import { useDeskInfo } from "./api/desk";
 import { CommandPalette } from "./components/CommandPalette";
 import { ConnectDialog } from "./components/ConnectDialog";
 import { HelpOverlay } from "./components/HelpOverlay";

@@ -16,7 +16,8 @@ import {
 import { useTranslation } from "react-i18next";
 
 import { ACTIONS, actionsFor } from "../actions";
-import { useCustomerSearch, useDeskInfo } from "../api/hooks";
+import { useCustomerSearch } from "../api/customers";
+import { useDeskInfo } from "../api/desk";
 import { useNavigation } from "../navigation";
 import { useFirstField } from "./useFirstField";
 

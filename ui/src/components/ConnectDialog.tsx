@@ -3,7 +3,7 @@ import { Checkbox } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
-import { useConnectServer } from "../api/hooks";
+import { useConnectServer } from "../api/sync";
 import { useNavigation } from "../navigation";
 import { DialogFrame } from "./DialogFrame";
 import { DialogActions } from "./FormParts";

@@ -2,7 +2,7 @@ import { Keyboard } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { actionsFor, canReview, type AppAction } from "../actions";
-import { useDeskInfo } from "../api/hooks";
+import { useDeskInfo } from "../api/desk";
 import { useNavigation } from "../navigation";
 import { DialogFrame } from "./DialogFrame";
 

@@ -8,7 +8,7 @@ import {
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../api/commands";
-import { useRestoreCustomer } from "../api/hooks";
+import { useRestoreCustomer } from "../api/customers";
 import type { NameRef } from "../bindings";
 import { useNavigation, type Notice } from "../navigation";
 

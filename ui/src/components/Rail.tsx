@@ -3,7 +3,8 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../actions";
-import { useDeskInfo, useMyReviews } from "../api/hooks";
+import { useDeskInfo } from "../api/desk";
+import { useMyReviews } from "../api/reviews";
 import { useNavigation, type Route } from "../navigation";
 
 /** The app's rooms. Only rooms that exist are listed. */

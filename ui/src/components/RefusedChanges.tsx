@@ -2,7 +2,7 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../api/commands";
-import { useDismissRejected, useRejectedChanges } from "../api/hooks";
+import { useDismissRejected, useRejectedChanges } from "../api/sync";
 import type { RejectedChange } from "../bindings";
 import { absoluteTime, relativeTime } from "../format";
 import { useNavigation } from "../navigation";

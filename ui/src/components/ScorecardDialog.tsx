@@ -3,12 +3,7 @@ import { Button, FieldError, Input, Label, TextField } from "react-aria-componen
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
-import {
-  useAddReviewCriterion,
-  useRenameReviewCriterion,
-  useRetireReviewCriterion,
-  useReviewCriteria,
-} from "../api/hooks";
+import { useAddReviewCriterion, useRenameReviewCriterion, useRetireReviewCriterion, useReviewCriteria } from "../api/reviews";
 import type { ReviewCriterion } from "../bindings";
 import { DialogFrame } from "./DialogFrame";
 import { FormError } from "./FormParts";

@@ -12,7 +12,7 @@ import {
 } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useCustomerSearch } from "../api/hooks";
+import { useCustomerSearch } from "../api/customers";
 import type { CustomerHit, ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
 import { useNavigation } from "../navigation";

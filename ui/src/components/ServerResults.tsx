@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { CommandError, errorMessage } from "../api/commands";
-import { useOpenServerCustomer, useServerSearch, useSyncStatus } from "../api/hooks";
+import { useOpenServerCustomer, useServerSearch } from "../api/customers";
+import { useSyncStatus } from "../api/sync";
 import type { ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
 import { initials } from "./initials";

@@ -2,7 +2,7 @@ import { useEffect } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useDeskInfo } from "../api/hooks";
+import { useDeskInfo } from "../api/desk";
 import { useNavigation } from "../navigation";
 
 /** After connecting, the organisation's staff replace the desk's own: until someone signs in

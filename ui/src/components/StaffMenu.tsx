@@ -3,7 +3,7 @@ import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, Sepa
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
-import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/hooks";
+import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/desk";
 import type { Role, StaffListing } from "../bindings";
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";

@@ -3,7 +3,8 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../api/commands";
-import { useDeskInfo, useDisconnectServer, useSyncNow, useSyncStatus } from "../api/hooks";
+import { useDeskInfo } from "../api/desk";
+import { useDisconnectServer, useSyncNow, useSyncStatus } from "../api/sync";
 import type { SyncStatus } from "../bindings";
 import { absoluteTime, relativeTime } from "../format";
 import { useNavigation } from "../navigation";

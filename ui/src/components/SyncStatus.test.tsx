@@ -1,9 +1,11 @@
-import { screen, waitFor } from "@testing-library/react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import type { RejectedChange, SyncStatus as Status } from "../bindings";
-import { useNavigation } from "../navigation";
+import { makeQueryClient } from "../App";
+import { events, type RejectedChange, type SyncStatus as Status } from "../bindings";
+import { NavigationProvider, useNavigation } from "../navigation";
 import { connectedSync, deskInfo, localSync, mockBackend, renderWithDesk } from "../test/render";
 import { SignInBanner } from "./SignInBanner";
 import { SyncPanel } from "./SyncPanel";
@@ -72,15 +74,34 @@ describe("SyncStatus indicator", () => {
     expect(el).toHaveAttribute("data-state", "downloading");
   });
 
-  it("refreshes the other views when changes from other desks arrive", async () => {
-    let received = 0;
-    const calls = mockBackend({ sync_status: () => ({ ...connectedSync, received }) });
-    renderWithDesk(<SyncStatus />);
-    await screen.findByTestId("sync-status");
-    const deskCalls = () => calls.filter((c) => c.cmd === "desk_info").length;
-    await waitFor(() => expect(deskCalls()).toBe(1));
-    received = 3;
-    await waitFor(() => expect(deskCalls()).toBe(2), { timeout: 4000 });
+  it("refreshes only what a sync event names, and shows the status it brings", async () => {
+    const calls = mockBackend({
+      sync_status: () => connectedSync,
+      open_customer: () => Promise.reject(new Error("not asked")),
+    });
+    const client = makeQueryClient();
+    client.setQueryData(["customer", "c-ana"], { customer: { id: "c-ana" } });
+    client.setQueryData(["customer", "c-rui"], { customer: { id: "c-rui" } });
+    render(
+      <QueryClientProvider client={client}>
+        <NavigationProvider initial={{ name: "home" }}>
+          <SyncStatus />
+        </NavigationProvider>
+      </QueryClientProvider>,
+    );
+    const el = await screen.findByTestId("sync-status");
+    const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
+    await waitFor(() => expect(count("desk_info")).toBe(1));
+
+    await events.syncEvent.emit({
+      status: { ...connectedSync, syncing: true },
+      changed: { customers: ["c-ana"], kinds: ["interactions"], everything: false },
+    });
+    await waitFor(() => expect(el).toHaveTextContent("Syncing…"));
+    await waitFor(() => expect(count("desk_info")).toBe(2));
+    expect(client.getQueryState(["customer", "c-ana"])?.isInvalidated).toBe(true);
+    expect(client.getQueryState(["customer", "c-rui"])?.isInvalidated).toBe(false);
+    expect(count("sync_status")).toBe(1);
   });
 
   it("starts a round as soon as the network comes back", async () => {

@@ -1,9 +1,21 @@
+import { useEffect, useState } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useDeskInfo, useSyncStatus, useSyncWatch } from "../api/hooks";
+import { useDeskInfo } from "../api/desk";
+import { useSyncEvents, useSyncStatus } from "../api/sync";
 import { useNavigation } from "../navigation";
 import { describeSync } from "./syncState";
+
+/** The time now, again every `everyMs`. */
+function useNow(everyMs: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), everyMs);
+    return () => window.clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
 
 /** Always says the truth about where the data is, in words and a coloured dot. Until a
  * server is connected, everything is saved on this desk, and that is what it says. Opens the
@@ -12,13 +24,14 @@ export function SyncStatus() {
   const { t } = useTranslation();
   const nav = useNavigation();
   const desk = useDeskInfo();
-  const status = useSyncStatus(true);
-  useSyncWatch(status.data);
+  const status = useSyncStatus();
+  useSyncEvents();
+  const now = useNow(30_000);
   if (!status.data && !status.isError) return null;
 
-  // Relative to when the answer arrived, so "2 min ago" moves with every poll.
+  // "2 min ago" moves with the clock, not with calls to the desk.
   const { state, label } = status.data
-    ? describeSync(status.data, t, new Date(status.dataUpdatedAt))
+    ? describeSync(status.data, t, now)
     : { state: "blocked", label: t("sync.unknown") };
   const pending = status.data?.pending ?? 0;
   const title =

@@ -1,7 +1,7 @@
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useDeskInfo, useSetDeskTouchPoint, useTouchPoints } from "../api/hooks";
+import { useDeskInfo, useSetDeskTouchPoint, useTouchPoints } from "../api/desk";
 import { SearchBox } from "./SearchBox";
 import { StaffMenu } from "./StaffMenu";
 import { SyncStatus } from "./SyncStatus";

@@ -85,15 +85,19 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
     audit_log: () => [],
     ...handlers,
   };
-  mockIPC((cmd, args) => {
-    const payload = (args ?? {}) as Record<string, unknown>;
-    calls.push({ cmd, args: payload });
-    const handler = all[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    const result = handler(payload);
-    if (result instanceof Refusal) return Promise.reject(result.error);
-    return result;
-  });
+  // Events are mocked too: a test emits what the app would send (`events.syncEvent.emit`).
+  mockIPC(
+    (cmd, args) => {
+      const payload = (args ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args: payload });
+      const handler = all[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      const result = handler(payload);
+      if (result instanceof Refusal) return Promise.reject(result.error);
+      return result;
+    },
+    { shouldMockEvents: true },
+  );
   return calls;
 }
 

@@ -5,7 +5,8 @@ import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useAuditLog, useDeskInfo, useRecentConflicts, useStaff } from "../../api/hooks";
+import { useAuditLog, useRecentConflicts } from "../../api/audit";
+import { useDeskInfo, useStaff } from "../../api/desk";
 import type { AuditAction, AuditEntry, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { absoluteTime, relativeTime } from "../../format";

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useAmendInteraction, useTouchPoints } from "../../api/hooks";
+import { useTouchPoints } from "../../api/desk";
+import { useAmendInteraction } from "../../api/interactions";
 import type { ContactChannel, InteractionChanges, InteractionEntry, Outcome } from "../../bindings";
 import { DialogActions, FormError, OutcomeChoice } from "../../components/FormParts";
 import { Choice } from "../../components/Choice";

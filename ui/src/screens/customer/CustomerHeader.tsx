@@ -1,7 +1,7 @@
 import { Button } from "react-aria-components";
 
 import { errorMessage } from "../../api/commands";
-import { useExportCustomer } from "../../api/hooks";
+import { useExportCustomer } from "../../api/customers";
 import { useTranslation } from "react-i18next";
 
 import type { CustomerPage, DatedScore, FollowUp } from "../../bindings";

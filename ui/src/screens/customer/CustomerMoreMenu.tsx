@@ -3,7 +3,7 @@ import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator } from "react-a
 import { useTranslation } from "react-i18next";
 
 import { canReview, isFrontlineDesk } from "../../actions";
-import { useDeskInfo } from "../../api/hooks";
+import { useDeskInfo } from "../../api/desk";
 import type { Customer } from "../../bindings";
 import { useNavigation } from "../../navigation";
 import { DeleteCustomerDialog } from "./DeleteCustomerDialog";

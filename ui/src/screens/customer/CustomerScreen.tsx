@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { CommandError, errorMessage } from "../../api/commands";
-import { useCustomerPage } from "../../api/hooks";
+import { useCustomerPage } from "../../api/customers";
 import type { FollowUp, InteractionEntry } from "../../bindings";
 import { CompleteFollowUpDialog } from "../follow-ups/CompleteFollowUpDialog";
 import { AmendDialog } from "./AmendDialog";

@@ -1,7 +1,7 @@
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useDeleteCustomer } from "../../api/hooks";
+import { useDeleteCustomer } from "../../api/customers";
 import type { Customer } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FormError } from "../../components/FormParts";

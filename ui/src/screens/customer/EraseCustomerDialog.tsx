@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useEraseCustomer } from "../../api/hooks";
+import { useEraseCustomer } from "../../api/customers";
 import type { Customer } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FormError } from "../../components/FormParts";

@@ -4,7 +4,7 @@ import { Modal, ModalOverlay } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useCheckStaffPin } from "../../api/hooks";
+import { useCheckStaffPin } from "../../api/desk";
 import type { Feeling } from "../../bindings";
 import { FeelingIcon } from "../../components/FeelingIcon";
 import { TextInput } from "../../components/TextInput";

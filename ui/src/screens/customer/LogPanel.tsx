@@ -17,7 +17,8 @@ import { useTranslation } from "react-i18next";
 import { v7 as uuidv7 } from "uuid";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useDeskInfo, useLogInteraction, useReasons, useStaff, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useReasons, useStaff, useTouchPoints } from "../../api/desk";
+import { useLogInteraction } from "../../api/interactions";
 import type { ContactChannel, Feeling, FollowUpProposal, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingScale } from "../../components/FeelingScale";

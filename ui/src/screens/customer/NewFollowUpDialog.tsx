@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { useDeskInfo } from "../../api/hooks";
+import { useDeskInfo } from "../../api/desk";
 import { DialogFrame } from "../../components/DialogFrame";
 import { ProposalCard, type FollowUpDraft } from "./ProposalCard";
 

@@ -3,7 +3,7 @@ import { Checkbox, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useCustomerConflicts, useCustomerHistory, useUpdateCustomer } from "../../api/hooks";
+import { useCustomerConflicts, useCustomerHistory, useUpdateCustomer } from "../../api/customers";
 import type { Consent, Customer, CustomerEdit, ProfileChange, ProfileConflict } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";

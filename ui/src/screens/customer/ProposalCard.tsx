@@ -3,7 +3,8 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useCreateFollowUp, useStaff } from "../../api/hooks";
+import { useStaff } from "../../api/desk";
+import { useCreateFollowUp } from "../../api/followUps";
 import type { ProposalReason } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DueTimeField } from "../../components/DueTimeField";

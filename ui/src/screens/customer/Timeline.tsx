@@ -3,7 +3,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
-import { useTimeline, useTouchPoints, type TimelineFilters } from "../../api/hooks";
+import { useTimeline, type TimelineFilters } from "../../api/customers";
+import { useTouchPoints } from "../../api/desk";
 import type { ContactChannel, FollowUpEvent, InteractionEntry, TimelineEntry, TimelinePage } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingBadge } from "../../components/FeelingBadge";

@@ -3,7 +3,7 @@ import { Label, Radio, RadioGroup } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useCloseFollowUp } from "../../api/hooks";
+import { useCloseFollowUp } from "../../api/followUps";
 import type { Feeling, FollowUp, FollowUpStatus } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FeelingScale } from "../../components/FeelingScale";

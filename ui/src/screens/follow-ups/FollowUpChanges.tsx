@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useReassignFollowUp, useSnoozeFollowUp } from "../../api/hooks";
+import { useReassignFollowUp, useSnoozeFollowUp } from "../../api/followUps";
 import type { FollowUp, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";

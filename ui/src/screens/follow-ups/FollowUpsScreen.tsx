@@ -3,7 +3,8 @@ import { Button, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
-import { useDeskInfo, useMyClosedFollowUps, useMyFollowUps, useStaff } from "../../api/hooks";
+import { useDeskInfo, useStaff } from "../../api/desk";
+import { useMyClosedFollowUps, useMyFollowUps } from "../../api/followUps";
 import type { FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
 import { absoluteTime, relativeTime } from "../../format";

@@ -3,7 +3,7 @@ import { useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
-import { useLoopMetrics } from "../../api/hooks";
+import { useLoopMetrics } from "../../api/followUps";
 import type { LoopMetrics } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { FeelingIcon } from "../../components/FeelingIcon";

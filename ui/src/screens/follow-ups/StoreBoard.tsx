@@ -3,7 +3,8 @@ import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } fro
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
-import { useExportFollowUps, useFollowUpBoard, useStaff } from "../../api/hooks";
+import { useStaff } from "../../api/desk";
+import { useExportFollowUps, useFollowUpBoard } from "../../api/followUps";
 import type { BoardFilter, DueState, FollowUp, NameRef } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ExportButton } from "../../components/ExportButton";

@@ -2,7 +2,7 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
-import { useAtRiskCustomers, useExportAtRisk } from "../../api/hooks";
+import { useAtRiskCustomers, useExportAtRisk } from "../../api/insight";
 import type { AtRiskCustomer } from "../../bindings";
 import { ExportButton } from "../../components/ExportButton";
 import { riskText } from "../../components/RiskBadge";

@@ -2,7 +2,8 @@ import { Button, Keyboard } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
-import { useCustomerSearch, useDeskInfo } from "../../api/hooks";
+import { useCustomerSearch } from "../../api/customers";
+import { useDeskInfo } from "../../api/desk";
 import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";

@@ -3,7 +3,7 @@ import { Button, FileTrigger } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
-import { useImportCustomers } from "../../api/hooks";
+import { useImportCustomers } from "../../api/customers";
 import type { TFunction } from "i18next";
 
 import type { ConflictChoice, ImportChoice, ImportReport } from "../../bindings";

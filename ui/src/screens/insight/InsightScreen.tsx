@@ -5,7 +5,8 @@ import { useTranslation } from "react-i18next";
 
 import { canReview } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useDeskInfo, useExportInsight, useInsight, useStaff, useStores, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useStaff, useStores, useTouchPoints } from "../../api/desk";
+import { useExportInsight, useInsight } from "../../api/insight";
 import type { Dashboard, Group, Outcome } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ChosenDates } from "../../components/ChosenDates";

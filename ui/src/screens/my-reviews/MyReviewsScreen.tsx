@@ -3,7 +3,7 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
-import { useAcknowledgeReview, useMyReviews } from "../../api/hooks";
+import { useAcknowledgeReview, useMyReviews } from "../../api/reviews";
 import type { Review } from "../../bindings";
 import { ReviewKindBadge, ReviewScores } from "../../components/ReviewKind";
 import { absoluteTime, relativeTime } from "../../format";

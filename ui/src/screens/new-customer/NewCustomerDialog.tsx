@@ -3,7 +3,8 @@ import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { CommandError, errorMessage, fieldErrors } from "../../api/commands";
-import { useCreateCustomer, useDeskInfo } from "../../api/hooks";
+import { useCreateCustomer } from "../../api/customers";
+import { useDeskInfo } from "../../api/desk";
 import { DialogFrame } from "../../components/DialogFrame";
 import { TextInput } from "../../components/TextInput";
 import { useNavigation } from "../../navigation";

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../../api/commands";
 import { isFrontlineDesk } from "../../actions";
-import { useDeskInfo, useInteractionReviews, useRecordReview, useReviewCriteria } from "../../api/hooks";
+import { useDeskInfo } from "../../api/desk";
+import { useInteractionReviews, useRecordReview, useReviewCriteria } from "../../api/reviews";
 import type { QueueItem, Review, ReviewKind } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
 import { FeelingBadge } from "../../components/FeelingBadge";

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 
 import { canReview, isFrontlineDesk } from "../../actions";
 import { errorMessage } from "../../api/commands";
-import { useDeskInfo, useReviewQueue, useStaff, useStores, useTouchPoints } from "../../api/hooks";
+import { useDeskInfo, useStaff, useStores, useTouchPoints } from "../../api/desk";
+import { useReviewQueue } from "../../api/reviews";
 import type { Feeling, Outcome, QueueItem, ReviewKind, ScoreSignal } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ChosenDates } from "../../components/ChosenDates";
