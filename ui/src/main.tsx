@@ -1,6 +1,7 @@
 import "@fontsource-variable/inter";
 import "./theme.css";
 import "./app.css";
+import "./components/components.css";
 import "./i18n";
 
 import { StrictMode } from "react";

@@ -23,6 +23,7 @@ import {
   type AuditPeriod,
 } from "./auditFilter";
 import { ConflictingEdits } from "./ConflictingEdits";
+import "./audit.css";
 
 const ANY = "__any__";
 const ROW_HEIGHT = 40;

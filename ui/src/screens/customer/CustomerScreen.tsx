@@ -13,6 +13,7 @@ import { useNavigation } from "../../navigation";
 import { useShortcuts } from "../../shortcuts";
 import { ProfileDialog } from "./ProfileDialog";
 import { Timeline } from "./Timeline";
+import "./customer.css";
 
 export function CustomerScreen({ id }: { id: string }) {
   const { t } = useTranslation();

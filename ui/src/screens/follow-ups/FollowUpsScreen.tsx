@@ -12,6 +12,7 @@ import { useNavigation } from "../../navigation";
 import { CompleteFollowUpDialog } from "./CompleteFollowUpDialog";
 import { FollowUpContactLine, HandOverDialog, LastChangeLine, SnoozeDialog } from "./FollowUpChanges";
 import { StoreBoard } from "./StoreBoard";
+import "./follow-ups.css";
 
 export type FollowUpsView = "mine" | "store";
 

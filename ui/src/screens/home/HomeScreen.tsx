@@ -8,6 +8,7 @@ import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime } from "../../format";
 import { useNavigation } from "../../navigation";
 import { AtRiskPanel } from "./AtRiskPanel";
+import "./home.css";
 
 /** Today: the customers seen most recently, one click (or Enter) from their page; supervisors
  * also see who is at risk beside them. */

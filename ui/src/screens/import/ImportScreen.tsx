@@ -9,6 +9,7 @@ import type { TFunction } from "i18next";
 import type { ConflictChoice, ImportChoice, ImportReport } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { TextInput } from "../../components/TextInput";
+import "./import.css";
 
 /** Import customers from a CSV file: check first (nothing written, every line explained), then
  * import exactly what was checked. */

@@ -29,6 +29,7 @@ import {
   type InsightPeriod,
 } from "./insightFilter";
 import { InsightSummary } from "./InsightSummary";
+import "./insight.css";
 
 const ANY = "__any__";
 /** Reasons past this many are left off the chart (the CSV has them all). */

@@ -7,6 +7,7 @@ import { useAcknowledgeReview, useMyReviews } from "../../api/reviews";
 import type { Review } from "../../bindings";
 import { ReviewKindBadge, ReviewScores } from "../../components/ReviewKind";
 import { absoluteTime, relativeTime } from "../../format";
+import "./my-reviews.css";
 
 /** My reviews: what supervisors said about my conversations, those I have not acknowledged
  * first; acknowledging says "I have read this". */

@@ -8,6 +8,7 @@ import { useDeskInfo } from "../../api/desk";
 import { DialogFrame } from "../../components/DialogFrame";
 import { TextInput } from "../../components/TextInput";
 import { useNavigation } from "../../navigation";
+import "./new-customer.css";
 
 /** What was typed in search decides which field it lands in. */
 export function prefillFrom(text: string): { name: string; phone: string; email: string } {

@@ -29,6 +29,7 @@ import {
   type ReviewPreset,
 } from "./queueFilter";
 import { ReviewDialog, ReviewSavedDialog } from "./ReviewDialog";
+import "./review.css";
 
 const ANY = "__any__";
 

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 
 import { LogPanel } from "../customer/LogPanel";
+import "./walk-in.css";
 
 /** A conversation with someone who did not give a name: logged all the same. */
 export function WalkInScreen() {
