@@ -21,7 +21,7 @@ import {
 
 import { MIN_SAMPLE, type Group } from "../../bindings";
 import { AXIS_TICK, ChartBox, barsHeight, useChartColours, type ChartColours } from "./chartKit";
-import { averageText, countText, fewAnswers, npsText, weekText } from "./figures";
+import { averageText, countText, fewAnswers, npsText, SCORE_FIGURES, weekText } from "./figures";
 
 /** A chart's card: its title, the population and period it counts, the chart, and its figures
  * as a table (which is also the keyboard's way into the conversations behind each bar). */
@@ -153,19 +153,21 @@ function ScoreTip({
     <div className="chart-tip">
       <strong>{weekly ? t("insight.weekOf", { date: weekText(row.group.key) }) : row.label}</strong>
       <span>{t("insight.conversations", { count: s.interactions, value: countText(s.interactions) })}</span>
-      <span>
-        {t("insight.npsTitle")} {npsText(s.nps)} · {answers(s.nps_responses)}
-      </span>
-      <span>
-        {t("insight.csatTitle")} {averageText(s.csat)} · {answers(s.csat_responses)}
-      </span>
-      <span>
-        {t("insight.cesTitle")} {averageText(s.ces)} · {answers(s.ces_responses)}
-      </span>
+      {SCORE_FIGURES.map((f) => (
+        <span key={f.key}>
+          {t(f.title)} {f.text(s)} · {answers(f.answers(s))}
+        </span>
+      ))}
       {canOpen ? <span className="chart-tip-hint">{t("insight.clickToOpen")}</span> : null}
     </div>
   );
 }
+
+/** The two bar charts of a group's scores, each on its own honest scale. */
+const BAR_SCALES = [
+  { metric: "nps", title: "insight.npsTitle", axis: "insight.npsAxis", domain: [-100, 100], ticks: [-100, -50, 0, 50, 100] },
+  { metric: "csat", title: "insight.csatTitle", axis: "insight.csatAxis", domain: [0, 5], ticks: [0, 1, 2, 3, 4, 5] },
+] as const satisfies readonly { metric: "nps" | "csat"; title: string; axis: string; domain: number[]; ticks: number[] }[];
 
 /** NPS and CSAT for each group (touch points, people, stores): two bar charts side by side,
  * each on its own honest scale, with a click opening the conversations behind a bar. */
@@ -248,48 +250,30 @@ export function ScoreBars({ groups, onOpen }: { groups: Group[]; onOpen: (g: Gro
 
   return (
     <div className="insight-pair">
-      <div>
-        <p className="insight-metric">{t("insight.npsTitle")}</p>
-        <ChartBox height={height} fallback={420}>
-          {(width) => (
-            <BarChart width={width} height={height} data={npsRows} {...common}>
-              <CartesianGrid horizontal={false} stroke={colours.grid} />
-              <XAxis
-                type="number"
-                domain={[-100, 100]}
-                ticks={[-100, -50, 0, 50, 100]}
-                tick={{ ...AXIS_TICK, fill: colours.axis }}
-                tickFormatter={(v: number) => npsText(v)}
-                label={axisLabel(t("insight.npsAxis"), colours)}
-              />
-              {yAxis}
-              <ReferenceLine x={0} stroke={colours.axis} />
-              {tip}
-              {metricBar("nps", npsRows)}
-            </BarChart>
-          )}
-        </ChartBox>
-      </div>
-      <div>
-        <p className="insight-metric">{t("insight.csatTitle")}</p>
-        <ChartBox height={height} fallback={420}>
-          {(width) => (
-            <BarChart width={width} height={height} data={csatRows} {...common}>
-              <CartesianGrid horizontal={false} stroke={colours.grid} />
-              <XAxis
-                type="number"
-                domain={[0, 5]}
-                ticks={[0, 1, 2, 3, 4, 5]}
-                tick={{ ...AXIS_TICK, fill: colours.axis }}
-                label={axisLabel(t("insight.csatAxis"), colours)}
-              />
-              {yAxis}
-              {tip}
-              {metricBar("csat", csatRows)}
-            </BarChart>
-          )}
-        </ChartBox>
-      </div>
+      {BAR_SCALES.map((scale) => (
+        <div key={scale.metric}>
+          <p className="insight-metric">{t(scale.title)}</p>
+          <ChartBox height={height} fallback={420}>
+            {(width) => (
+              <BarChart width={width} height={height} data={scale.metric === "nps" ? npsRows : csatRows} {...common}>
+                <CartesianGrid horizontal={false} stroke={colours.grid} />
+                <XAxis
+                  type="number"
+                  domain={scale.domain}
+                  ticks={scale.ticks}
+                  tick={{ ...AXIS_TICK, fill: colours.axis }}
+                  {...(scale.metric === "nps" ? { tickFormatter: (v: number) => npsText(v) } : {})}
+                  label={axisLabel(t(scale.axis), colours)}
+                />
+                {yAxis}
+                {scale.metric === "nps" ? <ReferenceLine x={0} stroke={colours.axis} /> : null}
+                {tip}
+                {metricBar(scale.metric, scale.metric === "nps" ? npsRows : csatRows)}
+              </BarChart>
+            )}
+          </ChartBox>
+        </div>
+      ))}
       {anyFew ? (
         <p className="insight-few-note muted small" data-testid="few-answers-note">
           {t("insight.fewAnswersNote", { min: MIN_SAMPLE })}
@@ -327,15 +311,11 @@ export function ScoreTable({
           <th scope="col" className="num">
             {t("insight.columns.conversations")}
           </th>
-          <th scope="col" className="num">
-            {t("insight.npsTitle")}
-          </th>
-          <th scope="col" className="num">
-            {t("insight.csatTitle")}
-          </th>
-          <th scope="col" className="num">
-            {t("insight.columns.ces")}
-          </th>
+          {SCORE_FIGURES.map((f) => (
+            <th key={f.key} scope="col" className="num">
+              {t(f.column)}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -347,18 +327,12 @@ export function ScoreTable({
               </Button>
             </th>
             <td className="num">{countText(g.scores.interactions)}</td>
-            <td className={fewAnswers(g.scores.nps_responses) ? "num few" : "num"}>
-              {npsText(g.scores.nps)}
-              {answers(g.scores.nps_responses)}
-            </td>
-            <td className={fewAnswers(g.scores.csat_responses) ? "num few" : "num"}>
-              {averageText(g.scores.csat)}
-              {answers(g.scores.csat_responses)}
-            </td>
-            <td className={fewAnswers(g.scores.ces_responses) ? "num few" : "num"}>
-              {averageText(g.scores.ces)}
-              {answers(g.scores.ces_responses)}
-            </td>
+            {SCORE_FIGURES.map((f) => (
+              <td key={f.key} className={fewAnswers(f.answers(g.scores)) ? "num few" : "num"}>
+                {f.text(g.scores)}
+                {answers(f.answers(g.scores))}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,5 @@
 import { subDays } from "date-fns";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
@@ -275,145 +275,156 @@ function DashboardView({
   }));
   const felt = withFeeling(data.overall);
 
+  /** A card of scores by group (touch point, person, week, store): bars (or a week's lines), and
+   * the same figures as a table whose links open the conversations behind a row. */
+  const scoreCard = ({
+    id,
+    title,
+    groups,
+    column,
+    drill,
+    openTestId,
+    weekly = false,
+  }: {
+    id: string;
+    title: string;
+    groups: Group[];
+    column: string;
+    drill: (g: Group) => Drill;
+    openTestId: string;
+    weekly?: boolean;
+  }): Card => ({
+    id,
+    title: t(title),
+    wide: true,
+    empty: hasScores(groups) ? undefined : noScores,
+    figures: (
+      <ScoreTable
+        groups={weekly ? groups.map((w) => ({ ...w, label: t("insight.weekOf", { date: weekText(w.key) }) })) : groups}
+        nameHeader={t(`insight.columns.${column}`)}
+        onOpen={(g) => open(drill(g))}
+        openLabel={openLabel}
+        testId={openTestId}
+      />
+    ),
+    chart: weekly ? (
+      <WeekLines weeks={groups} onOpen={(g) => open(drill(g))} />
+    ) : (
+      <ScoreBars groups={groups} onOpen={(g) => open(drill(g))} />
+    ),
+  });
+
+  // Every card of the dashboard, in the order shown.
+  const cards: Card[] = [
+    scoreCard({
+      id: "touch-points",
+      title: "insight.byTouchPoint",
+      groups: data.by_touch_point,
+      column: "touchPoint",
+      drill: (g) => ({ touchPointId: g.key }),
+      openTestId: "open-touch-point",
+    }),
+    scoreCard({
+      id: "staff",
+      title: "insight.byStaff",
+      groups: data.by_staff,
+      column: "staff",
+      drill: (g) => ({ staffId: g.key }),
+      openTestId: "open-staff",
+    }),
+    scoreCard({
+      id: "weeks",
+      title: "insight.byWeek",
+      groups: data.by_week,
+      column: "week",
+      drill: (g) => ({ week: g.key }),
+      openTestId: "open-week",
+      weekly: true,
+    }),
+    {
+      id: "reasons",
+      title: t("insight.byReason"),
+      caption:
+        data.reasons.length > TOP_REASONS
+          ? `${caption} · ${t("insight.topReasons", { shown: TOP_REASONS, count: data.reasons.length })}`
+          : caption,
+      empty:
+        reasons.length === 0 ? (
+          <EmptyChart title={t("insight.noReasonsTitle")} help={t("insight.noReasonsHelp")} />
+        ) : undefined,
+      chart: <CountBars rows={reasons} onOpen={(row) => open({ reason: row.id })} />,
+    },
+    {
+      id: "outcomes",
+      title: t("insight.byOutcome"),
+      empty:
+        outcomes.length === 0 ? (
+          <EmptyChart title={t("insight.noOutcomesTitle")} help={t("insight.noOutcomesHelp")} />
+        ) : undefined,
+      figures: <OutcomeTable rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />,
+      chart: <CountBars rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />,
+    },
+    {
+      id: "heat-map",
+      title: t("insight.heatTitle"),
+      caption: `${caption} · ${t("insight.withFeeling", { count: felt, value: countText(felt) })}`,
+      wide: true,
+      empty:
+        data.heat_map.length === 0 || felt === 0 ? (
+          <EmptyChart title={t("insight.noFeelingsTitle")} help={t("insight.noFeelingsHelp")} />
+        ) : undefined,
+      chart: <HeatMap cells={data.heat_map} onOpen={(touchPointId, feeling) => open({ touchPointId, feeling })} />,
+    },
+    // Stores only where there is more than one to compare.
+    ...(data.by_store.length > 1
+      ? [
+          scoreCard({
+            id: "stores",
+            title: "insight.byStore",
+            groups: data.by_store,
+            column: "store",
+            drill: (g) => ({ store: { id: g.key, name: g.label } }),
+            openTestId: "open-store",
+          }),
+        ]
+      : []),
+  ];
+
   return (
     <div className="insight-body" aria-busy={busy || undefined}>
       <InsightSummary scores={data.overall} caption={caption} />
       <div className="insight-grid">
-        <ChartCard
-          id="chart-touch-points"
-          testId="chart-touch-points"
-          title={t("insight.byTouchPoint")}
-          caption={caption}
-          wide
-          empty={hasScores(data.by_touch_point) ? undefined : noScores}
-          figures={
-            <ScoreTable
-              groups={data.by_touch_point}
-              nameHeader={t("insight.columns.touchPoint")}
-              onOpen={(g) => open({ touchPointId: g.key })}
-              openLabel={openLabel}
-              testId="open-touch-point"
-            />
-          }
-        >
-          <ScoreBars groups={data.by_touch_point} onOpen={(g) => open({ touchPointId: g.key })} />
-        </ChartCard>
-
-        <ChartCard
-          id="chart-staff"
-          testId="chart-staff"
-          title={t("insight.byStaff")}
-          caption={caption}
-          wide
-          empty={hasScores(data.by_staff) ? undefined : noScores}
-          figures={
-            <ScoreTable
-              groups={data.by_staff}
-              nameHeader={t("insight.columns.staff")}
-              onOpen={(g) => open({ staffId: g.key })}
-              openLabel={openLabel}
-              testId="open-staff"
-            />
-          }
-        >
-          <ScoreBars groups={data.by_staff} onOpen={(g) => open({ staffId: g.key })} />
-        </ChartCard>
-
-        <ChartCard
-          id="chart-weeks"
-          testId="chart-weeks"
-          title={t("insight.byWeek")}
-          caption={caption}
-          wide
-          empty={hasScores(data.by_week) ? undefined : noScores}
-          figures={
-            <ScoreTable
-              groups={data.by_week.map((w) => ({ ...w, label: t("insight.weekOf", { date: weekText(w.key) }) }))}
-              nameHeader={t("insight.columns.week")}
-              onOpen={(g) => open({ week: g.key })}
-              openLabel={openLabel}
-              testId="open-week"
-            />
-          }
-        >
-          <WeekLines weeks={data.by_week} onOpen={(g) => open({ week: g.key })} />
-        </ChartCard>
-
-        <ChartCard
-          id="chart-reasons"
-          testId="chart-reasons"
-          title={t("insight.byReason")}
-          caption={
-            data.reasons.length > TOP_REASONS
-              ? `${caption} · ${t("insight.topReasons", { shown: TOP_REASONS, count: data.reasons.length })}`
-              : caption
-          }
-          empty={
-            reasons.length === 0 ? (
-              <EmptyChart title={t("insight.noReasonsTitle")} help={t("insight.noReasonsHelp")} />
-            ) : undefined
-          }
-        >
-          <CountBars rows={reasons} onOpen={(row) => open({ reason: row.id })} />
-        </ChartCard>
-
-        <ChartCard
-          id="chart-outcomes"
-          testId="chart-outcomes"
-          title={t("insight.byOutcome")}
-          caption={caption}
-          empty={
-            outcomes.length === 0 ? (
-              <EmptyChart title={t("insight.noOutcomesTitle")} help={t("insight.noOutcomesHelp")} />
-            ) : undefined
-          }
-          figures={
-            <OutcomeTable rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />
-          }
-        >
-          <CountBars rows={outcomes} onOpen={(row) => isOutcome(row.id) && open({ outcome: row.id })} />
-        </ChartCard>
-
-        <ChartCard
-          id="chart-heat-map"
-          testId="chart-heat-map"
-          title={t("insight.heatTitle")}
-          caption={`${caption} · ${t("insight.withFeeling", { count: felt, value: countText(felt) })}`}
-          wide
-          empty={
-            data.heat_map.length === 0 || felt === 0 ? (
-              <EmptyChart title={t("insight.noFeelingsTitle")} help={t("insight.noFeelingsHelp")} />
-            ) : undefined
-          }
-        >
-          <HeatMap cells={data.heat_map} onOpen={(touchPointId, feeling) => open({ touchPointId, feeling })} />
-        </ChartCard>
-
-        {data.by_store.length > 1 ? (
+        {cards.map((card) => (
           <ChartCard
-            id="chart-stores"
-            testId="chart-stores"
-            title={t("insight.byStore")}
-            caption={caption}
-            wide
-            empty={hasScores(data.by_store) ? undefined : noScores}
-            figures={
-              <ScoreTable
-                groups={data.by_store}
-                nameHeader={t("insight.columns.store")}
-                onOpen={(g) => open({ store: { id: g.key, name: g.label } })}
-                openLabel={openLabel}
-                testId="open-store"
-              />
-            }
+            key={card.id}
+            id={`chart-${card.id}`}
+            testId={`chart-${card.id}`}
+            title={card.title}
+            caption={card.caption ?? caption}
+            wide={card.wide}
+            empty={card.empty}
+            figures={card.figures}
           >
-            <ScoreBars groups={data.by_store} onOpen={(g) => open({ store: { id: g.key, name: g.label } })} />
+            {card.chart}
           </ChartCard>
-        ) : null}
+        ))}
       </div>
     </div>
   );
 }
+
+/** One card of the dashboard: its id (`chart-<id>`, also its test id), title, caption (the
+ * dashboard's unless it adds to it), what to show when there is nothing to draw, the chart and
+ * its figures as a table. */
+type Card = {
+  id: string;
+  title: string;
+  caption?: string;
+  wide?: boolean;
+  empty: ReactNode | undefined;
+  figures?: ReactNode;
+  chart: ReactNode;
+};
 
 function isOutcome(value: string): value is Outcome {
   return (OUTCOMES as string[]).includes(value);

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 
 import type { Scores } from "../../bindings";
 import { FeelingIcon } from "../../components/FeelingIcon";
-import { averageText, countText, fewAnswers, feelingCounts, npsText, shareText, withFeeling } from "./figures";
+import { countText, fewAnswers, feelingCounts, SCORE_FIGURES, shareText, withFeeling } from "./figures";
 
 /** The dashboard in one line: how many conversations, NPS, CSAT, effort and how people felt,
  * under the population and period they count. */
@@ -27,29 +27,24 @@ export function InsightSummary({ scores, caption }: { scores: Scores; caption: s
           <dt>{t("insight.columns.conversations")}</dt>
           <dd className="insight-big">{countText(scores.interactions)}</dd>
         </div>
-        <div className="insight-figure" data-testid="summary-nps">
-          <dt>{t("insight.npsLabel")}</dt>
-          <dd className={big(scores.nps_responses)}>{npsText(scores.nps)}</dd>
-          <dd className="muted small">{scores.nps === null ? t("insight.noAnswers") : answers(scores.nps_responses)}</dd>
-        </div>
-        <div className="insight-figure" data-testid="summary-csat">
-          <dt>{t("insight.csatLabel")}</dt>
-          <dd className={big(scores.csat_responses)}>
-            {averageText(scores.csat)}
-            {scores.csat === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 5 })}</span>}
-          </dd>
-          <dd className="muted small">{scores.csat === null ? t("insight.noAnswers") : answers(scores.csat_responses)}</dd>
-        </div>
-        <div className="insight-figure" data-testid="summary-ces">
-          <dt>{t("insight.cesLabel")}</dt>
-          <dd className={big(scores.ces_responses)}>
-            {averageText(scores.ces)}
-            {scores.ces === null ? null : <span className="insight-out-of"> {t("insight.outOf", { max: 7 })}</span>}
-          </dd>
-          <dd className="muted small">
-            {scores.ces === null ? t("insight.noAnswers") : `${answers(scores.ces_responses)} · ${t("insight.lowerIsBetter")}`}
-          </dd>
-        </div>
+        {SCORE_FIGURES.map((f) => (
+          <div key={f.key} className="insight-figure" data-testid={`summary-${f.key}`}>
+            <dt>{t(f.label)}</dt>
+            <dd className={big(f.answers(scores))}>
+              {f.text(scores)}
+              {f.outOf === null || f.value(scores) === null ? null : (
+                <span className="insight-out-of"> {t("insight.outOf", { max: f.outOf })}</span>
+              )}
+            </dd>
+            <dd className="muted small">
+              {f.value(scores) === null
+                ? t("insight.noAnswers")
+                : f.note
+                  ? `${answers(f.answers(scores))} · ${t(f.note)}`
+                  : answers(f.answers(scores))}
+            </dd>
+          </div>
+        ))}
         <div className="insight-figure insight-feelings" data-testid="summary-feelings">
           <dt>{t("insight.feelingMix", { count: felt, value: countText(felt) })}</dt>
           <dd>

@@ -51,3 +51,58 @@ export function weekText(key: string): string {
   const day = parseISO(key);
   return isValid(day) ? shortDate(day.toISOString()) : key;
 }
+
+/** The three scores, in the order every view shows them (summary, tables, tooltips): the
+ * words for each, its figure as text and how many answers it rests on. */
+export type ScoreFigure = {
+  key: "nps" | "csat" | "ces";
+  /** Its short name (a tooltip's line, a bar chart's title, a table's column). */
+  title: string;
+  /** Its column in a table of groups. */
+  column: string;
+  /** Its name in the summary. */
+  label: string;
+  value: (s: Scores) => number | null;
+  text: (s: Scores) => string;
+  answers: (s: Scores) => number;
+  /** The top of its scale, said after the figure in the summary ("out of 5"). */
+  outOf: number | null;
+  /** What the summary adds under it after the answers. */
+  note: string | null;
+};
+
+export const SCORE_FIGURES: ScoreFigure[] = [
+  {
+    key: "nps",
+    title: "insight.npsTitle",
+    column: "insight.npsTitle",
+    label: "insight.npsLabel",
+    value: (s) => s.nps,
+    text: (s) => npsText(s.nps),
+    answers: (s) => s.nps_responses,
+    outOf: null,
+    note: null,
+  },
+  {
+    key: "csat",
+    title: "insight.csatTitle",
+    column: "insight.csatTitle",
+    label: "insight.csatLabel",
+    value: (s) => s.csat,
+    text: (s) => averageText(s.csat),
+    answers: (s) => s.csat_responses,
+    outOf: 5,
+    note: null,
+  },
+  {
+    key: "ces",
+    title: "insight.cesTitle",
+    column: "insight.columns.ces",
+    label: "insight.cesLabel",
+    value: (s) => s.ces,
+    text: (s) => averageText(s.ces),
+    answers: (s) => s.ces_responses,
+    outOf: 7,
+    note: "insight.lowerIsBetter",
+  },
+];
