@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 
-import type { ReviewKind } from "../bindings";
+import type { Review, ReviewKind } from "../bindings";
+import { absoluteTime, relativeTime } from "../format";
 
 export const REVIEW_KINDS: ReviewKind[] = ["praise", "coaching", "compliance"];
 
@@ -57,6 +58,24 @@ export function ReviewKindBadge({ kind }: { kind: ReviewKind }) {
       <ReviewKindIcon kind={kind} size={14} />
       {t(`reviewKind.${kind}`)}
     </span>
+  );
+}
+
+/** A review's kind and who wrote it when: "Coaching · by Marta · 2 h ago" (the head of a review in
+ * the review dialog and in My reviews). */
+export function ReviewKindAndAuthor({ review }: { review: Review }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ReviewKindBadge kind={review.kind} />
+      <span className="muted small">
+        {t("review.by", { name: review.reviewer.name })}
+        <span className="sep">·</span>
+        <time dateTime={review.recorded_at} title={absoluteTime(review.recorded_at)}>
+          {relativeTime(review.recorded_at)}
+        </time>
+      </span>
+    </>
   );
 }
 

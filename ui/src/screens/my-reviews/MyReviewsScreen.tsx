@@ -1,11 +1,11 @@
-import { useRef } from "react";
+import { useRef, type ReactNode } from "react";
 import { Button } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { errorMessage } from "../../api/commands";
 import { useAcknowledgeReview, useMyReviews } from "../../api/reviews";
 import type { Review } from "../../bindings";
-import { ReviewKindBadge, ReviewScores } from "../../components/ReviewKind";
+import { ReviewKindAndAuthor, ReviewScores } from "../../components/ReviewKind";
 import { absoluteTime, relativeTime } from "../../format";
 import "./my-reviews.css";
 
@@ -54,38 +54,40 @@ export function MyReviewsScreen() {
       ) : (
         <div ref={lists} className="my-review-lists">
           {toAcknowledge.length > 0 ? (
-            <section className="card" aria-labelledby="to-acknowledge-title">
-              <h2 id="to-acknowledge-title" className="card-title">
-                {t("myReviews.toAcknowledge")}
-              </h2>
-              <ul className="my-review-list">
-                {toAcknowledge.map((r) => (
-                  <MyReview
-                    key={r.id}
-                    review={r}
-                    onAcknowledge={() => onAcknowledge(r.id)}
-                    pending={acknowledge.isPending && acknowledge.variables === r.id}
-                    error={acknowledge.isError && acknowledge.variables === r.id ? acknowledge.error : null}
-                  />
-                ))}
-              </ul>
-            </section>
+            <ReviewList id="to-acknowledge" title={t("myReviews.toAcknowledge")}>
+              {toAcknowledge.map((r) => (
+                <MyReview
+                  key={r.id}
+                  review={r}
+                  onAcknowledge={() => onAcknowledge(r.id)}
+                  pending={acknowledge.isPending && acknowledge.variables === r.id}
+                  error={acknowledge.isError && acknowledge.variables === r.id ? acknowledge.error : null}
+                />
+              ))}
+            </ReviewList>
           ) : null}
           {acknowledged.length > 0 ? (
-            <section className="card" aria-labelledby="acknowledged-title">
-              <h2 id="acknowledged-title" className="card-title">
-                {t("myReviews.acknowledged")}
-              </h2>
-              <ul className="my-review-list">
-                {acknowledged.map((r) => (
-                  <MyReview key={r.id} review={r} />
-                ))}
-              </ul>
-            </section>
+            <ReviewList id="acknowledged" title={t("myReviews.acknowledged")}>
+              {acknowledged.map((r) => (
+                <MyReview key={r.id} review={r} />
+              ))}
+            </ReviewList>
           ) : null}
         </div>
       )}
     </main>
+  );
+}
+
+/** A card of reviews under its title (to acknowledge, acknowledged). */
+function ReviewList({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className="card-title">
+        {title}
+      </h2>
+      <ul className="my-review-list">{children}</ul>
+    </section>
   );
 }
 
@@ -106,14 +108,7 @@ function MyReview({
   return (
     <li className="my-review" data-testid="my-review" data-kind={r.kind} data-acknowledged={r.acknowledged_at !== null}>
       <div className="my-review-head">
-        <ReviewKindBadge kind={r.kind} />
-        <span className="muted small">
-          {t("review.by", { name: r.reviewer.name })}
-          <span className="sep">·</span>
-          <time dateTime={r.recorded_at} title={absoluteTime(r.recorded_at)}>
-            {relativeTime(r.recorded_at)}
-          </time>
-        </span>
+        <ReviewKindAndAuthor review={r} />
         <span className="my-review-state">
           {r.acknowledged_at !== null ? (
             <span className="acknowledged" title={absoluteTime(r.acknowledged_at)}>

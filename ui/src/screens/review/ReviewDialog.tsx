@@ -8,12 +8,12 @@ import { useDeskInfo } from "../../api/desk";
 import { useInteractionReviews, useRecordReview, useReviewCriteria } from "../../api/reviews";
 import type { QueueItem, Review, ReviewKind } from "../../bindings";
 import { DialogFrame } from "../../components/DialogFrame";
-import { FeelingBadge } from "../../components/FeelingBadge";
 import { FormError } from "../../components/FormParts";
-import { REVIEW_KINDS, ReviewKindBadge, ReviewKindIcon, ReviewScores } from "../../components/ReviewKind";
+import { REVIEW_KINDS, ReviewKindAndAuthor, ReviewKindBadge, ReviewKindIcon, ReviewScores } from "../../components/ReviewKind";
 import { ScoreScale } from "../../components/ScoreScale";
 import { TextInput } from "../../components/TextInput";
 import { absoluteTime, relativeTime } from "../../format";
+import { ConversationTags } from "./ConversationTags";
 
 type ReviewDraft = { kind: ReviewKind | null; comment: string; scores: Record<string, number> };
 
@@ -241,11 +241,7 @@ function Conversation({ item }: { item: QueueItem }) {
       <div className="entry-reason">{item.reason ?? t("review.noReason")}</div>
       {item.summary ? <p className="entry-summary">{item.summary}</p> : <p className="muted small">{t("review.noSummary")}</p>}
       <div className="entry-tags">
-        <span className={`outcome outcome-${item.outcome}`}>{t(`outcome.${item.outcome}`)}</span>
-        {item.feeling ? <FeelingBadge feeling={item.feeling} /> : null}
-        {item.csat !== null ? <span className="score-chip">CSAT {item.csat}</span> : null}
-        {item.nps !== null ? <span className="score-chip">NPS {item.nps}</span> : null}
-        {item.ces !== null ? <span className="score-chip">CES {item.ces}</span> : null}
+        <ConversationTags item={item} />
       </div>
     </section>
   );
@@ -280,14 +276,7 @@ function PreviousReview({ review: r }: { review: Review }) {
   return (
     <li className="review-item" data-testid="previous-review">
       <div className="review-item-head">
-        <ReviewKindBadge kind={r.kind} />
-        <span className="muted small">
-          {t("review.by", { name: r.reviewer.name })}
-          <span className="sep">·</span>
-          <time dateTime={r.recorded_at} title={absoluteTime(r.recorded_at)}>
-            {relativeTime(r.recorded_at)}
-          </time>
-        </span>
+        <ReviewKindAndAuthor review={r} />
       </div>
       <p className="review-comment">{r.comment}</p>
       <ReviewScores scores={r.scores} />

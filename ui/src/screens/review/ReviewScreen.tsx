@@ -9,10 +9,10 @@ import { useReviewQueue } from "../../api/reviews";
 import type { Feeling, Outcome, QueueItem, ReviewKind, ScoreSignal } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { ChosenDates } from "../../components/ChosenDates";
-import { FeelingBadge } from "../../components/FeelingBadge";
 import { FEELINGS } from "../../components/FeelingScale";
 import { OUTCOMES } from "../../components/FormParts";
 import { absoluteTime, relativeTime } from "../../format";
+import { ConversationTags } from "./ConversationTags";
 import {
   DEFAULT_FILTERS,
   PERIODS,
@@ -416,11 +416,7 @@ function QueueRow({ item }: { item: QueueItem }) {
         <span className="queue-place">{place.join(" · ")}</span>
       </div>
       <div className="queue-tags">
-        <span className={`outcome outcome-${item.outcome}`}>{t(`outcome.${item.outcome}`)}</span>
-        {item.feeling ? <FeelingBadge feeling={item.feeling} /> : null}
-        {item.csat !== null ? <span className="score-chip">CSAT {item.csat}</span> : null}
-        {item.nps !== null ? <span className="score-chip">NPS {item.nps}</span> : null}
-        {item.ces !== null ? <span className="score-chip">CES {item.ces}</span> : null}
+        <ConversationTags item={item} />
       </div>
       <span className="queue-reviews" data-testid="queue-reviews">
         {item.reviews === 0 ? t("review.notReviewed") : t("review.reviewCount", { count: item.reviews })}
