@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AuditFilter } from "../../bindings";
-import { Rail } from "../../components/Rail";
+import { Rail } from "../../frame/Rail";
 import { Refusal, RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
 import { deskAs, staffList } from "../../test/reviews";
 import { auditEntry, hoursFromNow, storeConflict } from "../../test/supervisor";

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 
 import type { CustomerPage, DatedScore, FollowUp } from "../../bindings";
 import { FeelingBadge } from "../../components/FeelingBadge";
-import { FeelingTrend } from "../../components/FeelingTrend";
+import { FeelingTrend } from "./FeelingTrend";
 import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime, shortDate } from "../../format";

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { NoticeRegion } from "../../components/NoticeRegion";
-import { Rail } from "../../components/Rail";
+import { Rail } from "../../frame/Rail";
 import { RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
 import { deskAs } from "../../test/reviews";
 import { customer, customerPage } from "../../test/supervisor";

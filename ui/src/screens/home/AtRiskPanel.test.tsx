@@ -2,7 +2,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { Rail } from "../../components/Rail";
+import { Rail } from "../../frame/Rail";
 import { Refusal, RouteProbe, mockBackend, renderWithDesk } from "../../test/render";
 import { deskAs } from "../../test/reviews";
 import { atRisk, hoursFromNow } from "../../test/supervisor";

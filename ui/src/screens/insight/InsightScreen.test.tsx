@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 import { App, makeQueryClient } from "../../App";
 import type { InsightFilter, ReviewQueueFilter } from "../../bindings";
-import { Rail } from "../../components/Rail";
+import { Rail } from "../../frame/Rail";
 import { Refusal, RouteProbe, mockBackend, renderWithDesk, type Handler } from "../../test/render";
 import { deskAs, refund, staffList } from "../../test/reviews";
 import { dashboard, scores } from "../../test/supervisor";

@@ -19,7 +19,7 @@ import { ACTIONS, actionsFor } from "../actions";
 import { useCustomerSearch } from "../api/customers";
 import { useDeskInfo } from "../api/desk";
 import { useNavigation } from "../navigation";
-import { useFirstField } from "./useFirstField";
+import { useFirstField } from "../components/useFirstField";
 
 /** Ctrl+K: every action by name, and customers by name, phone or email. */
 export function CommandPalette() {

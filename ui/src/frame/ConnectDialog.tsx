@@ -5,9 +5,9 @@ import { useTranslation } from "react-i18next";
 import { errorMessage, fieldErrors } from "../api/commands";
 import { useConnectServer } from "../api/sync";
 import { useNavigation } from "../navigation";
-import { DialogFrame } from "./DialogFrame";
-import { DialogActions } from "./FormParts";
-import { TextInput } from "./TextInput";
+import { DialogFrame } from "../components/DialogFrame";
+import { DialogActions } from "../components/FormParts";
+import { TextInput } from "../components/TextInput";
 
 const FIELDS = ["server_url", "code", "device_name"];
 

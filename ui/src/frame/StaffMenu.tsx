@@ -7,12 +7,12 @@ import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api
 import type { Role, StaffListing } from "../bindings";
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";
-import { Choice } from "./Choice";
-import { DialogActions } from "./FormParts";
-import { DialogFrame } from "./DialogFrame";
-import { initials } from "./initials";
+import { Choice } from "../components/Choice";
+import { DialogActions } from "../components/FormParts";
+import { DialogFrame } from "../components/DialogFrame";
+import { initials } from "../components/initials";
 import { ScorecardDialog } from "./ScorecardDialog";
-import { TextInput } from "./TextInput";
+import { TextInput } from "../components/TextInput";
 
 type Open = "switch" | "add" | "pin" | "scorecard" | null;
 

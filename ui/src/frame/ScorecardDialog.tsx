@@ -5,9 +5,9 @@ import { useTranslation } from "react-i18next";
 import { errorMessage, fieldErrors } from "../api/commands";
 import { useAddReviewCriterion, useRenameReviewCriterion, useRetireReviewCriterion, useReviewCriteria } from "../api/reviews";
 import type { ReviewCriterion } from "../bindings";
-import { DialogFrame } from "./DialogFrame";
-import { FormError } from "./FormParts";
-import { TextInput } from "./TextInput";
+import { DialogFrame } from "../components/DialogFrame";
+import { FormError } from "../components/FormParts";
+import { TextInput } from "../components/TextInput";
 
 /** The desk refuses a ninth criterion; the dialog says so before it is asked. */
 export const MAX_CRITERIA = 8;

@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
 
-import type { FeelingPoint, Trend } from "../bindings";
-import { absoluteTime } from "../format";
-import { FeelingIcon } from "./FeelingIcon";
+import type { FeelingPoint, Trend } from "../../bindings";
+import { absoluteTime } from "../../format";
+import { FeelingIcon } from "../../components/FeelingIcon";
 
 /** The last few feelings as small faces, oldest to newest, with the trend in words. */
 export function FeelingTrend({ points, trend }: { points: FeelingPoint[]; trend: Trend | null }) {

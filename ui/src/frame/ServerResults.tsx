@@ -6,7 +6,7 @@ import { useOpenServerCustomer, useServerSearch } from "../api/customers";
 import { useSyncStatus } from "../api/sync";
 import type { ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
-import { initials } from "./initials";
+import { initials } from "../components/initials";
 
 const ASK_AFTER_MS = 300;
 

@@ -16,7 +16,7 @@ import { useCustomerSearch } from "../api/customers";
 import type { CustomerHit, ServerCustomer } from "../bindings";
 import { relativeTime } from "../format";
 import { useNavigation } from "../navigation";
-import { initials } from "./initials";
+import { initials } from "../components/initials";
 import { Highlight, type MatchMode } from "./Highlight";
 import { ServerHitRow, ServerNote, useServerResults } from "./ServerResults";
 

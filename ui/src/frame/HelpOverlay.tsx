@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { actionsFor, canReview, type AppAction } from "../actions";
 import { useDeskInfo } from "../api/desk";
 import { useNavigation } from "../navigation";
-import { DialogFrame } from "./DialogFrame";
+import { DialogFrame } from "../components/DialogFrame";
 
 /** `?`: every shortcut, in one place. */
 export function HelpOverlay() {

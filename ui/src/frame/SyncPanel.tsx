@@ -8,7 +8,7 @@ import { useDisconnectServer, useSyncNow, useSyncStatus } from "../api/sync";
 import type { SyncStatus } from "../bindings";
 import { absoluteTime, relativeTime } from "../format";
 import { useNavigation } from "../navigation";
-import { DialogFrame } from "./DialogFrame";
+import { DialogFrame } from "../components/DialogFrame";
 import { RefusedChanges } from "./RefusedChanges";
 import { describeSync } from "./syncState";
 
