@@ -20,6 +20,8 @@ pub(crate) enum Permission {
     CompareStores,
     SeeAtRisk,
     SeeConflicts,
+    /// The store's list of possibly duplicated customers.
+    SeeDuplicates,
     ReadOthersReviews,
     ReviewQueue,
     RecordReview,
@@ -78,6 +80,7 @@ impl Permission {
             ChangeScorecard => ("change the review scorecard", Role::Admin, false, Some(ServerManaged::Scorecard)),
             HandOverOthersFollowUp => ("hand over someone else's follow-up", Role::Supervisor, false, None),
             SnoozeOthersFollowUp => ("snooze someone else's follow-up", Role::Supervisor, false, None),
+            SeeDuplicates => ("see the store's possible duplicates", Role::Supervisor, false, None),
         };
         Rule { what, least, supervisor_desk, managed }
     }

@@ -1,6 +1,7 @@
 //! Customer profiles: validation of what staff type, field-by-field merge of patches (local
 //! or from other devices), and the derived search keys kept in step with every change.
 
+pub mod duplicates;
 pub mod erase;
 pub mod import;
 pub(crate) mod index;
