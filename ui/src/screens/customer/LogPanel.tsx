@@ -33,6 +33,8 @@ import { useShortcuts } from "../../shortcuts";
 import { Kiosk, type KioskAnswers } from "./Kiosk";
 import { minutesProblem, minutesToSeconds } from "../../minutes";
 import { ProposalCard } from "./ProposalCard";
+// Also rendered by the walk-in room: the panel (and its kiosk) bring their styles.
+import "./customer.css";
 
 export const CHANNELS: ContactChannel[] = ["in_person", "phone", "email", "chat", "video", "social"];
 

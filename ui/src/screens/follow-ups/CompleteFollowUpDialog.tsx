@@ -9,6 +9,8 @@ import { DialogFrame } from "../../components/DialogFrame";
 import { FeelingScale } from "../../components/FeelingScale";
 import { DialogActions, FormError } from "../../components/FormParts";
 import { TextInput } from "../../components/TextInput";
+// Also rendered from the customer's page: its styles come with it.
+import "./follow-ups.css";
 
 /** Closes a follow-up: done (with how the customer feels now) or could not reach. */
 export function CompleteFollowUpDialog({ followUp, onClose }: { followUp: FollowUp; onClose: () => void }) {
