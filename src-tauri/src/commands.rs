@@ -3,6 +3,7 @@
 use tauri::State;
 use touchpoint_core::audit::{AuditEntry, AuditFilter};
 use touchpoint_core::catalogue::{Reason, Store, TouchPoint};
+use touchpoint_core::customers::duplicates::{DuplicatePair, PossibleDuplicate};
 use touchpoint_core::customers::import::{ImportChoice, ImportReport};
 use touchpoint_core::customers::page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::record::ExportedFile;
@@ -87,6 +88,20 @@ pub async fn search_customers(state: State<'_, AppState>, query: String) -> Resu
 pub async fn open_customer(state: State<'_, AppState>, customer_id: Uuid) -> Result<CustomerPage> {
     // Looking at a customer is recorded in the audit log (the core decides when).
     state.with(|d| d.open_customer(customer_id))
+}
+
+/// Other records possibly the same person as this customer (shown on their page).
+#[tauri::command]
+#[specta::specta]
+pub async fn possible_duplicates_of(state: State<'_, AppState>, customer_id: Uuid) -> Result<Vec<PossibleDuplicate>> {
+    state.with(|d| d.possible_duplicates_of(customer_id))
+}
+
+/// The store's possible duplicates, the newest first (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub async fn possible_duplicates(state: State<'_, AppState>) -> Result<Vec<DuplicatePair>> {
+    state.with(|d| d.possible_duplicates(200))
 }
 
 #[tauri::command]

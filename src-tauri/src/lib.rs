@@ -26,6 +26,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::create_customer,
             commands::search_customers,
             commands::open_customer,
+            commands::possible_duplicates_of,
+            commands::possible_duplicates,
             commands::log_interaction,
             commands::customer_timeline,
             commands::update_customer,

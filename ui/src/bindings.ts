@@ -18,6 +18,10 @@ export const commands = {
 	createCustomer: (input: NewCustomer) => typedError<Customer, CoreError>(__TAURI_INVOKE("create_customer", { input })),
 	searchCustomers: (query: string) => typedError<CustomerHit[], CoreError>(__TAURI_INVOKE("search_customers", { query })),
 	openCustomer: (customerId: string) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("open_customer", { customerId })),
+	/**  Other records possibly the same person as this customer (shown on their page). */
+	possibleDuplicatesOf: (customerId: string) => typedError<PossibleDuplicate[], CoreError>(__TAURI_INVOKE("possible_duplicates_of", { customerId })),
+	/**  The store's possible duplicates, the newest first (supervisors). */
+	possibleDuplicates: () => typedError<DuplicatePair[], CoreError>(__TAURI_INVOKE("possible_duplicates")),
 	logInteraction: (input: LogInteraction) => typedError<LoggedInteraction, CoreError>(__TAURI_INVOKE("log_interaction", { input })),
 	customerTimeline: (customerId: string, query: TimelineQuery) => typedError<TimelinePage, CoreError>(__TAURI_INVOKE("customer_timeline", { customerId, query })),
 	updateCustomer: (input: CustomerEdit) => typedError<Customer, CoreError>(__TAURI_INVOKE("update_customer", { input })),
@@ -379,6 +383,14 @@ export type DuplicateMatch = {
 	value: string,
 };
 
+/**  Two records of the store that are possibly one person; `newer` was made last. */
+export type DuplicatePair = {
+	newer: Customer,
+	older: Customer,
+	shared: SharedKey[],
+	names_close: boolean,
+};
+
 /**  Where an export was written. */
 export type ExportedFile = {
 	path: string,
@@ -715,6 +727,14 @@ export type Phone = {
 	display: string,
 };
 
+/**  Another record that is possibly the same person, and why. */
+export type PossibleDuplicate = {
+	customer: Customer,
+	shared: SharedKey[],
+	/**  The names are the same or close ("Ana Sousa", "Ana Souza", "Ana Maria Costa"). */
+	names_close: boolean,
+};
+
 /**  One recorded change of a profile field. */
 export type ProfileChange = {
 	field: string,
@@ -929,6 +949,9 @@ export type ServerCustomer = {
 	home_store: string | null,
 	last_seen_at: string | null,
 };
+
+/**  What two records have in common. */
+export type SharedKey = "email" | "external_id" | "loyalty_id" | "phone";
 
 /**  A follow-up put off to a new due time, and why ("she is away until Friday"). */
 export type SnoozeFollowUp = {

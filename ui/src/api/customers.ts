@@ -24,6 +24,7 @@ export const customerKeys = {
   timeline: (id: string, filters: TimelineFilters) => [family.timeline, id, filters] as const,
   history: (id: string) => [family.history, id] as const,
   conflicts: (id: string) => [family.conflicts, id] as const,
+  duplicatesOf: (id: string) => [family.customer, id, "duplicates"] as const,
   serverSearch: (q: string) => [family.serverSearch, q] as const,
 };
 
@@ -161,4 +162,10 @@ export function useOpenServerCustomer() {
       void qc.invalidateQueries({ queryKey: [family.search] });
     },
   });
+}
+
+/** Other records possibly the same person as this customer. Under the customer's own key, so
+ * whatever refreshes their page refreshes this too. */
+export function usePossibleDuplicates(id: string) {
+  return useQuery({ queryKey: customerKeys.duplicatesOf(id), queryFn: () => api.possibleDuplicatesOf(id) });
 }

@@ -83,6 +83,7 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
     at_risk_customers: () => [],
     follow_up_board: () => [],
     audit_log: () => [],
+    possible_duplicates_of: () => [],
     ...handlers,
   };
   // Events are mocked too: a test emits what the app would send (`events.syncEvent.emit`).

@@ -11,6 +11,7 @@ import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime, shortDate } from "../../format";
 import { CustomerMoreMenu } from "./CustomerMoreMenu";
+import { PossibleDuplicates } from "./PossibleDuplicates";
 
 /** Who is this, what happened last time, is anything open, how did they feel — one glance. */
 export function CustomerHeader({
@@ -132,6 +133,7 @@ export function CustomerHeader({
             ))}
           </ul>
         ) : null}
+        <PossibleDuplicates customerId={c.id} />
       </div>
       <div className="head-side">
         <RiskBadge reasons={s.risk} recovered={s.recovered} />
