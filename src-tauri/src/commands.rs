@@ -5,6 +5,7 @@ use touchpoint_core::audit::{AuditEntry, AuditFilter};
 use touchpoint_core::catalogue::{Reason, Store, TouchPoint};
 use touchpoint_core::customers::duplicates::{DuplicatePair, PossibleDuplicate};
 use touchpoint_core::customers::import::{ImportChoice, ImportReport};
+use touchpoint_core::customers::merge::{MergePreview, MergeRequest};
 use touchpoint_core::customers::page::{CustomerPage, TimelinePage, TimelineQuery};
 use touchpoint_core::customers::record::ExportedFile;
 use touchpoint_core::customers::search::{CustomerHit, DEFAULT_LIMIT};
@@ -102,6 +103,34 @@ pub async fn possible_duplicates_of(state: State<'_, AppState>, customer_id: Uui
 #[specta::specta]
 pub async fn possible_duplicates(state: State<'_, AppState>) -> Result<Vec<DuplicatePair>> {
     state.with(|d| d.possible_duplicates(200))
+}
+
+/// What merging two records would do: fields to choose, the combined timeline (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_preview(state: State<'_, AppState>, survivor_id: Uuid, merged_id: Uuid) -> Result<MergePreview> {
+    state.with(|d| d.merge_preview(survivor_id, merged_id))
+}
+
+/// Merges two records of one person; answers with the survivor's page.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_customers(state: State<'_, AppState>, input: MergeRequest) -> Result<CustomerPage> {
+    state.write(|d| d.merge_customers(&input))
+}
+
+/// Undoes a merge; answers with the survivor's page.
+#[tauri::command]
+#[specta::specta]
+pub async fn undo_merge(state: State<'_, AppState>, merge_id: Uuid) -> Result<CustomerPage> {
+    state.write(|d| d.undo_merge(merge_id))
+}
+
+/// Two records that look alike are different people: never proposed again.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_not_same_person(state: State<'_, AppState>, customer_id: Uuid, other_id: Uuid) -> Result<()> {
+    state.write(|d| d.mark_not_same_person(customer_id, other_id))
 }
 
 #[tauri::command]

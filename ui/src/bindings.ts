@@ -22,6 +22,14 @@ export const commands = {
 	possibleDuplicatesOf: (customerId: string) => typedError<PossibleDuplicate[], CoreError>(__TAURI_INVOKE("possible_duplicates_of", { customerId })),
 	/**  The store's possible duplicates, the newest first (supervisors). */
 	possibleDuplicates: () => typedError<DuplicatePair[], CoreError>(__TAURI_INVOKE("possible_duplicates")),
+	/**  What merging two records would do: fields to choose, the combined timeline (supervisors). */
+	mergePreview: (survivorId: string, mergedId: string) => typedError<MergePreview, CoreError>(__TAURI_INVOKE("merge_preview", { survivorId, mergedId })),
+	/**  Merges two records of one person; answers with the survivor's page. */
+	mergeCustomers: (input: MergeRequest) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("merge_customers", { input })),
+	/**  Undoes a merge; answers with the survivor's page. */
+	undoMerge: (mergeId: string) => typedError<CustomerPage, CoreError>(__TAURI_INVOKE("undo_merge", { mergeId })),
+	/**  Two records that look alike are different people: never proposed again. */
+	markNotSamePerson: (customerId: string, otherId: string) => typedError<null, CoreError>(__TAURI_INVOKE("mark_not_same_person", { customerId, otherId })),
 	logInteraction: (input: LogInteraction) => typedError<LoggedInteraction, CoreError>(__TAURI_INVOKE("log_interaction", { input })),
 	customerTimeline: (customerId: string, query: TimelineQuery) => typedError<TimelinePage, CoreError>(__TAURI_INVOKE("customer_timeline", { customerId, query })),
 	updateCustomer: (input: CustomerEdit) => typedError<Customer, CoreError>(__TAURI_INVOKE("update_customer", { input })),
@@ -145,7 +153,11 @@ export type AtRiskCustomer = {
 /**  What an audit entry records someone doing. */
 export type AuditAction = "view" | "change" | "export" | "erase" | "import" | 
 /**  Sign-in paused after wrong PINs (the entry names the person). */
-"sign_in_locked";
+"sign_in_locked" | 
+/**  Two customer records merged into one (the detail names the values chosen). */
+"merge" | 
+/**  A merge undone. */
+"unmerge";
 
 export type AuditEntry = {
 	at: string,
@@ -314,6 +326,10 @@ export type CustomerPage = {
 	customer: Customer,
 	summary: Summary,
 	timeline: TimelinePage,
+	/**  The records merged into this one (each can be undone), newest merge first. */
+	merged: MergedRecord[],
+	/**  The id that was opened, when it was a merged record's (its survivor's page is shown). */
+	redirected_from: string | null,
 };
 
 export type Dashboard = {
@@ -427,6 +443,17 @@ export type FieldChange = {
 	/**  None for a new customer, or a field empty until now. */
 	old: string | null,
 	new: string,
+};
+
+/**
+ *  One field of the merge dialog: both values as shown, and the default choice (the newer
+ *  value; the one that is set when only one is).
+ */
+export type FieldChoice = {
+	field: MergeField,
+	survivor: string | null,
+	merged: string | null,
+	default: Side,
 };
 
 /**  A problem with one input field, in words a frontline person understands. */
@@ -669,6 +696,41 @@ export type LoopMetrics = {
 };
 
 export type MatchedOn = "phone" | "email" | "loyalty_id" | "external_id" | "name" | "phone_digits" | "email_prefix" | "recent";
+
+/**  The single-valued fields a merge can take from the merged record. */
+export type MergeField = "name" | "loyalty_id" | "external_id" | "language" | "consent" | "note";
+
+/**  What a merge would do, before it is confirmed. */
+export type MergePreview = {
+	survivor: Customer,
+	merged: Customer,
+	/**  Fields whose values differ, to choose from (equal ones need no choice). */
+	choices: FieldChoice[],
+	/**  The combined timeline's newest entries, as the survivor's page will show them. */
+	timeline: TimelineEntry[],
+	survivor_conversations: number,
+	merged_conversations: number,
+};
+
+/**
+ *  A merge to make: the survivor, the record merged into it, and the fields whose value is
+ *  taken from the merged record (the others keep the survivor's).
+ */
+export type MergeRequest = {
+	survivor_id: string,
+	merged_id: string,
+	take_from_merged?: MergeField[],
+};
+
+/**  A record merged into this one, as its page lists it (with what undoes it). */
+export type MergedRecord = {
+	merge_id: string,
+	merged_id: string,
+	/**  The merged record's own name. */
+	name: string,
+	merged_at: string,
+	merged_by: string,
+};
 
 /**  A person referred to by name in lists. */
 export type NameRef = {
@@ -952,6 +1014,9 @@ export type ServerCustomer = {
 
 /**  What two records have in common. */
 export type SharedKey = "email" | "external_id" | "loyalty_id" | "phone";
+
+/**  Which record a field's value comes from in a merge. */
+export type Side = "survivor" | "merged";
 
 /**  A follow-up put off to a new due time, and why ("she is away until Friday"). */
 export type SnoozeFollowUp = {

@@ -35,6 +35,8 @@ pub(crate) enum Permission {
     ChangeScorecard,
     HandOverOthersFollowUp,
     SnoozeOthersFollowUp,
+    /// Merging two records of one person, and undoing a merge.
+    MergeCustomers,
 }
 
 /// Where a connected desk's list comes from the server, so it is not changed here.
@@ -81,6 +83,7 @@ impl Permission {
             HandOverOthersFollowUp => ("hand over someone else's follow-up", Role::Supervisor, false, None),
             SnoozeOthersFollowUp => ("snooze someone else's follow-up", Role::Supervisor, false, None),
             SeeDuplicates => ("see the store's possible duplicates", Role::Supervisor, false, None),
+            MergeCustomers => ("merge customers", Role::Supervisor, true, None),
         };
         Rule { what, least, supervisor_desk, managed }
     }

@@ -26,6 +26,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0013_log_submissions.sql"),
     include_str!("../migrations/0014_search_variants.sql"),
     include_str!("../migrations/0015_follow_up_changes.sql"),
+    include_str!("../migrations/0016_merges.sql"),
 ];
 
 /// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).
@@ -76,6 +77,26 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     // customer page in memory after the first touch.
     conn.pragma_update(None, "cache_size", -65_536)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// Points the rows of `table` logged on customer `id` at `root` (itself when it stands alone
+/// again), remembering the record they were logged on while it differs. For the owner of each
+/// table that follows customers through merges (see `customers::merge`); `table` is always one
+/// of theirs, never input.
+pub(crate) fn repoint_rows(tx: &rusqlite::Transaction<'_>, table: &'static str, id: &str, root: &str) -> Result<()> {
+    let logged = if id == root { None } else { Some(id) };
+    tx.prepare_cached(&format!(
+        "UPDATE {table} SET customer_id = ?2, logged_customer_id = ?3 WHERE logged_customer_id = ?1"
+    ))?
+    .execute(rusqlite::params![id, root, logged])?;
+    if logged.is_some() {
+        tx.prepare_cached(&format!(
+            "UPDATE {table} SET customer_id = ?2, logged_customer_id = ?1
+             WHERE customer_id = ?1 AND logged_customer_id IS NULL"
+        ))?
+        .execute(rusqlite::params![id, root])?;
+    }
     Ok(())
 }
 

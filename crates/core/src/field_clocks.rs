@@ -23,3 +23,20 @@ pub(crate) fn claim_field(tx: &Transaction<'_>, entity: &str, id: &str, field: &
     .execute(params![entity, id, field, hlc])?;
     Ok(true)
 }
+
+/// Sets (or, with `None`, forgets) the stamp of a field outright: for a merge's overlay and its
+/// removal, which decide by their own rule which write shows (`customers::merge`).
+pub(crate) fn set_clock(tx: &Transaction<'_>, entity: &str, id: &str, field: &str, hlc: Option<&str>) -> Result<()> {
+    match hlc {
+        Some(h) => tx
+            .prepare_cached(
+                "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
+            )?
+            .execute(params![entity, id, field, h])?,
+        None => tx
+            .prepare_cached("DELETE FROM field_clocks WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?
+            .execute(params![entity, id, field])?,
+    };
+    Ok(())
+}

@@ -89,6 +89,10 @@ pub enum AuditAction {
     Import,
     /// Sign-in paused after wrong PINs (the entry names the person).
     SignInLocked,
+    /// Two customer records merged into one (the detail names the values chosen).
+    Merge,
+    /// A merge undone.
+    Unmerge,
 }
 
 /// The touch points a new organisation starts with on the server, and a desk on its own
@@ -213,6 +217,8 @@ names!(AuditAction {
     Erase => "erase",
     Import => "import",
     SignInLocked => "sign_in_locked",
+    Merge => "merge",
+    Unmerge => "unmerge",
 });
 names!(Role {
     Frontline => "frontline",

@@ -28,16 +28,18 @@ pub use domain::{
 };
 pub use ops::{
     AmendmentRecord, AuditRecord, Consent, CriterionScore, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch,
-    InteractionChanges, InteractionRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord, ReviewRecord, StaffRecord,
-    StoreRecord, TouchPointRecord,
+    InteractionChanges, InteractionRecord, MergeRecord, NotSameRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord,
+    ReviewRecord, StaffRecord, StoreRecord, TouchPointRecord, UnmergeRecord,
 };
 
 /// The protocol version this build speaks. Sent with every sync request.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// The oldest protocol version a server of this build still serves. Version 2 stopped sending
 /// supervisors' and admins' PIN verifiers to tills: a version-1 desk would read a verifier
-/// held back as "no PIN", so it may not sync with this server.
-pub const MIN_PROTOCOL_VERSION: u32 = 2;
+/// held back as "no PIN", so it may not sync with this server. Version 3 added merging
+/// customers (`customers_merged`, `merge_undone`, `not_same_person`): a version-2 desk could
+/// not read those ops in a pull, and would show a merged customer's history split in two.
+pub const MIN_PROTOCOL_VERSION: u32 = 3;
 
 /// What stands in for free text that named an erased customer (a follow-up's promise, a
 /// review's comment): the record keeps its place and its numbers, not their words.

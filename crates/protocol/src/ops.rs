@@ -57,6 +57,13 @@ pub enum OpBody {
     ReviewCriterionUpsert(ReviewCriterionRecord),
     /// Stewardship: someone viewed, changed, exported, imported or erased something.
     AuditRecorded(AuditRecord),
+    /// Two records are one person: the merged record redirects to the survivor, whose fields
+    /// take the chosen values. Undone by `MergeUndone`.
+    CustomersMerged(MergeRecord),
+    /// A merge reversed: both records stand alone again, each with what was logged on it.
+    MergeUndone(UnmergeRecord),
+    /// Two records that look alike are different people: never proposed as duplicates again.
+    NotSamePerson(NotSameRecord),
 }
 
 impl OpBody {
@@ -78,6 +85,9 @@ impl OpBody {
             OpBody::ReviewAcknowledged(_) => "review_acknowledged",
             OpBody::ReviewCriterionUpsert(_) => "review_criterion_upsert",
             OpBody::AuditRecorded(_) => "audit_recorded",
+            OpBody::CustomersMerged(_) => "customers_merged",
+            OpBody::MergeUndone(_) => "merge_undone",
+            OpBody::NotSamePerson(_) => "not_same_person",
         }
     }
 
@@ -97,6 +107,9 @@ impl OpBody {
             OpBody::ReviewAcknowledged(a) => a.review_id,
             OpBody::ReviewCriterionUpsert(c) => c.criterion_id,
             OpBody::AuditRecorded(a) => a.entry_id,
+            OpBody::CustomersMerged(m) => m.merge_id,
+            OpBody::MergeUndone(u) => u.merge_id,
+            OpBody::NotSamePerson(n) => n.first_id,
         }
     }
 
@@ -112,6 +125,9 @@ impl OpBody {
             OpBody::ReviewAcknowledged(a) => a.customer_id,
             OpBody::AuditRecorded(a) => a.customer_id,
             OpBody::CustomerDeleted(c) | OpBody::CustomerRestored(c) | OpBody::CustomerErased(c) => Some(c.customer_id),
+            OpBody::CustomersMerged(m) => Some(m.survivor_id),
+            OpBody::MergeUndone(u) => Some(u.survivor_id),
+            OpBody::NotSamePerson(n) => Some(n.first_id),
             OpBody::StoreUpsert(_)
             | OpBody::StaffUpsert(_)
             | OpBody::TouchPointUpsert(_)
@@ -119,8 +135,19 @@ impl OpBody {
         }
     }
 
-    /// Deleting, restoring and erasing customers, and reviewing someone's work, are for
-    /// supervisors and admins.
+    /// The second customer an op is about (the merged record of a merge, the other one of a
+    /// "not the same person" mark): the device must be allowed to write to both.
+    pub fn other_customer_id(&self) -> Option<Uuid> {
+        match self {
+            OpBody::CustomersMerged(m) => Some(m.merged_id),
+            OpBody::MergeUndone(u) => Some(u.merged_id),
+            OpBody::NotSamePerson(n) => Some(n.second_id),
+            _ => None,
+        }
+    }
+
+    /// Deleting, restoring, erasing and merging customers (and undoing a merge), and reviewing
+    /// someone's work, are for supervisors and admins.
     pub fn needs_supervisor(&self) -> bool {
         matches!(
             self,
@@ -128,6 +155,8 @@ impl OpBody {
                 | OpBody::CustomerRestored(_)
                 | OpBody::CustomerErased(_)
                 | OpBody::ReviewRecorded(_)
+                | OpBody::CustomersMerged(_)
+                | OpBody::MergeUndone(_)
         )
     }
 
@@ -395,4 +424,35 @@ pub struct AuditRecord {
     /// The customer concerned, if any (it decides which stores see the entry).
     pub customer_id: Option<Uuid>,
     pub detail: Option<String>,
+}
+
+/// Two customer records found to be one person. The merged record becomes a redirect to the
+/// survivor; what was logged on either shows on the survivor. `fields` are the values the
+/// survivor takes (each set at the merge's stamp, so a later edit still wins); contact points
+/// and tags of both records are shown together without being copied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergeRecord {
+    pub merge_id: Uuid,
+    pub merged_id: Uuid,
+    pub survivor_id: Uuid,
+    /// `customer_id` is the survivor's; only the fields chosen from the merged record are set.
+    pub fields: CustomerPatch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnmergeRecord {
+    pub merge_id: Uuid,
+    /// The merge's records, for routing and checks without looking the merge up.
+    pub merged_id: Uuid,
+    pub survivor_id: Uuid,
+}
+
+/// Two records that look alike but are different people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotSameRecord {
+    pub first_id: Uuid,
+    pub second_id: Uuid,
 }

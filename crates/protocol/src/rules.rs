@@ -6,7 +6,8 @@
 
 use crate::text::{self, TextRule};
 use crate::{
-    AmendmentRecord, AuditRecord, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionRecord, OpBody, ReviewRecord,
+    AmendmentRecord, AuditRecord, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionRecord, MergeRecord, OpBody,
+    ReviewRecord,
 };
 
 pub const NAME_MAX: usize = text::CUSTOMER_NAME.max as usize;
@@ -82,6 +83,27 @@ fn customer(p: &CustomerPatch) -> Check {
     optional(&p.language, text::LANGUAGE, "The language")
 }
 
+fn two_customers(a: uuid::Uuid, b: uuid::Uuid) -> Check {
+    if a == b {
+        return Err("A customer cannot be merged with, or told apart from, themselves.".into());
+    }
+    Ok(())
+}
+
+fn merge(m: &MergeRecord) -> Check {
+    two_customers(m.merged_id, m.survivor_id)?;
+    if m.fields.customer_id != m.survivor_id {
+        return Err("A merge's chosen values must be for the surviving record.".into());
+    }
+    if m.fields.home_store_id.is_some() {
+        return Err("A merge does not move the customer to another store.".into());
+    }
+    if m.fields.phones.is_some() || m.fields.emails.is_some() || m.fields.tags.is_some() {
+        return Err("A merge keeps both records' phones, emails and tags; it does not choose between them.".into());
+    }
+    customer(&m.fields)
+}
+
 fn interaction(i: &InteractionRecord) -> Check {
     optional(&i.reason, text::REASON, "The reason")?;
     optional(&i.summary, text::SUMMARY, "The note")?;
@@ -154,6 +176,9 @@ pub fn problem(body: &OpBody) -> Option<String> {
         OpBody::StaffUpsert(s) => field(&s.name, text::STAFF_NAME, "A staff member's name"),
         OpBody::TouchPointUpsert(t) => field(&t.name, text::TOUCH_POINT_NAME, "A touch point's name"),
         OpBody::ReviewCriterionUpsert(c) => field(&c.name, text::CRITERION_NAME, "A criterion's name"),
+        OpBody::CustomersMerged(m) => merge(m),
+        OpBody::MergeUndone(u) => two_customers(u.merged_id, u.survivor_id),
+        OpBody::NotSamePerson(n) => two_customers(n.first_id, n.second_id),
         OpBody::CustomerDeleted(_)
         | OpBody::CustomerRestored(_)
         | OpBody::CustomerErased(_)

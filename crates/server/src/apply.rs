@@ -99,6 +99,9 @@ pub fn scrub(op: &Op) -> Op {
             f.change_note = None;
         }
         OpBody::ReviewRecorded(r) => r.comment = touchpoint_protocol::ERASED_TEXT.into(),
+        OpBody::CustomersMerged(m) => {
+            m.fields = touchpoint_protocol::CustomerPatch { customer_id: m.survivor_id, ..Default::default() }
+        }
         _ => {}
     }
     op
@@ -137,6 +140,11 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             records::record_review(tx, org, r.review_id, r.reviewed_staff_id, r.store_id).await
         }
         OpBody::ReviewAcknowledged(a) => records::acknowledge_review(tx, org, a.review_id).await,
+        // The stores that hold either record now hold both, so every desk that shows the
+        // survivor receives the merged record's history (and the merge itself).
+        OpBody::CustomersMerged(m) => records::share_scope(tx, org, m.merged_id, m.survivor_id, seq).await,
+        // Merges and their undoes live in the change log; each desk works out which hold.
+        OpBody::MergeUndone(_) | OpBody::NotSamePerson(_) => Ok(()),
         // Events (and audit entries) live in the change log, written in bulk by the push.
         OpBody::InteractionLogged(_)
         | OpBody::FeedbackRecorded(_)

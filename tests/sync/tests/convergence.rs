@@ -1,12 +1,15 @@
 //! Property: any number of desks making random changes (new customers, edits of the same and
-//! of different fields, visits, deletes) while random desks are cut off from the network, with
-//! clocks drifting apart, all end in the same state as each other and as the server once the
-//! network is back and everyone has synced.
+//! of different fields, visits, deletes, merges of two records and their undoes) while random
+//! desks are cut off from the network, with clocks drifting apart, all end in the same state as
+//! each other and as the server once the network is back and everyone has synced: the same
+//! records, the same merges holding, every visit on the same record and the same values shown;
+//! and each record's own values (beneath what merges chose) are the server's.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 use proptest::prelude::*;
+use touchpoint_core::customers::merge::{MergeField, MergeRequest};
 use touchpoint_core::customers::CustomerEdit;
 use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
@@ -48,6 +51,18 @@ enum Action {
     Delete {
         slot: usize,
     },
+    /// Desks 0 and 1 are supervisors' desks: they merge (taking the merged record's name or
+    /// not) and undo the newest merge into a record.
+    Merge {
+        desk: usize,
+        survivor: usize,
+        merged: usize,
+        take_name: bool,
+    },
+    Unmerge {
+        desk: usize,
+        slot: usize,
+    },
     Sync {
         desk: usize,
     },
@@ -69,18 +84,23 @@ fn action() -> impl Strategy<Value = Action> {
     let desk = 0..DESKS;
     let slot = 0..SLOTS;
     prop_oneof![
-        (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Create { desk, slot }),
-        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, name)| Action::Rename { desk, slot, name }),
-        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, note)| Action::Note { desk, slot, note }),
-        (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, value)| Action::Loyalty { desk, slot, value }),
-        (desk.clone(), slot.clone(), proptest::collection::vec(0..3usize, 0..3))
+        3 => (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Create { desk, slot }),
+        1 => (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, name)| Action::Rename { desk, slot, name }),
+        1 => (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, note)| Action::Note { desk, slot, note }),
+        1 => (desk.clone(), slot.clone(), 0..3usize).prop_map(|(desk, slot, value)| Action::Loyalty { desk, slot, value }),
+        1 => (desk.clone(), slot.clone(), proptest::collection::vec(0..3usize, 0..3))
             .prop_map(|(desk, slot, tags)| Action::Tags { desk, slot, tags }),
-        (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Visit { desk, slot }),
-        slot.clone().prop_map(|slot| Action::Delete { slot }),
-        desk.clone().prop_map(|desk| Action::Sync { desk }),
-        desk.clone().prop_map(|desk| Action::Sync { desk }),
-        (desk.clone(), any::<bool>()).prop_map(|(desk, offline)| Action::Cut { desk, offline }),
-        (desk, -7200i64..7200).prop_map(|(desk, seconds)| Action::Drift { desk, seconds }),
+        1 => (desk.clone(), slot.clone()).prop_map(|(desk, slot)| Action::Visit { desk, slot }),
+        1 => slot.clone().prop_map(|slot| Action::Delete { slot }),
+        // Never a record into itself (refused before it is an op).
+        3 => (0..2usize, slot.clone(), 1..SLOTS, any::<bool>()).prop_map(|(desk, survivor, other, take_name)| {
+            Action::Merge { desk, survivor, merged: (survivor + other) % SLOTS, take_name }
+        }),
+        2 => (0..2usize, slot.clone()).prop_map(|(desk, slot)| Action::Unmerge { desk, slot }),
+        1 => desk.clone().prop_map(|desk| Action::Sync { desk }),
+        1 => desk.clone().prop_map(|desk| Action::Sync { desk }),
+        1 => (desk.clone(), any::<bool>()).prop_map(|(desk, offline)| Action::Cut { desk, offline }),
+        1 => (desk, -7200i64..7200).prop_map(|(desk, seconds)| Action::Drift { desk, seconds }),
     ]
 }
 
@@ -96,34 +116,73 @@ struct CustomerState {
 
 type State = (BTreeMap<Uuid, CustomerState>, Vec<Uuid>);
 
+/// What a desk shows beyond each record's own values: every record's shown values and where it
+/// redirects, which merges hold, and the record each visit shows on.
+type Shown =
+    (Vec<(String, String, String, String, Option<String>)>, Vec<(String, bool)>, Vec<(String, Option<String>)>);
+
+fn rows<T>(
+    d: &touchpoint_core::Desk,
+    sql: &str,
+    f: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> touchpoint_core::Result<Vec<T>> {
+    let mut stmt = d.connection().prepare(sql)?;
+    let out = stmt.query_map([], |r| f(r))?.collect::<Result<Vec<T>, _>>()?;
+    Ok(out)
+}
+
+/// Each record's own values: beneath a merge's chosen value, the one the record itself holds.
 fn desk_state(desk: &TestDesk) -> State {
     desk.with(|d| {
-        let conn = d.connection();
-        let mut stmt = conn.prepare(
-            "SELECT id, name, coalesce(note, ''), coalesce(loyalty_id, ''), tags, deleted_at IS NOT NULL FROM customers",
-        )?;
-        let customers = stmt
-            .query_map([], |r| {
-                let tags: String = r.get(4)?;
-                Ok((
-                    Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid"),
-                    CustomerState {
-                        name: r.get(1)?,
-                        note: r.get(2)?,
-                        loyalty: r.get(3)?,
-                        tags: serde_json::from_str(&tags).expect("tags"),
-                        deleted: r.get(5)?,
-                    },
-                ))
-            })?
-            .collect::<Result<BTreeMap<_, _>, _>>()?;
-        let mut stmt = conn.prepare("SELECT id FROM interactions ORDER BY id")?;
-        let visits = stmt
-            .query_map([], |r| Ok(Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid")))?
-            .collect::<Result<Vec<_>, _>>()?;
+        let own = |field: &str, column: &str| {
+            format!(
+                "CASE WHEN EXISTS (SELECT 1 FROM customer_own_fields o WHERE o.customer_id = c.id AND o.field = '{field}')
+                      THEN coalesce((SELECT o.value FROM customer_own_fields o WHERE o.customer_id = c.id AND o.field = '{field}'), '')
+                      ELSE coalesce({column}, '') END"
+            )
+        };
+        let sql = format!(
+            "SELECT c.id, {}, {}, {}, c.tags, c.deleted_at IS NOT NULL FROM customers c",
+            own("name", "c.name"),
+            own("note", "c.note"),
+            own("loyalty_id", "c.loyalty_id")
+        );
+        let customers = rows(d, &sql, |r| {
+            let tags: String = r.get(4)?;
+            Ok((
+                Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid"),
+                CustomerState {
+                    name: r.get(1)?,
+                    note: r.get(2)?,
+                    loyalty: r.get(3)?,
+                    tags: serde_json::from_str(&tags).expect("tags"),
+                    deleted: r.get(5)?,
+                },
+            ))
+        })?
+        .into_iter()
+        .collect::<BTreeMap<_, _>>();
+        let visits = rows(d, "SELECT id FROM interactions ORDER BY id", |r| {
+            Ok(Uuid::parse_str(&r.get::<_, String>(0)?).expect("uuid"))
+        })?;
         Ok((customers, visits))
     })
     .expect("desk state")
+}
+
+fn desk_shown(desk: &TestDesk) -> Shown {
+    desk.with(|d| {
+        Ok((
+            rows(
+                d,
+                "SELECT id, name, coalesce(note, ''), coalesce(loyalty_id, ''), merged_into FROM customers ORDER BY id",
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?,
+            rows(d, "SELECT id, effective FROM customer_merges ORDER BY id", |r| Ok((r.get(0)?, r.get(1)?)))?,
+            rows(d, "SELECT id, customer_id FROM interactions ORDER BY id", |r| Ok((r.get(0)?, r.get(1)?)))?,
+        ))
+    })
+    .expect("desk shown")
 }
 
 async fn server_state(server: &TestServer) -> State {
@@ -170,10 +229,18 @@ async fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
     let server = TestServer::start().await;
     let mut desks = Vec::new();
     desks.push(TestDesk::enrolled(&server, server.supervisor).await);
-    for _ in 1..DESKS {
+    desks.push(TestDesk::enrolled(&server, server.supervisor).await);
+    for _ in 2..DESKS {
         desks.push(TestDesk::enrolled(&server, server.frontline).await);
     }
     let mut slots: [Option<Uuid>; SLOTS] = [None; SLOTS];
+    // The same walk-ins created on two desks before anyone synced: what merges are for.
+    for (slot, id) in slots.iter_mut().enumerate().take(SLOTS / 2 * 2) {
+        *id = Some(desks[slot % 2].customer(NAMES[slot / 2]).id);
+    }
+    for d in &desks {
+        d.sync().await;
+    }
     let known = |desk: &TestDesk, id: Uuid| desk.with(|d| touchpoint_core::customers::get(d.connection(), id)).is_ok();
 
     for a in actions {
@@ -223,6 +290,26 @@ async fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                     desks[0].with(|d| d.delete_customer(id)).expect("supervisor deletes");
                 }
             }
+            Action::Merge { desk, survivor, merged, take_name } => {
+                if let (Some(s), Some(m)) = (slots[survivor], slots[merged]) {
+                    let take_from_merged = if take_name { vec![MergeField::Name] } else { vec![] };
+                    // Refused when it would be wrong here (the same record, one already merged,
+                    // unknown or erased): that is part of the scenario.
+                    let _ = desks[desk]
+                        .with(|d| d.merge_customers(&MergeRequest { survivor_id: s, merged_id: m, take_from_merged }));
+                }
+            }
+            Action::Unmerge { desk, slot } => {
+                if let Some(id) = slots[slot] {
+                    let _ = desks[desk].with(|d| {
+                        let page = d.customer_page(id)?;
+                        match page.merged.first() {
+                            Some(m) => d.undo_merge(m.merge_id).map(|_| ()),
+                            None => Ok(()),
+                        }
+                    });
+                }
+            }
             Action::Sync { desk } => {
                 // Cut off desks fail their round; that is part of the scenario.
                 let _ = desks[desk].try_sync().await;
@@ -241,7 +328,9 @@ async fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
         }
     }
     let server_view = server_state(&server).await;
+    let shown = desk_shown(&desks[0]);
     for (i, d) in desks.iter().enumerate() {
+        prop_assert_eq!(&desk_shown(d), &shown, "desk {} shows what desk 0 shows", i);
         prop_assert_eq!(d.pending(), 0, "desk {} sent everything", i);
         let (customers, mut visits) = desk_state(d);
         visits.sort_by_key(|v| v.to_string());

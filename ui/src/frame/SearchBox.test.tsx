@@ -53,6 +53,8 @@ const beaPage: CustomerPage = {
     recovered: [],
   },
   timeline: { entries: [], next: null },
+  merged: [],
+  redirected_from: null,
 };
 
 function Where() {

@@ -139,6 +139,8 @@ export function customerPage(c: Customer = customer()): CustomerPage {
       recovered: [],
     },
     timeline: { entries: [], next: null },
+    merged: [],
+    redirected_from: null,
   };
 }
 

@@ -157,6 +157,11 @@ pub fn entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
 
 /// Erasure: an entry's detail may carry the customer's name (an export's file name); the
 /// entry itself stays (who did what, when), and the erasure's own entry keeps its detail.
+/// Audit entries about `id` show on `root` (a merge), or on `id` again.
+pub(crate) fn repoint(tx: &Transaction<'_>, id: &str, root: &str) -> Result<()> {
+    crate::db::repoint_rows(tx, "audit_log", id, root)
+}
+
 pub(crate) fn erase_details(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
     tx.prepare_cached("UPDATE audit_log SET detail = NULL WHERE customer_id = ?1 AND action <> 'erase'")?
         .execute([customer.to_string()])?;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use specta::Type;
 use uuid::Uuid;
 
-use super::{get, rows_to_customers, Customer};
+use super::{get, links, rows_to_customers, Customer};
 use crate::access::Permission;
 use crate::error::Result;
 use crate::Desk;
@@ -132,6 +132,12 @@ fn sharing_pairs(conn: &Connection) -> Result<BTreeMap<(i64, i64), BTreeSet<Shar
     Ok(out)
 }
 
+/// Two records that stand alone (neither merged into another) and were not marked as two
+/// different people.
+fn separate(conn: &Connection, a: Uuid, b: Uuid) -> Result<bool> {
+    Ok(links::resolve(conn, a)? == a && links::resolve(conn, b)? == b && !links::marked_not_same(conn, a, b)?)
+}
+
 fn rowid_of(conn: &Connection, id: Uuid) -> Result<i64> {
     get(conn, id)?; // a clear "not found" for an unknown or deleted customer
     Ok(conn.query_row("SELECT rowid FROM customers WHERE id = ?1", [id.to_string()], |r| r.get(0))?)
@@ -146,6 +152,9 @@ impl Desk {
         let mut out = Vec::new();
         for (other, shared) in sharing_with(&self.conn, rowid)? {
             let Some(customer) = rows_to_customers(&self.conn, &[other])?.pop() else { continue };
+            if !separate(&self.conn, me.id, customer.id)? {
+                continue;
+            }
             let close = names_close(&me.name, &customer.name);
             let shared: Vec<SharedKey> = shared.into_iter().collect();
             if likely(&shared, close) {
@@ -172,6 +181,9 @@ impl Desk {
                 continue; // one of them is deleted
             }
             let (second, first) = (both.pop().expect("two"), both.pop().expect("two"));
+            if !separate(&self.conn, first.id, second.id)? {
+                continue;
+            }
             let close = names_close(&first.name, &second.name);
             let shared: Vec<SharedKey> = shared.into_iter().collect();
             if !likely(&shared, close) {

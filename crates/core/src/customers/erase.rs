@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::access::Permission;
 use crate::audit::{self, AuditAction};
-use crate::customers;
+use crate::customers::{self, links, merge};
 use crate::desk::Desk;
 use crate::error::{CoreError, Result};
 use crate::follow_ups;
@@ -23,6 +23,10 @@ use crate::sync::outbox;
 /// asked for here or arrives from the server.
 pub(crate) fn personal_data(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
     customers::erase_profile(tx, id, at)?;
+    // A merge naming an erased record no longer holds: what was logged on the record points
+    // back at it (to be erased below) and the values it gave its survivor go.
+    merge::erase_details(tx, id)?;
+    merge::settle(tx, &[id])?;
     audit::erase_details(tx, id)?;
     interactions::erase_free_text(tx, id)?;
     amendments::erase_free_text(tx, id)?;
@@ -43,12 +47,19 @@ impl Desk {
         if !known {
             return Err(CoreError::not_found("This customer"));
         }
+        // The person is every record merged into them too: each is erased.
+        let root = links::resolve(&self.conn, id)?;
+        let mut records = vec![root];
+        records.extend(links::members(&self.conn, root)?);
         self.write(|w| {
-            w.record(OpBody::CustomerErased(touchpoint_protocol::CustomerRef { customer_id: id }))?;
-            // What this desk has not sent yet about them must not carry their data either.
-            outbox::drop_pending_profile_changes(&w.tx, id)?;
-            personal_data(&w.tx, id, w.now)?;
-            audit::record(w, AuditAction::Erase, "customer", Some(id), Some(id), None)
+            for &id in &records {
+                w.record(OpBody::CustomerErased(touchpoint_protocol::CustomerRef { customer_id: id }))?;
+                // What this desk has not sent yet about them must not carry their data either.
+                outbox::drop_pending_profile_changes(&w.tx, id)?;
+                personal_data(&w.tx, id, w.now)?;
+                audit::record(w, AuditAction::Erase, "customer", Some(id), Some(id), None)?;
+            }
+            Ok(())
         })
     }
 }

@@ -5,6 +5,8 @@ pub mod duplicates;
 pub mod erase;
 pub mod import;
 pub(crate) mod index;
+pub mod links;
+pub mod merge;
 pub mod page;
 pub mod record;
 pub mod search;
@@ -348,7 +350,18 @@ pub(crate) fn apply_patch(
     let stamp = hlc.to_string();
     let mut changed = Vec::new();
     for FieldValue { column, value } in fields_of(patch)? {
-        if !field_clocks::claim_field(tx, "customer", &id, column, &stamp)? {
+        // While a merge's value is shown in this field, the record's own value is kept apart:
+        // an edit newer than it replaces it, and is shown only if it is newer than the merge.
+        if let Some((_, own_hlc)) = links::own(tx, &id, column)? {
+            if !touchpoint_protocol::rules::newer_wins(own_hlc.as_deref(), &stamp) {
+                continue;
+            }
+            if !field_clocks::claim_field(tx, "customer", &id, column, &stamp)? {
+                links::keep_own(tx, &id, column, &value, &stamp)?;
+                continue;
+            }
+            links::drop_own(tx, &id, column)?;
+        } else if !field_clocks::claim_field(tx, "customer", &id, column, &stamp)? {
             continue; // a later (or the same) write already set this field
         }
         // `column` comes from the fixed list in `fields_of`, never from input.
@@ -448,6 +461,31 @@ pub(crate) fn erase_profile(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -
     settle_deletion(tx, id, at)
 }
 
+/// Shows `value` in a profile field (a merge's overlay, or the record's own value again).
+/// `column` is one of `merge::MergeField`'s, never input.
+pub(crate) fn set_shown_field(tx: &Transaction<'_>, id: &str, column: &str, value: &Value) -> Result<()> {
+    tx.execute(&format!("UPDATE customers SET {column} = ?2 WHERE id = ?1"), params![id, value])?;
+    Ok(())
+}
+
+/// Where a merged record now redirects (`None`: it stands alone).
+pub(crate) fn set_merged_into(tx: &Transaction<'_>, id: Uuid, into: Option<Uuid>) -> Result<()> {
+    tx.prepare_cached("UPDATE customers SET merged_into = ?2 WHERE id = ?1")?
+        .execute(params![id.to_string(), into.map(|u| u.to_string())])?;
+    Ok(())
+}
+
+/// The latest visit of a record that gained conversations through a merge.
+pub(crate) fn refresh_last_seen(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE customers SET last_seen_at = coalesce(
+             (SELECT max(occurred_at) FROM interactions WHERE customer_id = ?1), last_seen_at)
+         WHERE id = ?1",
+    )?
+    .execute([id.to_string()])?;
+    Ok(())
+}
+
 /// Brings a customer's derived columns and search entries up to date with their row.
 fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
     let phones: String =
@@ -492,12 +530,41 @@ fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
-/// A customer who has not been deleted.
+/// A customer who has not been deleted, with the contact points and tags of the records
+/// merged into them.
 pub fn get(conn: &Connection, id: Uuid) -> Result<Customer> {
-    conn.prepare_cached(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1 AND deleted_at IS NULL"))?
+    let customer = conn
+        .prepare_cached(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1 AND deleted_at IS NULL"))?
         .query_row([id.to_string()], customer_from_row)
         .optional()?
-        .ok_or_else(|| CoreError::not_found("This customer"))
+        .ok_or_else(|| CoreError::not_found("This customer"))?;
+    with_merged(conn, customer)
+}
+
+/// Adds the phones, emails and tags of the records merged into `c` (after its own, each once).
+fn with_merged(conn: &Connection, mut c: Customer) -> Result<Customer> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE merged_into = ?1 AND erased_at IS NULL ORDER BY created_at"
+    ))?;
+    let merged = stmt.query_map([c.id.to_string()], customer_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    for m in merged {
+        for p in m.phones {
+            if !c.phones.iter().any(|x| x.e164 == p.e164) {
+                c.phones.push(p);
+            }
+        }
+        for e in m.emails {
+            if !c.emails.contains(&e) {
+                c.emails.push(e);
+            }
+        }
+        for t in m.tags {
+            if !c.tags.contains(&t) {
+                c.tags.push(t);
+            }
+        }
+    }
+    Ok(c)
 }
 
 pub(crate) fn exists(conn: &Connection, id: Uuid) -> Result<bool> {
@@ -517,13 +584,31 @@ pub(crate) fn touch_last_seen(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>)
     Ok(())
 }
 
+/// The rows of the records `rowids` now are: a merged record's survivor in its place, each once,
+/// in the order first met.
+pub(crate) fn roots_of(conn: &Connection, rowids: &[i64]) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce((SELECT r.rowid FROM customers r WHERE r.id = c.merged_into), c.rowid)
+         FROM customers c WHERE c.rowid = ?1",
+    )?;
+    let mut out: Vec<i64> = Vec::with_capacity(rowids.len());
+    for rowid in rowids {
+        if let Some(root) = stmt.query_row([rowid], |r| r.get::<_, i64>(0)).optional()? {
+            if !out.contains(&root) {
+                out.push(root);
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn rows_to_customers(conn: &Connection, rowids: &[i64]) -> Result<Vec<Customer>> {
     let mut stmt = conn
         .prepare_cached(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE rowid = ?1 AND deleted_at IS NULL"))?;
     let mut out = Vec::with_capacity(rowids.len());
     for rowid in rowids {
         if let Some(c) = stmt.query_row([rowid], customer_from_row).optional()? {
-            out.push(c);
+            out.push(with_merged(conn, c)?);
         }
     }
     Ok(out)

@@ -9,6 +9,7 @@ use specta::Type;
 use touchpoint_protocol::{ContactChannel, Feeling, InteractionChanges, Outcome};
 use uuid::Uuid;
 
+use crate::customers::links::{self, MergedRecord};
 use crate::customers::{self, Customer};
 use crate::db::{enum_col, opt_enum_col, ts, ts_col, uuid_col};
 use crate::error::Result;
@@ -25,6 +26,10 @@ pub struct CustomerPage {
     pub customer: Customer,
     pub summary: Summary,
     pub timeline: TimelinePage,
+    /// The records merged into this one (each can be undone), newest merge first.
+    pub merged: Vec<MergedRecord>,
+    /// The id that was opened, when it was a merged record's (its survivor's page is shown).
+    pub redirected_from: Option<Uuid>,
 }
 
 /// The answers to "what happened last time, is anything open, how did they feel".
@@ -195,11 +200,14 @@ pub struct FollowUpEvent {
     pub follow_up: FollowUp,
 }
 
-pub fn read(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<CustomerPage> {
+/// A customer's page; opening a merged record's old id opens its survivor.
+pub fn read(conn: &Connection, opened: Uuid, now: DateTime<Utc>) -> Result<CustomerPage> {
+    let id = links::resolve(conn, opened)?;
     let customer = customers::get(conn, id)?;
     let timeline = timeline(conn, id, &TimelineQuery::default(), now)?;
     let summary = summary(conn, id, now)?;
-    Ok(CustomerPage { customer, summary, timeline })
+    let merged = links::merged_into(conn, id)?;
+    Ok(CustomerPage { customer, summary, timeline, merged, redirected_from: (id != opened).then_some(opened) })
 }
 
 const INTERACTIONS_SQL: &str = "
@@ -421,7 +429,7 @@ impl Desk {
     /// (once per person and customer in ten minutes; refreshing the page is not a new look).
     pub fn open_customer(&mut self, id: Uuid) -> Result<CustomerPage> {
         let page = self.customer_page(id)?;
-        self.record_view(id)?;
+        self.record_view(page.customer.id)?;
         Ok(page)
     }
 
@@ -432,6 +440,7 @@ impl Desk {
 
     /// A page of a customer's timeline (older history, or filtered by touch point/channel).
     pub fn customer_timeline(&self, id: Uuid, query: &TimelineQuery) -> Result<TimelinePage> {
+        let id = links::resolve(&self.conn, id)?;
         customers::get(&self.conn, id)?;
         timeline(&self.conn, id, query, self.clock.now())
     }

@@ -115,6 +115,8 @@ struct Hits {
 impl Hits {
     fn add(&mut self, conn: &Connection, matched_on: MatchedOn, rowids: &[i64]) -> Result<()> {
         let room = self.limit.saturating_sub(self.out.len());
+        // A merged record is found as its survivor (by either record's contact points).
+        let rowids = customers::roots_of(conn, rowids)?;
         let fresh: Vec<i64> = rowids.iter().copied().filter(|r| !self.seen.contains(r)).take(room).collect();
         self.seen.extend(&fresh);
         for customer in customers::rows_to_customers(conn, &fresh)? {
@@ -150,7 +152,8 @@ fn name_query(q: &str) -> Option<String> {
 
 fn recent(conn: &Connection, limit: usize) -> Result<Vec<CustomerHit>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT rowid FROM customers WHERE deleted_at IS NULL ORDER BY last_seen_at DESC, updated_at DESC LIMIT ?1",
+        "SELECT rowid FROM customers WHERE deleted_at IS NULL AND merged_into IS NULL
+         ORDER BY last_seen_at DESC, updated_at DESC LIMIT ?1",
     )?;
     let rowids = stmt.query_map([limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(customers::rows_to_customers(conn, &rowids)?

@@ -502,6 +502,11 @@ pub fn open_counts(conn: &Connection, staff: Uuid, now: DateTime<Utc>) -> Result
 
 /// Erasure: the promise and resolution of the customer's follow-ups, and why one was snoozed
 /// or handed over, may name them; dates, owners and status stay.
+/// Follow-ups made on `id` show on `root` (a merge), or on `id` again.
+pub(crate) fn repoint(tx: &Transaction<'_>, id: &str, root: &str) -> Result<()> {
+    crate::db::repoint_rows(tx, "follow_ups", id, root)
+}
+
 pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
     let key = customer.to_string();
     tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?

@@ -249,6 +249,12 @@ pub(crate) fn insert_feedback(
 
 /// Erasure: the free text of the customer's conversations and feedback (their kind, outcome and
 /// scores stay, so counts stay right).
+/// Conversations and feedback logged on `id` show on `root` (a merge), or on `id` again.
+pub(crate) fn repoint(tx: &Transaction<'_>, id: &str, root: &str) -> Result<()> {
+    crate::db::repoint_rows(tx, "interactions", id, root)?;
+    crate::db::repoint_rows(tx, "feedback", id, root)
+}
+
 pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
     let key = customer.to_string();
     tx.prepare_cached("UPDATE interactions SET summary = NULL WHERE customer_id = ?1")?.execute([&key])?;

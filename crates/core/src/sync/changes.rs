@@ -31,7 +31,10 @@ impl ChangeKind {
             OpBody::CustomerPatch(_)
             | OpBody::CustomerDeleted(_)
             | OpBody::CustomerRestored(_)
-            | OpBody::CustomerErased(_) => ChangeKind::Customers,
+            | OpBody::CustomerErased(_)
+            | OpBody::CustomersMerged(_)
+            | OpBody::MergeUndone(_)
+            | OpBody::NotSamePerson(_) => ChangeKind::Customers,
             OpBody::InteractionLogged(_) | OpBody::FeedbackRecorded(_) | OpBody::InteractionAmended(_) => {
                 ChangeKind::Interactions
             }
@@ -64,6 +67,11 @@ impl Changed {
         for op in ops {
             kinds.insert(ChangeKind::of(&op.body));
             customers.extend(op.body.customer_id());
+            customers.extend(op.body.other_customer_id());
+            // A merge or its undo moves conversations and follow-ups from one record to another.
+            if matches!(op.body, OpBody::CustomersMerged(_) | OpBody::MergeUndone(_)) {
+                kinds.extend([ChangeKind::Interactions, ChangeKind::FollowUps, ChangeKind::Audit]);
+            }
         }
         Changed { customers: customers.into_iter().collect(), kinds: kinds.into_iter().collect(), everything: false }
     }

@@ -83,6 +83,7 @@ pub async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, sender: &Sen
             .await?
     };
     let mut customers: Vec<Uuid> = ops.iter().filter_map(|o| o.body.customer_id()).collect();
+    customers.extend(ops.iter().filter_map(|o| o.body.other_customer_id()));
     customers.extend(follow_up_customer.iter().filter_map(|(_, c)| *c));
     customers.sort();
     customers.dedup();

@@ -210,6 +210,23 @@ pub async fn add_scope(tx: Tx<'_, '_>, org: Uuid, store: Uuid, customer: Uuid, s
     Ok(())
 }
 
+/// Every store holding one of two merged records holds the other from `seq` on.
+pub async fn share_scope(tx: Tx<'_, '_>, org: Uuid, a: Uuid, b: Uuid, seq: i64) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO customer_scope (org_id, store_id, customer_id, since_seq)
+         SELECT s.org_id, s.store_id, CASE WHEN s.customer_id = $2 THEN $3 ELSE $2 END, $4
+         FROM customer_scope s WHERE s.org_id = $1 AND s.customer_id IN ($2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(org)
+    .bind(a)
+    .bind(b)
+    .bind(seq)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Removes a customer's personal data from the server, including from the change log so a
 /// device bootstrapping later never sees it; an anonymous stub stays so counts stay right.
 pub async fn erase(tx: Tx<'_, '_>, org: Uuid, customer: Uuid) -> ApiResult<()> {
@@ -262,6 +279,17 @@ pub async fn erase(tx: Tx<'_, '_>, org: Uuid, customer: Uuid) -> ApiResult<()> {
     sqlx::query(
         "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', jsonb_build_object('type', 'customer_patch', 'customer_id', customer_id))::json
          WHERE org_id = $1 AND customer_id = $2 AND entity = 'customer_patch'",
+    )
+    .bind(org)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    // A merge naming them (as either record) keeps its place but not the values it chose.
+    sqlx::query(
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body,fields}',
+                 jsonb_build_object('customer_id', op::jsonb->'body'->'survivor_id'))::json
+         WHERE org_id = $1 AND entity = 'customers_merged'
+           AND (customer_id = $2 OR op::jsonb->'body'->>'merged_id' = $2::text)",
     )
     .bind(org)
     .bind(customer)

@@ -87,7 +87,7 @@ pub async fn push(
                 next += 1;
                 facts.accepted(op, customer);
                 let op = if scrub { apply::scrub(op) } else { op.clone() };
-                if let Some(c) = customer {
+                for c in customer.into_iter().chain(op.body.other_customer_id()) {
                     rows.scope(op.store_id, c, seq);
                 }
                 match &op.body {

@@ -102,7 +102,7 @@ impl Facts {
                 self.follow_up_customer.insert(f.follow_up_id, f.customer_id);
             }
         }
-        if let Some(c) = customer {
+        for c in customer.into_iter().chain(op.body.other_customer_id()) {
             self.customers.insert(c, Known { in_scope: true });
         }
         if let OpBody::CustomerErased(c) = &op.body {
@@ -132,7 +132,9 @@ pub fn authorise(op: &Op, sender: &Sender, facts: &mut Facts, now: DateTime<Utc>
     // A device writes only to customers of the stores it reads (or new ones): another
     // store's customer is brought into its store first, by opening them from the
     // organisation's search (adoption), never by writing to them.
-    if refusal.is_none() && customer.and_then(|c| facts.customers.get(&c)).is_some_and(|k| !k.in_scope) {
+    let other = op.body.other_customer_id();
+    let out_of_scope = |c: Option<Uuid>| c.and_then(|c| facts.customers.get(&c)).is_some_and(|k| !k.in_scope);
+    if refusal.is_none() && (out_of_scope(customer) || out_of_scope(other)) {
         refusal = Some((
             RejectCode::Forbidden,
             "This customer belongs to another store. Open them from the search first, then make the change.".into(),
@@ -143,7 +145,10 @@ pub fn authorise(op: &Op, sender: &Sender, facts: &mut Facts, now: DateTime<Utc>
     }
     match refusal {
         Some((code, message)) => Verdict::Refused(code, message),
-        None => Verdict::Accepted { customer, scrub: customer.is_some_and(|c| facts.erased.contains(&c)) },
+        None => {
+            let erased = |c: Option<Uuid>| c.is_some_and(|c| facts.erased.contains(&c));
+            Verdict::Accepted { customer, scrub: erased(customer) || erased(other) }
+        }
     }
 }
 
@@ -182,10 +187,10 @@ fn supervisor_refusal(
     sender: &Sender,
     op: &Op,
 ) -> Option<(RejectCode, String)> {
-    let what = if matches!(op.body, OpBody::ReviewRecorded(_)) {
-        "review someone's work"
-    } else {
-        "delete, restore or erase a customer"
+    let what = match op.body {
+        OpBody::ReviewRecorded(_) => "review someone's work",
+        OpBody::CustomersMerged(_) | OpBody::MergeUndone(_) => "merge customers or undo a merge",
+        _ => "delete, restore or erase a customer",
     };
     let Some((role, home)) = roles.get(&op.staff_id) else {
         return Some((RejectCode::Forbidden, "The server does not know the staff member who made this change.".into()));

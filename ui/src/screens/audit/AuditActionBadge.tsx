@@ -15,6 +15,10 @@ const PATHS: Record<AuditAction, string[]> = {
   import: ["M10 3v9.5M6.5 9 10 12.5 13.5 9", "M4 12v4.5h12V12"],
   // A padlock.
   sign_in_locked: ["M5 9h10v8H5z", "M7 9V6.5a3 3 0 0 1 6 0V9"],
+  // Two paths joining into one.
+  merge: ["M4 4c0 5 6 4 6 9v3", "M16 4c0 5-6 4-6 9"],
+  // One path parting in two.
+  unmerge: ["M10 4v3c0 5-6 4-6 9", "M10 7c0 5 6 4 6 9"],
 };
 
 /** What was done, as icon + word + colour (never colour alone). */

@@ -2,7 +2,7 @@ import { startOfDay, subDays } from "date-fns";
 
 import type { AuditAction, AuditFilter, NameRef } from "../../bindings";
 
-export const AUDIT_ACTIONS: AuditAction[] = ["view", "change", "export", "erase", "import", "sign_in_locked"];
+export const AUDIT_ACTIONS: AuditAction[] = ["view", "change", "export", "erase", "import", "sign_in_locked", "merge", "unmerge"];
 
 export type AuditPeriod = "today" | "week" | "month" | "quarter" | "all";
 export const AUDIT_PERIODS: AuditPeriod[] = ["today", "week", "month", "quarter", "all"];
