@@ -22,6 +22,7 @@ import { FollowUpsScreen } from "./screens/follow-ups/FollowUpsScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ImportScreen } from "./screens/import/ImportScreen";
 import { InsightScreen } from "./screens/insight/InsightScreen";
+import { DuplicatesScreen } from "./screens/duplicates/DuplicatesScreen";
 import { MyReviewsScreen } from "./screens/my-reviews/MyReviewsScreen";
 import { NewCustomerDialog } from "./screens/new-customer/NewCustomerDialog";
 import { ReviewScreen } from "./screens/review/ReviewScreen";
@@ -125,6 +126,8 @@ function Room() {
       return <InsightScreen initial={nav.route.filters ?? null} />;
     case "my-reviews":
       return <MyReviewsScreen />;
+    case "duplicates":
+      return <DuplicatesScreen />;
     case "audit":
       return <AuditScreen key={nav.route.customer?.id ?? "all"} customer={nav.route.customer ?? null} />;
     default:

@@ -81,6 +81,12 @@ export const ACTIONS: AppAction[] = [
     supervisorOnly: true,
     run: (n) => n.go({ name: "audit" }),
   },
+  {
+    id: "duplicates",
+    label: "actions.duplicates",
+    supervisorOnly: true,
+    run: (n) => n.go({ name: "duplicates" }),
+  },
   { id: "switch-user", label: "actions.switchUser", keys: "U", key: "u", run: (n) => n.setStaffDialog("switch") },
   { id: "sync-status", label: "actions.syncStatus", keys: "S", key: "s", run: (n) => n.setOverlay("sync") },
   { id: "connect", label: "actions.connect", run: (n) => n.setOverlay("connect") },

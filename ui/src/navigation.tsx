@@ -17,6 +17,7 @@ export type Route =
   /** `filters`: the population and period to show again (coming back from a drill-down). */
   | { name: "insight"; filters?: InsightFilters }
   | { name: "my-reviews" }
+  | { name: "duplicates" }
   /** `customer`: only this customer's entries (reached from their page). */
   | { name: "audit"; customer?: NameRef };
 

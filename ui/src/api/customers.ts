@@ -10,6 +10,7 @@ import type {
   ContactChannel,
   CustomerEdit,
   ImportChoice,
+  MergeRequest,
   NewCustomer,
   TimelineCursor,
   TimelinePage,
@@ -25,6 +26,8 @@ export const customerKeys = {
   history: (id: string) => [family.history, id] as const,
   conflicts: (id: string) => [family.conflicts, id] as const,
   duplicatesOf: (id: string) => [family.customer, id, "duplicates"] as const,
+  mergePreview: (survivorId: string, mergedId: string) => [family.customer, survivorId, "merge", mergedId] as const,
+  storeDuplicates: () => [family.duplicates] as const,
   serverSearch: (q: string) => [family.serverSearch, q] as const,
 };
 
@@ -168,4 +171,52 @@ export function useOpenServerCustomer() {
  * whatever refreshes their page refreshes this too. */
 export function usePossibleDuplicates(id: string) {
   return useQuery({ queryKey: customerKeys.duplicatesOf(id), queryFn: () => api.possibleDuplicatesOf(id) });
+}
+
+/** The store's possible duplicates, the pair with the newest record first (supervisors). */
+export function useStoreDuplicates() {
+  return useQuery({ queryKey: customerKeys.storeDuplicates(), queryFn: () => api.possibleDuplicates() });
+}
+
+/** What merging `mergedId` into `survivorId` would do: the fields to choose and the combined
+ * timeline. */
+export function useMergePreview(survivorId: string, mergedId: string) {
+  return useQuery({
+    queryKey: customerKeys.mergePreview(survivorId, mergedId),
+    queryFn: () => api.mergePreview(survivorId, mergedId),
+  });
+}
+
+/** After a merge or its undo both records' pages change, and every list that names them. */
+function refreshBoth(qc: ReturnType<typeof useQueryClient>, a: string, b: string) {
+  refreshAfterWrite(qc, a);
+  refreshAfterWrite(qc, b);
+}
+
+export function useMergeCustomers() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: MergeRequest) => api.mergeCustomers(input),
+    onSuccess: (page, input) => {
+      qc.setQueryData(customerKeys.page(page.customer.id), page);
+      refreshBoth(qc, input.survivor_id, input.merged_id);
+    },
+  });
+}
+
+export function useUndoMerge() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ mergeId }: { mergeId: string; mergedId: string }) => api.undoMerge(mergeId),
+    onSuccess: (page, { mergedId }) => refreshBoth(qc, page.customer.id, mergedId),
+  });
+}
+
+export function useMarkNotSamePerson() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ customerId, otherId }: { customerId: string; otherId: string }) =>
+      api.markNotSamePerson(customerId, otherId),
+    onSuccess: (_, { customerId, otherId }) => refreshBoth(qc, customerId, otherId),
+  });
 }

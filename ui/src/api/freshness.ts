@@ -27,6 +27,7 @@ export const family = {
   storeConflicts: "store-conflicts",
   atRisk: "at-risk",
   insight: "insight",
+  duplicates: "duplicates",
 } as const;
 
 type Family = (typeof family)[keyof typeof family];
@@ -38,7 +39,16 @@ export function refreshAfterWrite(qc: QueryClient, customerId?: string | null) {
       void qc.invalidateQueries({ queryKey: [f, customerId] });
     }
   }
-  for (const f of [family.search, family.followUps, family.atRisk, family.insight, family.audit, family.desk, family.sync]) {
+  for (const f of [
+    family.search,
+    family.followUps,
+    family.atRisk,
+    family.insight,
+    family.audit,
+    family.desk,
+    family.sync,
+    family.duplicates,
+  ]) {
     void qc.invalidateQueries({ queryKey: [f] });
   }
 }
@@ -60,6 +70,7 @@ const shownBy: Record<ChangeKind, Family[]> = {
     family.reviewQueue,
     family.audit,
     family.storeConflicts,
+    family.duplicates,
   ],
   interactions: [family.search, family.atRisk, family.followUps, family.insight, family.reviewQueue],
   // A follow-up's change need not name its customer: every customer's page that is open asks

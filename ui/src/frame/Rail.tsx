@@ -98,6 +98,18 @@ export function Rail() {
         : null}
       {canReview(desk.data?.staff.role)
         ? room(
+            { name: "duplicates" },
+            t("nav.duplicates"),
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <circle cx="7" cy="7" r="2.6" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              <circle cx="13" cy="7" r="2.6" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              <path d="M2.5 16c.5-2.6 2.3-4 4.5-4s4 1.4 4.5 4M9.5 12.6c.9-.4 2.2-.6 3.5-.6 2.2 0 4 1.4 4.5 4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+            </svg>,
+            "rail-duplicates",
+          )
+        : null}
+      {canReview(desk.data?.staff.role)
+        ? room(
             { name: "audit" },
             t("nav.audit"),
             <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">

@@ -11,6 +11,7 @@ import { RiskBadge } from "../../components/RiskBadge";
 import { initials } from "../../components/initials";
 import { absoluteTime, relativeTime, shortDate } from "../../format";
 import { CustomerMoreMenu } from "./CustomerMoreMenu";
+import { MergedRecords } from "./MergedRecords";
 import { PossibleDuplicates } from "./PossibleDuplicates";
 
 /** Who is this, what happened last time, is anything open, how did they feel — one glance. */
@@ -133,6 +134,7 @@ export function CustomerHeader({
             ))}
           </ul>
         ) : null}
+        <MergedRecords page={page} />
         <PossibleDuplicates customerId={c.id} />
       </div>
       <div className="head-side">

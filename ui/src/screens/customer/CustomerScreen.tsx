@@ -43,18 +43,20 @@ export function CustomerScreen({ id }: { id: string }) {
     );
   }
   if (!page.data) return <main className="screen" aria-busy="true" />;
+  // Opened by a merged record's old id, this is its survivor's page: everything acts on that.
+  const cid = page.data.customer.id;
 
   return (
     <main className="screen customer" aria-labelledby="customer-name">
       <CustomerHeader page={page.data} onEdit={() => setEditing(true)} onCompleteFollowUp={setCompleting} />
       <div className="customer-body">
-        <Timeline customerId={id} firstPage={page.data.timeline} onAmend={setAmending} />
-        <LogPanel key={id} customerId={id} customerLanguage={page.data.customer.language} />
+        <Timeline customerId={cid} firstPage={page.data.timeline} onAmend={setAmending} />
+        <LogPanel key={cid} customerId={cid} customerLanguage={page.data.customer.language} />
       </div>
       {editing ? <ProfileDialog customer={page.data.customer} onClose={() => setEditing(false)} /> : null}
-      {amending ? <AmendDialog customerId={id} entry={amending} onClose={() => setAmending(null)} /> : null}
+      {amending ? <AmendDialog customerId={cid} entry={amending} onClose={() => setAmending(null)} /> : null}
       {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
-      {newFollowUp ? <NewFollowUpDialog customerId={id} onClose={() => setNewFollowUp(false)} /> : null}
+      {newFollowUp ? <NewFollowUpDialog customerId={cid} onClose={() => setNewFollowUp(false)} /> : null}
     </main>
   );
 }
