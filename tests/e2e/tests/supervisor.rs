@@ -215,3 +215,107 @@ async fn the_desks_administrator_adds_and_renames_a_scorecard_criterion_and_revi
     desk.click("[data-testid=queue-item]").await;
     desk.wait_for_text("[data-testid=scorecard]", "Kept the promise").await;
 }
+
+/// Two records of one person, each with a conversation: "Ana Costa" (with a phone) and the
+/// newer "Ana Maria Costa" sharing her email.
+fn ana_twice(core: &mut touchpoint_core::Desk) {
+    use touchpoint_core::customers::NewCustomer;
+    let tp = core.touch_points().expect("touch points")[0].id;
+    for (name, phone, said) in
+        [("Ana Costa", "07911 123456", "Asked about a repair"), ("Ana Maria Costa", "", "Collected the repair")]
+    {
+        let id = core
+            .create_customer(&NewCustomer {
+                name: name.into(),
+                phone: phone.into(),
+                email: "ana@example.com".into(),
+                allow_duplicate: true,
+            })
+            .expect("customer")
+            .id;
+        core.log_interaction(&touchpoint_core::interactions::LogInteraction {
+            submission_id: uuid::Uuid::now_v7(),
+            customer_id: Some(id),
+            touch_point_id: tp,
+            channel: touchpoint_core::protocol::ContactChannel::InPerson,
+            reason: None,
+            outcome: touchpoint_core::protocol::Outcome::Resolved,
+            duration_secs: None,
+            summary: Some(said.into()),
+            feeling: None,
+            csat: None,
+            nps: None,
+            ces: None,
+            verbatim: None,
+            occurred_at: None,
+        })
+        .expect("log");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+async fn timeline_entries(desk: &Desk) -> usize {
+    desk.client.find_all(fantoccini::Locator::Css("[data-testid=timeline-entry]")).await.expect("entries").len()
+}
+
+async fn wait_for_entries(desk: &Desk, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while timeline_entries(desk).await != n {
+        assert!(std::time::Instant::now() < deadline, "the timeline shows {n} conversations");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_merges_a_suggested_duplicate_with_a_field_choice_sees_one_timeline_and_undoes_it() {
+    let desk = Desk::start_with(ana_twice).await;
+    // The store's list names the pair first.
+    desk.click("[data-testid=rail-duplicates]").await;
+    let pair = desk.wait_for_content("[data-testid=duplicate-pair]", "Ana Maria Costa").await;
+    assert!(pair.contains("same email"), "{pair}");
+    desk.shot("duplicates-room").await;
+    let violations = desk.accessibility_violations().await;
+    assert!(violations.is_empty(), "the duplicates room: {violations:?}");
+
+    desk.open_customer("07911 123456", "Ana Costa").await;
+    desk.wait_for_text("[data-testid=possible-duplicates]", "Ana Maria Costa").await;
+    desk.shot("possible-duplicate").await;
+    desk.click("[data-testid=compare-merge]").await;
+    desk.wait_for_text("[data-testid=merge-timeline]", "Collected the repair").await;
+    desk.wait_for_text("[data-testid=merge-timeline]", "Asked about a repair").await;
+    // The newer name is chosen by default; keep it.
+    desk.wait_for_attr("[data-testid=merge-name-merged]", "data-selected", "true").await;
+    desk.shot("merge-dialog").await;
+    let violations = desk.accessibility_violations().await;
+    assert!(violations.is_empty(), "the merge dialog: {violations:?}");
+    desk.click("[data-testid=merge-confirm]").await;
+    desk.wait_gone("[data-testid=merge-dialog]").await;
+
+    desk.wait_for_text("[data-testid=customer-name]", "Ana Maria Costa").await;
+    desk.wait_for_text("[data-testid=merged-record]", "Merged from Ana Maria Costa").await;
+    wait_for_entries(&desk, 2).await;
+    assert!(!desk.exists("[data-testid=possible-duplicates]").await, "no longer proposed");
+    desk.shot("merged-customer").await;
+
+    desk.click("[data-testid=undo-merge]").await;
+    desk.wait_gone("[data-testid=merged-record]").await;
+    desk.wait_for_text("[data-testid=customer-name]", "Ana Costa").await;
+    wait_for_entries(&desk, 1).await;
+
+    let data_dir = desk.close().await;
+    let db = rusqlite::Connection::open(data_dir.path().join("touchpoint.sqlite3")).expect("db");
+    let undone: i64 = db
+        .query_row("SELECT count(*) FROM customer_merges WHERE undone_hlc IS NOT NULL AND effective = 0", [], |r| {
+            r.get(0)
+        })
+        .expect("merge");
+    assert_eq!(undone, 1, "the merge is kept, undone");
+    let ops: Vec<String> = db
+        .prepare("SELECT kind FROM outbox WHERE kind IN ('customers_merged', 'merge_undone') ORDER BY rowid")
+        .expect("stmt")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("kinds");
+    assert_eq!(ops, ["customers_merged", "merge_undone"], "both wait to sync");
+}
