@@ -84,6 +84,7 @@ server: setup
 bench: setup
 	cargo bench -p touchpoint-core --bench budgets
 	cargo bench -p touchpoint-core --bench insight
+	cargo bench -p touchpoint-core --bench merge
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench sync_throughput
 
 OUT ?= .shots/touchpoint.png
