@@ -43,15 +43,17 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# The protocol this build speaks, read from the source so the script never lags behind it.
+protocol=$(sed -n 's/^pub const PROTOCOL_VERSION: u32 = \([0-9]*\);/\1/p' crates/protocol/src/lib.rs)
 code=$("$SERVER" --database-url "$db_url" admin demo | awk '/^enrollment code/ {print $3}')
 device=$(python3 -c 'import uuid; print(uuid.uuid4())')
-token=$(curl -sf "http://127.0.0.1:$port/v1/enroll" -H 'x-touchpoint-protocol: 2' -H 'content-type: application/json' \
+token=$(curl -sf "http://127.0.0.1:$port/v1/enroll" -H "x-touchpoint-protocol: $protocol" -H 'content-type: application/json' \
   -d "{\"code\": \"$code\", \"device_id\": \"$device\", \"device_name\": \"schemathesis\"}" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 status=0
 "$ST" run "http://127.0.0.1:$port/openapi.json" \
-  -H "Authorization: Bearer $token" -H "x-touchpoint-protocol: 2" \
+  -H "Authorization: Bearer $token" -H "x-touchpoint-protocol: $protocol" \
   --checks all --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 --no-color || status=$?
 if [ "$status" -ne 0 ]; then
   echo "schemathesis: the server's log:" >&2

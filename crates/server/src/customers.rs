@@ -138,8 +138,13 @@ pub async fn adopt(
     // customer's history when it passes it; one above it cannot exist yet (the counter row is
     // held until this commits).
     let seq = db::sequence::take(&mut tx, auth.org_id, 1).await?;
-    db::records::add_scope(&mut tx, auth.org_id, auth.store_id, req.customer_id, seq).await?;
-    let rows = db::customers::history(&mut tx, auth.org_id, req.customer_id).await?;
+    // A merged customer comes with every record merged with them, so the desk can show the
+    // survivor's whole history (and undo the merge) as every other desk does.
+    let linked = db::customers::merge_linked(&mut tx, auth.org_id, req.customer_id).await?;
+    for customer in &linked {
+        db::records::add_scope(&mut tx, auth.org_id, auth.store_id, *customer, seq).await?;
+    }
+    let rows = db::customers::history(&mut tx, auth.org_id, &linked).await?;
     tx.commit().await?;
     let mut changes = Vec::with_capacity(rows.len());
     for (seq, op) in rows {

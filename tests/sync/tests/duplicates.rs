@@ -213,3 +213,29 @@ async fn a_chain_of_merges_made_on_two_desks_ends_on_the_last_survivor_everywher
         .with(|d| d.merge_customers(&MergeRequest { survivor_id: a.id, merged_id: c.id, take_from_merged: vec![] }));
     assert!(loop_back.is_err(), "merging the end of a chain into its start is refused: {loop_back:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_store_that_opens_the_merged_record_gets_the_survivor_with_the_whole_history() {
+    let server = TestServer::start().await;
+    let supervisor = TestDesk::enrolled(&server, server.supervisor).await;
+    let survivor = walk_in(&supervisor, "Rita Sousa", "rita@example.com");
+    let merged = walk_in(&supervisor, "Rita Sousa", "rita@example.com");
+    supervisor.log_visit(Some(survivor.id), "At High Street");
+    supervisor.log_visit(Some(merged.id), "Also at High Street");
+    merge(&supervisor, survivor.id, merged.id, &[]);
+    supervisor.sync().await;
+
+    let (harbour, tom) = server.another_store("Harbour Road", "Tom Reyes").await;
+    let harbour_till = TestDesk::new(&server.url);
+    harbour_till.enroll_as(&server, &server.enrollment_code_for(harbour).await, tom).await;
+    // Found at the organisation by the old record, and opened from there.
+    harbour_till.engine.adopt(merged.id).await.expect("adopt");
+    harbour_till.sync().await;
+    assert_eq!(
+        shown(&harbour_till, merged.id),
+        (survivor.id, "Rita Sousa".into(), vec!["Also at High Street".into(), "At High Street".into()]),
+        "the old id opens the survivor with both records' history"
+    );
+    let page = harbour_till.with(|d| d.customer_page(survivor.id)).expect("page");
+    assert_eq!(page.merged.len(), 1, "and the merge, which a supervisor there could undo");
+}

@@ -114,13 +114,35 @@ pub async fn is_visible(conn: &mut PgConnection, org: Uuid, customer: Uuid) -> R
     .await
 }
 
-/// The customer's whole history, in sequence order: sequence and the op as stored.
-pub async fn history(conn: &mut PgConnection, org: Uuid, customer: Uuid) -> Result<Vec<(i64, Value)>, sqlx::Error> {
-    sqlx::query_as("SELECT server_seq, op FROM change_log WHERE org_id = $1 AND customer_id = $2 ORDER BY server_seq")
-        .bind(org)
-        .bind(customer)
-        .fetch_all(conn)
-        .await
+/// The whole history of these customers, in sequence order: sequence and the op as stored.
+pub async fn history(conn: &mut PgConnection, org: Uuid, customers: &[Uuid]) -> Result<Vec<(i64, Value)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT server_seq, op FROM change_log WHERE org_id = $1 AND customer_id = ANY($2) ORDER BY server_seq",
+    )
+    .bind(org)
+    .bind(customers)
+    .fetch_all(conn)
+    .await
+}
+
+/// The customer and every record linked to them by a merge (held or undone: each desk works
+/// out which hold), so a store that brings one in gets them all.
+pub async fn merge_linked(conn: &mut PgConnection, org: Uuid, customer: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE edges AS (
+             SELECT customer_id AS a, (op->'body'->>'merged_id')::uuid AS b FROM change_log
+             WHERE org_id = $1 AND entity = 'customers_merged'
+         ), linked(id) AS (
+             SELECT $2::uuid
+             UNION
+             SELECT CASE WHEN e.a = l.id THEN e.b ELSE e.a END FROM edges e JOIN linked l ON e.a = l.id OR e.b = l.id
+         )
+         SELECT id FROM linked",
+    )
+    .bind(org)
+    .bind(customer)
+    .fetch_all(conn)
+    .await
 }
 
 /// Whether a device reading `reads` (or, with `reads_org`, everything) reads `customer`.
