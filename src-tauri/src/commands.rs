@@ -182,6 +182,7 @@ pub async fn close_follow_up(state: State<'_, AppState>, input: CloseFollowUp) -
 #[tauri::command]
 #[specta::specta]
 pub async fn my_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> {
+    state.raise_reminders();
     state.with(|d| d.my_follow_ups())
 }
 
@@ -317,6 +318,7 @@ pub async fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> Resul
 #[tauri::command]
 #[specta::specta]
 pub async fn follow_up_board(state: State<'_, AppState>, filter: BoardFilter) -> Result<Vec<FollowUp>> {
+    state.raise_reminders();
     state.with(|d| d.follow_up_board(&filter))
 }
 

@@ -118,6 +118,9 @@ fn locale_region() -> Option<String> {
     })
 }
 
+/// How often the desk looks for reminders that have come due.
+const REMINDERS_EVERY_SECS: u64 = 300;
+
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
@@ -146,6 +149,13 @@ pub fn run() {
                 if let Err(e) = state.start_sync() {
                     eprintln!("touchpoint: sync could not start: {e}");
                 }
+                // Reminders come due with the clock, not only when a list is opened: the rail's
+                // count is right after a night with the desk left on.
+                let ticker = handle.clone();
+                let _ = std::thread::Builder::new().name("reminders".into()).spawn(move || loop {
+                    ticker.state::<AppState>().raise_reminders();
+                    std::thread::sleep(std::time::Duration::from_secs(REMINDERS_EVERY_SECS));
+                });
             };
             if wants_demo() {
                 std::thread::Builder::new().name("demo-store".into()).spawn(open)?;

@@ -71,6 +71,10 @@ impl AppState {
 
     /// The desk is open (or could not be): commands go to it from now on.
     pub fn opened(&self, desk: Result<Desk, CoreError>) {
+        let desk = desk.map(|mut d| {
+            d.set_local_offset(*chrono::Local::now().offset());
+            d
+        });
         let _ = self.desk.set(desk.map(|d| Arc::new(Mutex::new(d))));
         self.preparing.lock().unwrap_or_else(PoisonError::into_inner).take();
     }
@@ -98,6 +102,22 @@ impl AppState {
         let desk = self.desk()?;
         let mut guard = desk.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut guard)
+    }
+
+    /// Raises the follow-ups that are due on their own (stay in touch, important dates) for
+    /// whoever is signed in to act on; sync sends them soon. A failure is logged, never shown
+    /// in place of the list it runs before.
+    pub fn raise_reminders(&self) {
+        let raised = self.with(|d| {
+            d.set_local_offset(*chrono::Local::now().offset());
+            d.raise_reminders()
+        });
+        match raised {
+            Ok(0) => {}
+            Ok(_) => self.wrote(),
+            Err(CoreError::Forbidden { .. }) => {} // nobody signed in to act on them yet
+            Err(e) => eprintln!("touchpoint: reminders could not be raised: {e}"),
+        }
     }
 
     /// Like `with`, for changes: once saved, the sync is asked to send them soon.

@@ -163,6 +163,7 @@ fn main() {
             ces: None,
             verbatim: None,
             occurred_at: None,
+            check_in: None,
         })
         .expect("log")
     });

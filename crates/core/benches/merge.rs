@@ -56,6 +56,7 @@ fn build(path: &Path, each: usize) -> (Uuid, Uuid) {
                 ces: None,
                 verbatim: None,
                 occurred_at: None,
+                check_in: None,
             })
             .expect("log");
         }

@@ -392,6 +392,7 @@ pub fn generate_with(
                 .to_string()
             }),
             occurred_at: Some(at),
+            check_in: None,
         })?;
         summary.interactions += 1;
         if let Some(proposal) = logged.proposal {
@@ -402,6 +403,8 @@ pub fn generate_with(
                     owner_staff_id: proposal.owner_staff_id,
                     due_at: proposal.due_at,
                     promise: proposal.promise,
+                    route: Some(proposal.route),
+                    kind: None,
                 })?;
                 open_follow_ups.push((f.due_at, f.id));
                 summary.follow_ups += 1;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Offset, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use touchpoint_protocol::{Op, OpBody, Role};
 use uuid::Uuid;
@@ -38,6 +38,9 @@ pub struct Desk {
     pub(crate) region: Region,
     /// Server time minus this desk's clock (ms), learnt at the last sync; stamps use it.
     pub(crate) clock_offset_ms: i64,
+    /// The desk's local time offset (reminders at 10:00 local, "this week"); UTC until the
+    /// shell says otherwise.
+    pub(crate) local_offset: chrono::FixedOffset,
     _checkpointer: db::Checkpointer,
 }
 
@@ -139,6 +142,7 @@ impl Desk {
             staff_id,
             region: Region::parse(&region).unwrap_or_default(),
             clock_offset_ms,
+            local_offset: chrono::Utc.fix(),
         })
     }
 
@@ -200,6 +204,11 @@ impl Desk {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The desk's local time offset, from the system (the shell sets it at start).
+    pub fn set_local_offset(&mut self, offset: chrono::FixedOffset) {
+        self.local_offset = offset;
     }
 }
 

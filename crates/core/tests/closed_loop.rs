@@ -33,6 +33,8 @@ fn unhappy_with_follow_up(t: &mut TestDesk, owner: Uuid, hours_ago: i64, name: &
             owner_staff_id: owner,
             due_at: t0() - Duration::hours(hours_ago) + Duration::hours(24),
             promise: "Call back about it".into(),
+            route: None,
+            kind: None,
         })
         .expect("follow-up");
     t.clock.set(t0());
@@ -172,6 +174,8 @@ fn a_follow_up_says_how_to_reach_the_customer_and_what_they_agreed_to() {
             owner_staff_id: me,
             due_at: t0() + Duration::hours(4),
             promise: "Call back".into(),
+            route: None,
+            kind: None,
         })
         .expect("follow-up");
     let contact = f.contact.expect("contact");
@@ -272,6 +276,8 @@ fn a_follow_up_opened_from_the_customers_page_after_an_unhappy_visit_counts_for_
             owner_staff_id: me,
             due_at: t0() + Duration::hours(30),
             promise: "Call back".into(),
+            route: None,
+            kind: None,
         })
         .expect("follow-up");
     let upcoming = t.desk.follow_up_board(&BoardFilter { due_state: Some(DueState::Upcoming), ..Default::default() });

@@ -58,6 +58,8 @@ fn accepted_follow_up_is_listed_for_its_owner_and_closed_with_a_re_measure() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::days(3),
             promise: "Send the catalogue".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     let sooner = t
@@ -68,6 +70,8 @@ fn accepted_follow_up_is_listed_for_its_owner_and_closed_with_a_re_measure() {
             owner_staff_id: p.owner_staff_id,
             due_at: p.due_at,
             promise: "Call back about the refund".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     assert_eq!(sooner.status, FollowUpStatus::Open);
@@ -116,6 +120,8 @@ fn bad_follow_ups_and_bad_closes_are_refused() {
             owner_staff_id: uuid::Uuid::now_v7(),
             due_at: t0() - Duration::days(1),
             promise: "  ".into(),
+            route: None,
+            kind: None,
         })
         .expect_err("refused");
     let CoreError::Validation { fields, .. } = err else { panic!("validation expected") };
@@ -132,6 +138,8 @@ fn bad_follow_ups_and_bad_closes_are_refused() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::hours(2),
             promise: "Ring back".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     let no_feeling_when_unreached = CloseFollowUp {

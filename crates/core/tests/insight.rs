@@ -156,7 +156,7 @@ fn the_at_risk_list_exports_as_csv_with_its_reasons_in_words() {
     let file = t.desk.export_at_risk().expect("export");
     let csv = std::fs::read_to_string(&file.path).expect("file");
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("customer,reasons,open_follow_up,open_follow_up_due,last_seen"));
+    assert_eq!(lines.next(), Some("customer,reasons,open_follow_up,open_follow_up_due,last_seen,do_not_contact"));
     let row = lines.next().expect("Ana's row");
     assert!(row.starts_with("Ana Souza,"), "{row}");
     assert!(row.contains("2 unhappy visits in 30 days"), "{row}");

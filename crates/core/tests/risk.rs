@@ -34,6 +34,8 @@ fn an_overdue_follow_up_puts_a_customer_at_risk() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::hours(1),
             promise: "Call about the refund".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     assert_eq!(risk(&t, ana.id), vec![]);
@@ -70,6 +72,8 @@ fn an_unresolved_last_visit_is_a_risk_unless_someone_owns_a_follow_up() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::days(1),
             promise: "Order the part".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     assert_eq!(risk(&t, ana.id), vec![]);
@@ -136,6 +140,8 @@ fn an_overdue_promise_stays_a_risk_however_well_the_visits_since_went() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::hours(1),
             promise: "Call about the refund".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     t.clock.advance(Duration::hours(2));

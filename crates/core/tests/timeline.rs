@@ -79,6 +79,8 @@ fn follow_ups_appear_on_the_timeline_when_opened_and_closed() {
             owner_staff_id: t.desk.staff_id(),
             due_at: t0() + Duration::days(1),
             promise: "Call back".into(),
+            route: None,
+            kind: None,
         })
         .expect("created");
     t.clock.advance(Duration::hours(3));

@@ -226,6 +226,22 @@ names!(Role {
     Admin => "admin",
 });
 
+use crate::relationship::{FollowUpKind, FollowUpRoute};
+
+names!(FollowUpKind {
+    Recovery => "recovery",
+    CheckIn => "check_in",
+    StayInTouch => "stay_in_touch",
+    ImportantDate => "important_date",
+});
+
+names!(FollowUpRoute {
+    Phone => "phone",
+    Email => "email",
+    Sms => "sms",
+    NextVisit => "next_visit",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +283,16 @@ mod tests {
                 self.as_str()
             }
         }
+        impl NameOf for FollowUpKind {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+        impl NameOf for FollowUpRoute {
+            fn name(&self) -> &'static str {
+                self.as_str()
+            }
+        }
         impl NameOf for Role {
             fn name(&self) -> &'static str {
                 self.as_str()
@@ -277,6 +303,8 @@ mod tests {
         check(&Outcome::ALL);
         check(&[Role::Frontline, Role::Supervisor, Role::Admin]);
         check(&FollowUpStatus::ALL);
+        check(&[FollowUpKind::Recovery, FollowUpKind::CheckIn, FollowUpKind::StayInTouch, FollowUpKind::ImportantDate]);
+        check(&[FollowUpRoute::Phone, FollowUpRoute::Email, FollowUpRoute::Sms, FollowUpRoute::NextVisit]);
         assert!("cheerful".parse::<Feeling>().is_err());
     }
 }

@@ -10,6 +10,7 @@ mod error;
 pub mod hlc;
 mod ops;
 pub mod pin;
+pub mod relationship;
 pub mod rules;
 mod sync;
 pub mod text;
@@ -31,15 +32,22 @@ pub use ops::{
     InteractionChanges, InteractionRecord, MergeRecord, NotSameRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord,
     ReviewRecord, StaffRecord, StoreRecord, TouchPointRecord, UnmergeRecord,
 };
+pub use relationship::{
+    ChannelConsent, ConsentSource, ContactRoute, DateKind, FollowUpKind, FollowUpRoute, ImportantDate, KeepInTouch,
+    Preference,
+};
 
 /// The protocol version this build speaks. Sent with every sync request.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// The oldest protocol version a server of this build still serves. Version 2 stopped sending
 /// supervisors' and admins' PIN verifiers to tills: a version-1 desk would read a verifier
 /// held back as "no PIN", so it may not sync with this server. Version 3 added merging
 /// customers (`customers_merged`, `merge_undone`, `not_same_person`): a version-2 desk could
 /// not read those ops in a pull, and would show a merged customer's history split in two.
-pub const MIN_PROTOCOL_VERSION: u32 = 3;
+/// Version 4 added relationship details (dates, preferences, consent per channel, keeping in
+/// touch) and follow-up kinds and routes: a version-3 desk would drop a refusal of contact it
+/// pulled and could propose a call to a customer who asked not to be called.
+pub const MIN_PROTOCOL_VERSION: u32 = 4;
 
 /// What stands in for free text that named an erased customer (a follow-up's promise, a
 /// review's comment): the record keeps its place and its numbers, not their words.

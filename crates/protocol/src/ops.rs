@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+use crate::relationship::{ChannelConsent, FollowUpKind, FollowUpRoute, ImportantDate, KeepInTouch, Preference};
 use crate::{AuditAction, ContactChannel, Feeling, FollowUpStatus, Hlc, Outcome, ReviewKind, Role};
 
 /// One change made on one device by one staff member.
@@ -211,6 +212,22 @@ pub struct CustomerPatch {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_store_id: Option<Uuid>,
+    /// Birthdays, anniversaries, dates the customer gave (the whole list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub important_dates: Option<Vec<ImportantDate>>,
+    /// "Size: M", "Likes: espresso" (the whole list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<Vec<Preference>>,
+    /// The customer's answer about being contacted by phone, email and SMS, each on its own
+    /// (a field each, so two desks recording different channels do not overwrite each other).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<ChannelConsent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<ChannelConsent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_sms: Option<ChannelConsent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_in_touch: Option<KeepInTouch>,
 }
 
 /// What the customer agreed to be contacted about.
@@ -322,6 +339,21 @@ pub struct FollowUpPatch {
     /// follow-up's history, not as a field of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_note: Option<String>,
+    /// Why the follow-up exists (absent: a recovery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FollowUpKind>,
+    /// How the customer will be reached (absent: not said, as on older follow-ups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<FollowUpRoute>,
+    /// The date a reminder is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occasion: Option<ImportantDate>,
+    /// A reminder raised by a desk on its own (stay in touch, an important date): it creates
+    /// the follow-up where none exists with its id and changes nothing where one does. Two
+    /// desks that raise the same reminder make one follow-up, and a reminder raised late never
+    /// undoes a close or a hand-over.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub only_if_new: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -4,6 +4,7 @@
 //! of range — and no character the database cannot store — enters the shared history. Every
 //! string of every op is covered: a hostile desk can put text anywhere.
 
+use crate::relationship;
 use crate::text::{self, TextRule};
 use crate::{
     AmendmentRecord, AuditRecord, CustomerPatch, FeedbackRecord, FollowUpPatch, InteractionRecord, MergeRecord, OpBody,
@@ -80,7 +81,21 @@ fn customer(p: &CustomerPatch) -> Check {
     list(&p.tags, text::TAGS_MAX, "Tags", |x| field(x, text::TAG, "A tag"))?;
     optional(&p.loyalty_id, text::CUSTOMER_ID, "The loyalty id")?;
     optional(&p.external_id, text::CUSTOMER_ID, "The external id")?;
-    optional(&p.language, text::LANGUAGE, "The language")
+    optional(&p.language, text::LANGUAGE, "The language")?;
+    bounded(&p.important_dates, relationship::DATES_MAX, "Important dates", relationship::date_problem)?;
+    bounded(&p.preferences, relationship::PREFERENCES_MAX, "Preferences", relationship::preference_problem)?;
+    match p.keep_in_touch.as_ref().and_then(relationship::keep_in_touch_problem) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+fn bounded<T>(values: &Option<Vec<T>>, most: usize, what: &str, each: fn(&T) -> Option<String>) -> Check {
+    let Some(values) = values else { return Ok(()) };
+    if values.len() > most {
+        return Err(format!("{what}: at most {most}."));
+    }
+    values.iter().find_map(each).map_or(Ok(()), Err)
 }
 
 fn two_customers(a: uuid::Uuid, b: uuid::Uuid) -> Check {
@@ -142,7 +157,14 @@ fn follow_up(f: &FollowUpPatch) -> Check {
     }
     optional(&f.promise, text::PROMISE, "What was promised")?;
     optional(&f.resolution, text::RESOLUTION, "The resolution")?;
-    optional(&f.change_note, text::FOLLOW_UP_NOTE, "Why it was snoozed or handed over")
+    optional(&f.change_note, text::FOLLOW_UP_NOTE, "Why it was snoozed or handed over")?;
+    if let Some(problem) = f.occasion.as_ref().and_then(relationship::date_problem) {
+        return Err(problem);
+    }
+    if f.only_if_new && f.status.is_some_and(|s| s.is_closed()) {
+        return Err("A reminder a desk raises on its own starts open.".into());
+    }
+    Ok(())
 }
 
 fn review(r: &ReviewRecord) -> Check {

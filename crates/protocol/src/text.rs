@@ -64,6 +64,11 @@ pub const SEARCH: TextRule = line(120);
 pub const SEARCH_MIN: usize = 2;
 /// An enrollment code as typed (with dashes and spaces).
 pub const ENROLLMENT_CODE: TextRule = line(32);
+/// What an important date is ("Daughter's graduation").
+pub const DATE_LABEL: TextRule = line(80);
+/// A preference's category ("Size", "Likes") and the preference itself.
+pub const PREFERENCE_CATEGORY: TextRule = line(40);
+pub const PREFERENCE_VALUE: TextRule = line(120);
 
 /// Every rule by the name the UI knows it, for the generated bindings.
 pub fn all() -> Vec<(&'static str, TextRule)> {
@@ -88,6 +93,9 @@ pub fn all() -> Vec<(&'static str, TextRule)> {
         ("touch_point_name", TOUCH_POINT_NAME),
         ("device_name", DEVICE_NAME),
         ("search", SEARCH),
+        ("date_label", DATE_LABEL),
+        ("preference_category", PREFERENCE_CATEGORY),
+        ("preference_value", PREFERENCE_VALUE),
     ]
 }
 

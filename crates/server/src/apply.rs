@@ -97,6 +97,7 @@ pub fn scrub(op: &Op) -> Op {
             }
             f.resolution = None;
             f.change_note = None;
+            f.occasion = None;
         }
         OpBody::ReviewRecorded(r) => r.comment = touchpoint_protocol::ERASED_TEXT.into(),
         OpBody::CustomersMerged(m) => {
@@ -129,9 +130,14 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
         OpBody::CustomerErased(c) => records::erase(tx, org, c.customer_id).await,
         OpBody::FollowUpPatch(f) => {
             let mut record = records::follow_up_for_merge(tx, org, f.follow_up_id).await?;
-            // Why it was snoozed or handed over is history (in the change log), not a field.
+            if f.only_if_new && !record.fields.is_empty() {
+                return Ok(()); // a reminder another desk raised first changes nothing
+            }
+            // Why it was snoozed or handed over is history (in the change log), not a field;
+            // `only_if_new` says how to apply the patch, it is not one either.
             let mut changed = patch_fields(f, "follow_up_id");
             changed.remove("change_note");
+            changed.remove("only_if_new");
             let conflicts = merge(&mut record, changed, &hlc, op.staff_id, seq, known_seq);
             records::save_follow_up(tx, org, f.follow_up_id, op.store_id, f.customer_id, record).await?;
             records::record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await

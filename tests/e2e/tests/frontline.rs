@@ -157,6 +157,7 @@ async fn a_correction_is_shown_beside_what_was_logged() {
             ces: None,
             verbatim: None,
             occurred_at: None,
+            check_in: None,
         })
         .expect("logged");
     })

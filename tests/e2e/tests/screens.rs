@@ -41,6 +41,7 @@ fn ana_with_two_scores(core: &mut touchpoint_core::Desk) {
             ces: None,
             verbatim: None,
             occurred_at: None,
+            check_in: None,
         })
         .expect("log");
     }

@@ -248,6 +248,7 @@ fn ana_twice(core: &mut touchpoint_core::Desk) {
             ces: None,
             verbatim: None,
             occurred_at: None,
+            check_in: None,
         })
         .expect("log");
         std::thread::sleep(std::time::Duration::from_millis(5));

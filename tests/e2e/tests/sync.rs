@@ -136,6 +136,7 @@ async fn a_customer_known_only_at_another_store_is_found_through_the_server_and_
             ces: None,
             verbatim: None,
             occurred_at: None,
+            check_in: None,
         })
         .expect("visit");
     })

@@ -55,6 +55,7 @@ fn record(desk: &TestDesk, ops: usize) -> usize {
                 ces: None,
                 verbatim: None,
                 occurred_at: None,
+                check_in: None,
             })?;
             i += 1;
         }

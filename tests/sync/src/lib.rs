@@ -436,6 +436,7 @@ impl TestDesk {
                 nps: None,
                 ces: None,
                 verbatim: None,
+                check_in: None,
             })
         })
         .expect("logged")

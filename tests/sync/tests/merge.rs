@@ -197,6 +197,8 @@ async fn an_erasure_beats_a_concurrent_edit_and_leaves_no_personal_data_anywhere
         owner_staff_id: server.frontline,
         due_at: Utc::now() + chrono::Duration::days(1),
         promise: "Call Carla about the kettle".into(),
+        route: None,
+        kind: None,
     };
     let follow_up = front.with(|d| d.create_follow_up(&promise)).expect("follow-up");
     let close = touchpoint_core::follow_ups::CloseFollowUp {

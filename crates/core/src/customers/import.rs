@@ -265,8 +265,9 @@ fn plan_row(
         tags: get(Column::Tags).map(list),
         consent,
         note: get(Column::Note).map(str::to_owned),
+        ..CustomerEdit::default()
     };
-    let patch = match customers::validate_edit(&edit, region) {
+    let patch = match customers::validate_edit(&edit, region, conn, chrono::Utc::now()) {
         Ok(p) => Some(p),
         Err(CoreError::Validation { fields, .. }) => {
             errors.extend(fields.into_iter().map(|f| f.message));

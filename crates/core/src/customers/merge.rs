@@ -571,7 +571,7 @@ impl Desk {
                 Some(&detail),
             )
         })?;
-        page::read(&self.conn, s.id, self.clock.now())
+        page::read(&self.conn, s.id, self.clock.now(), self.local_offset)
     }
 
     /// Undoes a merge (supervisors): both records stand alone again, each with what was logged
@@ -604,7 +604,7 @@ impl Desk {
             apply_unmerge(&w.tx, &record, op.hlc, w.actor.staff_id, w.now)?;
             audit::record(w, AuditAction::Unmerge, "customer", Some(merged_id), Some(survivor_id), None)
         })?;
-        page::read(&self.conn, survivor_id, self.clock.now())
+        page::read(&self.conn, survivor_id, self.clock.now(), self.local_offset)
     }
 
     /// Marks two records that look alike as different people: they are never proposed as

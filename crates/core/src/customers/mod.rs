@@ -3,6 +3,7 @@
 
 pub mod duplicates;
 pub mod erase;
+pub mod heads_up;
 pub mod import;
 pub(crate) mod index;
 pub mod links;
@@ -23,6 +24,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use touchpoint_protocol::relationship::{self, ChannelConsent, ImportantDate, KeepInTouch, Preference};
 use touchpoint_protocol::{Consent, CustomerPatch};
 use uuid::Uuid;
 
@@ -61,6 +63,22 @@ pub struct CustomerEdit {
     pub tags: Option<Vec<String>>,
     pub consent: Option<Consent>,
     pub note: Option<String>,
+    /// The whole list of dates (birthday, anniversary, a date they gave).
+    #[serde(default)]
+    pub important_dates: Option<Vec<ImportantDate>>,
+    /// The whole list of preferences ("Size: M").
+    #[serde(default)]
+    pub preferences: Option<Vec<Preference>>,
+    /// The customer's answer about each channel, with when and how it was given.
+    #[serde(default)]
+    pub contact_phone: Option<ChannelConsent>,
+    #[serde(default)]
+    pub contact_email: Option<ChannelConsent>,
+    #[serde(default)]
+    pub contact_sms: Option<ChannelConsent>,
+    /// Who keeps in touch and how often (`keeper_staff_id: None` stops it).
+    #[serde(default)]
+    pub keep_in_touch: Option<KeepInTouch>,
 }
 
 /// One recorded change of a profile field.
@@ -97,6 +115,72 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    pub important_dates: Vec<ImportantDate>,
+    pub preferences: Vec<Preference>,
+    /// The customer's answers about being contacted (none: not asked).
+    pub contact: ContactAnswers,
+    /// Who keeps in touch and how often (none: nobody).
+    pub keep_in_touch: Option<KeepInTouch>,
+}
+
+/// What the customer said about being contacted on each channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ContactAnswers {
+    pub phone: Option<ChannelConsent>,
+    pub email: Option<ChannelConsent>,
+    pub sms: Option<ChannelConsent>,
+}
+
+impl ContactAnswers {
+    pub fn get(&self, route: touchpoint_protocol::ContactRoute) -> Option<ChannelConsent> {
+        match route {
+            touchpoint_protocol::ContactRoute::Phone => self.phone,
+            touchpoint_protocol::ContactRoute::Email => self.email,
+            touchpoint_protocol::ContactRoute::Sms => self.sms,
+        }
+    }
+
+    /// Whether the customer refused this channel (not asked is not a refusal).
+    pub fn refused(&self, route: touchpoint_protocol::ContactRoute) -> bool {
+        self.get(route).is_some_and(|c| !c.allowed)
+    }
+
+    /// The channels refused, for a list to work from: `phone (refused 3 Dec 2026, in person); sms (…)`.
+    pub fn do_not_contact(&self) -> String {
+        touchpoint_protocol::ContactRoute::ALL
+            .into_iter()
+            .filter_map(|route| {
+                let a = self.get(route).filter(|a| !a.allowed)?;
+                let how = match a.how {
+                    touchpoint_protocol::ConsentSource::InPerson => "in person",
+                    touchpoint_protocol::ConsentSource::OnThePhone => "on the phone",
+                    touchpoint_protocol::ConsentSource::ByEmail => "by email",
+                    touchpoint_protocol::ConsentSource::Written => "in writing",
+                    touchpoint_protocol::ConsentSource::Imported => "imported",
+                };
+                let name = match route {
+                    touchpoint_protocol::ContactRoute::Phone => "phone",
+                    touchpoint_protocol::ContactRoute::Email => "email",
+                    touchpoint_protocol::ContactRoute::Sms => "sms",
+                };
+                Some(format!("{name} (refused {}, {how})", a.at.format("%-d %b %Y")))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The newer answer of each channel (a merged record's answer may be the newer one).
+    fn newest(self, other: ContactAnswers) -> ContactAnswers {
+        let pick = |a: Option<ChannelConsent>, b: Option<ChannelConsent>| match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at > a.at { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        ContactAnswers {
+            phone: pick(self.phone, other.phone),
+            email: pick(self.email, other.email),
+            sms: pick(self.sms, other.sms),
+        }
+    }
 }
 
 /// Checks a new customer's details and turns them into the patch that creates them. Every bad
@@ -194,7 +278,92 @@ fn tags(typed: &[String]) -> std::result::Result<Vec<String>, crate::FieldError>
     Ok(out)
 }
 
-pub(crate) fn validate_edit(input: &CustomerEdit, region: Region) -> Result<CustomerPatch> {
+fn important_dates(typed: &[ImportantDate]) -> std::result::Result<Vec<ImportantDate>, crate::FieldError> {
+    let mut out: Vec<ImportantDate> = Vec::new();
+    for d in typed {
+        let label = d.label.as_deref().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+        let d = ImportantDate { label: label.filter(|l| !l.is_empty()), ..d.clone() };
+        if let Some(problem) = relationship::date_problem(&d) {
+            return Err(crate::FieldError::new("important_dates", problem));
+        }
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    if out.len() > relationship::DATES_MAX {
+        return Err(crate::FieldError::new(
+            "important_dates",
+            format!("A customer can have at most {} important dates.", relationship::DATES_MAX),
+        ));
+    }
+    Ok(out)
+}
+
+fn preferences(typed: &[Preference]) -> std::result::Result<Vec<Preference>, crate::FieldError> {
+    let tidy = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: Vec<Preference> = Vec::new();
+    for p in typed {
+        let p = Preference { category: tidy(&p.category), value: tidy(&p.value) };
+        if p.category.is_empty() && p.value.is_empty() {
+            continue;
+        }
+        if let Some(problem) = relationship::preference_problem(&p) {
+            return Err(crate::FieldError::new("preferences", problem));
+        }
+        let same = |o: &Preference| {
+            o.category.to_lowercase() == p.category.to_lowercase() && o.value.to_lowercase() == p.value.to_lowercase()
+        };
+        if !out.iter().any(same) {
+            out.push(p);
+        }
+    }
+    if out.len() > relationship::PREFERENCES_MAX {
+        return Err(crate::FieldError::new(
+            "preferences",
+            format!("A customer can have at most {} preferences.", relationship::PREFERENCES_MAX),
+        ));
+    }
+    Ok(out)
+}
+
+/// An answer about a channel is dated no later than now (a form signed earlier may be
+/// recorded later, not the other way round).
+fn answer(
+    c: ChannelConsent,
+    field: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<ChannelConsent, crate::FieldError> {
+    if c.at > now + chrono::Duration::minutes(5) {
+        return Err(crate::FieldError::new(field, "The answer cannot be dated in the future."));
+    }
+    if c.at.date_naive() < chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default() {
+        return Err(crate::FieldError::new(field, "Check the date the answer was given."));
+    }
+    Ok(c)
+}
+
+fn keep_in_touch(k: KeepInTouch, conn: &Connection) -> std::result::Result<KeepInTouch, crate::FieldError> {
+    if let Some(problem) = relationship::keep_in_touch_problem(&k) {
+        return Err(crate::FieldError::new("keep_in_touch", problem));
+    }
+    if let Some(keeper) = k.keeper_staff_id {
+        let active = conn
+            .prepare_cached("SELECT 1 FROM staff WHERE id = ?1 AND active = 1")
+            .and_then(|mut s| s.exists([keeper.to_string()]))
+            .unwrap_or(false);
+        if !active {
+            return Err(crate::FieldError::new("keep_in_touch", "Choose someone who works here to keep in touch."));
+        }
+    }
+    Ok(k)
+}
+
+pub(crate) fn validate_edit(
+    input: &CustomerEdit,
+    region: Region,
+    conn: &Connection,
+    now: DateTime<Utc>,
+) -> Result<CustomerPatch> {
     let mut p = Problems::default();
     let patch = CustomerPatch {
         customer_id: input.customer_id,
@@ -213,6 +382,12 @@ pub(crate) fn validate_edit(input: &CustomerEdit, region: Region) -> Result<Cust
             .filter(|n| p.text("note", Some(n), text::CUSTOMER_NOTE, "The note"))
             .map(str::to_owned),
         home_store_id: None,
+        important_dates: input.important_dates.as_deref().and_then(|v| p.check(important_dates(v))),
+        preferences: input.preferences.as_deref().and_then(|v| p.check(preferences(v))),
+        contact_phone: input.contact_phone.and_then(|c| p.check(answer(c, "contact_phone", now))),
+        contact_email: input.contact_email.and_then(|c| p.check(answer(c, "contact_email", now))),
+        contact_sms: input.contact_sms.and_then(|c| p.check(answer(c, "contact_sms", now))),
+        keep_in_touch: input.keep_in_touch.and_then(|k| p.check(keep_in_touch(k, conn))),
     };
     p.finish()?;
     if patch == (CustomerPatch { customer_id: input.customer_id, ..CustomerPatch::default() }) {
@@ -308,6 +483,24 @@ fn fields_of(p: &CustomerPatch) -> Result<Vec<FieldValue>> {
     }
     if let Some(v) = &p.home_store_id {
         push("home_store_id", Value::Text(v.to_string()));
+    }
+    if let Some(v) = &p.important_dates {
+        push("important_dates", json_text(v)?);
+    }
+    if let Some(v) = &p.preferences {
+        push("preferences", json_text(v)?);
+    }
+    if let Some(v) = &p.contact_phone {
+        push("contact_phone", json_text(v)?);
+    }
+    if let Some(v) = &p.contact_email {
+        push("contact_email", json_text(v)?);
+    }
+    if let Some(v) = &p.contact_sms {
+        push("contact_sms", json_text(v)?);
+    }
+    if let Some(v) = &p.keep_in_touch {
+        push("keep_in_touch", if v.keeper_staff_id.is_some() { json_text(v)? } else { Value::Null });
     }
     Ok(out)
 }
@@ -453,6 +646,8 @@ pub(crate) fn erase_profile(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -
     tx.prepare_cached(
         "UPDATE customers SET name = '', phones = '[]', phones_display = '[]', emails = '[]', loyalty_id = NULL,
              external_id = NULL, language = NULL, tags = '[]', consent = '{}', note = NULL,
+             important_dates = '[]', preferences = '[]', contact_phone = NULL, contact_email = NULL,
+             contact_sms = NULL, keep_in_touch = NULL,
              erased_at = coalesce(erased_at, ?2), deleted_at = coalesce(deleted_at, ?2), updated_at = ?2
          WHERE id = ?1",
     )?
@@ -498,7 +693,8 @@ fn reindex(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
 }
 
 const CUSTOMER_COLUMNS: &str = "id, name, phones, emails, loyalty_id, external_id, language, tags, consent, note, \
-     home_store_id, created_at, updated_at, last_seen_at, phones_display";
+     home_store_id, created_at, updated_at, last_seen_at, phones_display, important_dates, preferences, \
+     contact_phone, contact_email, contact_sms, keep_in_touch";
 
 fn json_col<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
     serde_json::from_str(&r.get::<_, String>(idx)?)
@@ -527,7 +723,20 @@ fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
         created_at: ts_col(r, 11)?,
         updated_at: ts_col(r, 12)?,
         last_seen_at: opt_ts_col(r, 13)?,
+        important_dates: json_col(r, 15)?,
+        preferences: json_col(r, 16)?,
+        contact: ContactAnswers { phone: opt_json_col(r, 17)?, email: opt_json_col(r, 18)?, sms: opt_json_col(r, 19)? },
+        keep_in_touch: opt_json_col::<KeepInTouch>(r, 20)?.filter(|k| k.keeper_staff_id.is_some()),
     })
+}
+
+fn opt_json_col<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => serde_json::from_str(&s)
+            .map(Some)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))),
+    }
 }
 
 /// A customer who has not been deleted, with the contact points and tags of the records
@@ -563,8 +772,29 @@ fn with_merged(conn: &Connection, mut c: Customer) -> Result<Customer> {
                 c.tags.push(t);
             }
         }
+        for d in m.important_dates {
+            if !c.important_dates.contains(&d) {
+                c.important_dates.push(d);
+            }
+        }
+        for p in m.preferences {
+            if !c.preferences.contains(&p) {
+                c.preferences.push(p);
+            }
+        }
+        c.contact = c.contact.newest(m.contact);
+        c.keep_in_touch = c.keep_in_touch.or(m.keep_in_touch);
     }
     Ok(c)
+}
+
+/// What the customer (with the records merged into them) said about each channel.
+pub(crate) fn contact_answers(conn: &Connection, id: Uuid) -> Result<ContactAnswers> {
+    match get(conn, id) {
+        Ok(c) => Ok(c.contact),
+        Err(CoreError::NotFound { .. }) => Ok(ContactAnswers::default()),
+        Err(e) => Err(e),
+    }
 }
 
 pub(crate) fn exists(conn: &Connection, id: Uuid) -> Result<bool> {
@@ -668,7 +898,7 @@ impl Desk {
     /// Changes profile fields; each change is recorded with who made it and when.
     pub fn update_customer(&mut self, input: &CustomerEdit) -> Result<Customer> {
         get(&self.conn, input.customer_id)?;
-        let patch = validate_edit(input, self.region)?;
+        let patch = validate_edit(input, self.region, &self.conn, self.now())?;
         let fields = audit::changed_fields(&patch, &["customer_id", "home_store_id"]);
         let id = input.customer_id;
         self.write(|w| {

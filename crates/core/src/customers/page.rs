@@ -2,7 +2,7 @@
 //! felt and the trend, latest scores, open follow-ups, at-risk reasons) and the timeline.
 
 use crate::desk::Desk;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -30,6 +30,8 @@ pub struct CustomerPage {
     pub merged: Vec<MergedRecord>,
     /// The id that was opened, when it was a merged record's (its survivor's page is shown).
     pub redirected_from: Option<Uuid>,
+    /// "Before you start": what the person at the desk should know now, most pressing first.
+    pub before_you_start: Vec<super::heads_up::HeadsUp>,
 }
 
 /// The answers to "what happened last time, is anything open, how did they feel".
@@ -201,13 +203,39 @@ pub struct FollowUpEvent {
 }
 
 /// A customer's page; opening a merged record's old id opens its survivor.
-pub fn read(conn: &Connection, opened: Uuid, now: DateTime<Utc>) -> Result<CustomerPage> {
+pub fn read(conn: &Connection, opened: Uuid, now: DateTime<Utc>, offset: FixedOffset) -> Result<CustomerPage> {
     let id = links::resolve(conn, opened)?;
     let customer = customers::get(conn, id)?;
     let timeline = timeline(conn, id, &TimelineQuery::default(), now)?;
     let summary = summary(conn, id, now)?;
     let merged = links::merged_into(conn, id)?;
-    Ok(CustomerPage { customer, summary, timeline, merged, redirected_from: (id != opened).then_some(opened) })
+    let all_follow_ups = follow_ups::for_customer(conn, id, now)?;
+    let last_visit = timeline.entries.iter().find_map(|e| match e {
+        TimelineEntry::Interaction(i) => Some(i),
+        _ => None,
+    });
+    let first_visit: Option<String> = conn
+        .prepare_cached("SELECT min(occurred_at) FROM interactions WHERE customer_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    let reach = follow_ups::Reach { answers: customer.contact, ..Default::default() };
+    let before_you_start = super::heads_up::heads_up(&super::heads_up::Facts {
+        customer: &customer,
+        summary: &summary,
+        last_visit,
+        follow_ups: &all_follow_ups,
+        refused: reach.refused(),
+        first_visit: first_visit.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.to_utc()),
+        now,
+        offset,
+    });
+    Ok(CustomerPage {
+        customer,
+        summary,
+        timeline,
+        merged,
+        redirected_from: (id != opened).then_some(opened),
+        before_you_start,
+    })
 }
 
 const INTERACTIONS_SQL: &str = "
@@ -435,7 +463,7 @@ impl Desk {
 
     /// The same page read without recording a look (what other reads of the desk build on).
     pub fn customer_page(&self, id: Uuid) -> Result<CustomerPage> {
-        read(&self.conn, id, self.clock.now())
+        read(&self.conn, id, self.clock.now(), self.local_offset)
     }
 
     /// A page of a customer's timeline (older history, or filtered by touch point/channel).

@@ -210,7 +210,19 @@ pub fn loop_csv(m: &LoopMetrics, board: &[FollowUp]) -> Result<String> {
     for f in &m.feeling_after {
         w.row([format!("feeling_after_{}", f.feeling.as_str()), f.count.to_string()])?;
     }
-    w.row(["customer", "promise", "owner", "due_at", "due_state", "status", "opened_at", "opened_by"])?;
+    w.row([
+        "customer",
+        "promise",
+        "owner",
+        "due_at",
+        "due_state",
+        "status",
+        "opened_at",
+        "opened_by",
+        "kind",
+        "route",
+        "do_not_contact",
+    ])?;
     for f in board {
         w.row([
             f.customer.as_ref().map(|c| c.name.as_str()).unwrap_or_default(),
@@ -221,6 +233,9 @@ pub fn loop_csv(m: &LoopMetrics, board: &[FollowUp]) -> Result<String> {
             f.status.as_str(),
             &ts(f.created_at),
             &f.created_by,
+            f.kind.as_str(),
+            f.route.map(|r| r.as_str()).unwrap_or_default(),
+            &f.contact.as_ref().map(|c| c.answers.do_not_contact()).unwrap_or_default(),
         ])?;
     }
     w.finish()

@@ -3,6 +3,7 @@
 //! how the customer feels now.
 
 pub mod board;
+pub mod reminders;
 use crate::access::Permission;
 use crate::desk::Desk;
 use crate::staff;
@@ -12,7 +13,10 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use touchpoint_protocol::{text, FeedbackRecord, Feeling, FollowUpPatch, FollowUpStatus, InteractionRecord, Outcome};
+use touchpoint_protocol::{
+    text, ChannelConsent, ContactRoute, FeedbackRecord, Feeling, FollowUpKind, FollowUpPatch, FollowUpRoute,
+    FollowUpStatus, ImportantDate, InteractionRecord, Outcome,
+};
 use uuid::Uuid;
 
 use crate::db::{enum_col, opt_enum_col, opt_ts_col, opt_uuid_col, ts, ts_col, uuid_col};
@@ -56,6 +60,23 @@ pub struct FollowUp {
     pub contact: Option<FollowUpContact>,
     /// The latest snooze or hand-over, with why.
     pub last_change: Option<FollowUpChange>,
+    pub kind: FollowUpKind,
+    /// How the customer will be reached (none: not said).
+    pub route: Option<FollowUpRoute>,
+    /// Why it is there, in facts the desk words (a cadence, a date, the visit checked on).
+    pub why: Option<FollowUpWhy>,
+}
+
+/// Why a proactive follow-up is in the list, beyond its promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FollowUpWhy {
+    /// The keeper's cadence came round: every `every_days`, last conversation then.
+    StayInTouch { every_days: u16, last_conversation: Option<DateTime<Utc>> },
+    /// An important date is coming.
+    ImportantDate { date: ImportantDate },
+    /// Checking on a visit (when it was).
+    CheckIn { visit_at: Option<DateTime<Utc>> },
 }
 
 /// How to reach the customer about a follow-up: their first phone and email. A follow-up is a
@@ -66,6 +87,8 @@ pub struct FollowUpContact {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub consent: touchpoint_protocol::Consent,
+    /// What the customer said about each channel (a refusal is honoured).
+    pub answers: crate::customers::ContactAnswers,
 }
 
 /// A snooze (a new due time) or a hand-over (a new owner), and why.
@@ -112,6 +135,12 @@ pub struct NewFollowUp {
     pub owner_staff_id: Uuid,
     pub due_at: DateTime<Utc>,
     pub promise: String,
+    /// How to reach the customer; a channel they refused is refused here.
+    #[serde(default)]
+    pub route: Option<FollowUpRoute>,
+    /// Recovery unless said (a check-in, from the log form).
+    #[serde(default)]
+    pub kind: Option<FollowUpKind>,
 }
 
 /// How a follow-up ended.
@@ -148,6 +177,81 @@ pub struct FollowUpProposal {
     pub promise: String,
     /// The conversation's reason for contact, if it had one.
     pub reason_for_contact: Option<String>,
+    /// The first way to reach them that they have not refused and that the desk has the
+    /// details for: phone, then email, then SMS; their next visit when there is none.
+    pub route: FollowUpRoute,
+    /// The channels not proposed because the customer refused them (when and how they said so).
+    pub refused: Vec<RefusedChannel>,
+}
+
+/// A channel the customer asked not to be contacted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct RefusedChannel {
+    pub channel: ContactRoute,
+    pub answer: ChannelConsent,
+}
+
+/// How a desk can reach a customer: which contact points it holds and what they said.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reach {
+    pub has_phone: bool,
+    pub has_email: bool,
+    pub answers: crate::customers::ContactAnswers,
+}
+
+impl Reach {
+    pub(crate) fn of(conn: &Connection, customer: Option<Uuid>) -> Result<Reach> {
+        let Some(id) = customer else { return Ok(Reach::default()) };
+        Ok(match crate::customers::get(conn, id) {
+            Ok(c) => Reach { has_phone: !c.phones.is_empty(), has_email: !c.emails.is_empty(), answers: c.contact },
+            Err(CoreError::NotFound { .. }) => Reach::default(),
+            Err(e) => return Err(e),
+        })
+    }
+
+    /// The channels they refused, in the order the desk would try them.
+    pub(crate) fn refused(&self) -> Vec<RefusedChannel> {
+        ContactRoute::ALL
+            .into_iter()
+            .filter_map(|channel| {
+                self.answers.get(channel).filter(|a| !a.allowed).map(|answer| RefusedChannel { channel, answer })
+            })
+            .collect()
+    }
+
+    /// Phone, email, SMS: the first not refused that the desk has the details for.
+    pub(crate) fn best_route(&self) -> FollowUpRoute {
+        let usable = |c: ContactRoute| {
+            !self.answers.refused(c)
+                && match c {
+                    ContactRoute::Phone | ContactRoute::Sms => self.has_phone,
+                    ContactRoute::Email => self.has_email,
+                }
+        };
+        [
+            (ContactRoute::Phone, FollowUpRoute::Phone),
+            (ContactRoute::Email, FollowUpRoute::Email),
+            (ContactRoute::Sms, FollowUpRoute::Sms),
+        ]
+        .into_iter()
+        .find(|(c, _)| usable(*c))
+        .map_or(FollowUpRoute::NextVisit, |(_, r)| r)
+    }
+
+    /// Why `route` may not be used, or `None`.
+    pub(crate) fn refusal(&self, route: FollowUpRoute) -> Option<String> {
+        let channel = route.contact()?;
+        let answer = self.answers.get(channel).filter(|a| !a.allowed)?;
+        let by = match channel {
+            ContactRoute::Phone => "by phone",
+            ContactRoute::Email => "by email",
+            ContactRoute::Sms => "by SMS",
+        };
+        Some(format!(
+            "The customer asked not to be contacted {by} (recorded {}). Choose another way, or keep it for their next visit.",
+            answer.at.format("%-d %b %Y")
+        ))
+    }
 }
 
 /// NPS 0–6 is a detractor; CSAT 1–2 is dissatisfied; unhappy or very unhappy is unhappy.
@@ -179,6 +283,7 @@ pub(crate) fn propose(
     interaction: &InteractionRecord,
     feedback: Option<&FeedbackRecord>,
     owner: Uuid,
+    reach: &Reach,
     now: DateTime<Utc>,
 ) -> Option<FollowUpProposal> {
     let f = feedback;
@@ -200,6 +305,8 @@ pub(crate) fn propose(
         due_at: due,
         promise,
         reason_for_contact: interaction.reason.clone(),
+        route: reach.best_route(),
+        refused: reach.refused(),
     })
 }
 
@@ -225,6 +332,13 @@ pub(crate) fn validate_new(tx: &Transaction<'_>, input: &NewFollowUp, now: DateT
             p.add("customer_id", "This customer no longer exists on this desk.");
         }
     }
+    if let Some(route) = input.route {
+        if input.customer_id.is_none() && route != FollowUpRoute::NextVisit {
+            p.add("route", "A walk-in left no way to reach them: keep it for their next visit.");
+        } else if let Some(why) = Reach::of(tx, input.customer_id)?.refusal(route) {
+            p.add("route", why);
+        }
+    }
     p.finish()?;
     Ok(FollowUpPatch {
         follow_up_id: Uuid::now_v7(),
@@ -234,6 +348,8 @@ pub(crate) fn validate_new(tx: &Transaction<'_>, input: &NewFollowUp, now: DateT
         due_at: Some(input.due_at),
         promise: Some(promise),
         status: Some(FollowUpStatus::Open),
+        kind: input.kind.filter(|k| *k != FollowUpKind::Recovery),
+        route: input.route,
         ..FollowUpPatch::default()
     })
 }
@@ -315,12 +431,15 @@ pub(crate) fn apply_patch(
     let id = patch.follow_up_id.to_string();
     let exists =
         tx.prepare_cached("SELECT 1 FROM follow_ups WHERE id = ?1")?.query_row([&id], |_| Ok(())).optional()?.is_some();
+    if exists && patch.only_if_new {
+        return Ok(()); // a reminder another desk raised first: one follow-up, as it now stands
+    }
     if !exists {
         let owner = patch.owner_staff_id.unwrap_or(by);
         tx.prepare_cached(
             "INSERT INTO follow_ups (id, customer_id, interaction_id, store_id, owner_staff_id, due_at, promise, status,
-                                     created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9)",
+                                     created_by, created_at, kind, route, occasion)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             id,
@@ -332,7 +451,13 @@ pub(crate) fn apply_patch(
             patch.promise.clone().unwrap_or_default(),
             by.to_string(),
             ts(now),
+            patch.kind.unwrap_or_default().as_str(),
+            patch.route.map(|r| r.as_str()),
+            patch.occasion.as_ref().map(serde_json::to_string).transpose()?,
         ])?;
+        if patch.only_if_new {
+            return Ok(()); // its values hold until anyone changes them; it claims no field
+        }
     }
     let mut fields: Vec<(&'static str, Value)> = Vec::new();
     if let Some(v) = patch.owner_staff_id {
@@ -356,6 +481,9 @@ pub(crate) fn apply_patch(
     if let Some(v) = patch.closed_at {
         fields.push(("closed_at", Value::Text(ts(v))));
         fields.push(("closed_by", Value::Text(by.to_string())));
+    }
+    if let Some(v) = patch.route {
+        fields.push(("route", Value::Text(v.as_str().to_owned())));
     }
     // A snooze or a hand-over with its reason goes into the history, on every desk alike.
     if exists && (patch.due_at.is_some() || patch.owner_staff_id.is_some()) && patch.change_note.is_some() {
@@ -394,7 +522,9 @@ pub(crate) const SELECT: &str = "
             FROM follow_up_changes h
             LEFT JOIN staff hb ON hb.id = h.by_staff
             LEFT JOIN staff ho ON ho.id = h.owner_staff
-            WHERE h.follow_up_id = f.id ORDER BY h.hlc DESC LIMIT 1)
+            WHERE h.follow_up_id = f.id ORDER BY h.hlc DESC LIMIT 1),
+           f.kind, f.route, f.occasion, c.keep_in_touch, c.last_seen_at, c.contact_phone, c.contact_email,
+           c.contact_sms, (SELECT i.occurred_at FROM interactions i WHERE i.id = f.interaction_id)
     FROM follow_ups f
     LEFT JOIN customers c ON c.id = f.customer_id
     LEFT JOIN staff o ON o.id = f.owner_staff_id
@@ -421,6 +551,7 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::R
         None => None,
     };
     let status: FollowUpStatus = enum_col(r, 8)?;
+    let kind: FollowUpKind = enum_col(r, 19)?;
     let due_at = ts_col(r, 6)?;
     let has_customer = customer.is_some();
     Ok(FollowUp {
@@ -443,12 +574,38 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::R
                 let phones: Vec<String> = serde_json::from_str(&phones).unwrap_or_default();
                 let emails: Vec<String> = serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default();
                 let consent = serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default();
-                Some(FollowUpContact { phone: phones.into_iter().next(), email: emails.into_iter().next(), consent })
+                let answers = crate::customers::ContactAnswers {
+                    phone: json_opt(r, 24)?,
+                    email: json_opt(r, 25)?,
+                    sms: json_opt(r, 26)?,
+                };
+                Some(FollowUpContact {
+                    phone: phones.into_iter().next(),
+                    email: emails.into_iter().next(),
+                    consent,
+                    answers,
+                })
             }
             _ => None,
         },
         last_change: r.get::<_, Option<String>>(18)?.and_then(|j| serde_json::from_str(&j).ok()),
+        kind,
+        route: opt_enum_col(r, 20)?,
+        why: match kind {
+            FollowUpKind::Recovery => None,
+            FollowUpKind::CheckIn => Some(FollowUpWhy::CheckIn { visit_at: opt_ts_col(r, 27)? }),
+            FollowUpKind::StayInTouch => {
+                let every_days = json_opt::<touchpoint_protocol::KeepInTouch>(r, 22)?.map_or(0, |k| k.every_days);
+                Some(FollowUpWhy::StayInTouch { every_days, last_conversation: opt_ts_col(r, 23)? })
+            }
+            FollowUpKind::ImportantDate => json_opt(r, 21)?.map(|date| FollowUpWhy::ImportantDate { date }),
+        },
     })
+}
+
+/// A JSON column read leniently: what does not parse reads as absent.
+fn json_opt<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<T>> {
+    Ok(r.get::<_, Option<String>>(idx)?.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 pub fn get(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<FollowUp> {
@@ -509,7 +666,7 @@ pub(crate) fn repoint(tx: &Transaction<'_>, id: &str, root: &str) -> Result<()> 
 
 pub(crate) fn erase_free_text(tx: &Transaction<'_>, customer: Uuid) -> Result<()> {
     let key = customer.to_string();
-    tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL WHERE customer_id = ?1")?
+    tx.prepare_cached("UPDATE follow_ups SET promise = ?2, resolution = NULL, occasion = NULL WHERE customer_id = ?1")?
         .execute(params![key, touchpoint_protocol::ERASED_TEXT])?;
     tx.prepare_cached(
         "UPDATE follow_up_changes SET note = NULL WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE customer_id = ?1)",

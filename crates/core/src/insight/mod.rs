@@ -352,6 +352,9 @@ pub struct AtRiskCustomer {
     pub open_follow_up: Option<String>,
     pub open_follow_up_due: Option<DateTime<Utc>>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// What they said about being contacted: a list for reaching out must not call someone
+    /// who asked not to be called.
+    pub contact: crate::customers::ContactAnswers,
 }
 
 /// Customers at risk now: candidates come from one indexed query (recent unhappy feedback,
@@ -385,6 +388,7 @@ pub fn at_risk(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<
         let (name, last_seen_at): (String, Option<DateTime<Utc>>) = conn
             .prepare_cached("SELECT name, last_seen_at FROM customers WHERE id = ?1")?
             .query_row([&id], |r| Ok((r.get(0)?, opt_ts_col(r, 1)?)))?;
+        let contact = crate::customers::contact_answers(conn, customer)?;
         let open: Option<(String, String)> = conn
             .prepare_cached(
                 "SELECT promise, due_at FROM follow_ups WHERE customer_id = ?1 AND status IN ('open', 'in_progress')
@@ -399,6 +403,7 @@ pub fn at_risk(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<
             open_follow_up_due: open.as_ref().map(|(_, due)| crate::db::parse_ts(due)).transpose()?,
             open_follow_up: open.map(|(promise, _)| promise),
             last_seen_at,
+            contact,
         });
         if out.len() >= limit as usize {
             break;
@@ -411,7 +416,7 @@ pub fn at_risk(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<
 /// they were last seen.
 pub fn at_risk_csv(list: &[AtRiskCustomer]) -> Result<String> {
     let mut w = Csv::default();
-    w.row(["customer", "reasons", "open_follow_up", "open_follow_up_due", "last_seen"])?;
+    w.row(["customer", "reasons", "open_follow_up", "open_follow_up_due", "last_seen", "do_not_contact"])?;
     for c in list {
         let reasons: Vec<String> = c.reasons.iter().map(risk::describe).collect();
         w.row([
@@ -420,6 +425,7 @@ pub fn at_risk_csv(list: &[AtRiskCustomer]) -> Result<String> {
             c.open_follow_up.as_deref().unwrap_or_default(),
             &c.open_follow_up_due.map(ts).unwrap_or_default(),
             &c.last_seen_at.map(ts).unwrap_or_default(),
+            &c.contact.do_not_contact(),
         ])?;
     }
     w.finish()

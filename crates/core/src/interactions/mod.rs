@@ -43,6 +43,10 @@ pub struct LogInteraction {
     pub verbatim: Option<String>,
     /// When it happened; now if left out.
     pub occurred_at: Option<DateTime<Utc>>,
+    /// An after-visit check-in to put in the logger's follow-ups ("in 3 days: did the repair
+    /// hold?").
+    #[serde(default)]
+    pub check_in: Option<crate::follow_ups::reminders::CheckIn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -52,6 +56,8 @@ pub struct LoggedInteraction {
     /// A follow-up the rules suggest (follow-up needed, detractor, low CSAT, unhappy), for
     /// staff to accept or dismiss. Nothing is created until they accept.
     pub proposal: Option<crate::follow_ups::FollowUpProposal>,
+    /// The check-in follow-up the log created, if one was chosen.
+    pub check_in_id: Option<Uuid>,
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
@@ -139,7 +145,11 @@ pub(crate) fn earlier_submission(tx: &Transaction<'_>, key: Uuid) -> Result<Opti
         .optional()?;
     let Some((interaction_id, feedback_id, proposal)) = row else { return Ok(None) };
     let proposal = proposal.as_deref().map(serde_json::from_str).transpose()?;
-    Ok(Some(LoggedInteraction { interaction_id, feedback_id, proposal }))
+    let check_in_id = tx
+        .prepare_cached("SELECT id FROM follow_ups WHERE interaction_id = ?1 AND kind = 'check_in' LIMIT 1")?
+        .query_row([interaction_id.to_string()], |r| uuid_col(r, 0))
+        .optional()?;
+    Ok(Some(LoggedInteraction { interaction_id, feedback_id, proposal, check_in_id }))
 }
 
 /// How long a submission key is remembered: far longer than any retry.
@@ -294,10 +304,41 @@ impl Desk {
                 }
                 None => None,
             };
+            let reach = follow_ups::Reach::of(&w.tx, checked.interaction.customer_id)?;
             let proposal =
-                follow_ups::propose(&checked.interaction, checked.feedback.as_ref(), w.actor.staff_id, w.now);
-            let logged =
-                LoggedInteraction { interaction_id: checked.interaction.interaction_id, feedback_id, proposal };
+                follow_ups::propose(&checked.interaction, checked.feedback.as_ref(), w.actor.staff_id, &reach, w.now);
+            let check_in_id = match &input.check_in {
+                Some(check_in) => {
+                    let patch = follow_ups::reminders::check_in_patch(
+                        &w.tx,
+                        check_in,
+                        checked.interaction.customer_id,
+                        checked.interaction.interaction_id,
+                        w.actor.staff_id,
+                        w.now,
+                    )?;
+                    let op = w.record(OpBody::FollowUpPatch(patch.clone()))?;
+                    follow_ups::apply_patch(
+                        &w.tx,
+                        &patch,
+                        &op.hlc.to_string(),
+                        w.actor.staff_id,
+                        w.actor.store_id,
+                        w.now,
+                    )?;
+                    Some(patch.follow_up_id)
+                }
+                None => None,
+            };
+            if let Some(customer) = checked.interaction.customer_id {
+                follow_ups::reminders::close_kept(w, customer, checked.interaction.occurred_at)?;
+            }
+            let logged = LoggedInteraction {
+                interaction_id: checked.interaction.interaction_id,
+                feedback_id,
+                proposal,
+                check_in_id,
+            };
             remember_submission(&w.tx, input.submission_id, &logged, w.now)?;
             Ok(logged)
         })

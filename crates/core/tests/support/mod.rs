@@ -95,6 +95,7 @@ pub fn visit(desk: &TestDesk, customer: Option<Uuid>) -> LogInteraction {
         ces: None,
         verbatim: None,
         occurred_at: None,
+        check_in: None,
     }
 }
 

@@ -242,7 +242,7 @@ pub async fn erase(tx: Tx<'_, '_>, org: Uuid, customer: Uuid) -> ApiResult<()> {
     // The free text of their conversations, feedback, follow-ups and reviews may name them
     // too: dropped where it is optional, replaced where the record needs words.
     sqlx::query(
-        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'change_note' - 'detail'
+        "UPDATE change_log SET op = jsonb_set(op::jsonb, '{body}', (op::jsonb->'body') - 'summary' - 'verbatim' - 'resolution' - 'change_note' - 'detail' - 'occasion'
                  || CASE WHEN op::jsonb->'body' ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
                  || CASE WHEN op::jsonb->'body' ? 'comment' THEN jsonb_build_object('comment', $3::text) ELSE '{}'::jsonb END)::json
          WHERE org_id = $1 AND customer_id = $2 AND entity <> 'customer_patch'",
@@ -261,7 +261,7 @@ pub async fn erase(tx: Tx<'_, '_>, org: Uuid, customer: Uuid) -> ApiResult<()> {
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "UPDATE follow_ups SET fields = (fields - 'resolution')
+        "UPDATE follow_ups SET fields = (fields - 'resolution' - 'occasion')
                  || CASE WHEN fields ? 'promise' THEN jsonb_build_object('promise', $3::text) ELSE '{}'::jsonb END
          WHERE org_id = $1 AND customer_id = $2",
     )
