@@ -118,7 +118,7 @@ export const events = {
 /* Constants */
 export const MIN_SAMPLE = 10 as const;
 
-export const TEXT_RULES = {"amendment_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"criterion_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"customer_id":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":64,"multiline":false},"customer_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"customer_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"device_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"email":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":254,"multiline":false},"follow_up_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":300,"multiline":false},"language":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":35,"multiline":false},"promise":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"reason":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":200,"multiline":false},"resolution":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"review_comment":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"search":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"staff_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"store_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"summary":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"tag":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"touch_point_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"verbatim":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true}} as const;
+export const TEXT_RULES = {"amendment_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"criterion_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"customer_id":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":64,"multiline":false},"customer_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"customer_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"date_label":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"device_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"email":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":254,"multiline":false},"follow_up_note":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":300,"multiline":false},"language":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":35,"multiline":false},"preference_category":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"preference_value":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"promise":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":500,"multiline":true},"reason":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":200,"multiline":false},"resolution":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"review_comment":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true},"search":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"staff_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"store_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":120,"multiline":false},"summary":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":4000,"multiline":true},"tag":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":40,"multiline":false},"touch_point_name":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}\\u{9}-\\u{a}\\u{d}\\u{2028}-\\u{2029}","max":80,"multiline":false},"verbatim":{"forbidden":"\\u{0}-\\u{8}\\u{b}-\\u{c}\\u{e}-\\u{1f}\\u{7f}-\\u{9f}\\u{202d}-\\u{202e}\\u{fdd0}-\\u{fdef}\\u{fffe}-\\u{ffff}","max":2000,"multiline":true}} as const;
 
 /* Types */
 export type AmendInteraction = {
@@ -148,6 +148,11 @@ export type AtRiskCustomer = {
 	open_follow_up: string | null,
 	open_follow_up_due: string | null,
 	last_seen_at: string | null,
+	/**
+	 *  What they said about being contacted: a list for reaching out must not call someone
+	 *  who asked not to be called.
+	 */
+	contact: ContactAnswers,
 };
 
 /**  What an audit entry records someone doing. */
@@ -218,6 +223,26 @@ export type Changed = {
 	everything: boolean,
 };
 
+/**
+ *  The customer's answer about one channel: allowed or refused, when, and how it was given.
+ *  No answer recorded means "not asked": service contact about a promise they asked for is
+ *  allowed, marketing is not (that is `Consent`).
+ */
+export type ChannelConsent = {
+	allowed: boolean,
+	at: string,
+	how: ConsentSource,
+};
+
+/**  A check-in chosen in the log form: "call back in 3 days to see if the repair held". */
+export type CheckIn = {
+	in_days: number,
+	/**  What to check ("to see if the repair held"). */
+	about: string,
+	/**  How; the best way they have not refused when left out. */
+	route?: FollowUpRoute | null,
+};
+
 /**  How a follow-up ended. */
 export type CloseFollowUp = {
 	follow_up_id: string,
@@ -244,11 +269,30 @@ export type Consent = {
 	feedback_requests?: boolean,
 };
 
+/**  How a customer's answer about being contacted was given. */
+export type ConsentSource = 
+/**  Said at the desk, to the person recording it. */
+"in_person" | "on_the_phone" | "by_email" | 
+/**  A signed form. */
+"written" | 
+/**  Came with an imported file. */
+"imported";
+
+/**  What the customer said about being contacted on each channel. */
+export type ContactAnswers = {
+	phone: ChannelConsent | null,
+	email: ChannelConsent | null,
+	sms: ChannelConsent | null,
+};
+
 /**
  *  How the conversation happened. Named `ContactChannel` because `Channel` clashes with the
  *  tauri-specta runtime.
  */
 export type ContactChannel = "in_person" | "phone" | "email" | "chat" | "video" | "social";
+
+/**  A way of reaching the customer that they can allow or refuse. */
+export type ContactRoute = "phone" | "email" | "sms";
 
 export type CoreError = 
 /**  The input was refused; nothing was written. */
@@ -297,6 +341,12 @@ export type Customer = {
 	created_at: string,
 	updated_at: string,
 	last_seen_at: string | null,
+	important_dates: ImportantDate[],
+	preferences: Preference[],
+	/**  The customer's answers about being contacted (none: not asked). */
+	contact: ContactAnswers,
+	/**  Who keeps in touch and how often (none: nobody). */
+	keep_in_touch: KeepInTouch | null,
 };
 
 /**
@@ -315,6 +365,16 @@ export type CustomerEdit = {
 	tags: string[] | null,
 	consent: Consent | null,
 	note: string | null,
+	/**  The whole list of dates (birthday, anniversary, a date they gave). */
+	important_dates?: ImportantDate[] | null,
+	/**  The whole list of preferences ("Size: M"). */
+	preferences?: Preference[] | null,
+	/**  The customer's answer about each channel, with when and how it was given. */
+	contact_phone?: ChannelConsent | null,
+	contact_email?: ChannelConsent | null,
+	contact_sms?: ChannelConsent | null,
+	/**  Who keeps in touch and how often (`keeper_staff_id: None` stops it). */
+	keep_in_touch?: KeepInTouch | null,
 };
 
 export type CustomerHit = {
@@ -330,6 +390,8 @@ export type CustomerPage = {
 	merged: MergedRecord[],
 	/**  The id that was opened, when it was a merged record's (its survivor's page is shown). */
 	redirected_from: string | null,
+	/**  "Before you start": what the person at the desk should know now, most pressing first. */
+	before_you_start: HeadsUp[],
 };
 
 export type Dashboard = {
@@ -344,6 +406,13 @@ export type Dashboard = {
 	outcomes: Count[],
 	heat_map: HeatCell[],
 };
+
+/**  What kind of date it is. */
+export type DateKind = "birthday" | 
+/**  An anniversary the customer gave (a wedding, a business's founding). */
+"anniversary" | 
+/**  Any other date the customer mentioned; `label` says what it is. */
+"other";
 
 /**  A score and when the customer gave it. */
 export type DatedScore = {
@@ -482,6 +551,11 @@ export type FollowUp = {
 	contact: FollowUpContact | null,
 	/**  The latest snooze or hand-over, with why. */
 	last_change: FollowUpChange | null,
+	kind: FollowUpKind,
+	/**  How the customer will be reached (none: not said). */
+	route: FollowUpRoute | null,
+	/**  Why it is there, in facts the desk words (a cadence, a date, the visit checked on). */
+	why: FollowUpWhy | null,
 };
 
 /**  A snooze (a new due time) or a hand-over (a new owner), and why. */
@@ -507,12 +581,28 @@ export type FollowUpContact = {
 	phone: string | null,
 	email: string | null,
 	consent: Consent,
+	/**  What the customer said about each channel (a refusal is honoured). */
+	answers: ContactAnswers,
 };
 
 export type FollowUpEvent = {
 	at: string,
 	follow_up: FollowUp,
 };
+
+/**
+ *  Why a follow-up exists. A follow-up without a kind is a recovery (older desks made only
+ *  those).
+ */
+export type FollowUpKind = 
+/**  Put right what went wrong (an unhappy visit, a detractor, "follow-up needed"). */
+"recovery" | 
+/**  An after-visit check-in chosen when the conversation was logged. */
+"check_in" | 
+/**  The keeper's cadence came round without a conversation. */
+"stay_in_touch" | 
+/**  An important date is coming. */
+"important_date";
 
 /**  A follow-up the app suggests; staff accept (perhaps after editing) or dismiss it. */
 export type FollowUpProposal = {
@@ -528,10 +618,31 @@ export type FollowUpProposal = {
 	promise: string,
 	/**  The conversation's reason for contact, if it had one. */
 	reason_for_contact: string | null,
+	/**
+	 *  The first way to reach them that they have not refused and that the desk has the
+	 *  details for: phone, then email, then SMS; their next visit when there is none.
+	 */
+	route: FollowUpRoute,
+	/**  The channels not proposed because the customer refused them (when and how they said so). */
+	refused: RefusedChannel[],
 };
+
+/**  How a follow-up reaches the customer. */
+export type FollowUpRoute = "phone" | "email" | "sms" | 
+/**  Kept for when they next come in (nobody contacts them). */
+"next_visit";
 
 /**  Where a follow-up stands. */
 export type FollowUpStatus = "open" | "in_progress" | "done" | "could_not_reach";
+
+/**  Why a proactive follow-up is in the list, beyond its promise. */
+export type FollowUpWhy = 
+/**  The keeper's cadence came round: every `every_days`, last conversation then. */
+{ kind: "stay_in_touch"; every_days: number; last_conversation: string | null } | 
+/**  An important date is coming. */
+{ kind: "important_date"; date: ImportantDate } | 
+/**  Checking on a visit (when it was). */
+{ kind: "check_in"; visit_at: string | null };
 
 /**  One bar or line point: a touch point, a person, a store or a week. */
 export type Group = {
@@ -540,6 +651,22 @@ export type Group = {
 	label: string,
 	scores: Scores,
 };
+
+export type HeadsUp = 
+/**  A follow-up is open (overdue or not): what was promised, by whom, due when. */
+{ kind: "open_follow_up"; follow_up_id: string; promise: string; owner: string; due_at: string; overdue: boolean } | 
+/**  The last visit went badly: how they felt or scored, what it was about. */
+{ kind: "unhappy_last_visit"; at: string; feeling: Feeling | null; nps: number | null; reason: string | null } | 
+/**  An important date within the week: which, and on what day (`days`: 0 is today). */
+{ kind: "date_soon"; date: ImportantDate; on: string; days: number } | 
+/**  The last promise made to them and how it ended. */
+{ kind: "promised_last_time"; promise: string; status: FollowUpStatus; closed_at: string; resolution: string | null } | 
+/**  Channels they asked not to be contacted on (when and how they said so). */
+{ kind: "no_contact"; channels: RefusedChannel[] } | 
+/**  What they like, their size…: the first few. */
+{ kind: "prefers"; preferences: Preference[] } | 
+/**  A year (or more) since their first visit, this week. */
+{ kind: "first_visit_anniversary"; first_visit: string; years: number; on: string };
 
 /**  One cell of the touch point × feeling heat map. */
 export type HeatCell = {
@@ -587,6 +714,16 @@ export type ImportRow = {
 	errors: string[],
 };
 
+/**  A date that comes back every year. The year is optional (a birthday without the age). */
+export type ImportantDate = {
+	kind: DateKind,
+	/**  What the date is ("Daughter's graduation"); needed for `other`. */
+	label?: string | null,
+	month: number,
+	day: number,
+	year?: number | null,
+};
+
 /**  The population of a dashboard. `from`/`to` are required: every chart names its period. */
 export type InsightFilter = {
 	from: string,
@@ -628,6 +765,18 @@ export type InteractionValues = {
 	summary: string | null,
 };
 
+/**
+ *  Who keeps in touch with the customer, and how often. The keeper receives the stay-in-touch
+ *  follow-ups (when `every_days` pass without a conversation) and, with `remind_dates`, a
+ *  reminder of each important date. `keeper_staff_id: None` turns both off.
+ */
+export type KeepInTouch = {
+	keeper_staff_id?: string | null,
+	/**  0: no cadence (dates only); otherwise 7 to 365 days. */
+	every_days?: number,
+	remind_dates?: boolean,
+};
+
 export type LastVisit = {
 	at: string,
 	touch_point: string,
@@ -662,6 +811,11 @@ export type LogInteraction = {
 	verbatim: string | null,
 	/**  When it happened; now if left out. */
 	occurred_at: string | null,
+	/**
+	 *  An after-visit check-in to put in the logger's follow-ups ("in 3 days: did the repair
+	 *  hold?").
+	 */
+	check_in?: CheckIn | null,
 };
 
 export type LoggedInteraction = {
@@ -672,6 +826,8 @@ export type LoggedInteraction = {
 	 *  staff to accept or dismiss. Nothing is created until they accept.
 	 */
 	proposal: FollowUpProposal | null,
+	/**  The check-in follow-up the log created, if one was chosen. */
+	check_in_id: string | null,
 };
 
 /**  How the loop closed over a period. */
@@ -754,6 +910,10 @@ export type NewFollowUp = {
 	owner_staff_id: string,
 	due_at: string,
 	promise: string,
+	/**  How to reach the customer; a channel they refused is refused here. */
+	route?: FollowUpRoute | null,
+	/**  Recovery unless said (a check-in, from the log form). */
+	kind?: FollowUpKind | null,
 };
 
 /**  What a supervisor writes about one conversation. */
@@ -795,6 +955,12 @@ export type PossibleDuplicate = {
 	shared: SharedKey[],
 	/**  The names are the same or close ("Ana Sousa", "Ana Souza", "Ana Maria Costa"). */
 	names_close: boolean,
+};
+
+/**  A preference in a category of the desk's choosing ("Size: M", "Likes: espresso"). */
+export type Preference = {
+	category: string,
+	value: string,
 };
 
 /**  One recorded change of a profile field. */
@@ -868,6 +1034,12 @@ export type Recovery = {
 	good_visits: number,
 	/**  The latest of them. */
 	last_good_at: string,
+};
+
+/**  A channel the customer asked not to be contacted on. */
+export type RefusedChannel = {
+	channel: ContactRoute,
+	answer: ChannelConsent,
 };
 
 /**  A change the server refused, with what a person can do about it. */

@@ -12,7 +12,7 @@ function openNewFollowUp(handlers: Parameters<typeof mockBackend>[0] = {}) {
     ...handlers,
   });
   let closed = 0;
-  renderWithDesk(<NewFollowUpDialog customerId="c1" onClose={() => (closed += 1)} />, { name: "customer", id: "c1" });
+  renderWithDesk(<NewFollowUpDialog customerId="c1" contact={{ phone: null, email: null, sms: null }} onClose={() => (closed += 1)} />, { name: "customer", id: "c1" });
   return { calls, closed: () => closed };
 }
 

@@ -24,6 +24,10 @@ const ana: CustomerHit = {
     created_at: "2026-11-01T10:00:00.000Z",
     updated_at: "2026-11-01T10:00:00.000Z",
     last_seen_at: null,
+    important_dates: [],
+    preferences: [],
+    contact: { phone: null, email: null, sms: null },
+    keep_in_touch: null,
   },
 };
 
@@ -55,6 +59,7 @@ const beaPage: CustomerPage = {
   timeline: { entries: [], next: null },
   merged: [],
   redirected_from: null,
+  before_you_start: [],
 };
 
 function Where() {

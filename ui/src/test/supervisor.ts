@@ -34,8 +34,12 @@ export function followUp(over: Partial<FollowUp> = {}): FollowUp {
       phone: "+351 912 345 678",
       email: "ana@example.com",
       consent: { marketing_email: false, marketing_sms: false, feedback_requests: true },
+      answers: { phone: null, email: null, sms: null },
     },
     last_change: null,
+    kind: "recovery",
+    route: null,
+    why: null,
     ...over,
   };
 }
@@ -98,6 +102,7 @@ export function atRisk(over: Partial<AtRiskCustomer> = {}): AtRiskCustomer {
     open_follow_up: null,
     open_follow_up_due: null,
     last_seen_at: hoursFromNow(-48),
+    contact: { phone: null, email: null, sms: null },
     ...over,
   };
 }
@@ -118,6 +123,10 @@ export function customer(over: Partial<Customer> = {}): Customer {
     created_at: hoursFromNow(-24 * 90),
     updated_at: hoursFromNow(-24),
     last_seen_at: hoursFromNow(-24),
+    important_dates: [],
+    preferences: [],
+    contact: { phone: null, email: null, sms: null },
+    keep_in_touch: null,
     ...over,
   };
 }
@@ -141,6 +150,7 @@ export function customerPage(c: Customer = customer()): CustomerPage {
     timeline: { entries: [], next: null },
     merged: [],
     redirected_from: null,
+    before_you_start: [],
   };
 }
 

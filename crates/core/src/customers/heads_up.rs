@@ -33,7 +33,7 @@ pub enum HeadsUp {
     /// The last visit went badly: how they felt or scored, what it was about.
     UnhappyLastVisit { at: DateTime<Utc>, feeling: Option<Feeling>, nps: Option<u8>, reason: Option<String> },
     /// An important date within the week: which, and on what day (`days`: 0 is today).
-    DateSoon { date: ImportantDate, on: NaiveDate, days: i64 },
+    DateSoon { date: ImportantDate, on: NaiveDate, days: u32 },
     /// The last promise made to them and how it ended.
     PromisedLastTime { promise: String, status: FollowUpStatus, closed_at: DateTime<Utc>, resolution: Option<String> },
     /// Channels they asked not to be contacted on (when and how they said so).
@@ -94,7 +94,7 @@ pub(crate) fn heads_up(f: &Facts<'_>) -> Vec<HeadsUp> {
     out.extend(dates.into_iter().take(1).map(|(on, d)| HeadsUp::DateSoon {
         date: d.clone(),
         on,
-        days: (on - today).num_days(),
+        days: u32::try_from((on - today).num_days()).unwrap_or(0),
     }));
     let last_closed = f.follow_ups.iter().filter(|u| u.status.is_closed()).max_by_key(|u| u.closed_at);
     if let Some(u) = last_closed {

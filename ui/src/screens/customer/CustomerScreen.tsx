@@ -6,6 +6,7 @@ import { useCustomerPage } from "../../api/customers";
 import type { FollowUp, InteractionEntry } from "../../bindings";
 import { CompleteFollowUpDialog } from "../follow-ups/CompleteFollowUpDialog";
 import { AmendDialog } from "./AmendDialog";
+import { BeforeYouStart } from "./BeforeYouStart";
 import { CustomerHeader } from "./CustomerHeader";
 import { LogPanel } from "./LogPanel";
 import { NewFollowUpDialog } from "./NewFollowUpDialog";
@@ -48,7 +49,10 @@ export function CustomerScreen({ id }: { id: string }) {
 
   return (
     <main className="screen customer" aria-labelledby="customer-name">
-      <CustomerHeader page={page.data} onEdit={() => setEditing(true)} onCompleteFollowUp={setCompleting} />
+      <div className="customer-top">
+        <CustomerHeader page={page.data} onEdit={() => setEditing(true)} onCompleteFollowUp={setCompleting} />
+        <BeforeYouStart items={page.data.before_you_start} />
+      </div>
       <div className="customer-body">
         <Timeline customerId={cid} firstPage={page.data.timeline} onAmend={setAmending} />
         <LogPanel key={cid} customerId={cid} customerLanguage={page.data.customer.language} />
@@ -56,7 +60,7 @@ export function CustomerScreen({ id }: { id: string }) {
       {editing ? <ProfileDialog customer={page.data.customer} onClose={() => setEditing(false)} /> : null}
       {amending ? <AmendDialog customerId={cid} entry={amending} onClose={() => setAmending(null)} /> : null}
       {completing ? <CompleteFollowUpDialog followUp={completing} onClose={() => setCompleting(null)} /> : null}
-      {newFollowUp ? <NewFollowUpDialog customerId={cid} onClose={() => setNewFollowUp(false)} /> : null}
+      {newFollowUp ? <NewFollowUpDialog customerId={cid} contact={page.data.customer.contact} onClose={() => setNewFollowUp(false)} /> : null}
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   Button,
+  Checkbox,
   ComboBox,
   Disclosure,
   DisclosurePanel,
@@ -55,7 +56,12 @@ type Draft = {
   startedAt: string;
   /** Minutes typed by staff; null while the timer runs. */
   minutes: string | null;
+  /** An after-visit check-in: in how many days (none: no check-in), and what to check. */
+  checkInDays?: number | null;
+  checkInAbout?: string;
 };
+
+const CHECK_IN_DAYS = [1, 2, 3, 7, 14, 30];
 
 function emptyDraft(): Draft {
   return {
@@ -72,6 +78,8 @@ function emptyDraft(): Draft {
     summary: "",
     startedAt: new Date().toISOString(),
     minutes: null,
+    checkInDays: null,
+    checkInAbout: "",
   };
 }
 
@@ -141,6 +149,10 @@ export function LogPanel({ customerId, customerLanguage = null }: { customerId: 
         ces: draft.ces,
         verbatim: draft.verbatim.trim() || null,
         occurred_at: null,
+        check_in:
+          customerId && draft.checkInDays
+            ? { in_days: draft.checkInDays, about: draft.checkInAbout ?? "", route: null }
+            : null,
       },
       {
         onSuccess: (logged) => {
@@ -341,6 +353,41 @@ export function LogPanel({ customerId, customerLanguage = null }: { customerId: 
             rule="summary"
             multiline
           />
+
+          {customerId ? (
+            <div className="check-in" data-testid="check-in">
+              <Checkbox
+                className="checkbox"
+                isSelected={Boolean(draft.checkInDays)}
+                onChange={(on) => set("checkInDays", on ? 3 : null)}
+                data-testid="check-in-toggle"
+              >
+                <span className="box" aria-hidden="true" />
+                {t("checkIn.toggle")}
+              </Checkbox>
+              {draft.checkInDays ? (
+                <div className="check-in-fields">
+                  <Choice
+                    compact
+                    label={t("checkIn.inDays")}
+                    name="check-in-days"
+                    value={String(draft.checkInDays)}
+                    options={CHECK_IN_DAYS.map((d) => ({ id: String(d), label: t("checkIn.days", { count: d }) }))}
+                    onChange={(v) => set("checkInDays", Number(v))}
+                  />
+                  <TextInput
+                    name="check-in-about"
+                    label={t("checkIn.about")}
+                    placeholder={t("checkIn.aboutPlaceholder")}
+                    value={draft.checkInAbout ?? ""}
+                    onChange={(v) => set("checkInAbout", v)}
+                    rule="promise"
+                  />
+                </div>
+              ) : null}
+              {errors.check_in ? <div className="field-error">{errors.check_in}</div> : null}
+            </div>
+          ) : null}
 
           {/* Always in view: Save and the hand-over stay at the panel's foot however long the form. */}
           <div className="log-footer" data-testid="log-footer">

@@ -21,6 +21,10 @@ const ana: Customer = {
   created_at: "2026-11-20T10:00:00Z",
   updated_at: "2026-11-24T10:00:00Z",
   last_seen_at: null,
+  important_dates: [],
+  preferences: [],
+  contact: { phone: null, email: null, sms: null },
+  keep_in_touch: null,
 };
 
 const renamedTwice: ProfileConflict = {

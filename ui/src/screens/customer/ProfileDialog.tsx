@@ -11,6 +11,7 @@ import { DialogActions, FormError } from "../../components/FormParts";
 import { profileFieldLabel, profileValue } from "../../components/profileValues";
 import { TextInput } from "../../components/TextInput";
 import { absoluteTime, relativeTime } from "../../format";
+import { RelationshipForm } from "./RelationshipForm";
 import i18n from "../../i18n";
 
 const LANGUAGES = ["en", "pt-PT", "pt-BR", "es", "fr", "de", "it", "nl", "pl", "ro", "uk", "ar", "zh", "ja", "hi"];
@@ -82,6 +83,9 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
         <TabList className="tab-list" aria-label={t("profile.title", { name: c.name })}>
           <Tab id="details" className="tab">
             {t("profile.details")}
+          </Tab>
+          <Tab id="relationship" className="tab" data-testid="profile-relationship-tab">
+            {t("relationship.tab")}
           </Tab>
           <Tab id="history" className="tab" data-testid="profile-history-tab">
             {t("profile.history")}
@@ -160,6 +164,9 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
             </div>
             <DialogActions onCancel={onClose} submitLabel={t("profile.save")} pending={update.isPending} testId="profile-save" />
           </form>
+        </TabPanel>
+        <TabPanel id="relationship">
+          <RelationshipForm customer={c} onClose={onClose} />
         </TabPanel>
         <TabPanel id="history">
           <div className="dialog-body history">

@@ -5,11 +5,12 @@ import { useTranslation } from "react-i18next";
 import { fieldErrors } from "../../api/commands";
 import { useStaff } from "../../api/desk";
 import { useCreateFollowUp } from "../../api/followUps";
-import type { ProposalReason } from "../../bindings";
+import type { FollowUpRoute, ProposalReason, RefusedChannel } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DueTimeField } from "../../components/DueTimeField";
 import { TextInput } from "../../components/TextInput";
 import { fromLocalInput, toLocalInput } from "../../format";
+import { FOLLOW_UP_ROUTES, refusedInWords, routeName } from "../../relationship";
 
 function reasonText(r: ProposalReason, t: (k: string, o?: Record<string, unknown>) => string): string {
   switch (r.kind) {
@@ -33,6 +34,10 @@ export type FollowUpDraft = {
   promise: string;
   /** The conversation's reason for contact: the suggested promise is worded from it. */
   reason_for_contact?: string | null;
+  /** How to reach them: the first channel they have not refused. */
+  route?: FollowUpRoute;
+  /** Channels the customer refused: never offered, and the card says why. */
+  refused?: RefusedChannel[];
 };
 
 /** A follow-up to open: after a log that went badly the app suggests one (with why) to accept,
@@ -61,6 +66,9 @@ export function ProposalCard({
   );
   const [due, setDue] = useState(toLocalInput(proposal.due_at));
   const [owner, setOwner] = useState(proposal.owner_staff_id);
+  const [route, setRoute] = useState<FollowUpRoute>(proposal.route ?? "phone");
+  const refused = proposal.refused ?? [];
+  const routes = FOLLOW_UP_ROUTES.filter((r) => !refused.some((x) => x.channel === r));
   const errors = fieldErrors(create.error);
 
   return (
@@ -70,6 +78,19 @@ export function ProposalCard({
         <p className="proposal-why">{proposal.reasons.map((r) => reasonText(r, t)).join(" · ")}</p>
       ) : null}
       <TextInput name="promise" label={t("proposal.promise")} value={promise} onChange={setPromise} error={errors.promise} rule="promise" />
+      <Choice
+        label={t("relationship.routeLabel")}
+        name="route"
+        value={route}
+        options={routes.map((r) => ({ id: r, label: routeName(r, t) }))}
+        onChange={setRoute}
+        error={errors.route}
+      />
+      {refused.length > 0 ? (
+        <p className="proposal-refused" data-testid="proposal-refused">
+          {refusedInWords(refused, t)}
+        </p>
+      ) : null}
       <div className="field-row">
         <DueTimeField name="due_at" label={t("proposal.due")} value={due} onChange={setDue} error={errors.due_at} />
         <Choice
@@ -97,6 +118,8 @@ export function ProposalCard({
                 owner_staff_id: owner,
                 due_at: fromLocalInput(due) ?? proposal.due_at,
                 promise,
+                route,
+                kind: null,
               },
               { onSuccess: onDone },
             )

@@ -2,6 +2,8 @@ import { useState } from "react";
 import { Button, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
+import { FollowUpHeadline } from "../../components/FollowUpWhyLine";
+
 import { canReview } from "../../actions";
 import { useDeskInfo, useStaff } from "../../api/desk";
 import { useMyClosedFollowUps, useMyFollowUps } from "../../api/followUps";
@@ -106,7 +108,7 @@ function MyFollowUps({ titled }: { titled: boolean }) {
                   {t(`due.${f.due_state}`, { when: relativeTime(f.due_at) })}
                 </span>
                 <div className="follow-up-main">
-                  <div className="follow-up-promise">“{f.promise}”</div>
+                  <FollowUpHeadline followUp={f} />
                   <div className="muted small">
                     {f.customer ? (
                       <Button
