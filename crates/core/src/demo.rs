@@ -213,6 +213,48 @@ fn person(rng: &mut StdRng, i: usize) -> Person {
 
 /// Fills an empty desk at `path` with the demo store. Refuses a desk that already has
 /// customers, so real data is never mixed with made-up data.
+/// Relationship details as a store would have them for some of its customers: a birthday
+/// (now and then one this week, so "Before you start" has something to say), preferences, a
+/// refusal of calls, someone who keeps in touch.
+fn relationship(desk: &mut Desk, rng: &mut StdRng, id: uuid::Uuid) -> Result<()> {
+    use touchpoint_protocol::{ChannelConsent, ConsentSource, DateKind, ImportantDate, KeepInTouch, Preference};
+    let mut edit = CustomerEdit { customer_id: id, ..CustomerEdit::default() };
+    if rng.random_bool(0.3) {
+        let soon = desk.now() + chrono::Duration::days(rng.random_range(0..6));
+        let (month, day) = if rng.random_bool(0.25) {
+            (chrono::Datelike::month(&soon) as u8, chrono::Datelike::day(&soon).min(28) as u8)
+        } else {
+            (rng.random_range(1..=12), rng.random_range(1..=28))
+        };
+        let year = rng.random_bool(0.5).then(|| rng.random_range(1950..2005));
+        edit.important_dates = Some(vec![ImportantDate { kind: DateKind::Birthday, label: None, month, day, year }]);
+    }
+    if rng.random_bool(0.25) {
+        const SIZES: &[&str] = &["S", "M", "L", "XL", "38", "40", "42"];
+        const LIKES: &[&str] = &["Espresso", "Linen shirts", "Early visits", "Email receipts", "Trail running"];
+        edit.preferences = Some(vec![
+            Preference { category: "Size".into(), value: (*pick(rng, SIZES)).into() },
+            Preference { category: "Likes".into(), value: (*pick(rng, LIKES)).into() },
+        ]);
+    }
+    if rng.random_bool(0.1) {
+        let at = desk.now() - chrono::Duration::days(rng.random_range(1..200));
+        edit.contact_phone = Some(ChannelConsent { allowed: false, at, how: ConsentSource::InPerson });
+    }
+    if rng.random_bool(0.08) {
+        let keeper = Some(desk.staff_id());
+        edit.keep_in_touch = Some(KeepInTouch { keeper_staff_id: keeper, every_days: 90, remind_dates: true });
+    }
+    if edit.important_dates.is_some()
+        || edit.preferences.is_some()
+        || edit.contact_phone.is_some()
+        || edit.keep_in_touch.is_some()
+    {
+        desk.update_customer(&edit)?;
+    }
+    Ok(())
+}
+
 pub fn generate(path: &Path, options: &DemoOptions) -> Result<DemoSummary> {
     generate_with(path, options, &mut |_| {})
 }
@@ -339,6 +381,7 @@ pub fn generate_with(
                     loyalty_id: rng.random_bool(0.5).then(|| format!("LOY-{}", rng.random_range(10_000..99_999))),
                     ..CustomerEdit::default()
                 })?;
+                relationship(&mut desk, &mut rng, c.id)?;
                 ids[who] = Some(c.id);
                 summary.customers += 1;
                 c.id

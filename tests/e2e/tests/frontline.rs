@@ -372,3 +372,70 @@ async fn a_first_start_with_the_demo_opens_the_desk_on_the_filled_in_demo_store(
     let expected = touchpoint_core::demo::DemoOptions::default().customers;
     assert_eq!(usize::try_from(customers).ok(), Some(expected), "the whole demo store");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_of_calls_shows_before_you_start_no_call_is_proposed_and_a_check_in_lands_in_my_follow_ups() {
+    use chrono::Datelike;
+    let desk = Desk::start_with(|core| {
+        let c = core
+            .create_customer(&NewCustomer {
+                name: "Ana Costa".into(),
+                phone: "+351 912 345 678".into(),
+                ..Default::default()
+            })
+            .expect("customer");
+        let soon = chrono::Utc::now() + chrono::Duration::days(2);
+        core.update_customer(&touchpoint_core::customers::CustomerEdit {
+            customer_id: c.id,
+            important_dates: Some(vec![touchpoint_core::protocol::ImportantDate {
+                kind: touchpoint_core::protocol::DateKind::Birthday,
+                label: None,
+                month: soon.month() as u8,
+                day: soon.day() as u8,
+                year: None,
+            }]),
+            preferences: Some(vec![touchpoint_core::protocol::Preference {
+                category: "Size".into(),
+                value: "M".into(),
+            }]),
+            ..Default::default()
+        })
+        .expect("relationship details");
+    })
+    .await;
+    desk.open_customer("costa", "Ana Costa").await;
+    let strip = desk.wait_for_text("[data-testid=before-you-start]", "Birthday").await;
+    assert!(strip.contains("in 2 days") && strip.contains("Size: M"), "{strip}");
+
+    desk.keys("e").await;
+    desk.click("[data-testid=profile-relationship-tab]").await;
+    desk.click("[data-testid=choice-contact-phone]").await;
+    desk.click_xpath("//*[@role='option'][contains(., 'Refused')]").await;
+    desk.find("[data-testid=choice-contact-phone-how]").await;
+    desk.shot("relationship-tab").await;
+    let violations = desk.accessibility_violations().await;
+    assert!(violations.is_empty(), "the relationship tab: {violations:?}");
+    desk.click("[data-testid=relationship-save]").await;
+    desk.wait_gone("[data-testid=profile-dialog]").await;
+    let strip = desk.wait_for_text("[data-testid=before-you-start]", "Do not contact").await;
+    assert!(strip.contains("Birthday"), "the date stays first: {strip}");
+    desk.shot("before-you-start").await;
+
+    desk.type_into("[data-testid=log-form] input[name=reason]", "Broken zip").await;
+    desk.click("[data-testid=log-form] [data-feeling=unhappy]").await;
+    desk.click("[data-testid=check-in-toggle]").await;
+    desk.type_into("[data-testid=check-in] input[name=check-in-about]", "whether the new zip holds").await;
+    desk.click("[data-testid=log-save]").await;
+    let refused = desk.wait_for_text("[data-testid=proposal-refused]", "Asked not to be contacted by phone").await;
+    assert!(refused.contains("in person"), "{refused}");
+    let route = desk.text("[data-testid=choice-route]").await;
+    assert!(route.contains("Text (SMS)") && !route.contains("Call"), "no call is proposed: {route}");
+    desk.shot("proposal-no-call").await;
+    desk.click("[data-testid=proposal-dismiss]").await;
+
+    desk.click("[data-testid=rail-follow-ups]").await;
+    let mine = desk.wait_for_text("[data-testid=my-follow-ups]", "whether the new zip holds").await;
+    assert!(mine.contains("Check-in") && mine.contains("After-visit check-in"), "{mine}");
+    assert!(mine.contains("Text (SMS)"), "the check-in goes by SMS, not a call: {mine}");
+    desk.close().await;
+}

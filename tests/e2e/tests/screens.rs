@@ -24,6 +24,29 @@ fn ana_with_two_scores(core: &mut touchpoint_core::Desk) {
         })
         .expect("customer")
         .id;
+    // Relationship details, so "Before you start" has three things to say at every size.
+    let soon = chrono::Utc::now() + chrono::Duration::days(3);
+    core.update_customer(&touchpoint_core::customers::CustomerEdit {
+        customer_id: ana,
+        important_dates: Some(vec![touchpoint_core::protocol::ImportantDate {
+            kind: touchpoint_core::protocol::DateKind::Birthday,
+            label: None,
+            month: chrono::Datelike::month(&soon) as u8,
+            day: chrono::Datelike::day(&soon) as u8,
+            year: None,
+        }]),
+        preferences: Some(vec![
+            touchpoint_core::protocol::Preference { category: "Size".into(), value: "M".into() },
+            touchpoint_core::protocol::Preference { category: "Likes".into(), value: "Linen shirts".into() },
+        ]),
+        contact_sms: Some(touchpoint_core::protocol::ChannelConsent {
+            allowed: false,
+            at: chrono::Utc::now() - chrono::Duration::days(10),
+            how: touchpoint_core::protocol::ConsentSource::Written,
+        }),
+        ..Default::default()
+    })
+    .expect("relationship details");
     let tp = core.touch_points().expect("touch points")[0].id;
     for (nps, feeling) in [(3, Feeling::Unhappy), (9, Feeling::Happy)] {
         core.log_interaction(&LogInteraction {
