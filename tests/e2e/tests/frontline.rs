@@ -404,7 +404,7 @@ async fn a_refusal_of_calls_shows_before_you_start_no_call_is_proposed_and_a_che
     })
     .await;
     desk.open_customer("costa", "Ana Costa").await;
-    let strip = desk.wait_for_text("[data-testid=before-you-start]", "Birthday").await;
+    let strip = desk.wait_for_content("[data-testid=before-you-start]", "Birthday").await;
     assert!(strip.contains("in 2 days") && strip.contains("Size: M"), "{strip}");
 
     desk.keys("e").await;
@@ -417,7 +417,7 @@ async fn a_refusal_of_calls_shows_before_you_start_no_call_is_proposed_and_a_che
     assert!(violations.is_empty(), "the relationship tab: {violations:?}");
     desk.click("[data-testid=relationship-save]").await;
     desk.wait_gone("[data-testid=profile-dialog]").await;
-    let strip = desk.wait_for_text("[data-testid=before-you-start]", "Do not contact").await;
+    let strip = desk.wait_for_content("[data-testid=before-you-start]", "Do not contact").await;
     assert!(strip.contains("Birthday"), "the date stays first: {strip}");
     desk.shot("before-you-start").await;
 

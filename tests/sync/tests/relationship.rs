@@ -84,7 +84,8 @@ async fn a_birthday_reminder_raised_on_two_desks_offline_is_one_follow_up_and_st
         assert!(all.is_empty(), "nothing open again: {all:?}");
         let rows: Vec<(String, String)> = desk
             .with(|d| {
-                let mut stmt = d.connection().prepare("SELECT id, status FROM follow_ups WHERE kind = 'important_date'")?;
+                let mut stmt =
+                    d.connection().prepare("SELECT id, status FROM follow_ups WHERE kind = 'important_date'")?;
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             })

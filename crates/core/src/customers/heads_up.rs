@@ -14,7 +14,6 @@ use specta::Type;
 use touchpoint_protocol::{Feeling, FollowUpStatus, ImportantDate, Preference};
 use uuid::Uuid;
 
-use super::page::{InteractionEntry, Summary};
 use super::Customer;
 use crate::follow_ups::{DueState, FollowUp, RefusedChannel};
 
@@ -47,8 +46,9 @@ pub enum HeadsUp {
 /// What the strip is computed from: the page's parts, and today in the desk's time zone.
 pub(crate) struct Facts<'a> {
     pub customer: &'a Customer,
-    pub summary: &'a Summary,
-    pub last_visit: Option<&'a InteractionEntry>,
+    /// Open follow-ups, most pressing first (as the page's summary lists them).
+    pub open_follow_ups: &'a [FollowUp],
+    pub last_visit: Option<LastVisitFacts>,
     /// Every follow-up of the customer, newest first.
     pub follow_ups: &'a [FollowUp],
     pub refused: Vec<RefusedChannel>,
@@ -57,12 +57,20 @@ pub(crate) struct Facts<'a> {
     pub offset: FixedOffset,
 }
 
+/// The latest conversation: when, what about, how they felt and scored.
+pub(crate) struct LastVisitFacts {
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub feeling: Option<Feeling>,
+    pub nps: Option<u8>,
+}
+
 /// The items that apply, most pressing first, at most [`HEADS_UP_MAX`].
 pub(crate) fn heads_up(f: &Facts<'_>) -> Vec<HeadsUp> {
     let today = f.now.with_timezone(&f.offset).date_naive();
     let mut out: Vec<HeadsUp> = Vec::new();
     let open = |overdue: bool| {
-        f.summary.open_follow_ups.iter().filter(move |u| (u.due_state == DueState::Overdue) == overdue).map(|u| {
+        f.open_follow_ups.iter().filter(move |u| (u.due_state == DueState::Overdue) == overdue).map(|u| {
             HeadsUp::OpenFollowUp {
                 follow_up_id: u.id,
                 promise: u.promise.clone(),
@@ -73,11 +81,9 @@ pub(crate) fn heads_up(f: &Facts<'_>) -> Vec<HeadsUp> {
         })
     };
     out.extend(open(true).take(1));
-    if let Some(v) = f.last_visit {
-        let feeling = v.feedback.as_ref().and_then(|fb| fb.feeling);
-        let nps = v.feedback.as_ref().and_then(|fb| fb.nps);
-        if feeling.is_some_and(Feeling::is_unhappy) || nps.is_some_and(|n| n <= 6) {
-            out.push(HeadsUp::UnhappyLastVisit { at: v.at, feeling, nps, reason: v.current.reason.clone() });
+    if let Some(v) = &f.last_visit {
+        if v.feeling.is_some_and(Feeling::is_unhappy) || v.nps.is_some_and(|n| n <= 6) {
+            out.push(HeadsUp::UnhappyLastVisit { at: v.at, feeling: v.feeling, nps: v.nps, reason: v.reason.clone() });
         }
     }
     if !out.iter().any(|h| matches!(h, HeadsUp::OpenFollowUp { .. })) {

@@ -211,7 +211,12 @@ pub fn read(conn: &Connection, opened: Uuid, now: DateTime<Utc>, offset: FixedOf
     let merged = links::merged_into(conn, id)?;
     let all_follow_ups = follow_ups::for_customer(conn, id, now)?;
     let last_visit = timeline.entries.iter().find_map(|e| match e {
-        TimelineEntry::Interaction(i) => Some(i),
+        TimelineEntry::Interaction(i) => Some(super::heads_up::LastVisitFacts {
+            at: i.at,
+            reason: i.current.reason.clone(),
+            feeling: i.feedback.as_ref().and_then(|f| f.feeling),
+            nps: i.feedback.as_ref().and_then(|f| f.nps),
+        }),
         _ => None,
     });
     let first_visit: Option<String> = conn
@@ -220,7 +225,7 @@ pub fn read(conn: &Connection, opened: Uuid, now: DateTime<Utc>, offset: FixedOf
     let reach = follow_ups::Reach { answers: customer.contact, ..Default::default() };
     let before_you_start = super::heads_up::heads_up(&super::heads_up::Facts {
         customer: &customer,
-        summary: &summary,
+        open_follow_ups: &summary.open_follow_ups,
         last_visit,
         follow_ups: &all_follow_ups,
         refused: reach.refused(),
