@@ -12,6 +12,7 @@ use touchpoint_core::customers::search::{CustomerHit, DEFAULT_LIMIT};
 use touchpoint_core::customers::{Customer, CustomerEdit, NewCustomer, ProfileChange};
 use touchpoint_core::demo::DemoProgress;
 use touchpoint_core::follow_ups::board::{BoardFilter, LoopMetrics};
+use touchpoint_core::follow_ups::notices::NotificationSettings;
 use touchpoint_core::follow_ups::{CloseFollowUp, FollowUp, NewFollowUp, ReassignFollowUp, SnoozeFollowUp};
 use touchpoint_core::insight::{AtRiskCustomer, Dashboard, InsightFilter};
 use touchpoint_core::interactions::amendments::AmendInteraction;
@@ -184,6 +185,24 @@ pub async fn close_follow_up(state: State<'_, AppState>, input: CloseFollowUp) -
 pub async fn my_follow_ups(state: State<'_, AppState>) -> Result<Vec<FollowUp>> {
     state.raise_reminders();
     state.with(|d| d.my_follow_ups())
+}
+
+/// The signed-in person's desktop notifications on this desk (off until they turn them on).
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_settings(state: State<'_, AppState>) -> Result<NotificationSettings> {
+    state.with(|d| d.notification_settings())
+}
+
+/// Turns the signed-in person's desktop notifications on or off, worded in `language`.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_notifications(
+    state: State<'_, AppState>,
+    enabled: bool,
+    language: String,
+) -> Result<NotificationSettings> {
+    state.with(|d| d.set_notifications(enabled, &language))
 }
 
 #[tauri::command]

@@ -41,6 +41,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::close_follow_up,
             commands::my_follow_ups,
             commands::my_closed_follow_ups,
+            commands::notification_settings,
+            commands::set_notifications,
             commands::list_staff,
             commands::sign_in,
             commands::add_staff,
@@ -120,10 +122,13 @@ fn locale_region() -> Option<String> {
 
 /// How often the desk looks for reminders that have come due.
 const REMINDERS_EVERY_SECS: u64 = 300;
+/// How often it looks for desktop notifications to show (a due-soon notice is 15 minutes ahead).
+const NOTICES_EVERY_SECS: u64 = 30;
 
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -155,6 +160,20 @@ pub fn run() {
                 let _ = std::thread::Builder::new().name("reminders".into()).spawn(move || loop {
                     ticker.state::<AppState>().raise_reminders();
                     std::thread::sleep(std::time::Duration::from_secs(REMINDERS_EVERY_SECS));
+                });
+                // Desktop notifications for whoever is signed in and turned them on: never a
+                // customer's name or a promise (the core words them), so a locked screen or a
+                // shared till shows nothing personal.
+                let notifier = handle.clone();
+                let _ = std::thread::Builder::new().name("notices".into()).spawn(move || loop {
+                    let notices = notifier.state::<AppState>().with(|d| d.take_notices()).unwrap_or_default();
+                    for n in notices {
+                        use tauri_plugin_notification::NotificationExt;
+                        if let Err(e) = notifier.notification().builder().title(&n.title).body(&n.body).show() {
+                            eprintln!("touchpoint: a notification could not be shown: {e}");
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(NOTICES_EVERY_SECS));
                 });
             };
             if wants_demo() {

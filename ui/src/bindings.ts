@@ -39,6 +39,10 @@ export const commands = {
 	closeFollowUp: (input: CloseFollowUp) => typedError<FollowUp, CoreError>(__TAURI_INVOKE("close_follow_up", { input })),
 	myFollowUps: () => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("my_follow_ups")),
 	myClosedFollowUps: () => typedError<FollowUp[], CoreError>(__TAURI_INVOKE("my_closed_follow_ups")),
+	/**  The signed-in person's desktop notifications on this desk (off until they turn them on). */
+	notificationSettings: () => typedError<NotificationSettings, CoreError>(__TAURI_INVOKE("notification_settings")),
+	/**  Turns the signed-in person's desktop notifications on or off, worded in `language`. */
+	setNotifications: (enabled: boolean, language: string) => typedError<NotificationSettings, CoreError>(__TAURI_INVOKE("set_notifications", { enabled, language })),
 	listStaff: () => typedError<StaffListing[], CoreError>(__TAURI_INVOKE("list_staff")),
 	signIn: (staffId: string, pin: string | null) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("sign_in", { staffId, pin })),
 	addStaff: (input: NewStaff) => typedError<StaffListing, CoreError>(__TAURI_INVOKE("add_staff", { input })),
@@ -930,6 +934,13 @@ export type NewStaff = {
 	role: Role,
 	/**  4 to 12 digits (6 or more for supervisors and admins; see `protocol::pin`); empty for none. */
 	pin: string,
+};
+
+/**  The person's notification setting on this desk. */
+export type NotificationSettings = {
+	enabled: boolean,
+	/**  The language notices are worded in (`en` or `pt`), the desk's when they turned them on. */
+	language: string,
 };
 
 /**  How much is waiting to reach the server. */

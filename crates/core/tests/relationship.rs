@@ -352,3 +352,60 @@ fn erasing_a_customer_erases_their_dates_preferences_and_answers() {
     assert_eq!(occasion, None, "the reminder keeps its place, not the birthday");
     assert_eq!(t.desk.raise_reminders().expect("sweep"), 0, "nobody keeps in touch with an erased customer");
 }
+
+#[test]
+fn desktop_notices_are_off_by_default_never_name_the_customer_and_come_once() {
+    use touchpoint_core::follow_ups::notices::NoticeKind;
+    use touchpoint_core::staff::NewStaff;
+    let mut t = TestDesk::new();
+    let ana = t.customer("Ana Costa");
+    let me = t.desk.staff_id();
+    let rui = t
+        .desk
+        .add_staff(&NewStaff {
+            name: "Rui".into(),
+            role: touchpoint_core::protocol::Role::Frontline,
+            pin: String::new(),
+        })
+        .expect("staff")
+        .id;
+    let for_me = |t: &mut TestDesk, due: chrono::DateTime<Utc>, promise: &str| {
+        t.desk
+            .create_follow_up(&NewFollowUp {
+                customer_id: Some(ana.id),
+                interaction_id: None,
+                owner_staff_id: me,
+                due_at: due,
+                promise: promise.into(),
+                route: None,
+                kind: None,
+            })
+            .expect("follow-up")
+    };
+    t.desk.sign_in(rui, None).expect("Rui at the desk");
+    let before = for_me(&mut t, t0() + Duration::days(2), "Ring Ana about the refund");
+    t.desk.sign_in(me, None).expect("back");
+    assert!(!t.desk.notification_settings().expect("settings").enabled, "off until the person turns them on");
+    assert!(t.desk.take_notices().expect("notices").is_empty());
+    t.desk.set_notifications(true, "pt-PT").expect("on");
+    assert!(t.desk.take_notices().expect("notices").is_empty(), "turning them on does not replay the list");
+
+    t.desk.sign_in(rui, None).expect("Rui at the desk");
+    let given = for_me(&mut t, t0() + Duration::minutes(10), "Ring Ana Costa back");
+    t.desk.sign_in(me, None).expect("back");
+    let notices = t.desk.take_notices().expect("notices");
+    let kinds: Vec<(uuid::Uuid, NoticeKind)> = notices.iter().map(|n| (n.follow_up_id, n.kind)).collect();
+    assert_eq!(kinds, [(given.id, NoticeKind::Assigned), (given.id, NoticeKind::DueSoon)]);
+    for n in &notices {
+        assert!(!n.body.contains("Ana") && !n.title.contains("Ana") && !n.body.contains("Ring"), "{n:?}");
+        assert!(n.body.contains("seguimento"), "worded in the person's language: {n:?}");
+    }
+    assert!(t.desk.take_notices().expect("notices").is_empty(), "each notice once");
+    t.clock.advance(Duration::days(2) - Duration::minutes(10));
+    let due: Vec<uuid::Uuid> = t.desk.take_notices().expect("notices").iter().map(|n| n.follow_up_id).collect();
+    assert_eq!(due, [before.id], "15 minutes before its due time");
+    t.desk.set_notifications(false, "en").expect("off");
+    let soon = t.desk.now() + Duration::minutes(5);
+    for_me(&mut t, soon, "Mine, due soon");
+    assert!(t.desk.take_notices().expect("notices").is_empty(), "off means off");
+}

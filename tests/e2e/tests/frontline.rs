@@ -437,5 +437,14 @@ async fn a_refusal_of_calls_shows_before_you_start_no_call_is_proposed_and_a_che
     let mine = desk.wait_for_text("[data-testid=my-follow-ups]", "whether the new zip holds").await;
     assert!(mine.contains("Check-in") && mine.contains("After-visit check-in"), "{mine}");
     assert!(mine.contains("Text (SMS)"), "the check-in goes by SMS, not a call: {mine}");
+
+    // Desktop notifications are off until the person turns them on, from their menu.
+    desk.click("[data-testid=staff-menu]").await;
+    let item = desk.text("[data-testid=menu-notifications]").await;
+    assert!(item.contains("Desktop notifications") && !item.contains('✓'), "off by default: {item}");
+    assert!(item.contains("Never shows customer details"), "{item}");
+    desk.click("[data-testid=menu-notifications]").await;
+    desk.click("[data-testid=staff-menu]").await;
+    desk.wait_for_text("[data-testid=menu-notifications]", "✓").await;
     desk.close().await;
 }

@@ -46,6 +46,8 @@ export function asSentence(text: string): string {
 export const api = {
   startup: () => call(commands.startupStatus()),
   deskInfo: () => call(commands.deskInfo()),
+  notificationSettings: () => call(commands.notificationSettings()),
+  setNotifications: (enabled: boolean, language: string) => call(commands.setNotifications(enabled, language)),
   stores: () => call(commands.listStores()),
   touchPoints: () => call(commands.listTouchPoints()),
   reasons: () => call(commands.listReasons()),

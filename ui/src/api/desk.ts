@@ -11,6 +11,7 @@ export const deskKeys = {
   touchPoints: [family.touchPoints] as const,
   reasons: [family.reasons] as const,
   staff: [family.staff] as const,
+  notifications: [family.desk, "notifications"] as const,
 };
 
 export function useDeskInfo() {
@@ -72,5 +73,18 @@ export function useSetPin() {
   return useMutation({
     mutationFn: ({ staffId, pin }: { staffId: string; pin: string }) => api.setPin(staffId, pin),
     onSuccess: () => void qc.invalidateQueries({ queryKey: deskKeys.staff }),
+  });
+}
+
+/** The signed-in person's desktop notifications on this desk (off until they turn them on). */
+export function useNotificationSettings() {
+  return useQuery({ queryKey: deskKeys.notifications, queryFn: api.notificationSettings });
+}
+
+export function useSetNotifications() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ enabled, language }: { enabled: boolean; language: string }) => api.setNotifications(enabled, language),
+    onSuccess: (s) => qc.setQueryData(deskKeys.notifications, s),
   });
 }

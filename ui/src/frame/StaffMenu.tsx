@@ -3,7 +3,15 @@ import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, Sepa
 import { useTranslation } from "react-i18next";
 
 import { errorMessage, fieldErrors } from "../api/commands";
-import { useAddStaff, useDeskInfo, useSetPin, useSignIn, useStaff } from "../api/desk";
+import {
+  useAddStaff,
+  useDeskInfo,
+  useNotificationSettings,
+  useSetNotifications,
+  useSetPin,
+  useSignIn,
+  useStaff,
+} from "../api/desk";
 import type { Role, StaffListing } from "../bindings";
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from "../i18n";
 import { useNavigation } from "../navigation";
@@ -23,6 +31,8 @@ export function StaffMenu() {
   const desk = useDeskInfo();
   const nav = useNavigation();
   const [open, setOpen] = useState<Open>(null);
+  const notifications = useNotificationSettings();
+  const setNotifications = useSetNotifications();
   const me = desk.data?.staff;
   if (!me) return null;
   const requested = nav.staffDialog;
@@ -50,6 +60,8 @@ export function StaffMenu() {
             onAction={(k) => {
               const key = String(k);
               if (key.startsWith("lang:")) setLanguage(key.slice(5) as Language);
+              else if (key === "notifications")
+                setNotifications.mutate({ enabled: !notifications.data?.enabled, language: currentLanguage() });
               else setOpen(key as Open);
             }}
           >
@@ -73,6 +85,20 @@ export function StaffMenu() {
                 {t("scorecard.menu")}
               </MenuItem>
             ) : null}
+            <MenuItem
+              id="notifications"
+              className="menu-item"
+              data-testid="menu-notifications"
+              textValue={t("staff.notifications")}
+            >
+              <span className="menu-item-stack">
+                <span>
+                  {t("staff.notifications")}
+                  {notifications.data?.enabled ? " ✓" : ""}
+                </span>
+                <span className="muted small">{t("staff.notificationsHelp")}</span>
+              </span>
+            </MenuItem>
             <Separator className="menu-separator" />
             <MenuSection>
               <Header className="search-section">{t("staff.language")}</Header>

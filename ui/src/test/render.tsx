@@ -84,6 +84,7 @@ export function mockBackend(handlers: Record<string, Handler> = {}) {
     follow_up_board: () => [],
     audit_log: () => [],
     possible_duplicates_of: () => [],
+    notification_settings: () => ({ enabled: false, language: "en" }),
     ...handlers,
   };
   // Events are mocked too: a test emits what the app would send (`events.syncEvent.emit`).

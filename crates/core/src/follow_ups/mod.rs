@@ -3,6 +3,7 @@
 //! how the customer feels now.
 
 pub mod board;
+pub mod notices;
 pub mod reminders;
 use crate::access::Permission;
 use crate::desk::Desk;

@@ -18,7 +18,7 @@ export function BeforeYouStart({ items }: { items: HeadsUp[] }) {
         {items.map((h, i) => {
           const { head, why, tone } = words(h, t);
           return (
-            <li key={`${h.kind}-${i}`} className={`bys-item bys-${tone}`} data-kind={h.kind}>
+            <li key={`${h.kind}-${i}`} className={`bys-item bys-${tone}`} data-kind={h.kind} title={`${head} — ${why}`}>
               <span className="bys-head">{head}</span>
               <span className="bys-why">{why}</span>
             </li>
