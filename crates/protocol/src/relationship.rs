@@ -39,6 +39,7 @@ pub struct ImportantDate {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 31))]
     pub day: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub year: Option<u16>,
 }
 
@@ -117,6 +118,7 @@ pub struct KeepInTouch {
     pub keeper_staff_id: Option<Uuid>,
     /// 0: no cadence (dates only); otherwise 7 to 365 days.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub every_days: u16,
     #[serde(default)]
     pub remind_dates: bool,
