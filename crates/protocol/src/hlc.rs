@@ -73,7 +73,9 @@ impl FromStr for Hlc {
     type Err = BadHlc;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadHlc(s.to_owned());
-        if s.len() != TEXT_LEN {
+        // ASCII first: the splits below are by byte, and a multi-byte character across one of
+        // them would panic (a hostile push found by the fuzzer).
+        if s.len() != TEXT_LEN || !s.is_ascii() {
             return Err(bad());
         }
         let (wall, rest) = s.split_at(13);
@@ -139,6 +141,16 @@ mod tests {
             "1795000000000_000000-00000000000000000000000000000002",
         ] {
             assert!(bad.parse::<Hlc>().is_err(), "{bad} was taken as a stamp");
+        }
+        // The right length in bytes with a multi-byte character across a split: refused, never
+        // a panic (the fuzzer's find: a hostile push would have taken the handler down).
+        for bad in [
+            "179500Abcdh\u{202e}00\u{1}\u{0}\u{0}0=00000000000000000000000000000000",
+            "179500000000\u{e9}000000-00000000000000000000000000000002",
+            "1795000000000-00000\u{e9}-0000000000000000000000000000002",
+        ] {
+            assert_eq!(bad.len(), TEXT_LEN, "{bad:?} is not the length that reaches the splits");
+            assert!(bad.parse::<Hlc>().is_err(), "{bad:?} was taken as a stamp");
         }
         let long = format!("{good}{}", "x".repeat(5000));
         let refused = long.parse::<Hlc>().expect_err("a 5,000-character suffix is not a stamp");
