@@ -92,6 +92,27 @@ export function useCreateCustomer() {
   });
 }
 
+/** An edit of `customerId` that changes nothing yet: each form sets only what the person changed. */
+export function unchangedEdit(customerId: string): CustomerEdit {
+  return {
+    customer_id: customerId,
+    name: null,
+    phones: null,
+    emails: null,
+    loyalty_id: null,
+    external_id: null,
+    language: null,
+    tags: null,
+    consent: null,
+    note: null,
+  };
+}
+
+/** Whether an edit sets any field (saving one that does not only closes the form). */
+export function editChangesSomething(edit: CustomerEdit): boolean {
+  return Object.entries(edit).some(([k, v]) => k !== "customer_id" && v !== null && v !== undefined);
+}
+
 export function useUpdateCustomer() {
   const qc = useQueryClient();
   return useMutation({

@@ -3,7 +3,7 @@ import { Checkbox, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useCustomerConflicts, useCustomerHistory, useUpdateCustomer } from "../../api/customers";
+import { editChangesSomething, unchangedEdit, useCustomerConflicts, useCustomerHistory, useUpdateCustomer } from "../../api/customers";
 import type { Consent, Customer, CustomerEdit, ProfileChange, ProfileConflict } from "../../bindings";
 import { Choice } from "../../components/Choice";
 import { DialogFrame } from "../../components/DialogFrame";
@@ -49,18 +49,7 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
   const lines = (s: string) => s.split(/\n/).map((x) => x.trim()).filter(Boolean);
 
   function edit(): CustomerEdit {
-    const e: CustomerEdit = {
-      customer_id: c.id,
-      name: null,
-      phones: null,
-      emails: null,
-      loyalty_id: null,
-      external_id: null,
-      language: null,
-      tags: null,
-      consent: null,
-      note: null,
-    };
+    const e = unchangedEdit(c.id);
     if (name.trim() !== c.name) e.name = name;
     if (!sameList(lines(phones), c.phones.map((p) => p.display))) e.phones = lines(phones);
     if (!sameList(lines(emails), c.emails)) e.emails = lines(emails);
@@ -97,8 +86,7 @@ export function ProfileDialog({ customer: c, onClose }: { customer: Customer; on
             onSubmit={(e) => {
               e.preventDefault();
               const changes = edit();
-              const changed = Object.entries(changes).some(([k, v]) => k !== "customer_id" && v !== null);
-              if (!changed) return onClose();
+              if (!editChangesSomething(changes)) return onClose();
               update.mutate(changes, { onSuccess: onClose });
             }}
           >

@@ -3,7 +3,7 @@ import { Button, Checkbox } from "react-aria-components";
 import { useTranslation } from "react-i18next";
 
 import { fieldErrors } from "../../api/commands";
-import { useUpdateCustomer } from "../../api/customers";
+import { editChangesSomething, unchangedEdit, useUpdateCustomer } from "../../api/customers";
 import { useStaff } from "../../api/desk";
 import type {
   ChannelConsent,
@@ -61,18 +61,7 @@ export function RelationshipForm({ customer: c, onClose }: { customer: Customer;
   const months = monthNames();
 
   function edit(): CustomerEdit {
-    const e: CustomerEdit = {
-      customer_id: c.id,
-      name: null,
-      phones: null,
-      emails: null,
-      loyalty_id: null,
-      external_id: null,
-      language: null,
-      tags: null,
-      consent: null,
-      note: null,
-    };
+    const e = unchangedEdit(c.id);
     if (JSON.stringify(dates) !== JSON.stringify(c.important_dates)) e.important_dates = dates;
     if (JSON.stringify(prefs) !== JSON.stringify(c.preferences)) e.preferences = prefs;
     for (const route of CONTACT_ROUTES) {
@@ -101,8 +90,7 @@ export function RelationshipForm({ customer: c, onClose }: { customer: Customer;
       onSubmit={(ev) => {
         ev.preventDefault();
         const changes = edit();
-        const changed = Object.entries(changes).some(([k, v]) => k !== "customer_id" && v !== null && v !== undefined);
-        if (!changed) return onClose();
+        if (!editChangesSomething(changes)) return onClose();
         update.mutate(changes, { onSuccess: onClose });
       }}
     >
