@@ -1116,6 +1116,11 @@ export type ReviewQueueFilter = {
 	reason?: string | null,
 	/**  Only conversations nobody has reviewed yet. */
 	unreviewed_only?: boolean,
+	/**
+	 *  The reviewer's own conversations too: the conversations behind a figure are all of
+	 *  them (Insight's drill-down), though nobody can review their own.
+	 */
+	include_own?: boolean,
 	/**  A random sample of this many (for quality checks) instead of the newest. */
 	sample: number | null,
 	/**  How many to show (at most 200; 50 when left out). */

@@ -158,6 +158,71 @@ fn a_customer_who_refused_calls_is_never_proposed_a_call_and_the_proposal_says_w
 }
 
 #[test]
+fn pasted_control_characters_and_over_long_relationship_text_are_refused_and_nothing_is_saved() {
+    let mut t = TestDesk::new();
+    let ana = t.customer_with("Ana Costa", "07911 123456", "");
+    let labelled =
+        |label: &str| ImportantDate { kind: DateKind::Other, label: Some(label.into()), month: 5, day: 4, year: None };
+    let pref = |category: &str, value: &str| Preference { category: category.into(), value: value.into() };
+    let cases: Vec<(&str, CustomerEdit)> = vec![
+        ("important_dates", CustomerEdit { important_dates: Some(vec![labelled("Wedding\u{0}day")]), ..edit(ana.id) }),
+        ("important_dates", CustomerEdit { important_dates: Some(vec![labelled(&"x".repeat(81))]), ..edit(ana.id) }),
+        (
+            "important_dates",
+            CustomerEdit { important_dates: Some(vec![labelled("Right\u{202e}left")]), ..edit(ana.id) },
+        ),
+        (
+            "important_dates",
+            CustomerEdit {
+                important_dates: Some((1..=11).map(|d| labelled(&format!("Date {d}"))).collect()),
+                ..edit(ana.id)
+            },
+        ),
+        ("preferences", CustomerEdit { preferences: Some(vec![pref("Size", "M\u{0}")]), ..edit(ana.id) }),
+        ("preferences", CustomerEdit { preferences: Some(vec![pref("Size\u{1b}[31m", "M")]), ..edit(ana.id) }),
+        ("preferences", CustomerEdit { preferences: Some(vec![pref(&"c".repeat(41), "M")]), ..edit(ana.id) }),
+        ("preferences", CustomerEdit { preferences: Some(vec![pref("Likes", &"v".repeat(121))]), ..edit(ana.id) }),
+        ("preferences", CustomerEdit { preferences: Some(vec![pref("Likes", "  ")]), ..edit(ana.id) }),
+        (
+            "preferences",
+            CustomerEdit {
+                preferences: Some((0..31).map(|i| pref("Likes", &format!("Thing {i}"))).collect()),
+                ..edit(ana.id)
+            },
+        ),
+    ];
+    let outbox = t.count("outbox");
+    for (field, bad) in cases {
+        let errors = field_errors(t.desk.update_customer(&bad).expect_err("refused"));
+        assert_eq!(errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), [field], "{bad:?}: {errors:?}");
+        assert!(!errors[0].1.is_empty());
+    }
+    let page = t.desk.customer_page(ana.id).expect("page").customer;
+    assert!(page.important_dates.is_empty() && page.preferences.is_empty(), "nothing refused was saved");
+    assert_eq!(t.count("outbox"), outbox, "nothing refused goes to the server");
+
+    // A check-in sent twice (a double press, a retry after a timeout) is one follow-up.
+    let mut log = visit(&t, Some(ana.id));
+    log.check_in = Some(CheckIn { in_days: 3, about: "See if the repair held".into(), route: None });
+    let first = t.desk.log_interaction(&log).expect("logged");
+    let again = t.desk.log_interaction(&log).expect("the same answer");
+    assert_eq!(again.interaction_id, first.interaction_id);
+    assert_eq!(again.check_in_id, first.check_in_id, "the second press answers with the first check-in");
+    let check_ins = t
+        .desk
+        .my_follow_ups()
+        .expect("mine")
+        .into_iter()
+        .filter(|f| f.kind == FollowUpKind::CheckIn && f.customer.as_ref().map(|c| c.id) == Some(ana.id))
+        .count();
+    assert_eq!(check_ins, 1);
+    let mut hostile = visit(&t, Some(ana.id));
+    hostile.check_in = Some(CheckIn { in_days: 3, about: "Call\u{0}back".into(), route: None });
+    let errors = field_errors(t.desk.log_interaction(&hostile).expect_err("refused"));
+    assert_eq!(errors[0].0, "check_in", "{errors:?}");
+}
+
+#[test]
 fn an_after_visit_check_in_is_in_my_follow_ups_with_the_visit_and_a_refused_one_saves_nothing() {
     let mut t = TestDesk::new();
     let ana = t.customer_with("Ana Costa", "07911 123456", "");

@@ -98,6 +98,14 @@ fn frontline_staff_cannot_review_and_nobody_reviews_their_own_work() {
     let own = s.t.log(visit(&s.t, None));
     let queue = s.t.desk.review_queue(&ReviewQueueFilter::default()).expect("queue");
     assert_eq!(queue.iter().map(|q| q.interaction_id).collect::<Vec<_>>(), [hers.interaction_id], "not her own");
+    // The conversations behind a figure are all of them, hers included (she still cannot
+    // review those).
+    let behind = s.t.desk.review_queue(&ReviewQueueFilter { include_own: true, ..Default::default() }).expect("queue");
+    assert_eq!(
+        behind.iter().map(|q| q.interaction_id).collect::<Vec<_>>(),
+        [own.interaction_id, hers.interaction_id],
+        "a drill-down shows her own too, newest first"
+    );
     match s.t.desk.record_review(&praise(own.interaction_id, "I was great")) {
         Err(CoreError::Validation { fields, .. }) => assert_eq!(fields[0].field, "interaction_id"),
         other => panic!("{other:?}"),

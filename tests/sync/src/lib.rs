@@ -640,6 +640,21 @@ impl Api {
         (status, err)
     }
 
+    /// Pushes `ops` as the test wrote them; the batch is answered op by op (a 200).
+    pub async fn push_ops(&self, ops: Vec<Value>) -> touchpoint_protocol::PushResponse {
+        let resp = self
+            .client
+            .post(format!("{}/v1/sync/push", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(self.token.as_deref().expect("token"))
+            .json(&serde_json::json!({ "ops": ops }))
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(resp.status(), StatusCode::OK, "a batch with bad ops is answered op by op");
+        resp.json().await.expect("a push response")
+    }
+
     /// Asserts a 4xx JSON error with `code`.
     pub async fn refuses(&self, method: Method, path: &str, body: Option<Vec<u8>>, code: ErrorCode) {
         let (status, err) = self.call(method.clone(), path, body).await;
@@ -648,6 +663,20 @@ impl Api {
         assert_eq!(err.code, code, "{method} {path}: {}", err.message);
         assert!(!err.message.is_empty());
     }
+}
+
+/// `op` as JSON with a fresh op id and entity id, and `edit` applied to its body: a desk's real
+/// op, altered the way a hostile or broken client would.
+pub fn op_variant(op: &touchpoint_protocol::Op, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut v = serde_json::to_value(op).expect("op");
+    v["op_id"] = serde_json::json!(Uuid::now_v7());
+    for key in ["interaction_id", "follow_up_id", "entry_id", "feedback_id"] {
+        if v["body"].get(key).is_some() {
+            v["body"][key] = serde_json::json!(Uuid::now_v7());
+        }
+    }
+    edit(&mut v["body"]);
+    v
 }
 
 pub fn bytes(v: Value) -> Option<Vec<u8>> {

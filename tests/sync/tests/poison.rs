@@ -8,38 +8,10 @@
 use std::sync::atomic::Ordering;
 
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use touchpoint_core::sync::{SyncError, TransportError};
-use touchpoint_protocol::{ErrorCode, Op, OpStatus, PushResponse, RejectCode};
-use touchpoint_sync_tests::{api_for, bytes, TestDesk, TestServer};
-use uuid::Uuid;
-
-/// `op` as JSON with a fresh op id and entity id, and `edit` applied to its body.
-fn variant(op: &Op, edit: impl FnOnce(&mut Value)) -> Value {
-    let mut v = serde_json::to_value(op).expect("op");
-    v["op_id"] = json!(Uuid::now_v7());
-    for key in ["interaction_id", "follow_up_id", "entry_id", "feedback_id"] {
-        if v["body"].get(key).is_some() {
-            v["body"][key] = json!(Uuid::now_v7());
-        }
-    }
-    edit(&mut v["body"]);
-    v
-}
-
-async fn push(api: &touchpoint_sync_tests::Api, ops: Vec<Value>) -> PushResponse {
-    let resp = api
-        .client
-        .post(format!("{}/v1/sync/push", api.base))
-        .header(touchpoint_protocol::PROTOCOL_HEADER, touchpoint_protocol::PROTOCOL_VERSION.to_string())
-        .bearer_auth(api.token.as_deref().expect("token"))
-        .json(&json!({ "ops": ops }))
-        .send()
-        .await
-        .expect("the server answers");
-    assert_eq!(resp.status(), StatusCode::OK, "a batch with bad text is answered op by op");
-    resp.json().await.expect("a push response")
-}
+use touchpoint_protocol::{ErrorCode, OpStatus, RejectCode};
+use touchpoint_sync_tests::{api_for, bytes, op_variant, TestDesk, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nul_in_any_text_field_is_refused_op_by_op_and_the_ops_around_it_are_applied() {
@@ -53,16 +25,16 @@ async fn a_nul_in_any_text_field_is_refused_op_by_op_and_the_ops_around_it_are_a
 
     let nul = "ab\u{0}cd";
     let batch = vec![
-        variant(patch, |b| b["name"] = json!(format!("Ana {nul}"))),
+        op_variant(patch, |b| b["name"] = json!(format!("Ana {nul}"))),
         serde_json::to_value(patch).expect("op"),
-        variant(visit, |b| b["summary"] = json!(nul)),
-        variant(visit, |b| b["reason"] = json!(nul)),
-        variant(patch, |b| b["note"] = json!(nul)),
-        variant(patch, |b| b["tags"] = json!(["vip", nul])),
-        variant(patch, |b| b["loyalty_id"] = json!("LOY\u{1b}[31m")),
+        op_variant(visit, |b| b["summary"] = json!(nul)),
+        op_variant(visit, |b| b["reason"] = json!(nul)),
+        op_variant(patch, |b| b["note"] = json!(nul)),
+        op_variant(patch, |b| b["tags"] = json!(["vip", nul])),
+        op_variant(patch, |b| b["loyalty_id"] = json!("LOY\u{1b}[31m")),
         serde_json::to_value(visit).expect("op"),
     ];
-    let answer = push(&api, batch).await;
+    let answer = api.push_ops(batch).await;
     let statuses: Vec<&OpStatus> = answer.results.iter().map(|r| &r.status).collect();
     for (i, status) in statuses.iter().enumerate() {
         let good = i == 1 || i == 7;
@@ -174,7 +146,7 @@ async fn clock_stamps_are_taken_only_in_their_canonical_form() {
     let mut ahead = serde_json::to_value(&ops[0]).expect("op");
     let future = chrono::Utc::now() + chrono::Duration::days(30);
     ahead["hlc"] = json!(format!("{:013}-000000-{node}", future.timestamp_millis()));
-    let answer = push(&api, vec![ahead]).await;
+    let answer = api.push_ops(vec![ahead]).await;
     assert!(
         matches!(&answer.results[0].status, OpStatus::Rejected { code: RejectCode::Invalid, message } if message.contains("clock")),
         "{answer:?}"

@@ -1,10 +1,14 @@
 //! Keeping a relationship warm across desks: a reminder two desks raise offline is one
 //! follow-up, and a desk that raises it late never reopens the one a colleague closed; a
-//! refusal of calls recorded at one desk stops the other from proposing a call.
+//! refusal of calls recorded at one desk stops the other from proposing a call; and a till
+//! pushing hostile relationship details (control characters, over-long or too many dates and
+//! preferences, a keeper the server does not know or who works elsewhere) has each such op
+//! refused on its own while the good ones land.
 
 use std::sync::atomic::Ordering;
 
 use chrono::{Datelike, Duration, Utc};
+use serde_json::json;
 use touchpoint_core::customers::{CustomerEdit, NewCustomer};
 use touchpoint_core::follow_ups::{CloseFollowUp, NewFollowUp};
 use touchpoint_core::protocol::{
@@ -12,7 +16,8 @@ use touchpoint_core::protocol::{
     KeepInTouch,
 };
 use touchpoint_core::CoreError;
-use touchpoint_sync_tests::{TestDesk, TestServer};
+use touchpoint_protocol::{OpStatus, Preference, RejectCode};
+use touchpoint_sync_tests::{api_for, op_variant, TestDesk, TestServer};
 
 fn offline(desk: &TestDesk, cut: bool) {
     desk.engine.transport().offline.store(cut, Ordering::SeqCst);
@@ -169,4 +174,84 @@ async fn a_refusal_of_calls_recorded_at_one_desk_stops_the_other_from_proposing_
         })
         .expect_err("a call is refused");
     assert!(matches!(refused, CoreError::Validation { ref fields, .. } if fields[0].field == "route"), "{refused:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_relationship_details_from_a_till_are_refused_op_by_op_and_the_good_ones_land() {
+    let server = TestServer::start().await;
+    let till = TestDesk::enrolled(&server, server.frontline).await;
+    let supervisor = TestDesk::enrolled(&server, server.supervisor).await;
+    let (_, elsewhere) = server.another_store("Faro", "Rui Faro").await;
+    let ana = till.customer("Ana Costa");
+    let ops = till.with(|d| d.outbox_batch(10, 1 << 20)).expect("batch");
+    let patch = &ops[0];
+    let api = api_for(&server, &till).await;
+
+    let date = |label: String| {
+        json!([ImportantDate { kind: DateKind::Other, label: Some(label), month: 5, day: 4, year: None }])
+    };
+    let birthdays = json!((1..=11)
+        .map(|d| ImportantDate {
+            kind: DateKind::Other,
+            label: Some(format!("Date {d}")),
+            month: 1,
+            day: d,
+            year: None
+        })
+        .collect::<Vec<_>>());
+    let pref = |category: &str, value: &str| Preference { category: category.into(), value: value.into() };
+    let many: Vec<Preference> = (0..31).map(|i| pref("Likes", &format!("Thing {i}"))).collect();
+    let keep = |keeper: uuid::Uuid, every_days: u16| {
+        json!(KeepInTouch { keeper_staff_id: Some(keeper), every_days, remind_dates: true })
+    };
+    let stranger = uuid::Uuid::now_v7();
+    let batch = vec![
+        op_variant(patch, |b| b["important_dates"] = date("Wedding\u{0}day".into())),
+        op_variant(patch, |b| b["important_dates"] = date("x".repeat(81))),
+        op_variant(patch, |b| b["important_dates"] = birthdays),
+        op_variant(patch, |b| b["preferences"] = json!([pref("Size", "M\u{0}")])),
+        op_variant(patch, |b| b["preferences"] = json!([pref("Likes", &"v".repeat(121))])),
+        op_variant(patch, |b| b["preferences"] = json!(many)),
+        op_variant(patch, |b| b["keep_in_touch"] = keep(server.frontline, 5000)),
+        op_variant(patch, |b| b["keep_in_touch"] = keep(stranger, 90)),
+        op_variant(patch, |b| b["keep_in_touch"] = keep(elsewhere, 90)),
+        op_variant(patch, |b| b["keep_in_touch"] = keep(server.frontline, 90)),
+        serde_json::to_value(patch).expect("op"),
+    ];
+    let answer = api.push_ops(batch).await;
+    let codes: Vec<Option<RejectCode>> = answer
+        .results
+        .iter()
+        .map(|r| match &r.status {
+            OpStatus::Applied => None,
+            OpStatus::Rejected { code, message } => {
+                assert!(!message.is_empty());
+                Some(*code)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    use RejectCode::*;
+    assert_eq!(
+        codes,
+        [
+            Some(Invalid),
+            Some(Invalid),
+            Some(Invalid),
+            Some(Invalid),
+            Some(Invalid),
+            Some(Invalid),
+            Some(Invalid),
+            Some(UnknownReference),
+            Some(Forbidden),
+            None,
+            None
+        ]
+    );
+    assert_eq!(server.count("SELECT count(*) FROM rejected_ops").await, 9);
+
+    supervisor.sync().await;
+    let seen = supervisor.with(|d| d.customer_page(ana.id)).expect("pulled").customer;
+    assert_eq!(seen.keep_in_touch.and_then(|k| k.keeper_staff_id), Some(server.frontline));
+    assert!(seen.important_dates.is_empty() && seen.preferences.is_empty(), "nothing refused reached a desk");
 }

@@ -96,6 +96,10 @@ pub struct ReviewQueueFilter {
     /// Only conversations nobody has reviewed yet.
     #[serde(default)]
     pub unreviewed_only: bool,
+    /// The reviewer's own conversations too: the conversations behind a figure are all of
+    /// them (Insight's drill-down), though nobody can review their own.
+    #[serde(default)]
+    pub include_own: bool,
     /// A random sample of this many (for quality checks) instead of the newest.
     pub sample: Option<u32>,
     /// How many to show (at most 200; 50 when left out).
@@ -390,7 +394,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Review> {
 
 /// Conversations to look at, newest first (or a random sample), each with its feeling,
 /// scores and how many reviews it has; the reviewer's own are left out (nobody reviews their
-/// own work). Every filter is a bound parameter of one query.
+/// own work) unless `include_own` asks for every conversation behind a figure. Every filter
+/// is a bound parameter of one query.
 pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result<Vec<QueueItem>> {
     let limit = f.sample.or(f.limit).unwrap_or(50).clamp(1, QUEUE_MAX);
     let order = if f.sample.is_some() { "random()" } else { "i.occurred_at DESC, i.rowid DESC" };
@@ -416,7 +421,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
                 OR (?7 = 'high_effort' AND fb.ces >= 5))
            AND (?8 IS NULL OR i.cur_outcome = ?8)
            AND (?9 = 0 OR NOT EXISTS (SELECT 1 FROM reviews r WHERE r.interaction_id = i.id))
-           AND i.staff_id <> ?11
+           AND (?13 OR i.staff_id <> ?11)
            AND (?12 IS NULL OR coalesce(trim(i.cur_reason), '') = trim(?12))
          ORDER BY {order}
          LIMIT ?10"
@@ -441,6 +446,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
             limit,
             reviewer.to_string(),
             f.reason.as_deref(),
+            f.include_own,
         ],
         |r| {
             let customer = match (opt_uuid_col(r, 7)?, r.get::<_, Option<String>>(8)?) {

@@ -10,7 +10,7 @@ use touchpoint_protocol::{Op, OpBody, OpResult, OpStatus, RejectCode};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Failure};
-use crate::push::policy::{Facts, Known, Sender};
+use crate::push::policy::{keeper_named, Facts, Known, Sender};
 
 /// Reads what the batch's rules need to know, each in one query.
 pub async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, sender: &Sender, ops: &[Op]) -> ApiResult<Facts> {
@@ -38,7 +38,12 @@ pub async fn look_up(tx: &mut Transaction<'_, Postgres>, org: Uuid, sender: &Sen
         });
         seen.insert(op_id, OpResult { op_id, status, server_seq: None });
     }
-    let authors: Vec<Uuid> = ops.iter().filter(|o| o.body.needs_supervisor()).map(|o| o.staff_id).collect();
+    let authors: Vec<Uuid> = ops
+        .iter()
+        .filter(|o| o.body.needs_supervisor())
+        .map(|o| o.staff_id)
+        .chain(ops.iter().filter_map(|o| keeper_named(&o.body)))
+        .collect();
     let roles: Vec<(Uuid, String, Option<Uuid>)> = if authors.is_empty() {
         Vec::new()
     } else {

@@ -58,7 +58,8 @@ pub struct Known {
 pub struct Facts {
     /// Ops answered before, with the answer they got.
     pub seen: HashMap<Uuid, OpResult>,
-    /// Role and home store of the people named by ops that need a supervisor.
+    /// Role and home store of the people named by ops that need a supervisor, and of the
+    /// people named to keep in touch with a customer (active staff only).
     pub roles: HashMap<Uuid, (String, Option<Uuid>)>,
     /// Whose work each acknowledged review reviewed.
     pub reviewed: HashMap<Uuid, Uuid>,
@@ -143,6 +144,9 @@ pub fn authorise(op: &Op, sender: &Sender, facts: &mut Facts, now: DateTime<Utc>
     if refusal.is_none() {
         refusal = review_refusal(op, facts);
     }
+    if refusal.is_none() {
+        refusal = keeper_refusal(&facts.roles, sender, op);
+    }
     match refusal {
         Some((code, message)) => Verdict::Refused(code, message),
         None => {
@@ -213,6 +217,36 @@ fn supervisor_refusal(
         ));
     }
     None
+}
+
+/// The person named to keep in touch with a customer must be someone the server knows, still
+/// working, at a store the device serves (or organisation-wide): a till cannot hand a
+/// customer's reminders to a stranger or to another store's staff.
+fn keeper_refusal(
+    roles: &HashMap<Uuid, (String, Option<Uuid>)>,
+    sender: &Sender,
+    op: &Op,
+) -> Option<(RejectCode, String)> {
+    let keeper = keeper_named(&op.body)?;
+    match roles.get(&keeper) {
+        None => Some((
+            RejectCode::UnknownReference,
+            "The server does not know the staff member named to keep in touch, or they have left.".into(),
+        )),
+        Some((_, Some(home))) if !sender.reads_store(home) => Some((
+            RejectCode::Forbidden,
+            "The staff member named to keep in touch works at a store this device does not serve.".into(),
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The staff member a customer patch names to keep in touch, if it names one.
+pub fn keeper_named(body: &OpBody) -> Option<Uuid> {
+    match body {
+        OpBody::CustomerPatch(p) => p.keep_in_touch.as_ref().and_then(|k| k.keeper_staff_id),
+        _ => None,
+    }
 }
 
 /// Nobody reviews their own conversation; only the person reviewed acknowledges a review.
@@ -395,6 +429,48 @@ mod tests {
             authorise(&op(&s, id(), patch(new)), &s, &mut facts, Utc::now()),
             Verdict::Accepted { customer: Some(new), scrub: false }
         );
+    }
+
+    #[test]
+    fn a_keeper_must_be_known_still_working_and_at_a_store_the_desk_serves() {
+        let s = till(Role::Frontline);
+        let keeper = id();
+        let keep = |keeper: Option<Uuid>| {
+            OpBody::CustomerPatch(CustomerPatch {
+                customer_id: id(),
+                keep_in_touch: Some(touchpoint_protocol::KeepInTouch {
+                    keeper_staff_id: keeper,
+                    every_days: if keeper.is_some() { 90 } else { 0 },
+                    remind_dates: false,
+                }),
+                ..Default::default()
+            })
+        };
+        let mut facts = Facts::default();
+        let (code, why) = refused(authorise(&op(&s, id(), keep(Some(keeper))), &s, &mut facts, Utc::now()));
+        assert_eq!(code, RejectCode::UnknownReference);
+        assert!(why.contains("does not know the staff member named to keep in touch"), "{why}");
+
+        facts.roles.insert(keeper, ("frontline".into(), Some(id())));
+        let (code, why) = refused(authorise(&op(&s, id(), keep(Some(keeper))), &s, &mut facts, Utc::now()));
+        assert_eq!(code, RejectCode::Forbidden);
+        assert!(why.contains("store this device does not serve"), "{why}");
+
+        facts.roles.insert(keeper, ("frontline".into(), Some(s.store_id)));
+        assert!(matches!(
+            authorise(&op(&s, id(), keep(Some(keeper))), &s, &mut facts, Utc::now()),
+            Verdict::Accepted { .. }
+        ));
+        facts.roles.insert(keeper, ("admin".into(), None));
+        assert!(matches!(
+            authorise(&op(&s, id(), keep(Some(keeper))), &s, &mut facts, Utc::now()),
+            Verdict::Accepted { .. }
+        ));
+        let stop = keep(None);
+        assert!(matches!(
+            authorise(&op(&s, id(), stop), &s, &mut Facts::default(), Utc::now()),
+            Verdict::Accepted { .. }
+        ));
     }
 
     #[test]

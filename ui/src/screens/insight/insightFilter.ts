@@ -100,5 +100,6 @@ export function reviewPresetFor(filters: InsightFilters, drill: Drill, now: Date
     outcome: drill.outcome ?? null,
     reason: drill.reason ?? null,
     unreviewedOnly: false,
+    includeOwn: true,
   };
 }

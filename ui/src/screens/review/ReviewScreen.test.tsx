@@ -142,6 +142,22 @@ describe("Review queue", () => {
     await waitFor(() => expect(screen.getByTestId("queue-empty")).not.toHaveTextContent("Your own conversations"));
   });
 
+  it("lists the supervisor's own conversations behind a figure, marked as theirs and not opened for review", async () => {
+    const me = deskAs("supervisor").staff.id;
+    const mine = { ...refund, interaction_id: "int-mine", staff: { id: me, name: "Priya Shah" } };
+    const calls = supervisorDesk({ review_queue: () => [mine, exchange] });
+    const user = userEvent.setup();
+    renderWithDesk(<ReviewScreen preset={{ includeOwn: true, unreviewedOnly: false }} />);
+    const rows = await screen.findAllByTestId("queue-item");
+    expect(lastQueueFilter(calls)).toMatchObject({ include_own: true });
+    expect(rows[0]).toHaveTextContent("Yours: another supervisor reviews it");
+    expect(screen.getByTestId("queue-own-filter")).toHaveTextContent("Including your own");
+    await user.click(rows[0] as HTMLElement);
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Leave out your own conversations" }));
+    await waitFor(() => expect(lastQueueFilter(calls)).toMatchObject({ include_own: false }));
+  });
+
   it("says what to do when nothing is waiting for review", async () => {
     supervisorDesk({ review_queue: () => [] });
     renderWithDesk(<ReviewScreen />);

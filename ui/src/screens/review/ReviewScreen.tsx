@@ -146,7 +146,7 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
         <p className="field-error" role="alert">
           {t("review.loadFailed", { message: errorMessage(queue.error) })}
         </p>
-      ) : queue.isSuccess && items.length === 0 && !waiting && filters.staffId === desk.data.staff.id ? (
+      ) : queue.isSuccess && items.length === 0 && !waiting && filters.staffId === desk.data.staff.id && !filters.includeOwn ? (
         <div className="empty-state" data-testid="queue-empty">
           <h2>{t("review.ownWorkTitle")}</h2>
           <p>{t("review.ownWorkHelp")}</p>
@@ -184,7 +184,13 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
             className="queue-list"
             items={items}
             disallowTypeAhead
-            onAction={(key) => setReviewing(items.find((i) => i.interaction_id === key) ?? null)}
+            disabledKeys={items.filter((i) => i.staff.id === desk.data.staff.id).map((i) => i.interaction_id)}
+            disabledBehavior="selection"
+            onAction={(key) => {
+              const item = items.find((i) => i.interaction_id === key);
+              // Nobody reviews their own conversation: it is listed (it is behind the figure), not opened.
+              if (item && item.staff.id !== desk.data.staff.id) setReviewing(item);
+            }}
           >
             {(item) => (
               <GridListItem
@@ -193,8 +199,9 @@ export function ReviewScreen({ preset = null }: { preset?: ReviewPreset | null }
                 className="queue-item"
                 data-testid="queue-item"
                 data-reviewed={item.reviews > 0 || undefined}
+                data-own={item.staff.id === desk.data.staff.id || undefined}
               >
-                <QueueRow item={item} />
+                <QueueRow item={item} own={item.staff.id === desk.data.staff.id} />
               </GridListItem>
             )}
           </GridList>
@@ -271,6 +278,14 @@ function FilterBar({
           label={t("review.storeFilter", { name: filters.store.name })}
           clearLabel={t("review.clearStore", { name: filters.store.name })}
           onClear={() => set("store", null)}
+        />
+      ) : null}
+      {filters.includeOwn ? (
+        <FilterChip
+          testId="queue-own-filter"
+          label={t("review.includingOwn")}
+          clearLabel={t("review.clearOwn")}
+          onClear={() => set("includeOwn", false)}
         />
       ) : null}
       {filters.reason !== null ? (
@@ -394,7 +409,7 @@ function FilterBar({
 }
 
 /** One conversation, dense like a mail list: when, who, what, how it went, reviews so far. */
-function QueueRow({ item }: { item: QueueItem }) {
+function QueueRow({ item, own }: { item: QueueItem; own: boolean }) {
   const { t } = useTranslation();
   const desk = useDeskInfo();
   const place = [item.touch_point, t(`channel.${item.channel}`)];
@@ -419,7 +434,7 @@ function QueueRow({ item }: { item: QueueItem }) {
         <ConversationTags item={item} />
       </div>
       <span className="queue-reviews" data-testid="queue-reviews">
-        {item.reviews === 0 ? t("review.notReviewed") : t("review.reviewCount", { count: item.reviews })}
+        {own ? t("review.yours") : item.reviews === 0 ? t("review.notReviewed") : t("review.reviewCount", { count: item.reviews })}
       </span>
     </div>
   );

@@ -27,6 +27,9 @@ export type QueueFilters = {
   signal: ScoreSignal | null;
   outcome: Outcome | null;
   unreviewedOnly: boolean;
+  /** The supervisor's own conversations too (the conversations behind an Insight figure are
+   * all of them; nobody reviews their own, so those rows only show). */
+  includeOwn: boolean;
   sample: boolean;
 };
 
@@ -42,6 +45,7 @@ export const DEFAULT_FILTERS: QueueFilters = {
   signal: null,
   outcome: null,
   unreviewedOnly: true,
+  includeOwn: false,
   sample: false,
 };
 
@@ -64,7 +68,8 @@ export function differsFromDefaults(f: QueueFilters): boolean {
     f.feeling !== null ||
     f.signal !== null ||
     f.outcome !== null ||
-    f.unreviewedOnly !== DEFAULT_FILTERS.unreviewedOnly
+    f.unreviewedOnly !== DEFAULT_FILTERS.unreviewedOnly ||
+    f.includeOwn !== DEFAULT_FILTERS.includeOwn
   );
 }
 
@@ -126,6 +131,7 @@ export function toQueueFilter(f: QueueFilters, now?: Date): ReviewQueueFilter {
     signal: f.signal,
     outcome: f.outcome,
     unreviewed_only: f.unreviewedOnly,
+    include_own: f.includeOwn,
     sample: f.sample ? SAMPLE_SIZE : null,
     limit: f.sample ? null : QUEUE_LIMIT,
   };
