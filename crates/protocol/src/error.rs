@@ -28,6 +28,9 @@ pub enum ErrorCode {
     /// The request (its body included) took too long to arrive or to answer: try again.
     RequestTimeout,
     Internal,
+    /// The change clashes with what is there already (a store of that name). Only the
+    /// organisation API sends it.
+    Conflict,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -5,6 +5,7 @@
 //! Change a type only by adding optional fields; anything else needs a new protocol version.
 
 mod auth;
+pub mod console;
 mod domain;
 mod error;
 pub mod hlc;

@@ -18,7 +18,14 @@ pub use touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 /// Appends a server-made op (catalogue) to the change log; every store pulls it.
 async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {
     let mut tx = pool.begin().await?;
-    let seq = db::sequence::take(&mut tx, org, 1).await.context("no such organisation")?;
+    let seq = append_server_op_in(&mut tx, org, body).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+/// The same, inside the caller's transaction (the row it changes and the op land together).
+async fn append_server_op_in(conn: &mut sqlx::PgConnection, org: Uuid, body: OpBody) -> Result<i64> {
+    let seq = db::sequence::take(&mut *conn, org, 1).await.context("no such organisation")?;
     let now = Utc::now();
     let op = Op {
         op_id: Uuid::now_v7(),
@@ -29,8 +36,7 @@ async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64>
         body,
     };
     let stored = serde_json::to_value(&op)?;
-    db::admin::append_server_op(&mut tx, org, seq, &op, stored).await?;
-    tx.commit().await?;
+    db::admin::append_server_op(conn, org, seq, &op, stored).await?;
     Ok(seq)
 }
 
@@ -75,7 +81,6 @@ pub async fn create_staff(
     role: Role,
     pin: Option<&str>,
 ) -> Result<Uuid> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     if name.trim().is_empty() {
         bail!("a staff member needs a name");
     }
@@ -90,12 +95,7 @@ pub async fn create_staff(
             if let Some(problem) = touchpoint_protocol::pin::problem(p, role) {
                 bail!("{problem}");
             }
-            Some(
-                argon2::Argon2::default()
-                    .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
-                    .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))?
-                    .to_string(),
-            )
+            Some(hash_pin(p)?)
         }
         None => None,
     };
@@ -116,6 +116,79 @@ pub async fn create_staff(
     )
     .await?;
     Ok(staff)
+}
+
+fn hash_pin(pin: &str) -> Result<String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    Ok(argon2::Argon2::default()
+        .hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))?
+        .to_string())
+}
+
+/// A random desk PIN that passes the PIN rule for every role (6 digits: not repeated, not a
+/// run, not a common one). The console shows it once; only its hash is kept.
+pub fn generate_pin() -> String {
+    let mut rng = rand::rng();
+    loop {
+        let pin = format!("{:06}", rng.random_range(0..1_000_000u32));
+        if touchpoint_protocol::pin::problem(&pin, Role::Admin).is_none() {
+            return pin;
+        }
+    }
+}
+
+/// What a change to a staff member does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffChange<'a> {
+    /// A new desk PIN (their wrong-PIN pause is lifted with it).
+    Pin(&'a str),
+    /// They left (false: desks no longer offer them; their history stays theirs) or came back.
+    Active(bool),
+}
+
+/// Changes a staff member and sends the new record to every desk, in one transaction. False
+/// when the organisation has no such person.
+pub async fn change_staff(pool: &PgPool, org: Uuid, staff: Uuid, change: StaffChange<'_>) -> Result<bool> {
+    let mut tx = pool.begin().await?;
+    let Some(mut row) = db::admin::staff_for_update(&mut tx, org, staff).await? else {
+        return Ok(false);
+    };
+    let role: Role = row.role.parse().map_err(|_| anyhow::anyhow!("staff {staff} has an unknown role"))?;
+    match change {
+        StaffChange::Pin(pin) => {
+            if let Some(problem) = touchpoint_protocol::pin::problem(pin, role) {
+                bail!("{problem}");
+            }
+            row.pin_hash = Some(hash_pin(pin)?);
+        }
+        StaffChange::Active(active) => row.active = active,
+    }
+    db::admin::update_staff(
+        &mut tx,
+        org,
+        staff,
+        row.pin_hash.as_deref(),
+        row.active,
+        matches!(change, StaffChange::Pin(_)),
+    )
+    .await?;
+    append_server_op_in(
+        &mut tx,
+        org,
+        OpBody::StaffUpsert(StaffRecord {
+            staff_id: staff,
+            name: row.name,
+            role,
+            home_store_id: row.home_store_id,
+            pin_hash: row.pin_hash,
+            active: row.active,
+            pin_online: false,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn create_touch_point(
@@ -261,6 +334,55 @@ pub async fn issue_enrollment_code_as(
     )
     .await?;
     Ok(format!("{}-{}", &code[..4], &code[4..]))
+}
+
+/// Gives a staff member of `org` a console account (`staff`), or creates an organisation-wide
+/// person named `name` to hold it; returns their staff id. The password is checked against
+/// the console's rule and stored as an argon2 verifier.
+pub async fn create_console_user(
+    pool: &PgPool,
+    org: Uuid,
+    staff: Option<Uuid>,
+    name: Option<&str>,
+    login: &str,
+    password: &str,
+    role: touchpoint_protocol::console::ConsoleRole,
+) -> Result<Uuid> {
+    use crate::console::auth;
+    use touchpoint_protocol::console::ConsoleRole;
+    let login = login.trim();
+    if let Some(problem) = auth::login_problem(login) {
+        bail!("{problem}");
+    }
+    if let Some(problem) = auth::password_problem(password) {
+        bail!("{problem}");
+    }
+    if db::console::account_by_login(pool, login).await?.is_some() {
+        bail!("the login {login} is taken");
+    }
+    let hash = auth::hash_password(password).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let staff = match (staff, name) {
+        (Some(id), _) => {
+            let known = db::console::staff(pool, org).await?;
+            let Some(person) = known.iter().find(|s| s.staff_id == id) else {
+                bail!("no staff member {id} in this organisation");
+            };
+            if !person.active {
+                bail!("{} has left the organisation", person.name);
+            }
+            id
+        }
+        (None, Some(name)) => {
+            let desk_role = match role {
+                ConsoleRole::Admin => Role::Admin,
+                ConsoleRole::Supervisor => Role::Supervisor,
+            };
+            create_staff(pool, org, None, name, desk_role, None).await?
+        }
+        (None, None) => bail!("give --staff (an existing person) or --name (a new one)"),
+    };
+    db::console::insert_account(pool, org, staff, login, &hash, role.as_str()).await?;
+    Ok(staff)
 }
 
 pub async fn revoke_device(pool: &PgPool, device: Uuid) -> Result<()> {

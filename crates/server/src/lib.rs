@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod apply;
+pub mod console;
 mod customers;
 pub mod db;
 mod enroll;
@@ -41,6 +42,7 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub limits: Arc<limits::Limits>,
     pub share: Arc<share::OrgShare>,
+    pub console: Arc<console::ConsoleOptions>,
 }
 
 impl AppState {
@@ -53,7 +55,17 @@ impl AppState {
             faults: Arc::new(Faults::default()),
             limits: Arc::new(limits::Limits::new(limits::RateLimits::default())),
             share,
+            console: Arc::new(console::ConsoleOptions {
+                tls: false,
+                files: console::ConsoleFiles::find().map(|f| f.0),
+            }),
         }
+    }
+
+    /// How the console is served (its files, and whether the server speaks HTTPS itself).
+    pub fn with_console(mut self, options: console::ConsoleOptions) -> Self {
+        self.console = Arc::new(options);
+        self
     }
 
     /// At most `per_org` requests of one organisation use the database at once.
@@ -85,7 +97,9 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
-    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin),
+    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin,
+        console::sign_in, console::session, console::sign_out, console::stores, console::create_store, console::staff,
+        console::create_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -98,6 +112,15 @@ impl utoipa::Modify for Security {
         api.components.get_or_insert_with(Default::default).add_security_scheme(
             "device",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        api.components.get_or_insert_with(Default::default).add_security_scheme(
+            "console",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    console::auth::COOKIE,
+                    "The console's session, from POST /v1/org/session; changing requests also send x-csrf-token.",
+                ),
+            )),
         );
     }
 }
@@ -154,12 +177,26 @@ pub fn document() -> serde_json::Value {
     for p in search.into_iter().flatten().filter(|p| p["name"] == "q") {
         p["schema"]["pattern"] = touchpoint_protocol::text::schema_pattern(touchpoint_protocol::text::SEARCH).into();
     }
-    // So does a device's name (with the shared limit).
-    if let Some(name) = doc.pointer_mut("/components/schemas/EnrollRequest/properties/device_name") {
-        let rule = touchpoint_protocol::text::DEVICE_NAME;
-        name["pattern"] = touchpoint_protocol::text::schema_pattern(rule).into();
-        name["minLength"] = 1.into();
-        name["maxLength"] = rule.max.into();
+    // So do the names the server is sent (with the shared limits).
+    use touchpoint_protocol::text::{DEVICE_NAME, STAFF_NAME, STORE_NAME};
+    for (pointer, rule) in [
+        ("/components/schemas/EnrollRequest/properties/device_name", DEVICE_NAME),
+        ("/components/schemas/NewStore/properties/name", STORE_NAME),
+        ("/components/schemas/NewStaff/properties/name", STAFF_NAME),
+    ] {
+        if let Some(name) = doc.pointer_mut(pointer) {
+            name["pattern"] = touchpoint_protocol::text::schema_pattern(rule).into();
+            name["minLength"] = 1.into();
+            name["maxLength"] = rule.max.into();
+        }
+    }
+    // Frontline staff work at a store; the others may work across the organisation.
+    if let Some(staff) = doc.pointer_mut("/components/schemas/NewStaff") {
+        staff["oneOf"] = serde_json::json!([
+            {"properties": {"role": {"const": "frontline"}, "home_store_id": {"type": "string", "format": "uuid"}},
+             "required": ["home_store_id"]},
+            {"properties": {"role": {"enum": ["supervisor", "admin"]}}}
+        ]);
     }
     uuid_patterns(&mut doc);
     doc
@@ -228,7 +265,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The routes, each request answered within `request_timeout`.
 pub fn router_with(state: AppState, request_timeout: std::time::Duration) -> Router {
+    let files = state.console.files.clone();
     Router::new()
+        .merge(console::routes())
+        .merge(console::static_routes(files.as_deref()))
         .route("/healthz", get(health))
         .route("/openapi.json", get(openapi_json))
         .route("/v1/enroll", post(enroll::enroll))

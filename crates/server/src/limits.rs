@@ -27,6 +27,8 @@ pub struct RateLimits {
     pub token_per_minute: u32,
     /// Searches of the organisation, adoptions and PIN checks.
     pub lookups_per_minute: u32,
+    /// Console sign-ins (a wrong password is a guess), per address and per login.
+    pub sign_in_per_minute: u32,
     /// The server sits behind a reverse proxy: the client is the last address of
     /// `X-Forwarded-For`, not the connection's.
     pub behind_proxy: bool,
@@ -34,7 +36,13 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        RateLimits { enroll_per_minute: 10, token_per_minute: 60, lookups_per_minute: 120, behind_proxy: false }
+        RateLimits {
+            enroll_per_minute: 10,
+            token_per_minute: 60,
+            lookups_per_minute: 120,
+            sign_in_per_minute: 10,
+            behind_proxy: false,
+        }
     }
 }
 
@@ -48,6 +56,9 @@ pub struct Limits {
     token_device: Limiter<Uuid>,
     lookups_ip: Limiter<IpAddr>,
     lookups_device: Limiter<Uuid>,
+    sign_in_ip: Limiter<IpAddr>,
+    /// Keyed by a name-based id of the login.
+    sign_in_login: Limiter<Uuid>,
 }
 
 fn limiter<K: Hash + Eq + Clone>(per_minute: u32) -> Limiter<K> {
@@ -61,6 +72,8 @@ pub enum Call {
     Enroll,
     Token,
     Lookup,
+    /// A console sign-in; the "device" is a name-based id of the login tried.
+    SignIn,
 }
 
 impl Limits {
@@ -73,6 +86,8 @@ impl Limits {
             token_device: limiter(config.token_per_minute),
             lookups_ip: limiter(config.lookups_per_minute),
             lookups_device: limiter(config.lookups_per_minute),
+            sign_in_ip: limiter(config.sign_in_per_minute),
+            sign_in_login: limiter(config.sign_in_per_minute),
         }
     }
 
@@ -82,6 +97,7 @@ impl Limits {
             Call::Enroll => (&self.enroll_ip, &self.enroll_device),
             Call::Token => (&self.token_ip, &self.token_device),
             Call::Lookup => (&self.lookups_ip, &self.lookups_device),
+            Call::SignIn => (&self.sign_in_ip, &self.sign_in_login),
         };
         let refused = by_ip.check_key(&ip).err().or_else(|| by_device.check_key(&device).err());
         match refused {
@@ -100,10 +116,10 @@ impl Limits {
 
     /// Forgets clients that are within their limits again (keeps memory bounded).
     pub fn forget_quiet(&self) {
-        for l in [&self.enroll_ip, &self.token_ip, &self.lookups_ip] {
+        for l in [&self.enroll_ip, &self.token_ip, &self.lookups_ip, &self.sign_in_ip] {
             l.retain_recent();
         }
-        for l in [&self.enroll_device, &self.token_device, &self.lookups_device] {
+        for l in [&self.enroll_device, &self.token_device, &self.lookups_device, &self.sign_in_login] {
             l.retain_recent();
         }
     }

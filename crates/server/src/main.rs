@@ -67,6 +67,13 @@ enum Command {
         /// the pool), so one organisation's load cannot starve another's.
         #[arg(long, env = "TOUCHPOINT_ORG_SHARE")]
         org_share: Option<usize>,
+        /// Console sign-ins per minute per address and per login.
+        #[arg(long, env = "TOUCHPOINT_SIGN_IN_PER_MINUTE", default_value_t = 10)]
+        sign_in_per_minute: u32,
+        /// The built console (`ui/dist-console`); by default the installed package's or the
+        /// checkout's, when built.
+        #[arg(long, env = "TOUCHPOINT_CONSOLE_DIR")]
+        console_dir: Option<std::path::PathBuf>,
         /// Log as JSON lines (for log collectors) instead of text.
         #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
         log_json: bool,
@@ -146,6 +153,32 @@ enum Admin {
         #[arg(long, default_value_t = 24)]
         hours: i64,
     },
+    /// Give a person a console account (sign-in with a password from a browser, at
+    /// /console/). The first administrator: `--new-org NAME --name NAME --login LOGIN`. The
+    /// password is read from standard input (or TOUCHPOINT_CONSOLE_PASSWORD); prints the
+    /// organisation and the person's id.
+    CreateConsoleUser {
+        /// The organisation (or --new-org).
+        #[arg(long, required_unless_present = "new_org", conflicts_with = "new_org")]
+        org: Option<Uuid>,
+        /// Create the organisation (with the default touch points) first.
+        #[arg(long)]
+        new_org: Option<String>,
+        /// An e-mail address or a user name; unique on this server.
+        #[arg(long)]
+        login: String,
+        /// An existing staff member to give the account to…
+        #[arg(long, conflicts_with = "name")]
+        staff: Option<Uuid>,
+        /// …or the name of a new, organisation-wide person.
+        #[arg(long)]
+        name: Option<String>,
+        /// admin (sets the organisation up) or supervisor (sees it).
+        #[arg(long, value_parser = parse_console_role, default_value = "admin")]
+        role: touchpoint_protocol::console::ConsoleRole,
+        #[arg(long, env = "TOUCHPOINT_CONSOLE_PASSWORD", hide_env_values = true, hide = true)]
+        password: Option<String>,
+    },
     /// Refuse a device from now on.
     RevokeDevice { device: Uuid },
     /// After restoring a backup: make every client resync from the start.
@@ -159,6 +192,10 @@ enum Admin {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
+}
+
+fn parse_console_role(s: &str) -> Result<touchpoint_protocol::console::ConsoleRole, String> {
+    touchpoint_protocol::console::ConsoleRole::parse(s).ok_or_else(|| format!("{s}: admin or supervisor"))
 }
 
 fn parse_channel(s: &str) -> Result<ContactChannel, String> {
@@ -185,6 +222,8 @@ async fn main() -> Result<()> {
             header_timeout_secs,
             db_connections,
             org_share,
+            sign_in_per_minute,
+            console_dir,
             log_json,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -206,6 +245,7 @@ async fn main() -> Result<()> {
                 enroll_per_minute,
                 token_per_minute,
                 lookups_per_minute,
+                sign_in_per_minute,
                 behind_proxy,
             });
             let state = match org_share {
@@ -213,6 +253,14 @@ async fn main() -> Result<()> {
                 None => state,
             };
             let tls = tls_cert.zip(tls_key);
+            let files = console_dir.or_else(|| touchpoint_server::console::ConsoleFiles::find().map(|f| f.0));
+            match &files {
+                Some(dir) => tracing::info!(console = %dir.display(), "serving the console at /console/"),
+                None => {
+                    tracing::warn!("the console is not built (npm --prefix ui run build:console): /console/ says so")
+                }
+            }
+            let state = state.with_console(touchpoint_server::console::ConsoleOptions { tls: tls.is_some(), files });
             if tls.is_none() && !behind_proxy && !listen.ip().is_loopback() {
                 tracing::warn!(
                     %listen,
@@ -267,6 +315,27 @@ async fn run_admin(pool: &sqlx::PgPool, a: Admin) -> Result<()> {
         Admin::UpdateReviewCriterion { org, criterion, name, retire } => {
             admin::update_review_criterion(pool, org, criterion, name.as_deref(), retire).await?;
             println!("updated {criterion}");
+        }
+        Admin::CreateConsoleUser { org, new_org, login, staff, name, role, password } => {
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    use std::io::IsTerminal;
+                    if std::io::stdin().is_terminal() {
+                        eprint!("Password for {login} (at least 12 characters): ");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let org = match (org, new_org) {
+                (Some(org), _) => org,
+                (None, Some(name)) => admin::create_org(pool, &name).await?,
+                (None, None) => anyhow::bail!("give --org or --new-org"),
+            };
+            let staff = admin::create_console_user(pool, org, staff, name.as_deref(), &login, &password, role).await?;
+            println!("organisation {org}\nstaff {staff}\nconsole login {login}");
         }
         Admin::RevokeDevice { device } => {
             admin::revoke_device(pool, device).await?;

@@ -92,7 +92,13 @@ pub struct TestServer {
 
 /// Limits no scenario reaches, except the ones about limits.
 pub fn generous_limits() -> RateLimits {
-    RateLimits { enroll_per_minute: 10_000, token_per_minute: 10_000, lookups_per_minute: 10_000, behind_proxy: false }
+    RateLimits {
+        enroll_per_minute: 10_000,
+        token_per_minute: 10_000,
+        lookups_per_minute: 10_000,
+        sign_in_per_minute: 10_000,
+        behind_proxy: false,
+    }
 }
 
 struct Running {

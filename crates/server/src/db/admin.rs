@@ -84,6 +84,58 @@ pub async fn insert_staff(
     Ok(())
 }
 
+/// A staff member as desks are sent them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffForUpdate {
+    pub name: String,
+    pub role: String,
+    pub home_store_id: Option<Uuid>,
+    pub pin_hash: Option<String>,
+    pub active: bool,
+}
+
+/// A staff member of `org`, locked until the transaction ends.
+pub async fn staff_for_update(
+    conn: &mut PgConnection,
+    org: Uuid,
+    staff: Uuid,
+) -> Result<Option<StaffForUpdate>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, role, home_store_id, pin_hash, active FROM staff
+          WHERE org_id = $1 AND staff_id = $2 FOR UPDATE",
+    )
+    .bind(org)
+    .bind(staff)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Writes a staff member's PIN verifier and whether they still work here; a new PIN lifts the
+/// wrong-PIN pause.
+pub async fn update_staff(
+    conn: &mut PgConnection,
+    org: Uuid,
+    staff: Uuid,
+    pin_hash: Option<&str>,
+    active: bool,
+    new_pin: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE staff SET pin_hash = $3, active = $4,
+                pin_failures = CASE WHEN $5 THEN 0 ELSE pin_failures END,
+                pin_locked_until = CASE WHEN $5 THEN NULL ELSE pin_locked_until END
+          WHERE org_id = $1 AND staff_id = $2",
+    )
+    .bind(org)
+    .bind(staff)
+    .bind(pin_hash)
+    .bind(active)
+    .bind(new_pin)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Writes a new touch point, with the channel it defaults to.
 pub async fn insert_touch_point(
     pool: &PgPool,

@@ -4,6 +4,7 @@
 //! (`scripts/structure.py --check` holds it).
 
 pub mod admin;
+pub mod console;
 pub mod customers;
 pub mod enroll;
 pub mod health;

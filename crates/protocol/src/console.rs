@@ -1,0 +1,202 @@
+//! The organisation API (`/v1/org/…`): what the head office's console in a browser (and, with
+//! an API key, an integration) reads and writes. Desks never call it. The console's TypeScript
+//! types are generated from these (`ui/src/console/api-types.ts`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use crate::Role;
+
+/// What the console lets a person do: an administrator sets the organisation up; a
+/// supervisor sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleRole {
+    Admin,
+    Supervisor,
+}
+
+impl ConsoleRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsoleRole::Admin => "admin",
+            ConsoleRole::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(ConsoleRole::Admin),
+            "supervisor" => Some(ConsoleRole::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInRequest {
+    /// An e-mail address or a user name.
+    pub login: String,
+    pub password: String,
+}
+
+/// The person signed in, and the token every changing request sends back in `x-csrf-token`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsoleSession {
+    pub staff_id: Uuid,
+    pub name: String,
+    pub login: String,
+    pub role: ConsoleRole,
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub csrf_token: String,
+    /// The session ends then at the latest (sooner after an hour without use).
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgStore {
+    pub store_id: Uuid,
+    pub name: String,
+    /// An IANA time zone ("Europe/Lisbon"); none: the desks' own.
+    pub timezone: Option<String>,
+    /// Staff whose home store it is, still working.
+    pub staff: i64,
+    /// Enrolled desks not revoked.
+    pub devices: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStore {
+    pub name: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgStaff {
+    pub staff_id: Uuid,
+    pub name: String,
+    pub role: Role,
+    /// None: works across the organisation.
+    pub home_store_id: Option<Uuid>,
+    /// False once they left (their history stays theirs).
+    pub active: bool,
+    pub has_pin: bool,
+    /// Their console login, if they have one.
+    pub console_login: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaff {
+    pub name: String,
+    pub role: Role,
+    /// Their store; none: they work across the organisation (not frontline staff).
+    #[serde(default)]
+    pub home_store_id: Option<Uuid>,
+}
+
+/// A new staff member with their first desk PIN, made by the server and shown once (an
+/// administrator never picks a guessable one; only its hash is kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedStaff {
+    pub staff: OrgStaff,
+    pub pin: String,
+}
+
+/// A new desk PIN, made by the server and shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPin {
+    pub pin: String,
+}
+
+/// Whether a staff member still works here: false when they leave (desks stop offering
+/// them; what they logged stays theirs), true when they come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffActive {
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgDevice {
+    pub device_id: Uuid,
+    pub name: String,
+    pub store_id: Uuid,
+    pub role: Role,
+    /// It reads the whole organisation (an administrator's desk).
+    pub reads_org: bool,
+    /// Stores it reads besides its own (a supervisor's desk).
+    pub also_reads: Vec<Uuid>,
+    pub enrolled_at: DateTime<Utc>,
+    /// When it last renewed its access (every sync does, at least every 15 minutes).
+    pub last_seen_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
+}
+
+/// What a device enrolled with a code will be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    /// A frontline desk of one store.
+    Till,
+    /// A supervisor's desk of one store (reviews, deletions, erasures).
+    Supervisor,
+    /// A supervisor's desk that also reads the stores listed.
+    ReadsStores,
+    /// An administrator's desk that reads the whole organisation.
+    WholeOrganisation,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewEnrollmentCode {
+    pub store_id: Uuid,
+    pub kind: CodeKind,
+    /// The other stores a `reads_stores` desk reads.
+    #[serde(default)]
+    pub also_reads: Vec<Uuid>,
+    /// How long the code can be used (1 hour to 14 days).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 336))]
+    pub valid_hours: u16,
+}
+
+/// A code, shown once: only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedCode {
+    pub code: String,
+    pub store_id: Uuid,
+    pub kind: CodeKind,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One line of the console's audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsoleAuditEntry {
+    pub entry_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub staff_id: Option<Uuid>,
+    pub staff_name: Option<String>,
+    /// `signed_in`, `sign_in_failed`, `signed_out`, `store_created`, `staff_created`,
+    /// `code_issued`, `device_revoked`, …
+    pub action: String,
+    pub subject_id: Option<Uuid>,
+    /// What was chosen, in words ("name": "Porto", "kind": "till").
+    pub detail: std::collections::BTreeMap<String, String>,
+}
