@@ -1,5 +1,6 @@
-//! `ui/src/bindings.ts` is generated from the command list and committed. This test fails when
-//! the committed file is stale; `make bindings` (UPDATE_BINDINGS=1) rewrites it.
+//! `ui/src/bindings.ts` is generated from the command list, and `ui/console/src/api-types.ts`
+//! from the organisation API's types in the protocol crate; both are committed. These tests fail
+//! when a committed file is stale; `make bindings` (UPDATE_BINDINGS=1) rewrites them.
 
 use std::path::PathBuf;
 
@@ -25,4 +26,36 @@ fn committed_typescript_bindings_match_the_commands() {
     }
     let current = std::fs::read_to_string(&committed).unwrap_or_default();
     assert!(current == generated, "ui/src/bindings.ts is stale: run `make bindings` and commit the result");
+}
+
+#[test]
+fn committed_console_types_match_the_organisation_api() {
+    use touchpoint_protocol::console::*;
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/console/src/api-types.ts");
+    let types = specta::Types::default()
+        .register::<SignInRequest>()
+        .register::<ConsoleSession>()
+        .register::<OrgStore>()
+        .register::<NewStore>()
+        .register::<OrgStaff>()
+        .register::<NewStaff>()
+        .register::<CreatedStaff>()
+        .register::<NewPin>()
+        .register::<StaffActive>()
+        .register::<OrgDevice>()
+        .register::<NewEnrollmentCode>()
+        .register::<IssuedCode>()
+        .register::<ConsoleAuditEntry>()
+        .register::<touchpoint_protocol::ApiError>();
+    let generated = Typescript::default()
+        .header("// Generated from crates/protocol/src/console.rs. Do not edit: run `make bindings`.\n")
+        .export(&types, specta_serde::Format)
+        .expect("console types export");
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::create_dir_all(committed.parent().expect("folder")).expect("folder");
+        std::fs::write(&committed, &generated).expect("write console types");
+        return;
+    }
+    let current = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(current == generated, "ui/console/src/api-types.ts is stale: run `make bindings` and commit the result");
 }

@@ -67,9 +67,9 @@ pub struct OrgStore {
     /// An IANA time zone ("Europe/Lisbon"); none: the desks' own.
     pub timezone: Option<String>,
     /// Staff whose home store it is, still working.
-    pub staff: i64,
+    pub staff: u32,
     /// Enrolled desks not revoked.
-    pub devices: i64,
+    pub devices: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -145,6 +145,14 @@ pub struct OrgDevice {
     pub last_seen_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
+    /// What the desk said after its last sync round (none before its first).
+    pub app_version: Option<String>,
+    /// Changes made on the desk that the server has not confirmed yet.
+    pub outbox_waiting: Option<u32>,
+    /// Changes the server refused that nobody at the desk has looked at.
+    pub outbox_refused: Option<u32>,
+    pub last_push_at: Option<DateTime<Utc>>,
+    pub last_pull_at: Option<DateTime<Utc>>,
 }
 
 /// What a device enrolled with a code will be.

@@ -20,9 +20,9 @@ pub use auth::{EnrollRequest, EnrollResponse, PinCheckRequest, PinCheckResponse,
 pub use error::{ApiError, ErrorCode, PROTOCOL_HEADER};
 pub use hlc::{BadHlc, Hlc};
 pub use sync::{
-    AdoptRequest, AdoptResponse, Change, ConflictsResponse, CustomerConflict, FieldConflict, OpResult, OpStatus,
-    PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RejectCode, RemoteCustomer, SearchResponse,
-    MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+    is_app_version, AdoptRequest, AdoptResponse, Change, ConflictsResponse, CustomerConflict, DeskReport,
+    FieldConflict, OpResult, OpStatus, PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RejectCode,
+    RemoteCustomer, SearchResponse, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS, MAX_REPORTED_COUNT,
 };
 
 pub use domain::{

@@ -168,3 +168,30 @@ pub struct CustomerConflict {
 pub struct RecentConflictsResponse {
     pub conflicts: Vec<CustomerConflict>,
 }
+
+/// What a desk tells the server at the end of each sync round, for the head office's list of
+/// devices: the app it runs and what waits in its outbox. Nothing about customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeskReport {
+    /// The desk app's version ("0.1.0").
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9A-Za-z.+-]{1,40}$"))]
+    pub app_version: String,
+    /// Changes made on the desk that the server has not confirmed yet.
+    #[cfg_attr(feature = "openapi", schema(maximum = 10_000_000))]
+    pub outbox_waiting: u32,
+    /// Changes the server refused that nobody has looked at yet.
+    #[cfg_attr(feature = "openapi", schema(maximum = 10_000_000))]
+    pub outbox_refused: u32,
+    /// Changes this round pushed (0: it only pulled).
+    #[cfg_attr(feature = "openapi", schema(maximum = 10_000_000))]
+    pub pushed: u32,
+}
+
+/// The most a count in a report can say (more is not a desk's outbox).
+pub const MAX_REPORTED_COUNT: u32 = 10_000_000;
+
+/// Whether `version` is an app version a report may carry: 1–40 of `0-9A-Za-z.+-`.
+pub fn is_app_version(version: &str) -> bool {
+    (1..=40).contains(&version.len()) && version.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+}

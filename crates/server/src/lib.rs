@@ -97,7 +97,7 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
-    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin,
+    paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, sync::report, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin,
         console::sign_in, console::session, console::sign_out, console::stores, console::create_store, console::staff,
         console::create_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit),
     modifiers(&Security)
@@ -275,6 +275,7 @@ pub fn router_with(state: AppState, request_timeout: std::time::Duration) -> Rou
         .route("/v1/token", post(enroll::token))
         .route("/v1/sync/push", post(push::push))
         .route("/v1/sync/pull", get(sync::pull))
+        .route("/v1/sync/report", post(sync::report))
         .route("/v1/customers/search", get(customers::search))
         .route("/v1/customers/adopt", post(customers::adopt))
         .route("/v1/customers/{customer_id}/conflicts", get(customers::conflicts))

@@ -129,3 +129,26 @@ fn staff_for(device: &DeviceAuth, stored: &str) -> ApiResult<String> {
     }
     serde_json::to_string(&op).map_err(|_| unreadable())
 }
+
+/// A desk says, after a sync round, which app version it runs and what waits in its outbox
+/// (changes not confirmed yet, and refused ones nobody has looked at). The server keeps the
+/// latest for the console's list of devices, with when the desk last pulled and pushed.
+#[utoipa::path(post, path = "/v1/sync/report", request_body = touchpoint_protocol::DeskReport,
+    responses((status = 204, description = "Kept")),
+    security(("device" = [])))]
+pub async fn report(
+    State(st): State<AppState>,
+    _version: Protocol,
+    auth: DeviceAuth,
+    crate::extract::Body(req): crate::extract::Body<touchpoint_protocol::DeskReport>,
+) -> ApiResult<axum::http::StatusCode> {
+    if !touchpoint_protocol::is_app_version(&req.app_version) {
+        return Err(Failure::bad_request("app_version: 1 to 40 letters, digits, '.', '+' or '-'."));
+    }
+    let most = touchpoint_protocol::MAX_REPORTED_COUNT;
+    if [req.outbox_waiting, req.outbox_refused, req.pushed].into_iter().any(|n| n > most) {
+        return Err(Failure::bad_request(format!("A count in a report is at most {most}.")));
+    }
+    db::console::record_report(&st.pool, auth.org_id, auth.device_id, &req, Utc::now()).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

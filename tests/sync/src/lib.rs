@@ -544,6 +544,11 @@ impl Transport for FaultyTransport {
         self.inner.token(req).await
     }
 
+    async fn report(&self, access: &str, req: &touchpoint_protocol::DeskReport) -> TransportResult<()> {
+        self.check_online()?;
+        self.inner.report(access, req).await
+    }
+
     async fn push(&self, access: &str, req: &PushRequest) -> TransportResult<PushResponse> {
         self.check_online()?;
         self.pushes.fetch_add(1, Ordering::SeqCst);

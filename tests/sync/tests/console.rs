@@ -198,6 +198,10 @@ async fn a_code_from_the_console_enrolls_a_desk_the_console_sees_and_revokes() {
     let devices: Vec<OrgDevice> = browser.get("/v1/org/devices").await.json();
     let seen = devices.iter().find(|d| d.device_id == desk.device_id()).expect("the desk is listed");
     assert_eq!((seen.store_id, seen.role, seen.revoked_at), (server.store, touchpoint_protocol::Role::Frontline, None));
+    // After its first round the desk said which app it runs and what waits in its outbox.
+    assert_eq!(seen.app_version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!((seen.outbox_waiting, seen.outbox_refused), (Some(0), Some(0)));
+    assert!(seen.last_pull_at.is_some() && seen.last_push_at.is_none(), "it pulled and had nothing to push");
 
     let revoked = browser.post(&format!("/v1/org/devices/{}/revoke", desk.device_id()), json!({})).await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.body);

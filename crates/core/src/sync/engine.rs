@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::RngExt;
 use touchpoint_protocol::{
-    EnrollRequest, ErrorCode, Op, PinCheckRequest, PullResponse, PushRequest, PushResponse, RemoteCustomer,
+    DeskReport, EnrollRequest, ErrorCode, Op, PinCheckRequest, PullResponse, PushRequest, PushResponse, RemoteCustomer,
     TokenRequest, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
 };
 use uuid::Uuid;
@@ -316,7 +316,24 @@ impl<T: Transport> SyncEngine<T> {
         }
         self.push_all(&mut report).await?;
         self.pull_all(&mut report).await?;
+        self.report_to_server(&report).await;
         Ok(report)
+    }
+
+    /// Tells the server the app's version and what waits in the outbox, for the head office's
+    /// list of devices. Best effort: a server without the call (an older one) or a failure
+    /// here never fails the round that just succeeded.
+    async fn report_to_server(&self, round: &SyncReport) {
+        let Ok(status) = with_desk(&self.desk, |d| d.sync_status()) else { return };
+        let report = DeskReport {
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            outbox_waiting: status.pending,
+            outbox_refused: status.rejected,
+            pushed: u32::try_from(round.pushed).unwrap_or(u32::MAX),
+        };
+        if let Ok(access) = self.access(false).await {
+            let _ = self.transport.report(&access, &report).await;
+        }
     }
 
     /// A valid access token, refreshed when missing or about to expire.

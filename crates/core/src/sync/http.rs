@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use touchpoint_protocol::{
-    AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode,
+    AdoptRequest, AdoptResponse, ApiError, ConflictsResponse, DeskReport, EnrollRequest, EnrollResponse, ErrorCode,
     PinCheckRequest, PinCheckResponse, PullResponse, PushRequest, PushResponse, RecentConflictsResponse,
     RemoteCustomer, SearchResponse, TokenRequest, TokenResponse, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
@@ -143,7 +143,9 @@ async fn read<T: DeserializeOwned>(resp: Response) -> TransportResult<T> {
         .map(Duration::from_secs);
     let bytes = resp.bytes().await.map_err(|e| TransportError::Offline(describe(&e)))?;
     if status.is_success() {
-        return serde_json::from_slice(&bytes).map_err(|e| TransportError::Garbled(e.to_string()));
+        // An answer with no body (204) is JSON's null: what a call answering `()` reads.
+        let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        return serde_json::from_slice(body).map_err(|e| TransportError::Garbled(e.to_string()));
     }
     let (code, message) = match serde_json::from_slice::<ApiError>(&bytes) {
         Ok(err) => (err.code, err.message),
@@ -188,6 +190,10 @@ impl Transport for HttpTransport {
             query.push(("epoch", epoch.to_string()));
         }
         Self::send(self.request(reqwest::Method::GET, "/v1/sync/pull", Some(access)).query(&query)).await
+    }
+
+    async fn report(&self, access: &str, req: &DeskReport) -> TransportResult<()> {
+        Self::send(self.request(reqwest::Method::POST, "/v1/sync/report", Some(access)).json(req)).await
     }
 
     async fn search(&self, access: &str, query: &str, limit: u32) -> TransportResult<Vec<RemoteCustomer>> {

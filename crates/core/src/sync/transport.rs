@@ -5,8 +5,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use touchpoint_protocol::{
-    AdoptResponse, ConflictsResponse, EnrollRequest, EnrollResponse, ErrorCode, PinCheckRequest, PinCheckResponse,
-    PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest, TokenResponse,
+    AdoptResponse, ConflictsResponse, DeskReport, EnrollRequest, EnrollResponse, ErrorCode, PinCheckRequest,
+    PinCheckResponse, PullResponse, PushRequest, PushResponse, RecentConflictsResponse, RemoteCustomer, TokenRequest,
+    TokenResponse,
 };
 use uuid::Uuid;
 
@@ -61,6 +62,8 @@ pub trait Transport: Send + Sync {
     fn token(&self, req: &TokenRequest) -> impl Future<Output = TransportResult<TokenResponse>> + Send;
     fn push(&self, access: &str, req: &PushRequest) -> impl Future<Output = TransportResult<PushResponse>> + Send;
     fn pull(&self, access: &str, req: PullRequest) -> impl Future<Output = TransportResult<PullResponse>> + Send;
+    /// Tells the server how this desk is (its app version and outbox) after a round.
+    fn report(&self, access: &str, req: &DeskReport) -> impl Future<Output = TransportResult<()>> + Send;
     /// Customers of the whole organisation matching `query` (for a search that found nobody
     /// on this desk).
     fn search(

@@ -128,8 +128,8 @@ pub async fn stores(State(st): State<AppState>, user: ConsoleUser) -> ApiResult<
                 store_id: r.store_id,
                 name: r.name,
                 timezone: r.timezone,
-                staff: r.staff,
-                devices: r.devices,
+                staff: u32::try_from(r.staff).unwrap_or(u32::MAX),
+                devices: u32::try_from(r.devices).unwrap_or(u32::MAX),
             })
             .collect(),
     ))
@@ -325,6 +325,11 @@ pub async fn devices(State(st): State<AppState>, user: ConsoleUser) -> ApiResult
                     last_seen_at: r.last_seen_at,
                     revoked_at: r.revoked_at,
                     revoked_reason: r.revoked_reason,
+                    app_version: r.app_version,
+                    outbox_waiting: r.outbox_waiting.and_then(|n| u32::try_from(n).ok()),
+                    outbox_refused: r.outbox_refused.and_then(|n| u32::try_from(n).ok()),
+                    last_push_at: r.last_push_at,
+                    last_pull_at: r.last_pull_at,
                 })
             })
             .collect(),

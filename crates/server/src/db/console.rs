@@ -299,6 +299,11 @@ pub struct DeviceRow {
     pub last_seen_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
+    pub app_version: Option<String>,
+    pub outbox_waiting: Option<i32>,
+    pub outbox_refused: Option<i32>,
+    pub last_push_at: Option<DateTime<Utc>>,
+    pub last_pull_at: Option<DateTime<Utc>>,
 }
 
 /// The organisation's enrolled devices, live ones first and the most recently seen first.
@@ -306,7 +311,8 @@ pub struct DeviceRow {
 pub async fn devices(pool: &PgPool, org: Uuid) -> Result<Vec<DeviceRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT device_id, name, store_id, device_role, reads_org, also_reads, created_at,
-                refresh_used_at AS last_seen_at, revoked_at, revoked_reason
+                refresh_used_at AS last_seen_at, revoked_at, revoked_reason, app_version, outbox_waiting,
+                outbox_refused, last_push_at, last_pull_at
            FROM devices WHERE org_id = $1
           ORDER BY revoked_at IS NOT NULL, refresh_used_at DESC",
     )
@@ -337,4 +343,30 @@ pub async fn revoke_device(pool: &PgPool, org: Uuid, device: Uuid, reason: &str)
     .await?
     .rows_affected();
     Ok(n > 0)
+}
+
+/// Keeps what a desk said of itself after a sync round: a round always pulls, and pushed
+/// when `pushed` is above zero.
+pub async fn record_report(
+    pool: &PgPool,
+    org: Uuid,
+    device: Uuid,
+    report: &touchpoint_protocol::DeskReport,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE devices SET app_version = $3, outbox_waiting = $4, outbox_refused = $5, last_pull_at = $6,
+                last_push_at = CASE WHEN $7 THEN $6 ELSE last_push_at END
+          WHERE org_id = $1 AND device_id = $2",
+    )
+    .bind(org)
+    .bind(device)
+    .bind(&report.app_version)
+    .bind(i64::from(report.outbox_waiting).min(i64::from(i32::MAX)) as i32)
+    .bind(i64::from(report.outbox_refused).min(i64::from(i32::MAX)) as i32)
+    .bind(now)
+    .bind(report.pushed > 0)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
