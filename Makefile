@@ -12,7 +12,7 @@ DEMO ?=
 # Every process a run starts inherits this mark, so what outlives the run can be found.
 export TOUCHPOINT_RUN ?= $(shell date +%s%N)-$$$$
 
-.PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui lint bindings e2e screenshot server bench clean
+.PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui test-console lint bindings e2e screenshot server bench clean
 
 help:
 	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
@@ -68,12 +68,17 @@ fuzz: setup
 test-ui: setup
 	npm --prefix ui run --silent test
 
+# The head office's console in Debian's Chromium (playwright-core) against the real server, with
+# a headless desk enrolled from it and axe on every page.
+test-console: setup
+	scripts/with-postgres.sh scripts/console-e2e.sh
+
 # The sync end-to-end test runs the real server (on a throw-away PostgreSQL) beside two windows.
 e2e: app
 	cargo build -q -p touchpoint-server
 	TOUCHPOINT_SECRET_STORE=file TOUCHPOINT_APP=$(APP) scripts/with-postgres.sh cargo test -p touchpoint-e2e --quiet -- --test-threads=1
 
-test: setup lint test-rust test-api test-fuzz test-ui e2e
+test: setup lint test-rust test-api test-fuzz test-ui test-console e2e
 	@scripts/leftovers.sh
 	@echo "make test: all checks passed"
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev libdbus-1-dev file pkg-config xvfb webkit2gtk-driver imagemagick xauth postgresql curl
-  dbus gnome-keyring
+  dbus gnome-keyring chromium
 )
 
 missing=()

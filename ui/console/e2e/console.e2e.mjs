@@ -1,0 +1,170 @@
+// The console in a real browser (Debian's Chromium, driven by playwright-core) against the real
+// server on loopback and a real PostgreSQL, with a real desk (the core, headless) enrolled from
+// it. Run by scripts/console-e2e.sh, which starts all of that; axe-core checks every page.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const { CONSOLE_URL, ADMIN_LOGIN, ADMIN_PASSWORD, HEADLESS_DESK, SHOTS } = process.env;
+assert.ok(CONSOLE_URL && ADMIN_LOGIN && ADMIN_PASSWORD && HEADLESS_DESK, "run through scripts/console-e2e.sh");
+const axeSource = readFileSync(
+  fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url)),
+  "utf8",
+);
+
+/** The headless desk: one command per line in, one JSON answer per line out. */
+function headlessDesk(url) {
+  const child = spawn(HEADLESS_DESK, [url], { stdio: ["pipe", "pipe", "inherit"] });
+  const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async send(command) {
+      child.stdin.write(`${command}\n`);
+      const { value, done } = await answers.next();
+      assert.ok(!done, `the headless desk ended before answering ${command}`);
+      return JSON.parse(value);
+    },
+    close() {
+      child.stdin.end();
+      child.kill();
+    },
+  };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+let desk = null;
+let page = null;
+const checked = [];
+try {
+  // The server's CSP forbids inline scripts; axe is injected as one, so only this test's page
+  // lifts it (the console itself runs under the server's policy in every other respect).
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true, locale: "en-GB" });
+  page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  /** axe on the page as it is now: no serious or critical violation; a screenshot if asked. */
+  const look = async (name) => {
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    assert.deepEqual(bad, [], `axe on ${name}`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-${name}.png` });
+    checked.push(name);
+  };
+  const rowOf = (table, text) => page.getByTestId(table).locator("tr", { hasText: text });
+
+  // Sign-in: a wrong password is refused in words, the right one opens the console.
+  await page.goto(`${CONSOLE_URL}/console/`);
+  await page.getByTestId("login").fill(ADMIN_LOGIN);
+  await page.getByTestId("password").fill("not the password at all");
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("sign-in-problem").filter({ hasText: "The login or the password is not right." }).waitFor();
+  await look("sign-in");
+  await page.getByTestId("password").fill(ADMIN_PASSWORD);
+  await page.getByTestId("sign-in").click();
+  await page.getByText("No desks yet").waitFor();
+  await look("devices-empty");
+
+  // A store, with its time zone (a wrong one is refused under its field first).
+  await page.getByTestId("nav-stores").click();
+  await page.getByTestId("store-name").fill("Porto Baixa");
+  await page.getByTestId("store-timezone").fill("Mars/Olympus");
+  await page.getByTestId("add-store").click();
+  await page.locator("#store-tz-error").filter({ hasText: "Mars/Olympus" }).waitFor();
+  assert.equal(await page.getByTestId("store-name").inputValue(), "Porto Baixa", "what was typed stays");
+  await page.getByTestId("store-timezone").fill("Europe/Lisbon");
+  await page.getByTestId("add-store").click();
+  await rowOf("stores", "Porto Baixa").getByText("Europe/Lisbon").waitFor();
+  await look("stores");
+
+  // A person of that store: the server makes their PIN and the console shows it once.
+  await page.getByTestId("nav-staff").click();
+  await page.getByTestId("person-name").fill("Rui Santos");
+  await page.getByTestId("person-store").selectOption({ label: "Porto Baixa" });
+  await page.getByTestId("add-person").click();
+  const said = await page.getByTestId("staff-said").textContent();
+  const pin = /desk PIN is (\d{6})/.exec(said ?? "")?.[1];
+  assert.ok(pin, `a PIN is shown: ${said}`);
+  await rowOf("staff", "Rui Santos").getByText("Porto Baixa").waitFor();
+  await look("staff");
+  const staff = await page.evaluate(() => fetch("/v1/org/staff").then((r) => r.json()));
+  const rui = staff.find((s) => s.name === "Rui Santos");
+
+  // A till's code for that store, shown once.
+  await page.getByTestId("nav-codes").click();
+  await page.getByTestId("code-store").selectOption({ label: "Porto Baixa" });
+  await page.getByTestId("code-kind").selectOption("till");
+  await page.getByTestId("issue-code").click();
+  const code = (await page.getByTestId("issued-code").textContent())?.trim();
+  assert.match(code ?? "", /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await look("codes");
+
+  // A real desk enrolls with it; Rui signs in with the PIN he was given and logs two visits.
+  desk = headlessDesk(CONSOLE_URL);
+  const enrolled = await desk.send(`enroll ${code} Till 1 Porto`);
+  assert.ok(enrolled.ok, JSON.stringify(enrolled));
+  assert.deepEqual(await desk.send(`sign-in ${rui.staff_id} ${pin}`), { ok: true });
+  assert.deepEqual(await desk.send("log 2"), { ok: true, logged: 2 });
+  const synced = await desk.send("sync");
+  assert.ok(synced.ok && synced.pushed >= 2, JSON.stringify(synced));
+
+  // The console sees it: its store, its app version and an empty outbox.
+  await page.getByTestId("nav-devices").click();
+  await page.reload();
+  const row = page.locator(`tr[data-device="${enrolled.device_id}"]`);
+  await row.getByText("0.1.0").waitFor();
+  assert.match(await row.textContent(), /Till 1 Porto.*Porto Baixa.*A till.*0 waiting, 0 refused/s);
+  await look("devices");
+
+  // Revoked from the console, the desk's next sync is refused.
+  page.once("dialog", (d) => void d.accept());
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByTestId("devices-said").filter({ hasText: "Till 1 Porto is revoked" }).waitFor();
+  await row.getByText("Revoked").waitFor();
+  const refused = await desk.send("sync");
+  assert.equal(refused.ok, false);
+  assert.match(refused.error, /revoked/i);
+
+  // Every change is in the audit, by whom.
+  await page.getByTestId("nav-audit").click();
+  for (const action of ["signed_in", "sign_in_failed", "store_created", "staff_created", "code_issued", "device_revoked"]) {
+    await page.locator(`[data-testid="audit"] td[data-action="${action}"]`).first().waitFor();
+  }
+  await page.getByTestId("audit").getByText("Desk revoked").waitFor();
+  await look("audit");
+
+  // In Portuguese too.
+  await page.getByLabel("Language / Idioma").selectOption("pt");
+  await page.getByTestId("nav-devices").filter({ hasText: "Postos" }).waitFor();
+  await page.getByTestId("nav-devices").click();
+  await row.getByText("Revogado").waitFor();
+  await look("devices-pt");
+  await page.getByLabel("Language / Idioma").selectOption("en");
+
+  // Signing out ends the session on the server.
+  await page.getByTestId("sign-out").click();
+  await page.getByTestId("login").waitFor();
+  const after = await page.evaluate(() => fetch("/v1/org/stores").then((r) => r.status));
+  assert.equal(after, 401);
+  assert.deepEqual(errors, [], "no script errors on any page");
+  console.log(`console e2e: passed (axe clean on ${checked.length} pages: ${checked.join(", ")})`);
+} catch (e) {
+  // What the page showed when it failed, for whoever reads the log.
+  if (page) {
+    console.error(`console e2e: failed on ${page.url()}; the page said:\n${(await page.locator("body").innerText()).slice(0, 2000)}`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-failure.png` });
+  }
+  throw e;
+} finally {
+  desk?.close();
+  await browser.close();
+}
