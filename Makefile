@@ -91,6 +91,7 @@ bench: setup
 	cargo bench -p touchpoint-core --bench insight
 	cargo bench -p touchpoint-core --bench merge
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench sync_throughput
+	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench org_insight
 
 OUT ?= .shots/touchpoint.png
 screenshot: app

@@ -46,9 +46,13 @@ fn committed_console_types_match_the_organisation_api() {
         .register::<NewEnrollmentCode>()
         .register::<IssuedCode>()
         .register::<ConsoleAuditEntry>()
+        .register::<touchpoint_protocol::insight::OrgInsightQuery>()
+        .register::<touchpoint_protocol::insight::OrgInsight>()
+        .register::<touchpoint_protocol::insight::OrgConversationsQuery>()
+        .register::<touchpoint_protocol::insight::OrgConversation>()
         .register::<touchpoint_protocol::ApiError>();
     let generated = Typescript::default()
-        .header("// Generated from crates/protocol/src/console.rs. Do not edit: run `make bindings`.\n")
+        .header("// Generated from crates/protocol/src/{console,insight}.rs. Do not edit: run `make bindings`.\n")
         .export(&types, specta_serde::Format)
         .expect("console types export");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {

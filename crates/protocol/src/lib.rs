@@ -9,6 +9,7 @@ pub mod console;
 mod domain;
 mod error;
 pub mod hlc;
+pub mod insight;
 mod ops;
 pub mod pin;
 pub mod relationship;

@@ -187,6 +187,8 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/org/devices/{device_id}/revoke", "post"),
         ("/v1/org/enrollment-codes", "post"),
         ("/v1/org/audit", "get"),
+        ("/v1/org/insight", "get"),
+        ("/v1/org/insight/conversations", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
         // And it is really served (anything but the fallback's 404).
@@ -201,7 +203,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 21, "nothing documented that is not served");
+    assert_eq!(paths.len(), 23, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
     // Query parameters are in the query (they were once all declared as path parameters), and
     // every operation says it answers JSON errors.

@@ -125,7 +125,29 @@ try {
   assert.match(await row.textContent(), /Till 1 Porto.*Porto Baixa.*A till.*0 waiting, 0 refused/s);
   await look("devices");
 
+  // Its conversations are in the organisation's insight, computed on the server; a figure
+  // opens the conversations behind it.
+  await page.getByTestId("nav-insight").click();
+  await page.getByTestId("insight-store").selectOption({ label: "Porto Baixa" });
+  await page.getByTestId("summary-conversations").filter({ hasText: /^Conversations\s*2$/ }).waitFor();
+  assert.match(
+    await page.getByTestId("summary-nps").locator(".insight-big").textContent(),
+    /^[+±]?0$/,
+    "one promoter, one detractor",
+  );
+  await page.getByTestId("heat-map").waitFor();
+  await look("insight");
+  await page.getByTestId("chart-stores").locator("summary").click();
+  await page.getByTestId("open-store").filter({ hasText: "Porto Baixa" }).click();
+  const drilled = page.getByTestId("drill-rows").locator("tr[data-conversation]");
+  await drilled.nth(1).waitFor();
+  assert.equal(await drilled.count(), 2);
+  assert.match(await page.getByTestId("drill-rows").textContent(), /Porto Baixa.*Rui Santos.*Returns/s);
+  await page.getByTestId("drill").getByText("Unhappy").waitFor();
+  await look("insight-drill");
+
   // Revoked from the console, the desk's next sync is refused.
+  await page.getByTestId("nav-devices").click();
   page.once("dialog", (d) => void d.accept());
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByTestId("devices-said").filter({ hasText: "Till 1 Porto is revoked" }).waitFor();

@@ -8,12 +8,13 @@ import type { ConsoleSession } from "./api-types";
 import { AuditPage } from "./pages/Audit";
 import { CodesPage } from "./pages/Codes";
 import { DevicesPage } from "./pages/Devices";
+import { InsightPage } from "./pages/Insight";
 import { SignIn } from "./pages/SignIn";
 import { StaffPage } from "./pages/Staff";
 import { StoresPage } from "./pages/Stores";
 
-export type Page = "devices" | "stores" | "staff" | "codes" | "audit";
-const PAGES: Page[] = ["devices", "stores", "staff", "codes", "audit"];
+export type Page = "insight" | "devices" | "stores" | "staff" | "codes" | "audit";
+const PAGES: Page[] = ["insight", "devices", "stores", "staff", "codes", "audit"];
 
 function pageFromHash(): Page {
   const wanted = window.location.hash.replace(/^#\/?/, "");
@@ -118,6 +119,7 @@ function Console() {
       </header>
       <main className="console-main">
         {!admin && <p className="console-note">{t("readOnly")}</p>}
+        {page === "insight" && <InsightPage />}
         {page === "devices" && <DevicesPage admin={admin} />}
         {page === "stores" && <StoresPage admin={admin} />}
         {page === "staff" && <StaffPage admin={admin} me={me.staff_id} />}

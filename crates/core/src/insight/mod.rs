@@ -12,17 +12,14 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use touchpoint_protocol::Feeling;
+use touchpoint_protocol::insight::Tally;
+pub use touchpoint_protocol::insight::{Count, Group, HeatCell, Scores, MIN_SAMPLE};
 use uuid::Uuid;
 
 use crate::customers::record::Csv;
 use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
 use crate::error::{CoreError, Result};
 use risk::RiskReason;
-
-/// Fewer answers than this and a score is shown greyed out, with its count: two answers make
-/// an NPS of −100 or +100, which says nothing yet about a touch point or a person.
-pub const MIN_SAMPLE: u32 = 10;
 
 /// `part` of `whole` in whole percent, rounded to the nearest: 17 of 28 is 61%. Never 0% when
 /// some are, never 100% when not all are (1 of 300 is 1%, 299 of 300 is 99%).
@@ -47,47 +44,6 @@ pub struct InsightFilter {
     pub store_id: Option<Uuid>,
     pub touch_point_id: Option<Uuid>,
     pub staff_id: Option<Uuid>,
-}
-
-/// The scores of a group of conversations.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
-pub struct Scores {
-    pub interactions: u32,
-    /// Net Promoter Score, −100 to 100 (promoters 9–10 minus detractors 0–6, in %).
-    pub nps: Option<f64>,
-    pub nps_responses: u32,
-    /// Average CSAT, 1–5.
-    pub csat: Option<f64>,
-    pub csat_responses: u32,
-    /// Average customer effort, 1–7 (lower is better).
-    pub ces: Option<f64>,
-    pub ces_responses: u32,
-    /// How many felt very unhappy, unhappy, neutral, happy, very happy (in that order).
-    pub feelings: Vec<u32>,
-}
-
-/// One bar or line point: a touch point, a person, a store or a week.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
-pub struct Group {
-    /// The id to drill into (touch point, staff, store), or the week's first day.
-    pub key: String,
-    pub label: String,
-    pub scores: Scores,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct Count {
-    pub label: String,
-    pub count: u32,
-}
-
-/// One cell of the touch point × feeling heat map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct HeatCell {
-    pub touch_point_id: Uuid,
-    pub touch_point: String,
-    pub feeling: Feeling,
-    pub count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -136,24 +92,25 @@ const POPULATION: &str = "
 /// The aggregate columns, in the order `scores_from` reads them (from `offset`).
 const SCORES: &str = "count(*),
     sum(nps >= 9), sum(nps <= 6), count(nps),
-    avg(csat), count(csat), avg(ces), count(ces),
+    sum(csat), count(csat), sum(ces), count(ces),
     sum(feeling = 'very_unhappy'), sum(feeling = 'unhappy'), sum(feeling = 'neutral'),
     sum(feeling = 'happy'), sum(feeling = 'very_happy')";
 
 fn scores_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Scores> {
-    let n = |i: usize| -> rusqlite::Result<u32> { Ok(r.get::<_, Option<u32>>(at + i)?.unwrap_or(0)) };
-    let (promoters, detractors, nps_responses) = (n(1)?, n(2)?, n(3)?);
-    Ok(Scores {
+    let n =
+        |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, Option<i64>>(at + i)?.unwrap_or(0).max(0).unsigned_abs()) };
+    let tally = Tally {
         interactions: n(0)?,
-        nps: (nps_responses > 0)
-            .then(|| (f64::from(promoters) - f64::from(detractors)) * 100.0 / f64::from(nps_responses)),
-        nps_responses,
-        csat: r.get(at + 4)?,
+        promoters: n(1)?,
+        detractors: n(2)?,
+        nps_responses: n(3)?,
+        csat_sum: n(4)?,
         csat_responses: n(5)?,
-        ces: r.get(at + 6)?,
+        ces_sum: n(6)?,
         ces_responses: n(7)?,
-        feelings: vec![n(8)?, n(9)?, n(10)?, n(11)?, n(12)?],
-    })
+        feelings: [n(8)?, n(9)?, n(10)?, n(11)?, n(12)?],
+    };
+    Ok(tally.scores())
 }
 
 fn args(f: &InsightFilter) -> [Option<String>; 5] {

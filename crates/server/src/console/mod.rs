@@ -4,6 +4,7 @@
 //! does, so every change goes out to desks on their next pull.
 
 pub mod auth;
+pub mod insight;
 mod static_files;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/org/devices/{device_id}/revoke", post(revoke_device))
         .route("/v1/org/enrollment-codes", post(issue_code))
         .route("/v1/org/audit", get(audit))
+        .route("/v1/org/insight", get(insight::insight))
+        .route("/v1/org/insight/conversations", get(insight::conversations))
 }
 
 fn session_of(user: &ConsoleUser) -> ConsoleSession {

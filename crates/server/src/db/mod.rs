@@ -8,6 +8,7 @@ pub mod console;
 pub mod customers;
 pub mod enroll;
 pub mod health;
+pub mod insight;
 pub mod pull;
 pub mod push;
 pub mod records;

@@ -135,6 +135,7 @@ pub struct Rows {
     scope_store: Vec<Uuid>,
     scope_customer: Vec<Uuid>,
     scope_seq: Vec<i64>,
+    insight: super::insight::InsightRows,
 }
 
 impl Rows {
@@ -163,6 +164,7 @@ impl Rows {
         self.log_store.push(op.body.routed_store().unwrap_or(op.store_id));
         self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
         self.log_hlc.push(op.hlc.to_string());
+        self.insight.add(op);
         Ok(())
     }
 
@@ -201,6 +203,6 @@ impl Rows {
         .bind(&rows.rejected_result)
         .execute(&mut **tx)
         .await?;
-        Ok(())
+        super::insight::write(tx, org, rows.insight).await
     }
 }

@@ -5,7 +5,8 @@
 //!   headless-desk SERVER_URL
 //!   enroll CODE NAME…    → {"ok":true,"device_id":"…"}   (then one sync round)
 //!   sign-in STAFF PIN    → {"ok":true}
-//!   log N                → {"ok":true,"logged":N}        (N conversations with a new customer each)
+//!   log N                → {"ok":true,"logged":N}        (N conversations with a new customer each,
+//!                                                          happy with NPS 9 and unhappy with NPS 4 in turn)
 //!   sync                 → {"ok":true,"pushed":…,"pulled":…} or {"ok":false,"error":"…"}
 
 use std::io::{BufRead, Write};
@@ -33,11 +34,14 @@ async fn main() {
             },
             ["log", n] => match n.parse::<u32>() {
                 Ok(n) => {
-                    for i in 0..n {
+                    let logged = (0..n).try_for_each(|i| {
                         let customer = desk.customer(&format!("Headless customer {}", i + 1));
-                        desk.log_visit(Some(customer.id), "Asked about a return");
+                        log_with_feedback(&desk, customer.id, i % 2 == 0)
+                    });
+                    match logged {
+                        Ok(()) => json!({"ok": true, "logged": n}),
+                        Err(e) => failure(e),
                     }
-                    json!({"ok": true, "logged": n})
                 }
                 Err(e) => failure(e),
             },
@@ -51,6 +55,33 @@ async fn main() {
         let _ = writeln!(out, "{answer}");
         let _ = out.flush();
     }
+}
+
+/// A conversation at the desk's first touch point, with how the customer felt and their NPS.
+fn log_with_feedback(desk: &TestDesk, customer: Uuid, happy: bool) -> touchpoint_core::Result<()> {
+    use touchpoint_core::interactions::LogInteraction;
+    use touchpoint_core::protocol::{ContactChannel, Feeling, Outcome};
+    desk.with(|d| {
+        let touch_point_id = d.touch_points()?[0].id;
+        d.log_interaction(&LogInteraction {
+            submission_id: Uuid::now_v7(),
+            customer_id: Some(customer),
+            touch_point_id,
+            channel: ContactChannel::InPerson,
+            reason: Some("Returns".into()),
+            outcome: if happy { Outcome::Resolved } else { Outcome::FollowUpNeeded },
+            duration_secs: Some(120),
+            summary: Some("Asked about a return".into()),
+            occurred_at: None,
+            feeling: Some(if happy { Feeling::Happy } else { Feeling::Unhappy }),
+            csat: None,
+            nps: Some(if happy { 9 } else { 4 }),
+            ces: None,
+            verbatim: None,
+            check_in: None,
+        })
+        .map(|_| ())
+    })
 }
 
 async fn enroll(desk: &TestDesk, url: &str, code: &str, name: &str) -> Value {

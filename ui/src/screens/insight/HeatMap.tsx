@@ -82,11 +82,17 @@ export function HeatMap({
                       data-feeling={f}
                       data-touch-point={row.id}
                       data-testid="heat-cell"
-                      aria-label={words}
                       onPress={() => onOpen(row.id, f)}
                     >
-                      <span className="heat-count">{countText(count)}</span>
-                      <span className="heat-share">{shareText(count, row.total)}</span>
+                      {/* The words are the button's name; the figures show it (a name in
+                          aria-label would not contain the visible "3 50%", WCAG 2.5.3). */}
+                      <span className="visually-hidden">{words}</span>
+                      <span className="heat-count" aria-hidden="true">
+                        {countText(count)}
+                      </span>
+                      <span className="heat-share" aria-hidden="true">
+                        {shareText(count, row.total)}
+                      </span>
                     </Button>
                   ) : (
                     <span

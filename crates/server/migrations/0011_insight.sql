@@ -1,0 +1,194 @@
+-- The organisation's insight, computed in PostgreSQL (issue 13). Conversations travel in the
+-- change log as the desks sent them; these tables hold what the figures are made of.
+
+-- One row per conversation as it stands now: as logged, as last corrected field by field, and
+-- with its feedback. `day` is the day it happened on its store's calendar. A row can exist
+-- before its conversation arrives (feedback or a correction pushed first): `logged` says
+-- whether it counts yet.
+CREATE TABLE insight_facts (
+    org_id          uuid NOT NULL,
+    interaction_id  uuid NOT NULL,
+    logged          boolean NOT NULL DEFAULT false,
+    store_id        uuid,
+    staff_id        uuid,
+    customer_id     uuid,
+    touch_point_id  uuid,
+    reason          text,
+    outcome         text,
+    occurred_at     timestamptz,
+    day             date,
+    -- The correction that set each corrected field (NULL: as logged).
+    touch_point_hlc text,
+    reason_hlc      text,
+    outcome_hlc     text,
+    -- 1 very unhappy … 5 very happy.
+    feeling         smallint CHECK (feeling BETWEEN 1 AND 5),
+    nps             smallint CHECK (nps BETWEEN 0 AND 10),
+    csat            smallint CHECK (csat BETWEEN 1 AND 5),
+    ces             smallint CHECK (ces BETWEEN 1 AND 7),
+    feedback_hlc    text,
+    PRIMARY KEY (org_id, interaction_id)
+);
+
+CREATE INDEX insight_facts_by_day ON insight_facts (org_id, day, store_id) WHERE logged;
+CREATE INDEX insight_facts_by_time ON insight_facts (org_id, occurred_at DESC) WHERE logged;
+
+-- Day rollups, recomputed from the facts for every store-day a push touches, in the push's
+-- transaction (pushes of one organisation are serialised by its counter, so a recompute always
+-- sees every earlier push). The columns are a Tally (touchpoint_protocol::insight).
+CREATE TABLE insight_touch_point_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    resolved        integer NOT NULL,
+    escalated       integer NOT NULL,
+    follow_up_needed integer NOT NULL,
+    unresolved      integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id, touch_point_id)
+);
+
+CREATE TABLE insight_staff_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    staff_id        uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id, staff_id)
+);
+
+CREATE TABLE insight_reason_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    -- Trimmed; '' for none.
+    reason          text NOT NULL,
+    interactions    integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id, touch_point_id, reason)
+);
+
+-- Recomputes the rollups of the given store-days from the facts: the one definition of what a
+-- rollup row holds. A push calls it for the store-days it touched; it is idempotent, so a
+-- correction, late feedback or a repeated op can never leave a count off by one.
+CREATE FUNCTION insight_refresh(org uuid, stores uuid[], days date[]) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM insight_touch_point_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+    DELETE FROM insight_staff_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+    DELETE FROM insight_reason_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+
+    INSERT INTO insight_touch_point_days
+    SELECT org, day, store_id, touch_point_id, count(*),
+           count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6), count(nps),
+           coalesce(sum(csat), 0), count(csat), coalesce(sum(ces), 0), count(ces),
+           count(*) FILTER (WHERE feeling = 1), count(*) FILTER (WHERE feeling = 2),
+           count(*) FILTER (WHERE feeling = 3), count(*) FILTER (WHERE feeling = 4),
+           count(*) FILTER (WHERE feeling = 5),
+           count(*) FILTER (WHERE outcome = 'resolved'), count(*) FILTER (WHERE outcome = 'escalated'),
+           count(*) FILTER (WHERE outcome = 'follow_up_needed'), count(*) FILTER (WHERE outcome = 'unresolved')
+    FROM (SELECT f.* FROM insight_facts f
+          JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+            ON f.store_id = d.store_id AND f.day = d.day
+          WHERE f.org_id = org AND f.logged) f
+    GROUP BY day, store_id, touch_point_id;
+
+    INSERT INTO insight_staff_days
+    SELECT org, day, store_id, staff_id, count(*),
+           count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6), count(nps),
+           coalesce(sum(csat), 0), count(csat), coalesce(sum(ces), 0), count(ces),
+           count(*) FILTER (WHERE feeling = 1), count(*) FILTER (WHERE feeling = 2),
+           count(*) FILTER (WHERE feeling = 3), count(*) FILTER (WHERE feeling = 4),
+           count(*) FILTER (WHERE feeling = 5)
+    FROM (SELECT f.* FROM insight_facts f
+          JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+            ON f.store_id = d.store_id AND f.day = d.day
+          WHERE f.org_id = org AND f.logged) f
+    GROUP BY day, store_id, staff_id;
+
+    INSERT INTO insight_reason_days
+    SELECT org, day, store_id, touch_point_id, coalesce(trim(reason), ''), count(*)
+    FROM (SELECT f.* FROM insight_facts f
+          JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+            ON f.store_id = d.store_id AND f.day = d.day
+          WHERE f.org_id = org AND f.logged) f
+    GROUP BY day, store_id, touch_point_id, coalesce(trim(reason), '');
+$$;
+
+-- Conversations already in the change log (pushed before this migration) become facts.
+INSERT INTO insight_facts (org_id, interaction_id, logged, store_id, staff_id, customer_id, touch_point_id, reason,
+                           outcome, occurred_at, day)
+SELECT c.org_id, (c.op->'body'->>'interaction_id')::uuid, true, (c.op->>'store_id')::uuid, (c.op->>'staff_id')::uuid,
+       (c.op->'body'->>'customer_id')::uuid, (c.op->'body'->>'touch_point_id')::uuid, c.op->'body'->>'reason',
+       c.op->'body'->>'outcome', (c.op->'body'->>'occurred_at')::timestamptz,
+       ((c.op->'body'->>'occurred_at')::timestamptz AT TIME ZONE
+            CASE WHEN s.timezone IN (SELECT name FROM pg_timezone_names) THEN s.timezone ELSE 'UTC' END)::date
+FROM change_log c LEFT JOIN stores s ON s.org_id = c.org_id AND s.store_id = (c.op->>'store_id')::uuid
+WHERE c.entity = 'interaction_logged'
+ON CONFLICT DO NOTHING;
+
+-- Their feedback (the latest recorded against each) and corrections (the latest of each field).
+UPDATE insight_facts f SET feeling = v.feeling, nps = v.nps, csat = v.csat, ces = v.ces, feedback_hlc = v.hlc
+FROM (SELECT DISTINCT ON (c.org_id, c.op->'body'->>'interaction_id')
+             c.org_id, (c.op->'body'->>'interaction_id')::uuid AS interaction_id, c.hlc,
+             CASE c.op->'body'->>'feeling' WHEN 'very_unhappy' THEN 1 WHEN 'unhappy' THEN 2 WHEN 'neutral' THEN 3
+                  WHEN 'happy' THEN 4 WHEN 'very_happy' THEN 5 END AS feeling,
+             (c.op->'body'->>'nps')::smallint AS nps, (c.op->'body'->>'csat')::smallint AS csat,
+             (c.op->'body'->>'ces')::smallint AS ces
+      FROM change_log c
+      WHERE c.entity = 'feedback_recorded' AND c.op->'body'->>'interaction_id' IS NOT NULL
+      ORDER BY c.org_id, c.op->'body'->>'interaction_id', c.hlc DESC) v
+WHERE f.org_id = v.org_id AND f.interaction_id = v.interaction_id;
+
+UPDATE insight_facts f SET touch_point_id = v.value::uuid, touch_point_hlc = v.hlc
+FROM (SELECT DISTINCT ON (c.org_id, c.op->'body'->>'interaction_id') c.org_id,
+             c.op->'body'->>'interaction_id' AS interaction_id, c.hlc, c.op->'body'->'changes'->>'touch_point_id' AS value
+      FROM change_log c
+      WHERE c.entity = 'interaction_amended' AND c.op->'body'->'changes'->>'touch_point_id' IS NOT NULL
+      ORDER BY c.org_id, c.op->'body'->>'interaction_id', c.hlc DESC) v
+WHERE f.org_id = v.org_id AND f.interaction_id = v.interaction_id::uuid;
+
+UPDATE insight_facts f SET reason = v.value, reason_hlc = v.hlc
+FROM (SELECT DISTINCT ON (c.org_id, c.op->'body'->>'interaction_id') c.org_id,
+             c.op->'body'->>'interaction_id' AS interaction_id, c.hlc, c.op->'body'->'changes'->>'reason' AS value
+      FROM change_log c
+      WHERE c.entity = 'interaction_amended' AND c.op->'body'->'changes'->>'reason' IS NOT NULL
+      ORDER BY c.org_id, c.op->'body'->>'interaction_id', c.hlc DESC) v
+WHERE f.org_id = v.org_id AND f.interaction_id = v.interaction_id::uuid;
+
+UPDATE insight_facts f SET outcome = v.value, outcome_hlc = v.hlc
+FROM (SELECT DISTINCT ON (c.org_id, c.op->'body'->>'interaction_id') c.org_id,
+             c.op->'body'->>'interaction_id' AS interaction_id, c.hlc, c.op->'body'->'changes'->>'outcome' AS value
+      FROM change_log c
+      WHERE c.entity = 'interaction_amended' AND c.op->'body'->'changes'->>'outcome' IS NOT NULL
+      ORDER BY c.org_id, c.op->'body'->>'interaction_id', c.hlc DESC) v
+WHERE f.org_id = v.org_id AND f.interaction_id = v.interaction_id::uuid;
+
+SELECT insight_refresh(org_id, array_agg(store_id), array_agg(day))
+FROM (SELECT DISTINCT org_id, store_id, day FROM insight_facts WHERE logged) d GROUP BY org_id;

@@ -1,0 +1,480 @@
+//! The organisation's insight in PostgreSQL. The push keeps one fact row per conversation up
+//! to date (as logged, as corrected, with its feedback) and recomputes the day rollups of the
+//! store-days it touched (`insight_refresh`, migration 0011), all in its transaction; the
+//! dashboards read the rollups, or the facts when they are narrowed to one touch point or one
+//! person. Scores are made from sums by `touchpoint_protocol::insight::Tally`, as on a desk.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgPool, Postgres, Row, Transaction};
+use touchpoint_protocol::insight::{OrgConversation, OrgConversationsQuery, OrgInsightQuery, Tally};
+use touchpoint_protocol::{Feeling, Op, OpBody, Outcome};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+
+struct Logged {
+    interaction: Uuid,
+    store: Uuid,
+    staff: Uuid,
+    customer: Option<Uuid>,
+    touch_point: Uuid,
+    reason: Option<String>,
+    outcome: &'static str,
+    occurred_at: DateTime<Utc>,
+}
+
+struct Scored {
+    feeling: Option<i16>,
+    nps: Option<i16>,
+    csat: Option<i16>,
+    ces: Option<i16>,
+    hlc: String,
+}
+
+#[derive(Default)]
+struct Corrected {
+    touch_point: Option<(Uuid, String)>,
+    reason: Option<(String, String)>,
+    outcome: Option<(&'static str, String)>,
+}
+
+fn newer<T>(slot: &mut Option<(T, String)>, value: T, hlc: &str) {
+    if slot.as_ref().is_none_or(|(_, h)| h.as_str() < hlc) {
+        *slot = Some((value, hlc.to_owned()));
+    }
+}
+
+/// What a push changes in the insight: gathered op by op, written once per batch.
+#[derive(Default)]
+pub struct InsightRows {
+    logged: Vec<Logged>,
+    logged_ids: HashSet<Uuid>,
+    scored: HashMap<Uuid, Scored>,
+    corrected: HashMap<Uuid, Corrected>,
+}
+
+/// 1 very unhappy … 5 very happy, as the facts store a feeling.
+fn feeling_number(f: Feeling) -> i16 {
+    i16::from(f.score())
+}
+
+fn feeling_of(n: i16) -> Option<Feeling> {
+    Feeling::ALL.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
+}
+
+impl InsightRows {
+    /// Takes in an accepted op (ops that are not about a conversation are ignored).
+    pub fn add(&mut self, op: &Op) {
+        let hlc = op.hlc.to_string();
+        match &op.body {
+            // The first log of an id counts; a repeat under another op id changes nothing.
+            OpBody::InteractionLogged(i) if self.logged_ids.insert(i.interaction_id) => {
+                self.logged.push(Logged {
+                    interaction: i.interaction_id,
+                    store: op.store_id,
+                    staff: op.staff_id,
+                    customer: i.customer_id,
+                    touch_point: i.touch_point_id,
+                    reason: i.reason.clone(),
+                    outcome: i.outcome.as_str(),
+                    occurred_at: i.occurred_at,
+                });
+            }
+            OpBody::FeedbackRecorded(f) => {
+                let Some(interaction) = f.interaction_id else { return };
+                if self.scored.get(&interaction).is_none_or(|s| s.hlc < hlc) {
+                    let score = |v: Option<u8>| v.map(i16::from);
+                    self.scored.insert(
+                        interaction,
+                        Scored {
+                            feeling: f.feeling.map(feeling_number),
+                            nps: score(f.nps),
+                            csat: score(f.csat),
+                            ces: score(f.ces),
+                            hlc,
+                        },
+                    );
+                }
+            }
+            OpBody::InteractionAmended(a) => {
+                let c = self.corrected.entry(a.interaction_id).or_default();
+                if let Some(tp) = a.changes.touch_point_id {
+                    newer(&mut c.touch_point, tp, &hlc);
+                }
+                if let Some(reason) = &a.changes.reason {
+                    newer(&mut c.reason, reason.clone(), &hlc);
+                }
+                if let Some(outcome) = a.changes.outcome {
+                    newer(&mut c.outcome, outcome.as_str(), &hlc);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.logged.is_empty() && self.scored.is_empty() && self.corrected.is_empty()
+    }
+}
+
+/// The day `at` falls on in `timezone` (a store without one, or with one this server does not
+/// know, counts in UTC).
+fn local_day(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
+    let utc = at.date_naive();
+    let Some(tz) = timezone.and_then(|t| jiff::tz::TimeZone::get(t).ok()) else { return utc };
+    let Ok(ts) = jiff::Timestamp::from_millisecond(at.timestamp_millis()) else { return utc };
+    let d = ts.to_zoned(tz).date();
+    NaiveDate::from_ymd_opt(i32::from(d.year()), u32::from(d.month().unsigned_abs()), u32::from(d.day().unsigned_abs()))
+        .unwrap_or(utc)
+}
+
+/// Writes the batch's facts and recomputes the rollups of every store-day they touched.
+pub async fn write(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: InsightRows) -> ApiResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut touched: HashSet<(Uuid, NaiveDate)> = HashSet::new();
+    let mut collect = |found: Vec<(Option<Uuid>, Option<NaiveDate>)>| {
+        touched.extend(found.into_iter().filter_map(|(s, d)| Some((s?, d?))));
+    };
+
+    if !rows.logged.is_empty() {
+        let stores: Vec<Uuid> = rows.logged.iter().map(|l| l.store).collect::<HashSet<_>>().into_iter().collect();
+        let zones: HashMap<Uuid, Option<String>> =
+            sqlx::query_as("SELECT store_id, timezone FROM stores WHERE org_id = $1 AND store_id = ANY($2)")
+                .bind(org)
+                .bind(&stores)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .collect();
+        let l = &rows.logged;
+        let days: Vec<NaiveDate> =
+            l.iter().map(|x| local_day(x.occurred_at, zones.get(&x.store).and_then(|z| z.as_deref()))).collect();
+        let found: Vec<(Option<Uuid>, Option<NaiveDate>)> = sqlx::query_as(
+            "INSERT INTO insight_facts AS f (org_id, interaction_id, store_id, staff_id, customer_id, touch_point_id,
+                                             reason, outcome, occurred_at, day, logged)
+             SELECT $1, t.*, true FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[],
+                                             $8::text[], $9::timestamptz[], $10::date[])
+                 AS t(interaction_id, store_id, staff_id, customer_id, touch_point_id, reason, outcome, occurred_at, day)
+             ON CONFLICT (org_id, interaction_id) DO UPDATE SET
+                 logged = true, store_id = excluded.store_id, staff_id = excluded.staff_id,
+                 customer_id = excluded.customer_id, occurred_at = excluded.occurred_at, day = excluded.day,
+                 touch_point_id = CASE WHEN f.touch_point_hlc IS NULL THEN excluded.touch_point_id ELSE f.touch_point_id END,
+                 reason = CASE WHEN f.reason_hlc IS NULL THEN excluded.reason ELSE f.reason END,
+                 outcome = CASE WHEN f.outcome_hlc IS NULL THEN excluded.outcome ELSE f.outcome END
+             WHERE NOT f.logged
+             RETURNING f.store_id, f.day",
+        )
+        .bind(org)
+        .bind(l.iter().map(|x| x.interaction).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.store).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.staff).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.customer).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.touch_point).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.reason.clone()).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.outcome).collect::<Vec<_>>())
+        .bind(l.iter().map(|x| x.occurred_at).collect::<Vec<_>>())
+        .bind(&days)
+        .fetch_all(&mut **tx)
+        .await?;
+        collect(found);
+    }
+
+    if !rows.scored.is_empty() {
+        let s: Vec<(&Uuid, &Scored)> = rows.scored.iter().collect();
+        let found = sqlx::query_as(
+            "INSERT INTO insight_facts AS f (org_id, interaction_id, feeling, nps, csat, ces, feedback_hlc)
+             SELECT $1, * FROM UNNEST($2::uuid[], $3::smallint[], $4::smallint[], $5::smallint[], $6::smallint[],
+                                      $7::text[])
+             ON CONFLICT (org_id, interaction_id) DO UPDATE SET
+                 feeling = excluded.feeling, nps = excluded.nps, csat = excluded.csat, ces = excluded.ces,
+                 feedback_hlc = excluded.feedback_hlc
+             WHERE f.feedback_hlc IS NULL OR f.feedback_hlc < excluded.feedback_hlc
+             RETURNING f.store_id, f.day",
+        )
+        .bind(org)
+        .bind(s.iter().map(|(id, _)| **id).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, x)| x.feeling).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, x)| x.nps).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, x)| x.csat).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, x)| x.ces).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, x)| x.hlc.clone()).collect::<Vec<_>>())
+        .fetch_all(&mut **tx)
+        .await?;
+        collect(found);
+    }
+
+    if !rows.corrected.is_empty() {
+        let c: Vec<(&Uuid, &Corrected)> = rows.corrected.iter().collect();
+        let found = sqlx::query_as(
+            "INSERT INTO insight_facts AS f (org_id, interaction_id, touch_point_id, touch_point_hlc, reason, reason_hlc,
+                                             outcome, outcome_hlc)
+             SELECT $1, * FROM UNNEST($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             ON CONFLICT (org_id, interaction_id) DO UPDATE SET
+                 touch_point_id = CASE WHEN excluded.touch_point_hlc > coalesce(f.touch_point_hlc, '')
+                                       THEN excluded.touch_point_id ELSE f.touch_point_id END,
+                 touch_point_hlc = greatest(f.touch_point_hlc, excluded.touch_point_hlc),
+                 reason = CASE WHEN excluded.reason_hlc > coalesce(f.reason_hlc, '') THEN excluded.reason ELSE f.reason END,
+                 reason_hlc = greatest(f.reason_hlc, excluded.reason_hlc),
+                 outcome = CASE WHEN excluded.outcome_hlc > coalesce(f.outcome_hlc, '')
+                                THEN excluded.outcome ELSE f.outcome END,
+                 outcome_hlc = greatest(f.outcome_hlc, excluded.outcome_hlc)
+             RETURNING f.store_id, f.day",
+        )
+        .bind(org)
+        .bind(c.iter().map(|(id, _)| **id).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.touch_point.as_ref().map(|(v, _)| *v)).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.touch_point.as_ref().map(|(_, h)| h.clone())).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.reason.as_ref().map(|(v, _)| v.clone())).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.reason.as_ref().map(|(_, h)| h.clone())).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.outcome.as_ref().map(|(v, _)| *v)).collect::<Vec<_>>())
+        .bind(c.iter().map(|(_, x)| x.outcome.as_ref().map(|(_, h)| h.clone())).collect::<Vec<_>>())
+        .fetch_all(&mut **tx)
+        .await?;
+        collect(found);
+    }
+
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.into_iter().unzip();
+    sqlx::query("SELECT insight_refresh($1, $2, $3)").bind(org).bind(&stores).bind(&days).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Which chart a row of a dashboard's query feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    Overall,
+    Store,
+    TouchPoint,
+    Staff,
+    Week,
+    Reason,
+}
+
+impl Chart {
+    fn of(n: i32) -> Option<Chart> {
+        Some(match n {
+            0 => Chart::Overall,
+            1 => Chart::Store,
+            2 => Chart::TouchPoint,
+            3 => Chart::Staff,
+            4 => Chart::Week,
+            5 => Chart::Reason,
+            _ => return None,
+        })
+    }
+}
+
+/// One group's sums, as a dashboard query returns them.
+#[derive(Debug, Clone)]
+pub struct GroupSums {
+    pub chart: Chart,
+    pub key: String,
+    pub tally: Tally,
+    /// Resolved, escalated, follow-up needed, unresolved.
+    pub outcomes: [u64; 4],
+}
+
+/// The sums of a rollup's rows (bigints: a sum of integers).
+macro_rules! rollup_tally {
+    () => {
+        "sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum), sum(csat_responses),
+         sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3), sum(feeling_4), sum(feeling_5)"
+    };
+}
+
+/// The same sums made from the facts (the definition `insight_refresh` writes into a rollup).
+macro_rules! facts_tally {
+    () => {
+        "count(*), count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6), count(nps),
+         sum(csat), count(csat), sum(ces), count(ces),
+         count(*) FILTER (WHERE feeling = 1), count(*) FILTER (WHERE feeling = 2), count(*) FILTER (WHERE feeling = 3),
+         count(*) FILTER (WHERE feeling = 4), count(*) FILTER (WHERE feeling = 5),
+         count(*) FILTER (WHERE outcome = 'resolved'), count(*) FILTER (WHERE outcome = 'escalated'),
+         count(*) FILTER (WHERE outcome = 'follow_up_needed'), count(*) FILTER (WHERE outcome = 'unresolved')"
+    };
+}
+
+/// The whole organisation (or one store), from the rollups: the touch-point days give every
+/// chart but people and reasons, which come from their own rollups; three scans in one query.
+const FROM_ROLLUPS: &str = concat!(
+    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                 WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
+            coalesce(store_id::text, touch_point_id::text, week::text, ''), ",
+    rollup_tally!(),
+    ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved)
+     FROM (SELECT r.*, date_trunc('week', r.day)::date AS week FROM insight_touch_point_days r
+           WHERE r.org_id = $1 AND r.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR r.store_id = $4)) p
+     GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (week))
+     UNION ALL
+     SELECT 3, staff_id::text, ",
+    rollup_tally!(),
+    ", 0, 0, 0, 0 FROM insight_staff_days
+     WHERE org_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR store_id = $4) GROUP BY staff_id
+     UNION ALL
+     SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM insight_reason_days
+     WHERE org_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR store_id = $4) GROUP BY reason"
+);
+
+/// A population narrowed to one touch point or one person, from the facts in one pass.
+const FROM_FACTS: &str = concat!(
+    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                 WHEN grouping(staff_id) = 0 THEN 3 WHEN grouping(week) = 0 THEN 4
+                 WHEN grouping(reason_key) = 0 THEN 5 ELSE 0 END,
+            coalesce(store_id::text, touch_point_id::text, staff_id::text, week::text, reason_key, ''), ",
+    facts_tally!(),
+    " FROM (SELECT f.*, date_trunc('week', f.day)::date AS week, coalesce(trim(f.reason), '') AS reason_key
+           FROM insight_facts f
+           WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR f.store_id = $4)
+             AND ($5::uuid IS NULL OR f.touch_point_id = $5) AND ($6::uuid IS NULL OR f.staff_id = $6)) p
+     GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (week), (reason_key))"
+);
+
+/// Every group's sums for a dashboard.
+pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiResult<Vec<GroupSums>> {
+    let narrowed = q.touch_point_id.is_some() || q.staff_id.is_some();
+    let query = if narrowed {
+        sqlx::query(FROM_FACTS)
+            .bind(org)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(q.store_id)
+            .bind(q.touch_point_id)
+            .bind(q.staff_id)
+    } else {
+        sqlx::query(FROM_ROLLUPS).bind(org).bind(q.from).bind(q.to).bind(q.store_id)
+    };
+    let rows = query.fetch_all(pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(chart) = Chart::of(r.try_get(0)?) else { continue };
+        let n = |i: usize| -> Result<u64, sqlx::Error> {
+            Ok(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0).max(0).unsigned_abs())
+        };
+        out.push(GroupSums {
+            chart,
+            key: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            tally: Tally {
+                interactions: n(2)?,
+                promoters: n(3)?,
+                detractors: n(4)?,
+                nps_responses: n(5)?,
+                csat_sum: n(6)?,
+                csat_responses: n(7)?,
+                ces_sum: n(8)?,
+                ces_responses: n(9)?,
+                feelings: [n(10)?, n(11)?, n(12)?, n(13)?, n(14)?],
+            },
+            outcomes: [n(15)?, n(16)?, n(17)?, n(18)?],
+        });
+    }
+    Ok(out)
+}
+
+/// The names of the organisation's stores, touch points and of the given staff, by id.
+pub async fn names(pool: &PgPool, org: Uuid, staff: &[Uuid]) -> ApiResult<HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT store_id, name FROM stores WHERE org_id = $1
+         UNION ALL SELECT touch_point_id, name FROM touch_points WHERE org_id = $1
+         UNION ALL SELECT staff_id, name FROM staff WHERE org_id = $1 AND staff_id = ANY($2)",
+    )
+    .bind(org)
+    .bind(staff)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The conversations behind a figure, newest first.
+pub async fn conversations(
+    pool: &PgPool,
+    org: Uuid,
+    q: &OrgConversationsQuery,
+    limit: u16,
+) -> ApiResult<Vec<OrgConversation>> {
+    let rows = sqlx::query(
+        "SELECT f.interaction_id, f.occurred_at, f.store_id, coalesce(st.name, 'Another store'), f.staff_id,
+                coalesce(s.name, 'Unknown staff member'), f.touch_point_id, coalesce(tp.name, 'Unknown touch point'),
+                f.reason, f.outcome, f.feeling, f.nps, f.csat, f.ces, f.customer_id IS NOT NULL
+         FROM insight_facts f
+         LEFT JOIN stores st ON st.org_id = f.org_id AND st.store_id = f.store_id
+         LEFT JOIN staff s ON s.org_id = f.org_id AND s.staff_id = f.staff_id
+         LEFT JOIN touch_points tp ON tp.org_id = f.org_id AND tp.touch_point_id = f.touch_point_id
+         WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR f.store_id = $4)
+           AND ($5::uuid IS NULL OR f.touch_point_id = $5) AND ($6::uuid IS NULL OR f.staff_id = $6)
+           AND ($7::date IS NULL OR date_trunc('week', f.day)::date = $7) AND ($8::smallint IS NULL OR f.feeling = $8)
+           AND ($9::timestamptz IS NULL
+                OR (f.occurred_at, f.interaction_id) < ($9, coalesce($11, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+         ORDER BY f.occurred_at DESC, f.interaction_id DESC LIMIT $10",
+    )
+    .bind(org)
+    .bind(q.from)
+    .bind(q.to)
+    .bind(q.store_id)
+    .bind(q.touch_point_id)
+    .bind(q.staff_id)
+    .bind(q.week)
+    .bind(q.feeling.map(feeling_number))
+    .bind(q.before)
+    .bind(i64::from(limit))
+    .bind(q.before_id)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let outcome: Option<String> = r.try_get(9)?;
+        let score = |i: usize| -> Result<Option<u8>, sqlx::Error> {
+            Ok(r.try_get::<Option<i16>, _>(i)?.and_then(|v| u8::try_from(v).ok()))
+        };
+        out.push(OrgConversation {
+            interaction_id: r.try_get(0)?,
+            occurred_at: r.try_get(1)?,
+            store_id: r.try_get(2)?,
+            store: r.try_get(3)?,
+            staff_id: r.try_get(4)?,
+            staff: r.try_get(5)?,
+            touch_point_id: r.try_get(6)?,
+            touch_point: r.try_get(7)?,
+            reason: r.try_get(8)?,
+            outcome: outcome.as_deref().and_then(|o| o.parse().ok()).unwrap_or(Outcome::Unresolved),
+            feeling: r.try_get::<Option<i16>, _>(10)?.and_then(feeling_of),
+            nps: score(11)?,
+            csat: score(12)?,
+            ces: score(13)?,
+            has_customer: r.try_get(14)?,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_conversation_counts_on_its_stores_own_calendar_day() {
+        let late = Utc.with_ymd_and_hms(2026, 3, 3, 1, 30, 0).unwrap();
+        assert_eq!(local_day(late, None), NaiveDate::from_ymd_opt(2026, 3, 3).unwrap());
+        assert_eq!(
+            local_day(late, Some("America/Sao_Paulo")),
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            "22:30 the evening before in São Paulo"
+        );
+        assert_eq!(local_day(late, Some("Not/AZone")), NaiveDate::from_ymd_opt(2026, 3, 3).unwrap());
+    }
+
+    #[test]
+    fn feelings_are_stored_as_one_to_five_and_read_back() {
+        for f in Feeling::ALL {
+            assert_eq!(feeling_of(feeling_number(f)), Some(f));
+        }
+        assert_eq!(feeling_of(0), None);
+        assert_eq!(feeling_of(6), None);
+    }
+}

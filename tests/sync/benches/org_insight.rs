@@ -1,0 +1,325 @@
+//! The organisation's insight at chain scale: 10,000,000 conversations of 500 stores, 12 touch
+//! points and 5,000 people over two years in PostgreSQL, and the dashboards a head office
+//! opens (the last 7, 30, 90 or 365 days; the whole organisation, one store, one touch point or
+//! one person) asked of the real server over HTTP with a console session, as the console does.
+//!
+//! Each is printed beside its floor, measured in the same run: the same SQL statements (the
+//! same rollup or fact scans, the same groups returned) sent straight to PostgreSQL, without
+//! HTTP, the session, JSON or labelling. For the record of the rollups-versus-views decision it
+//! also prints what the unnarrowed dashboards cost computed from the facts alone.
+//!
+//!     make bench        # or: scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench org_insight
+//!     BENCH_CONVERSATIONS=1000000 BENCH_STORES=100 …   # a smaller chain
+//!
+//! Budget (DESIGN.md): every dashboard p50 ≤ 300 ms at 10M conversations.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use serde_json::json;
+use sqlx::Row;
+use touchpoint_protocol::console::ConsoleRole;
+use touchpoint_sync_tests::TestServer;
+use uuid::Uuid;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+const TOUCH_POINTS: usize = 12;
+const STAFF_PER_STORE: usize = 10;
+const DAYS: i64 = 730;
+
+/// A chain's history, written straight into the tables a push keeps (facts, then every
+/// store-day's rollups by the same `insight_refresh` a push calls).
+async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>) {
+    let pool = &server.pool;
+    let org = server.org;
+    let store_ids: Vec<Uuid> = (0..stores).map(|_| Uuid::now_v7()).collect();
+    let tp_ids: Vec<Uuid> = (0..TOUCH_POINTS).map(|_| Uuid::now_v7()).collect();
+    let staff_ids: Vec<Uuid> = (0..stores * STAFF_PER_STORE).map(|_| Uuid::now_v7()).collect();
+    let names = |prefix: &str, n: usize| (0..n).map(|i| format!("{prefix} {i}")).collect::<Vec<_>>();
+    sqlx::query("INSERT INTO stores (org_id, store_id, name, timezone) SELECT $1, id, name, 'Europe/Lisbon' FROM UNNEST($2::uuid[], $3::text[]) AS t(id, name)")
+        .bind(org).bind(&store_ids).bind(names("Store", stores)).execute(pool).await.expect("stores");
+    sqlx::query("INSERT INTO touch_points (org_id, touch_point_id, name, default_channel) SELECT $1, id, name, 'in_person' FROM UNNEST($2::uuid[], $3::text[]) AS t(id, name)")
+        .bind(org).bind(&tp_ids).bind(names("Touch point", TOUCH_POINTS)).execute(pool).await.expect("touch points");
+    let homes: Vec<Uuid> = (0..staff_ids.len()).map(|i| store_ids[i / STAFF_PER_STORE]).collect();
+    sqlx::query("INSERT INTO staff (org_id, staff_id, name, role, home_store_id) SELECT $1, id, name, 'frontline', home FROM UNNEST($2::uuid[], $3::text[], $4::uuid[]) AS t(id, name, home)")
+        .bind(org).bind(&staff_ids).bind(names("Person", staff_ids.len())).bind(&homes).execute(pool).await.expect("staff");
+
+    let start = Instant::now();
+    // Busier stores and touch points, a weekly rhythm, and feedback on about 60% of conversations.
+    sqlx::query(
+        "INSERT INTO insight_facts (org_id, interaction_id, logged, store_id, staff_id, customer_id, touch_point_id,
+                                    reason, outcome, occurred_at, day, feeling, nps, csat, ces)
+         SELECT $1, gen_random_uuid(), true, $2[s + 1], $3[s * $6 + (g % $6) + 1], NULL, $4[tp + 1],
+                (ARRAY['Returns', 'Billing', 'Delivery late', 'Product question', 'Complaint', NULL])[(g % 6) + 1],
+                (ARRAY['resolved', 'resolved', 'resolved', 'escalated', 'follow_up_needed', 'unresolved'])[(g % 7 % 6) + 1],
+                at, (at AT TIME ZONE 'Europe/Lisbon')::date,
+                CASE WHEN g % 5 = 0 THEN NULL ELSE 1 + (g * 7 % 5) END,
+                CASE WHEN g % 10 < 6 THEN (g * 13 % 11) END,
+                CASE WHEN g % 10 < 4 THEN 1 + (g * 3 % 5) END,
+                CASE WHEN g % 10 < 2 THEN 1 + (g * 11 % 7) END
+         FROM (SELECT g, floor(power(random(), 1.6) * $7)::int AS s, floor(power(random(), 1.4) * 12)::int AS tp,
+                      now() - make_interval(secs => random() * $8 * 86400) AS at
+               FROM generate_series(1, $5) AS g) x",
+    )
+    .bind(org)
+    .bind(&store_ids)
+    .bind(&staff_ids)
+    .bind(&tp_ids)
+    .bind(i64::try_from(conversations).expect("count"))
+    .bind(i32::try_from(STAFF_PER_STORE).expect("staff"))
+    .bind(i32::try_from(stores).expect("stores"))
+    .bind(DAYS as f64)
+    .execute(pool)
+    .await
+    .expect("facts");
+    eprintln!("  {conversations} conversations written in {:.0} s", start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    sqlx::query(
+        "SELECT insight_refresh($1, array_agg(store_id), array_agg(day))
+         FROM (SELECT DISTINCT store_id, day FROM insight_facts WHERE org_id = $1 AND logged) d",
+    )
+    .bind(org)
+    .execute(pool)
+    .await
+    .expect("rollups");
+    sqlx::query("VACUUM ANALYZE insight_facts").execute(pool).await.expect("vacuum");
+    for t in ["insight_touch_point_days", "insight_staff_days", "insight_reason_days"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM ANALYZE {t}"))).execute(pool).await.expect("vacuum");
+    }
+    eprintln!("  rollups built in {:.0} s", start.elapsed().as_secs_f64());
+    (store_ids, tp_ids, staff_ids)
+}
+
+#[derive(Clone, Debug)]
+struct Ask {
+    days: i64,
+    scope: &'static str,
+    store: Option<Uuid>,
+    touch_point: Option<Uuid>,
+    staff: Option<Uuid>,
+}
+
+impl Ask {
+    fn query(&self, today: NaiveDate) -> String {
+        let from = today - chrono::Duration::days(self.days - 1);
+        let mut q = format!("from={from}&to={today}");
+        for (name, v) in [("store_id", self.store), ("touch_point_id", self.touch_point), ("staff_id", self.staff)] {
+            if let Some(v) = v {
+                q.push_str(&format!("&{name}={v}"));
+            }
+        }
+        q
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+/// The same statements the server runs for a dashboard, straight to PostgreSQL.
+async fn floor(pool: &sqlx::PgPool, org: Uuid, ask: &Ask, today: NaiveDate) -> usize {
+    let q = touchpoint_protocol::insight::OrgInsightQuery {
+        from: today - chrono::Duration::days(ask.days - 1),
+        to: today,
+        store_id: ask.store,
+        touch_point_id: ask.touch_point,
+        staff_id: ask.staff,
+    };
+    touchpoint_server::db::insight::group_sums(pool, org, &q).await.expect("sums").len()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let conversations = env_usize("BENCH_CONVERSATIONS", 10_000_000);
+    let stores = env_usize("BENCH_STORES", 500);
+    let samples = env_usize("BENCH_SAMPLES", 300);
+    eprintln!(
+        "org insight: {conversations} conversations, {stores} stores, {TOUCH_POINTS} touch points, {} people",
+        stores * STAFF_PER_STORE
+    );
+    let server = TestServer::start().await;
+    let (store_ids, tp_ids, staff_ids) = populate(&server, stores, conversations).await;
+    let rollup_rows: i64 = server.count("SELECT (SELECT count(*) FROM insight_touch_point_days) + (SELECT count(*) FROM insight_staff_days) + (SELECT count(*) FROM insight_reason_days)").await;
+    eprintln!("  {rollup_rows} rollup rows");
+
+    touchpoint_server::admin::create_console_user(
+        &server.pool,
+        server.org,
+        None,
+        Some("Bench"),
+        "bench",
+        "correct horse battery staple",
+        ConsoleRole::Admin,
+    )
+    .await
+    .expect("console user");
+    let client = reqwest::Client::new();
+    let signed = client
+        .post(format!("{}/v1/org/session", server.url))
+        .json(&json!({"login": "bench", "password": "correct horse battery staple"}))
+        .send()
+        .await
+        .expect("sign in");
+    let cookie = signed.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_owned();
+
+    // The head office's mix: mostly the last month, the whole chain or one store.
+    let mut seed: u64 = 7;
+    let mut roll = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let asks: Vec<Ask> = (0..samples)
+        .map(|_| {
+            let days = [7, 30, 30, 30, 90, 90, 365, 7, 30, 365][roll(10) as usize];
+            match roll(10) {
+                0..=3 => Ask { days, scope: "organisation", store: None, touch_point: None, staff: None },
+                4..=7 => Ask {
+                    days,
+                    scope: "one store",
+                    store: Some(store_ids[roll(store_ids.len() as u64) as usize]),
+                    touch_point: None,
+                    staff: None,
+                },
+                8 => Ask {
+                    days,
+                    scope: "one touch point",
+                    store: None,
+                    touch_point: Some(tp_ids[roll(TOUCH_POINTS as u64) as usize]),
+                    staff: None,
+                },
+                _ => Ask {
+                    days,
+                    scope: "one person",
+                    store: None,
+                    touch_point: None,
+                    staff: Some(staff_ids[roll(staff_ids.len() as u64) as usize]),
+                },
+            }
+        })
+        .collect();
+    let today = Utc::now().date_naive();
+
+    let endpoint = |ask: Ask| {
+        let (client, cookie, url) = (client.clone(), cookie.clone(), server.url.clone());
+        async move {
+            let start = Instant::now();
+            let resp = client
+                .get(format!("{url}/v1/org/insight?{}", ask.query(today)))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("insight");
+            assert!(resp.status().is_success(), "{}", resp.status());
+            let body = resp.bytes().await.expect("body");
+            std::hint::black_box(body.len());
+            start.elapsed()
+        }
+    };
+
+    // Cold: the first time each shape of dashboard is asked (new plans, pages not yet cached
+    // by this query), one per period × scope.
+    let mut cold: Vec<(String, Duration)> = Vec::new();
+    for days in [7, 30, 90, 365] {
+        for scope in ["organisation", "one store", "one touch point", "one person"] {
+            if let Some(ask) = asks.iter().find(|a| a.days == days && a.scope == scope) {
+                cold.push((format!("{scope}, {days} days"), endpoint(ask.clone()).await));
+            }
+        }
+    }
+
+    let mut rows: Vec<(String, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    let mut all = Vec::new();
+    let mut all_floor = Vec::new();
+    for days in [7, 30, 90, 365] {
+        for scope in ["organisation", "one store", "one touch point", "one person"] {
+            let mut server_times = Vec::new();
+            let mut floor_times = Vec::new();
+            for ask in asks.iter().filter(|a| a.days == days && a.scope == scope) {
+                server_times.push(endpoint(ask.clone()).await);
+                let start = Instant::now();
+                std::hint::black_box(floor(&server.pool, server.org, ask, today).await);
+                floor_times.push(start.elapsed());
+            }
+            if server_times.is_empty() {
+                continue;
+            }
+            all.extend(server_times.iter().copied());
+            all_floor.extend(floor_times.iter().copied());
+            server_times.sort();
+            floor_times.sort();
+            rows.push((format!("{scope}, {days} days"), server_times, floor_times));
+        }
+    }
+
+    println!();
+    println!(
+        "org insight over HTTP at {conversations} conversations ({stores} stores), warm, {samples} sampled dashboards"
+    );
+    println!(
+        "{:<30} {:>4} {:>9} {:>9} {:>9} {:>11} {:>7}",
+        "dashboard", "n", "p50 ms", "p99 ms", "max ms", "floor p50", "ratio"
+    );
+    for (name, s, f) in &rows {
+        let ratio = pct(s, 0.5).as_secs_f64() / pct(f, 0.5).as_secs_f64().max(1e-9);
+        println!(
+            "{:<30} {:>4} {:>9} {:>9} {:>9} {:>11} {:>6.2}x",
+            name,
+            s.len(),
+            ms(pct(s, 0.5)),
+            ms(pct(s, 0.99)),
+            ms(*s.last().expect("one")),
+            ms(pct(f, 0.5)),
+            ratio
+        );
+    }
+    all.sort();
+    all_floor.sort();
+    let heaviest = &all[(all.len() * 99 / 100).min(all.len() - 1)..];
+    println!(
+        "{:<30} {:>4} {:>9} {:>9} {:>9} {:>11} {:>6.2}x",
+        "every dashboard",
+        all.len(),
+        ms(pct(&all, 0.5)),
+        ms(pct(&all, 0.99)),
+        ms(*all.last().expect("one")),
+        ms(pct(&all_floor, 0.5)),
+        pct(&all, 0.5).as_secs_f64() / pct(&all_floor, 0.5).as_secs_f64().max(1e-9)
+    );
+    println!(
+        "heaviest 1% ({} dashboards): {} ms",
+        heaviest.len(),
+        heaviest.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", ")
+    );
+    println!();
+    println!("cold (the first of each kind)");
+    for (name, d) in &cold {
+        println!("{:<30} {:>9} ms", name, ms(*d));
+    }
+
+    // What the rollups save: the unnarrowed dashboards computed from the facts alone.
+    println!();
+    println!("without rollups (the same charts from the facts; the decision record)");
+    for days in [30, 365] {
+        let from = today - chrono::Duration::days(days - 1);
+        let start = Instant::now();
+        let groups = sqlx::query(
+            "SELECT count(*) FROM (SELECT 1 FROM insight_facts WHERE org_id = $1 AND logged AND day BETWEEN $2 AND $3
+             GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (date_trunc('week', day)), (reason))) g",
+        )
+        .bind(server.org)
+        .bind(from)
+        .bind(today)
+        .fetch_one(&server.pool)
+        .await
+        .expect("from facts")
+        .get::<i64, _>(0);
+        println!("{:<30} {:>9} ms ({groups} groups)", format!("organisation, {days} days"), ms(start.elapsed()));
+    }
+}
