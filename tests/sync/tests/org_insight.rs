@@ -271,6 +271,20 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
     assert!(later.reasons.iter().any(|c| c.label == "Price check" && c.count == 1), "{:?}", later.reasons);
     same_dashboard("Lisbon, corrected", &lisbon_desk.with(|d| d.insight(&filter(server.store))).expect("desk"), &later);
 
+    // A server upgraded with history already pushed builds the same figures from its change
+    // log (the migration's backfill, run again on emptied tables).
+    let whole = format!("from={from}&to={to}");
+    let before = console.insight(&whole).await;
+    sqlx::raw_sql("TRUNCATE insight_facts, insight_touch_point_days, insight_staff_days, insight_reason_days")
+        .execute(&server.pool)
+        .await
+        .expect("emptied");
+    let migration = include_str!("../../../crates/server/migrations/0011_insight.sql");
+    let at = migration.find("-- Conversations already in the change log").expect("the migration's backfill");
+    let backfill = &migration[at..];
+    sqlx::raw_sql(backfill).execute(&server.pool).await.expect("backfill runs");
+    assert_eq!(console.insight(&whole).await, before, "the backfill makes the same figures");
+
     // Drill down: the week with the most conversations lists exactly its conversations.
     let week = org.by_week.iter().max_by_key(|g| g.scores.interactions).expect("a week");
     let mut listed: Vec<OrgConversation> = Vec::new();
