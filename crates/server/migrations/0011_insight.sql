@@ -31,11 +31,16 @@ CREATE TABLE insight_facts (
 );
 
 CREATE INDEX insight_facts_by_day ON insight_facts (org_id, day, store_id) WHERE logged;
+CREATE INDEX insight_facts_by_touch_point ON insight_facts (org_id, touch_point_id, day) WHERE logged;
+CREATE INDEX insight_facts_by_staff ON insight_facts (org_id, staff_id, day) WHERE logged;
 CREATE INDEX insight_facts_by_time ON insight_facts (org_id, occurred_at DESC) WHERE logged;
 
--- Day rollups, recomputed from the facts for every store-day a push touches, in the push's
--- transaction (pushes of one organisation are serialised by its counter, so a recompute always
--- sees every earlier push). The columns are a Tally (touchpoint_protocol::insight).
+-- Rollups, by day and by week (Monday), per store: by touch point (scores, feelings, outcomes),
+-- by person and by reason. A dashboard reads whole weeks from the week rollups and the days at
+-- either end of its period from the day rollups. Day rows are recomputed from the facts for
+-- every store-day a push touches, and week rows from those day rows, in the push's transaction
+-- (pushes of one organisation are serialised by its counter, so a recompute always sees every
+-- earlier push). The score columns are a Tally (touchpoint_protocol::insight).
 CREATE TABLE insight_touch_point_days (
     org_id          uuid NOT NULL,
     day             date NOT NULL,
@@ -86,16 +91,137 @@ CREATE TABLE insight_reason_days (
     org_id          uuid NOT NULL,
     day             date NOT NULL,
     store_id        uuid NOT NULL,
-    touch_point_id  uuid NOT NULL,
     -- Trimmed; '' for none.
     reason          text NOT NULL,
     interactions    integer NOT NULL,
-    PRIMARY KEY (org_id, day, store_id, touch_point_id, reason)
+    PRIMARY KEY (org_id, day, store_id, reason)
 );
 
--- Recomputes the rollups of the given store-days from the facts: the one definition of what a
--- rollup row holds. A push calls it for the store-days it touched; it is idempotent, so a
--- correction, late feedback or a repeated op can never leave a count off by one.
+CREATE TABLE insight_touch_point_weeks (LIKE insight_touch_point_days INCLUDING ALL);
+ALTER TABLE insight_touch_point_weeks RENAME COLUMN day TO week;
+CREATE TABLE insight_staff_weeks (LIKE insight_staff_days INCLUDING ALL);
+ALTER TABLE insight_staff_weeks RENAME COLUMN day TO week;
+CREATE TABLE insight_reason_weeks (LIKE insight_reason_days INCLUDING ALL);
+ALTER TABLE insight_reason_weeks RENAME COLUMN day TO week;
+
+-- The whole organisation's figures read rollups without the store (touch points and reasons)
+-- and one by store without the touch point: a year of 500 stores is a few thousand rows, not
+-- hundreds of thousands. Derived from the store rollups above by the same refresh.
+CREATE TABLE insight_org_touch_point_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    resolved        integer NOT NULL,
+    escalated       integer NOT NULL,
+    follow_up_needed integer NOT NULL,
+    unresolved      integer NOT NULL,
+    PRIMARY KEY (org_id, day, touch_point_id)
+);
+
+CREATE TABLE insight_store_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id)
+);
+
+CREATE TABLE insight_org_reason_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    reason          text NOT NULL,
+    interactions    integer NOT NULL,
+    PRIMARY KEY (org_id, day, reason)
+);
+
+CREATE TABLE insight_org_touch_point_weeks (
+    org_id          uuid NOT NULL,
+    week            date NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    resolved        integer NOT NULL,
+    escalated       integer NOT NULL,
+    follow_up_needed integer NOT NULL,
+    unresolved      integer NOT NULL,
+    PRIMARY KEY (org_id, week, touch_point_id)
+);
+
+CREATE TABLE insight_store_weeks (
+    org_id          uuid NOT NULL,
+    week            date NOT NULL,
+    store_id        uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    PRIMARY KEY (org_id, week, store_id)
+);
+
+CREATE TABLE insight_org_reason_weeks (
+    org_id          uuid NOT NULL,
+    week            date NOT NULL,
+    reason          text NOT NULL,
+    interactions    integer NOT NULL,
+    PRIMARY KEY (org_id, week, reason)
+);
+
+-- One store's figures read its own rows.
+CREATE INDEX insight_touch_point_days_by_store ON insight_touch_point_days (org_id, store_id, day);
+CREATE INDEX insight_staff_days_by_store ON insight_staff_days (org_id, store_id, day);
+CREATE INDEX insight_reason_days_by_store ON insight_reason_days (org_id, store_id, day);
+CREATE INDEX insight_touch_point_weeks_by_store ON insight_touch_point_weeks (org_id, store_id, week);
+CREATE INDEX insight_staff_weeks_by_store ON insight_staff_weeks (org_id, store_id, week);
+CREATE INDEX insight_reason_weeks_by_store ON insight_reason_weeks (org_id, store_id, week);
+
+-- Recomputes the rollups of the given store-days (and of their weeks) from the facts: the one
+-- definition of what a rollup row holds. A push calls it for the store-days it touched; it is
+-- idempotent, so a correction, late feedback or a repeated op can never leave a count off by one.
 CREATE FUNCTION insight_refresh(org uuid, stores uuid[], days date[]) RETURNS void LANGUAGE sql AS $$
     DELETE FROM insight_touch_point_days r USING unnest(stores, days) AS d(store_id, day)
     WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
@@ -133,12 +259,91 @@ CREATE FUNCTION insight_refresh(org uuid, stores uuid[], days date[]) RETURNS vo
     GROUP BY day, store_id, staff_id;
 
     INSERT INTO insight_reason_days
-    SELECT org, day, store_id, touch_point_id, coalesce(trim(reason), ''), count(*)
+    SELECT org, day, store_id, coalesce(trim(reason), ''), count(*)
     FROM (SELECT f.* FROM insight_facts f
           JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
             ON f.store_id = d.store_id AND f.day = d.day
           WHERE f.org_id = org AND f.logged) f
-    GROUP BY day, store_id, touch_point_id, coalesce(trim(reason), '');
+    GROUP BY day, store_id, coalesce(trim(reason), '');
+
+    DELETE FROM insight_touch_point_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+    DELETE FROM insight_staff_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+    DELETE FROM insight_reason_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+
+    INSERT INTO insight_touch_point_weeks
+    SELECT org, k.week, r.store_id, r.touch_point_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5),
+           sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved)
+    FROM insight_touch_point_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org
+    GROUP BY k.week, r.store_id, r.touch_point_id;
+
+    INSERT INTO insight_staff_weeks
+    SELECT org, k.week, r.store_id, r.staff_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5)
+    FROM insight_staff_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org
+    GROUP BY k.week, r.store_id, r.staff_id;
+
+    INSERT INTO insight_reason_weeks
+    SELECT org, k.week, r.store_id, r.reason, sum(interactions)
+    FROM insight_reason_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org
+    GROUP BY k.week, r.store_id, r.reason;
+
+    -- The organisation's rows for the touched days and weeks, from the store rows.
+    DELETE FROM insight_org_touch_point_days r USING (SELECT DISTINCT d AS day FROM unnest(days) AS x(d)) x WHERE r.org_id = org AND r.day = x.day;
+    DELETE FROM insight_org_reason_days r USING (SELECT DISTINCT d AS day FROM unnest(days) AS x(d)) x WHERE r.org_id = org AND r.day = x.day;
+    DELETE FROM insight_store_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+    DELETE FROM insight_org_touch_point_weeks r USING (SELECT DISTINCT date_trunc('week', d)::date AS week FROM unnest(days) AS x(d)) k WHERE r.org_id = org AND r.week = k.week;
+    DELETE FROM insight_org_reason_weeks r USING (SELECT DISTINCT date_trunc('week', d)::date AS week FROM unnest(days) AS x(d)) k WHERE r.org_id = org AND r.week = k.week;
+    DELETE FROM insight_store_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+
+    INSERT INTO insight_org_touch_point_days
+    SELECT org, r.day, r.touch_point_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5), sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved)
+    FROM insight_touch_point_days r JOIN (SELECT DISTINCT d AS day FROM unnest(days) AS x(d)) x ON r.day = x.day
+    WHERE r.org_id = org GROUP BY r.day, r.touch_point_id;
+
+    INSERT INTO insight_org_reason_days
+    SELECT org, r.day, r.reason, sum(interactions)
+    FROM insight_reason_days r JOIN (SELECT DISTINCT d AS day FROM unnest(days) AS x(d)) x ON r.day = x.day
+    WHERE r.org_id = org GROUP BY r.day, r.reason;
+
+    INSERT INTO insight_store_days
+    SELECT org, r.day, r.store_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5)
+    FROM insight_touch_point_days r JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+      ON r.store_id = d.store_id AND r.day = d.day
+    WHERE r.org_id = org GROUP BY r.day, r.store_id;
+
+    INSERT INTO insight_org_touch_point_weeks
+    SELECT org, k.week, r.touch_point_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5), sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved)
+    FROM insight_org_touch_point_days r JOIN (SELECT DISTINCT date_trunc('week', d)::date AS week FROM unnest(days) AS x(d)) k ON r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org GROUP BY k.week, r.touch_point_id;
+
+    INSERT INTO insight_org_reason_weeks
+    SELECT org, k.week, r.reason, sum(interactions)
+    FROM insight_org_reason_days r JOIN (SELECT DISTINCT date_trunc('week', d)::date AS week FROM unnest(days) AS x(d)) k ON r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org GROUP BY k.week, r.reason;
+
+    INSERT INTO insight_store_weeks
+    SELECT org, k.week, r.store_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5)
+    FROM insight_store_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org GROUP BY k.week, r.store_id;
 $$;
 
 -- Conversations already in the change log (pushed before this migration) become facts.

@@ -228,6 +228,17 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
         same_dashboard(name, &at_desk, &on_server);
     }
 
+    // Short periods: five days (at most one whole week) and eight days ending a week ago.
+    for (first, last) in [(to - Duration::days(4), to), (to - Duration::days(13), to - Duration::days(6))] {
+        let (start, end) = days(first, last);
+        let short = InsightFilter { from: start, to: end, ..filter(server.store) };
+        same_dashboard(
+            &format!("Lisbon, {first} to {last}"),
+            &lisbon_desk.with(|d| d.insight(&short)).expect("desk"),
+            &console.insight(&format!("from={first}&to={last}&store_id={}", server.store)).await,
+        );
+    }
+
     // The whole organisation: each store's figures side by side are each desk's overall.
     let org = console.insight(&format!("from={from}&to={to}")).await;
     assert_eq!(org.by_store.len(), 2, "{:?}", org.by_store);
@@ -240,6 +251,24 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
         }
     }
     assert_eq!(org.overall.interactions, 180, "every conversation of the period");
+    // The organisation's touch points (from rollups without the store) add up both desks'.
+    let both: Vec<Dashboard> = [(&lisbon_desk, server.store), (&braga_desk, braga)]
+        .into_iter()
+        .map(|(desk, store)| desk.with(|d| d.insight(&filter(store))).expect("desk"))
+        .collect();
+    for g in &org.by_touch_point {
+        let at_desks: Vec<&Scores> =
+            both.iter().flat_map(|d| d.by_touch_point.iter().filter(|t| t.key == g.key).map(|t| &t.scores)).collect();
+        let sum = |f: fn(&Scores) -> u32| at_desks.iter().map(|s| f(s)).sum::<u32>();
+        assert_eq!(g.scores.interactions, sum(|s| s.interactions), "{}", g.label);
+        assert_eq!(g.scores.nps_responses, sum(|s| s.nps_responses), "{}", g.label);
+        assert_eq!(g.scores.csat_responses, sum(|s| s.csat_responses), "{}", g.label);
+        for (i, n) in g.scores.feelings.iter().enumerate() {
+            assert_eq!(*n, at_desks.iter().map(|s| s.feelings[i]).sum::<u32>(), "{}, feeling {i}", g.label);
+        }
+    }
+    let desks_reasons: u32 = both.iter().flat_map(|d| d.reasons.iter().map(|c| c.count)).sum();
+    assert_eq!(org.reasons.iter().map(|c| c.count).sum::<u32>(), desks_reasons);
 
     // Narrowed to a touch point and to a person (the server reads its facts, not its rollups).
     let touch_point = lisbon_desk.with(|d| d.touch_points()).expect("touch points")[0].id;
@@ -275,10 +304,16 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
     // log (the migration's backfill, run again on emptied tables).
     let whole = format!("from={from}&to={to}");
     let before = console.insight(&whole).await;
-    sqlx::raw_sql("TRUNCATE insight_facts, insight_touch_point_days, insight_staff_days, insight_reason_days")
-        .execute(&server.pool)
-        .await
-        .expect("emptied");
+    sqlx::raw_sql(
+        "DO $$ DECLARE t text; BEGIN
+           FOR t IN SELECT tablename FROM pg_tables WHERE tablename LIKE 'insight%' LOOP
+             EXECUTE format('TRUNCATE %I', t);
+           END LOOP;
+         END $$",
+    )
+    .execute(&server.pool)
+    .await
+    .expect("emptied");
     let migration = include_str!("../../../crates/server/migrations/0011_insight.sql");
     let at = migration.find("-- Conversations already in the change log").expect("the migration's backfill");
     let backfill = &migration[at..];

@@ -300,54 +300,161 @@ macro_rules! facts_tally {
     };
 }
 
-/// The whole organisation (or one store), from the rollups: the touch-point days give every
-/// chart but people and reasons, which come from their own rollups; three scans in one query.
-const FROM_ROLLUPS: &str = concat!(
-    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
-                 WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
-            coalesce(store_id::text, touch_point_id::text, week::text, ''), ",
-    rollup_tally!(),
-    ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved)
-     FROM (SELECT r.*, date_trunc('week', r.day)::date AS week FROM insight_touch_point_days r
-           WHERE r.org_id = $1 AND r.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR r.store_id = $4)) p
-     GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (week))
-     UNION ALL
-     SELECT 3, staff_id::text, ",
-    rollup_tally!(),
-    ", 0, 0, 0, 0 FROM insight_staff_days
-     WHERE org_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR store_id = $4) GROUP BY staff_id
-     UNION ALL
-     SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM insight_reason_days
-     WHERE org_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR store_id = $4) GROUP BY reason"
-);
+/// A rollup's rows for a period: its whole weeks from the week rollup and the days at either
+/// end from the day rollup (`$5` is the first whole week's Monday, `$6` the Monday after the
+/// last; equal when the period holds no whole week). `$store` narrows to one store (`$4`).
+macro_rules! period_rows {
+    ($days:literal, $weeks:literal, $columns:literal, $store:literal) => {
+        concat!(
+            "SELECT ",
+            $columns,
+            ", date_trunc('week', day)::date AS week FROM ",
+            $days,
+            " WHERE org_id = $1 AND day >= $2 AND day < $5 AND day <= $3",
+            $store,
+            " UNION ALL SELECT ",
+            $columns,
+            ", date_trunc('week', day)::date FROM ",
+            $days,
+            " WHERE org_id = $1 AND day >= $6 AND day <= $3",
+            $store,
+            " UNION ALL SELECT ",
+            $columns,
+            ", week FROM ",
+            $weeks,
+            " WHERE org_id = $1 AND week >= $5 AND week < $6",
+            $store
+        )
+    };
+}
 
-/// A population narrowed to one touch point or one person, from the facts in one pass.
-const FROM_FACTS: &str = concat!(
-    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
-                 WHEN grouping(staff_id) = 0 THEN 3 WHEN grouping(week) = 0 THEN 4
-                 WHEN grouping(reason_key) = 0 THEN 5 ELSE 0 END,
-            coalesce(store_id::text, touch_point_id::text, staff_id::text, week::text, reason_key, ''), ",
-    facts_tally!(),
-    " FROM (SELECT f.*, date_trunc('week', f.day)::date AS week, coalesce(trim(f.reason), '') AS reason_key
-           FROM insight_facts f
-           WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR f.store_id = $4)
-             AND ($5::uuid IS NULL OR f.touch_point_id = $5) AND ($6::uuid IS NULL OR f.staff_id = $6)) p
-     GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (week), (reason_key))"
+/// One store's figures from the store rollups: the touch-point rollups give every chart but
+/// people and reasons, which come from their own; one query.
+macro_rules! from_rollups {
+    ($store:literal) => {
+        concat!(
+            "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                         WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
+                    coalesce(store_id::text, touch_point_id::text, week::text, ''), ",
+            rollup_tally!(),
+            ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved) FROM (",
+            period_rows!(
+                "insight_touch_point_days",
+                "insight_touch_point_weeks",
+                "store_id, touch_point_id, interactions, promoters, detractors, nps_responses, csat_sum,
+                 csat_responses, ces_sum, ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5,
+                 resolved, escalated, follow_up_needed, unresolved",
+                $store
+            ),
+            ") p GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (week))
+             UNION ALL SELECT 3, staff_id::text, ",
+            rollup_tally!(),
+            ", 0, 0, 0, 0 FROM (",
+            period_rows!(
+                "insight_staff_days",
+                "insight_staff_weeks",
+                "staff_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
+                 ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
+                $store
+            ),
+            ") s GROUP BY staff_id
+             UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
+            period_rows!("insight_reason_days", "insight_reason_weeks", "reason, interactions", $store),
+            ") r GROUP BY reason"
+        )
+    };
+}
+
+/// The whole organisation, from the rollups without the store (touch points, reasons) and the
+/// one by store: a few rows a week whatever the number of stores, people aside.
+const ORG_FROM_ROLLUPS: &str = concat!(
+    "SELECT CASE WHEN grouping(touch_point_id) = 0 THEN 2 ELSE 0 END, coalesce(touch_point_id::text, ''), ",
+    rollup_tally!(),
+    ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved) FROM (",
+    period_rows!(
+        "insight_org_touch_point_days",
+        "insight_org_touch_point_weeks",
+        "touch_point_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
+         ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5, resolved, escalated,
+         follow_up_needed, unresolved",
+        ""
+    ),
+    ") p GROUP BY GROUPING SETS ((), (touch_point_id))
+     UNION ALL SELECT CASE WHEN grouping(store_id) = 0 THEN 1 ELSE 4 END, coalesce(store_id::text, week::text), ",
+    rollup_tally!(),
+    ", 0, 0, 0, 0 FROM (",
+    period_rows!(
+        "insight_store_days",
+        "insight_store_weeks",
+        "store_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
+         ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
+        ""
+    ),
+    ") w GROUP BY GROUPING SETS ((store_id), (week))
+     UNION ALL SELECT 3, staff_id::text, ",
+    rollup_tally!(),
+    ", 0, 0, 0, 0 FROM (",
+    period_rows!(
+        "insight_staff_days",
+        "insight_staff_weeks",
+        "staff_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
+         ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
+        ""
+    ),
+    ") s GROUP BY staff_id
+     UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
+    period_rows!("insight_org_reason_days", "insight_org_reason_weeks", "reason, interactions", ""),
+    ") r GROUP BY reason"
 );
+/// One store, from its own rows of the store rollups.
+const STORE_FROM_ROLLUPS: &str = from_rollups!(" AND store_id = $4");
+
+/// A population narrowed to one touch point or one person, from the facts in one pass (the
+/// index of that touch point's or person's days).
+macro_rules! from_facts {
+    ($narrowed:literal) => {
+        concat!(
+            "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                         WHEN grouping(staff_id) = 0 THEN 3 WHEN grouping(week) = 0 THEN 4
+                         WHEN grouping(reason_key) = 0 THEN 5 ELSE 0 END,
+                    coalesce(store_id::text, touch_point_id::text, staff_id::text, week::text, reason_key, ''), ",
+            facts_tally!(),
+            " FROM (SELECT f.*, date_trunc('week', f.day)::date AS week, coalesce(trim(f.reason), '') AS reason_key
+                   FROM insight_facts f
+                   WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3
+                     AND ($4::uuid IS NULL OR f.store_id = $4) AND ",
+            $narrowed,
+            ") p GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (week), (reason_key))"
+        )
+    };
+}
+
+const FACTS_OF_TOUCH_POINT: &str = from_facts!("f.touch_point_id = $5 AND ($6::uuid IS NULL OR f.staff_id = $6)");
+const FACTS_OF_PERSON: &str = from_facts!("f.staff_id = $6 AND ($5::uuid IS NULL OR f.touch_point_id = $5)");
+
+/// The whole weeks of a period: the first Monday on or after `from`, and the Monday after the
+/// last whole week (the same day when there is none).
+pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let monday_on_or_before = |d: NaiveDate| d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
+    let first = monday_on_or_before(from + chrono::Duration::days(6));
+    let after = monday_on_or_before(to + chrono::Duration::days(1));
+    (first, after.max(first))
+}
 
 /// Every group's sums for a dashboard.
 pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiResult<Vec<GroupSums>> {
-    let narrowed = q.touch_point_id.is_some() || q.staff_id.is_some();
-    let query = if narrowed {
-        sqlx::query(FROM_FACTS)
-            .bind(org)
-            .bind(q.from)
-            .bind(q.to)
-            .bind(q.store_id)
-            .bind(q.touch_point_id)
-            .bind(q.staff_id)
+    let narrowed = match (q.touch_point_id, q.staff_id) {
+        (Some(_), _) => Some(FACTS_OF_TOUCH_POINT),
+        (None, Some(_)) => Some(FACTS_OF_PERSON),
+        (None, None) => None,
+    };
+    let query = if let Some(sql) = narrowed {
+        sqlx::query(sql).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(q.touch_point_id).bind(q.staff_id)
     } else {
-        sqlx::query(FROM_ROLLUPS).bind(org).bind(q.from).bind(q.to).bind(q.store_id)
+        let (first, after) = whole_weeks(q.from, q.to);
+        let sql = if q.store_id.is_some() { STORE_FROM_ROLLUPS } else { ORG_FROM_ROLLUPS };
+        sqlx::query(sql).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(first).bind(after)
     };
     let rows = query.fetch_all(pool).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -467,6 +574,22 @@ mod tests {
             "22:30 the evening before in São Paulo"
         );
         assert_eq!(local_day(late, Some("Not/AZone")), NaiveDate::from_ymd_opt(2026, 3, 3).unwrap());
+    }
+
+    #[test]
+    fn a_period_reads_its_whole_weeks_and_the_days_at_either_end() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Wednesday 4 March to Tuesday 24 March 2026: whole weeks from the 9th to the 22nd.
+        assert_eq!(whole_weeks(d("2026-03-04"), d("2026-03-24")), (d("2026-03-09"), d("2026-03-23")));
+        // Monday to Sunday is one whole week.
+        assert_eq!(whole_weeks(d("2026-03-09"), d("2026-03-15")), (d("2026-03-09"), d("2026-03-16")));
+        // Thursday to Saturday: the days only (the query also keeps them up to `to`).
+        let (first, after) = whole_weeks(d("2026-03-05"), d("2026-03-07"));
+        assert_eq!((first, after), (d("2026-03-09"), d("2026-03-09")));
+        // Thursday to the next Tuesday holds none: every day from the day rollups.
+        let (first, after) = whole_weeks(d("2026-03-05"), d("2026-03-10"));
+        assert_eq!(first, after);
+        assert_eq!(first, d("2026-03-09"));
     }
 
     #[test]
