@@ -211,6 +211,81 @@ CREATE TABLE insight_org_reason_weeks (
     PRIMARY KEY (org_id, week, reason)
 );
 
+
+-- One touch point's figures (across stores or in one) read rollups that keep it beside the
+-- person and the reason.
+CREATE TABLE insight_staff_touch_point_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    staff_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id, staff_id, touch_point_id)
+);
+
+CREATE TABLE insight_reason_touch_point_days (
+    org_id          uuid NOT NULL,
+    day             date NOT NULL,
+    store_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    reason          text NOT NULL,
+    interactions    integer NOT NULL,
+    PRIMARY KEY (org_id, day, store_id, touch_point_id, reason)
+);
+
+CREATE INDEX insight_staff_touch_point_days_by_touch_point ON insight_staff_touch_point_days (org_id, touch_point_id, day);
+CREATE INDEX insight_reason_touch_point_days_by_touch_point ON insight_reason_touch_point_days (org_id, touch_point_id, day);
+CREATE INDEX insight_touch_point_days_by_touch_point ON insight_touch_point_days (org_id, touch_point_id, day);
+
+CREATE TABLE insight_staff_touch_point_weeks (
+    org_id          uuid NOT NULL,
+    week            date NOT NULL,
+    store_id        uuid NOT NULL,
+    staff_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    interactions    integer NOT NULL,
+    promoters       integer NOT NULL,
+    detractors      integer NOT NULL,
+    nps_responses   integer NOT NULL,
+    csat_sum        integer NOT NULL,
+    csat_responses  integer NOT NULL,
+    ces_sum         integer NOT NULL,
+    ces_responses   integer NOT NULL,
+    feeling_1       integer NOT NULL,
+    feeling_2       integer NOT NULL,
+    feeling_3       integer NOT NULL,
+    feeling_4       integer NOT NULL,
+    feeling_5       integer NOT NULL,
+    PRIMARY KEY (org_id, week, store_id, staff_id, touch_point_id)
+);
+
+CREATE TABLE insight_reason_touch_point_weeks (
+    org_id          uuid NOT NULL,
+    week            date NOT NULL,
+    store_id        uuid NOT NULL,
+    touch_point_id  uuid NOT NULL,
+    reason          text NOT NULL,
+    interactions    integer NOT NULL,
+    PRIMARY KEY (org_id, week, store_id, touch_point_id, reason)
+);
+
+CREATE INDEX insight_staff_touch_point_weeks_by_touch_point ON insight_staff_touch_point_weeks (org_id, touch_point_id, week);
+CREATE INDEX insight_reason_touch_point_weeks_by_touch_point ON insight_reason_touch_point_weeks (org_id, touch_point_id, week);
+CREATE INDEX insight_touch_point_weeks_by_touch_point ON insight_touch_point_weeks (org_id, touch_point_id, week);
+
 -- One store's figures read its own rows.
 CREATE INDEX insight_touch_point_days_by_store ON insight_touch_point_days (org_id, store_id, day);
 CREATE INDEX insight_staff_days_by_store ON insight_staff_days (org_id, store_id, day);
@@ -344,6 +419,51 @@ CREATE FUNCTION insight_refresh(org uuid, stores uuid[], days date[]) RETURNS vo
            sum(feeling_4), sum(feeling_5)
     FROM insight_store_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
     WHERE r.org_id = org GROUP BY k.week, r.store_id;
+
+    -- Touch point beside person and reason.
+    DELETE FROM insight_staff_touch_point_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+    DELETE FROM insight_reason_touch_point_days r USING unnest(stores, days) AS d(store_id, day)
+    WHERE r.org_id = org AND r.store_id = d.store_id AND r.day = d.day;
+    DELETE FROM insight_staff_touch_point_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+    DELETE FROM insight_reason_touch_point_weeks r USING (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+    WHERE r.org_id = org AND r.store_id = k.store_id AND r.week = k.week;
+
+    INSERT INTO insight_staff_touch_point_days
+    SELECT org, day, store_id, staff_id, touch_point_id, count(*),
+           count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6), count(nps),
+           coalesce(sum(csat), 0), count(csat), coalesce(sum(ces), 0), count(ces),
+           count(*) FILTER (WHERE feeling = 1), count(*) FILTER (WHERE feeling = 2),
+           count(*) FILTER (WHERE feeling = 3), count(*) FILTER (WHERE feeling = 4),
+           count(*) FILTER (WHERE feeling = 5)
+    FROM (SELECT f.* FROM insight_facts f
+          JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+            ON f.store_id = d.store_id AND f.day = d.day
+          WHERE f.org_id = org AND f.logged) f
+    GROUP BY day, store_id, staff_id, touch_point_id;
+
+    INSERT INTO insight_reason_touch_point_days
+    SELECT org, day, store_id, touch_point_id, coalesce(trim(reason), ''), count(*)
+    FROM (SELECT f.* FROM insight_facts f
+          JOIN (SELECT DISTINCT * FROM unnest(stores, days) AS d(store_id, day)) d
+            ON f.store_id = d.store_id AND f.day = d.day
+          WHERE f.org_id = org AND f.logged) f
+    GROUP BY day, store_id, touch_point_id, coalesce(trim(reason), '');
+
+    INSERT INTO insight_staff_touch_point_weeks
+    SELECT org, k.week, r.store_id, r.staff_id, r.touch_point_id, sum(interactions), sum(promoters), sum(detractors), sum(nps_responses), sum(csat_sum),
+           sum(csat_responses), sum(ces_sum), sum(ces_responses), sum(feeling_1), sum(feeling_2), sum(feeling_3),
+           sum(feeling_4), sum(feeling_5)
+    FROM insight_staff_touch_point_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+      ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org GROUP BY k.week, r.store_id, r.staff_id, r.touch_point_id;
+
+    INSERT INTO insight_reason_touch_point_weeks
+    SELECT org, k.week, r.store_id, r.touch_point_id, r.reason, sum(interactions)
+    FROM insight_reason_touch_point_days r JOIN (SELECT DISTINCT s AS store_id, date_trunc('week', d)::date AS week FROM unnest(stores, days) AS x(s, d)) k
+      ON r.store_id = k.store_id AND r.day >= k.week AND r.day < k.week + 7
+    WHERE r.org_id = org GROUP BY k.week, r.store_id, r.touch_point_id, r.reason;
 $$;
 
 -- Conversations already in the change log (pushed before this migration) become facts.

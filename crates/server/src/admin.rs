@@ -59,9 +59,11 @@ pub async fn create_store(pool: &PgPool, org: Uuid, name: &str, timezone: Option
         bail!("a store needs a name");
     }
     let store = Uuid::now_v7();
-    db::admin::insert_store(pool, org, store, name.trim(), timezone).await?;
-    append_server_op(
-        pool,
+    // The row and the op desks pull land together or not at all.
+    let mut tx = pool.begin().await?;
+    db::admin::insert_store(&mut tx, org, store, name.trim(), timezone).await?;
+    append_server_op_in(
+        &mut tx,
         org,
         OpBody::StoreUpsert(StoreRecord {
             store_id: store,
@@ -70,6 +72,7 @@ pub async fn create_store(pool: &PgPool, org: Uuid, name: &str, timezone: Option
         }),
     )
     .await?;
+    tx.commit().await?;
     Ok(store)
 }
 
@@ -100,9 +103,10 @@ pub async fn create_staff(
         None => None,
     };
     let staff = Uuid::now_v7();
-    db::admin::insert_staff(pool, org, staff, name.trim(), role.as_str(), store, pin_hash.as_deref()).await?;
-    append_server_op(
-        pool,
+    let mut tx = pool.begin().await?;
+    db::admin::insert_staff(&mut tx, org, staff, name.trim(), role.as_str(), store, pin_hash.as_deref()).await?;
+    append_server_op_in(
+        &mut tx,
         org,
         OpBody::StaffUpsert(StaffRecord {
             staff_id: staff,
@@ -115,6 +119,7 @@ pub async fn create_staff(
         }),
     )
     .await?;
+    tx.commit().await?;
     Ok(staff)
 }
 

@@ -278,6 +278,20 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
         &lisbon_desk.with(|d| d.insight(&by_tp)).expect("desk"),
         &console.insight(&format!("from={from}&to={to}&store_id={}&touch_point_id={touch_point}", server.store)).await,
     );
+    // The same touch point across the organisation: each store's side is that desk's figure.
+    let across = console.insight(&format!("from={from}&to={to}&touch_point_id={touch_point}")).await;
+    for (desk, store) in [(&lisbon_desk, server.store), (&braga_desk, braga)] {
+        let at_desk = desk
+            .with(|d| d.insight(&InsightFilter { touch_point_id: Some(touch_point), ..filter(store) }))
+            .expect("desk")
+            .overall;
+        let side = across.by_store.iter().find(|g| g.key == store.to_string());
+        assert_eq!(
+            side.map(|g| &g.scores),
+            (at_desk.interactions > 0).then_some(&at_desk),
+            "one touch point, by store"
+        );
+    }
     let by_person = InsightFilter { staff_id: Some(server.frontline), ..filter(server.store) };
     same_dashboard(
         "Lisbon, one person",

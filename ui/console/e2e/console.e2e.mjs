@@ -161,7 +161,7 @@ try {
   for (const action of ["signed_in", "sign_in_failed", "store_created", "staff_created", "code_issued", "device_revoked"]) {
     await page.locator(`[data-testid="audit"] td[data-action="${action}"]`).first().waitFor();
   }
-  await page.getByTestId("audit").getByText("Desk revoked").waitFor();
+  await page.getByTestId("audit").locator("tr", { hasText: "Desk revoked" }).getByText("name: Till 1 Porto").waitFor();
   await look("audit");
 
   // In Portuguese too.

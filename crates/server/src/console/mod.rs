@@ -349,15 +349,15 @@ pub async fn revoke_device(
     Path(device): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     user.admin()?;
-    if !db::console::device_of(&st.pool, user.org_id, device).await? {
+    let Some(name) = db::console::device_name(&st.pool, user.org_id, device).await? else {
         return Err(not_found("device_id", "No such device in this organisation."));
-    }
+    };
     let reason = format!("Revoked in the console by {}.", user.name);
     let revoked = db::console::revoke_device(&st.pool, user.org_id, device, &reason).await?;
     if !revoked {
         return Err(Failure::bad_request("This device is already revoked."));
     }
-    user.audit(&st.pool, "device_revoked", Some(device), serde_json::json!({})).await?;
+    user.audit(&st.pool, "device_revoked", Some(device), serde_json::json!({ "name": name })).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -44,7 +44,7 @@ pub async fn insert_org(conn: &mut PgConnection, org: Uuid, name: &str, epoch: U
 
 /// Writes a new store.
 pub async fn insert_store(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     org: Uuid,
     store: Uuid,
     name: &str,
@@ -55,14 +55,14 @@ pub async fn insert_store(
         .bind(store)
         .bind(name)
         .bind(timezone)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Writes a new person of `role`, of `home` store (none: of every store), with this PIN verifier.
 pub async fn insert_staff(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     org: Uuid,
     staff: Uuid,
     name: &str,
@@ -79,7 +79,7 @@ pub async fn insert_staff(
     .bind(role)
     .bind(home)
     .bind(pin_hash)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }

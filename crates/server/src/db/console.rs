@@ -321,12 +321,12 @@ pub async fn devices(pool: &PgPool, org: Uuid) -> Result<Vec<DeviceRow>, sqlx::E
     .await
 }
 
-/// Whether `device` is a device of `org`.
-pub async fn device_of(pool: &PgPool, org: Uuid, device: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM devices WHERE org_id = $1 AND device_id = $2)")
+/// The name of `device`, if it is a device of `org`.
+pub async fn device_name(pool: &PgPool, org: Uuid, device: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM devices WHERE org_id = $1 AND device_id = $2")
         .bind(org)
         .bind(device)
-        .fetch_one(pool)
+        .fetch_optional(pool)
         .await
 }
 

@@ -409,28 +409,59 @@ const ORG_FROM_ROLLUPS: &str = concat!(
 /// One store, from its own rows of the store rollups.
 const STORE_FROM_ROLLUPS: &str = from_rollups!(" AND store_id = $4");
 
-/// A population narrowed to one touch point or one person, from the facts in one pass (the
-/// index of that touch point's or person's days).
-macro_rules! from_facts {
-    ($narrowed:literal) => {
-        concat!(
-            "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
-                         WHEN grouping(staff_id) = 0 THEN 3 WHEN grouping(week) = 0 THEN 4
-                         WHEN grouping(reason_key) = 0 THEN 5 ELSE 0 END,
-                    coalesce(store_id::text, touch_point_id::text, staff_id::text, week::text, reason_key, ''), ",
-            facts_tally!(),
-            " FROM (SELECT f.*, date_trunc('week', f.day)::date AS week, coalesce(trim(f.reason), '') AS reason_key
-                   FROM insight_facts f
-                   WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3
-                     AND ($4::uuid IS NULL OR f.store_id = $4) AND ",
-            $narrowed,
-            ") p GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (week), (reason_key))"
-        )
-    };
-}
+/// One touch point's figures (across stores, or in one: `$4`), from the rollups that keep it
+/// (`$7`) beside the store, the person and the reason.
+const TOUCH_POINT_FROM_ROLLUPS: &str = concat!(
+    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                 WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
+            coalesce(store_id::text, touch_point_id::text, week::text, ''), ",
+    rollup_tally!(),
+    ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved) FROM (",
+    period_rows!(
+        "insight_touch_point_days",
+        "insight_touch_point_weeks",
+        "store_id, touch_point_id, interactions, promoters, detractors, nps_responses, csat_sum,
+         csat_responses, ces_sum, ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5,
+         resolved, escalated, follow_up_needed, unresolved",
+        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
+    ),
+    ") p GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (week))
+     UNION ALL SELECT 3, staff_id::text, ",
+    rollup_tally!(),
+    ", 0, 0, 0, 0 FROM (",
+    period_rows!(
+        "insight_staff_touch_point_days",
+        "insight_staff_touch_point_weeks",
+        "staff_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
+         ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
+        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
+    ),
+    ") s GROUP BY staff_id
+     UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
+    period_rows!(
+        "insight_reason_touch_point_days",
+        "insight_reason_touch_point_weeks",
+        "reason, interactions",
+        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
+    ),
+    ") r GROUP BY reason"
+);
 
-const FACTS_OF_TOUCH_POINT: &str = from_facts!("f.touch_point_id = $5 AND ($6::uuid IS NULL OR f.staff_id = $6)");
-const FACTS_OF_PERSON: &str = from_facts!("f.staff_id = $6 AND ($5::uuid IS NULL OR f.touch_point_id = $5)");
+/// One person's figures (and, optionally, at one touch point: `$5`), from the facts in one
+/// pass by the index of their days: a person's year is a few thousand conversations.
+const FACTS_OF_PERSON: &str = concat!(
+    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
+                 WHEN grouping(staff_id) = 0 THEN 3 WHEN grouping(week) = 0 THEN 4
+                 WHEN grouping(reason_key) = 0 THEN 5 ELSE 0 END,
+            coalesce(store_id::text, touch_point_id::text, staff_id::text, week::text, reason_key, ''), ",
+    facts_tally!(),
+    " FROM (SELECT f.*, date_trunc('week', f.day)::date AS week, coalesce(trim(f.reason), '') AS reason_key
+           FROM insight_facts f
+           WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3
+             AND ($4::uuid IS NULL OR f.store_id = $4) AND f.staff_id = $6
+             AND ($5::uuid IS NULL OR f.touch_point_id = $5)) p
+     GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (staff_id), (week), (reason_key))"
+);
 
 /// The whole weeks of a period: the first Monday on or after `from`, and the Monday after the
 /// last whole week (the same day when there is none).
@@ -444,17 +475,29 @@ pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 /// Every group's sums for a dashboard.
 pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiResult<Vec<GroupSums>> {
-    let narrowed = match (q.touch_point_id, q.staff_id) {
-        (Some(_), _) => Some(FACTS_OF_TOUCH_POINT),
-        (None, Some(_)) => Some(FACTS_OF_PERSON),
-        (None, None) => None,
-    };
-    let query = if let Some(sql) = narrowed {
-        sqlx::query(sql).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(q.touch_point_id).bind(q.staff_id)
-    } else {
-        let (first, after) = whole_weeks(q.from, q.to);
-        let sql = if q.store_id.is_some() { STORE_FROM_ROLLUPS } else { ORG_FROM_ROLLUPS };
-        sqlx::query(sql).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(first).bind(after)
+    let (first, after) = whole_weeks(q.from, q.to);
+    let query = match (q.touch_point_id, q.staff_id, q.store_id) {
+        (_, Some(staff), _) => sqlx::query(FACTS_OF_PERSON)
+            .bind(org)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(q.store_id)
+            .bind(q.touch_point_id)
+            .bind(staff),
+        (Some(tp), None, _) => sqlx::query(TOUCH_POINT_FROM_ROLLUPS)
+            .bind(org)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(q.store_id)
+            .bind(first)
+            .bind(after)
+            .bind(tp),
+        (None, None, Some(_)) => {
+            sqlx::query(STORE_FROM_ROLLUPS).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(first).bind(after)
+        }
+        (None, None, None) => {
+            sqlx::query(ORG_FROM_ROLLUPS).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(first).bind(after)
+        }
     };
     let rows = query.fetch_all(pool).await?;
     let mut out = Vec::with_capacity(rows.len());
