@@ -304,7 +304,7 @@ macro_rules! facts_tally {
 /// end from the day rollup (`$5` is the first whole week's Monday, `$6` the Monday after the
 /// last; equal when the period holds no whole week). `$store` narrows to one store (`$4`).
 macro_rules! period_rows {
-    ($days:literal, $weeks:literal, $columns:literal, $store:literal) => {
+    ($days:expr, $weeks:expr, $columns:expr, $store:expr) => {
         concat!(
             "SELECT ",
             $columns,
@@ -332,6 +332,9 @@ macro_rules! period_rows {
 /// people and reasons, which come from their own; one query.
 macro_rules! from_rollups {
     ($store:literal) => {
+        from_rollups!("insight_staff", "insight_reason", $store)
+    };
+    ($staff:literal, $reason:literal, $store:literal) => {
         concat!(
             "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
                          WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
@@ -351,15 +354,15 @@ macro_rules! from_rollups {
             rollup_tally!(),
             ", 0, 0, 0, 0 FROM (",
             period_rows!(
-                "insight_staff_days",
-                "insight_staff_weeks",
+                concat!($staff, "_days"),
+                concat!($staff, "_weeks"),
                 "staff_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
                  ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
                 $store
             ),
             ") s GROUP BY staff_id
              UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
-            period_rows!("insight_reason_days", "insight_reason_weeks", "reason, interactions", $store),
+            period_rows!(concat!($reason, "_days"), concat!($reason, "_weeks"), "reason, interactions", $store),
             ") r GROUP BY reason"
         )
     };
@@ -411,40 +414,10 @@ const STORE_FROM_ROLLUPS: &str = from_rollups!(" AND store_id = $4");
 
 /// One touch point's figures (across stores, or in one: `$4`), from the rollups that keep it
 /// (`$7`) beside the store, the person and the reason.
-const TOUCH_POINT_FROM_ROLLUPS: &str = concat!(
-    "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
-                 WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
-            coalesce(store_id::text, touch_point_id::text, week::text, ''), ",
-    rollup_tally!(),
-    ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved) FROM (",
-    period_rows!(
-        "insight_touch_point_days",
-        "insight_touch_point_weeks",
-        "store_id, touch_point_id, interactions, promoters, detractors, nps_responses, csat_sum,
-         csat_responses, ces_sum, ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5,
-         resolved, escalated, follow_up_needed, unresolved",
-        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
-    ),
-    ") p GROUP BY GROUPING SETS ((), (store_id), (touch_point_id), (week))
-     UNION ALL SELECT 3, staff_id::text, ",
-    rollup_tally!(),
-    ", 0, 0, 0, 0 FROM (",
-    period_rows!(
-        "insight_staff_touch_point_days",
-        "insight_staff_touch_point_weeks",
-        "staff_id, interactions, promoters, detractors, nps_responses, csat_sum, csat_responses, ces_sum,
-         ces_responses, feeling_1, feeling_2, feeling_3, feeling_4, feeling_5",
-        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
-    ),
-    ") s GROUP BY staff_id
-     UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
-    period_rows!(
-        "insight_reason_touch_point_days",
-        "insight_reason_touch_point_weeks",
-        "reason, interactions",
-        " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
-    ),
-    ") r GROUP BY reason"
+const TOUCH_POINT_FROM_ROLLUPS: &str = from_rollups!(
+    "insight_staff_touch_point",
+    "insight_reason_touch_point",
+    " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
 );
 
 /// One person's figures (and, optionally, at one touch point: `$5`), from the facts in one

@@ -61,6 +61,43 @@ export function InsightPage() {
   };
   const openLabel = (g: Group) => t("insight.openGroup", { name: g.label });
   const noScores = <EmptyChart title={t("insight.emptyTitle")} help={t("insight.emptyHelp")} />;
+  // Stores side by side, touch points and people: bars and a table each, a row opens its
+  // conversations.
+  const groupCards: {
+    id: string;
+    title: string;
+    groups: Group[];
+    nameHeader: string;
+    drill: (g: Group) => Drill;
+    openTestId: string;
+  }[] = data
+    ? [
+        {
+          id: "stores",
+          title: "insight.stores",
+          groups: data.by_store,
+          nameHeader: "insight.store",
+          drill: (g) => ({ title: g.label, storeId: g.key }),
+          openTestId: "open-store",
+        },
+        {
+          id: "touch-points",
+          title: "insight.touchPoints",
+          groups: data.by_touch_point,
+          nameHeader: "insight.touchPoint",
+          drill: (g) => ({ title: g.label, touchPointId: g.key }),
+          openTestId: "open-touch-point",
+        },
+        {
+          id: "staff",
+          title: "insight.people",
+          groups: data.by_staff,
+          nameHeader: "insight.person",
+          drill: (g) => ({ title: g.label, staffId: g.key }),
+          openTestId: "open-staff",
+        },
+      ]
+    : [];
 
   return (
     <section className="console-page insight-page" aria-labelledby="insight-heading">
@@ -116,63 +153,28 @@ export function InsightPage() {
             <Conversations drill={drill} period={period} onClose={() => setDrill(null)} />
           )}
           <div className="insight-grid">
-            <ChartCard
-              id="org-stores"
-              testId="chart-stores"
-              title={t("insight.stores")}
-              caption={caption}
-              wide
-              empty={data.by_store.length === 0 ? noScores : undefined}
-              figures={
-                <ScoreTable
-                  groups={data.by_store}
-                  nameHeader={t("insight.store")}
-                  onOpen={(g) => open({ title: g.label, storeId: g.key })}
-                  openLabel={openLabel}
-                  testId="open-store"
-                />
-              }
-            >
-              <ScoreBars groups={data.by_store} onOpen={(g) => open({ title: g.label, storeId: g.key })} />
-            </ChartCard>
-            <ChartCard
-              id="org-touch-points"
-              testId="chart-touch-points"
-              title={t("insight.touchPoints")}
-              caption={caption}
-              wide
-              empty={data.by_touch_point.length === 0 ? noScores : undefined}
-              figures={
-                <ScoreTable
-                  groups={data.by_touch_point}
-                  nameHeader={t("insight.touchPoint")}
-                  onOpen={(g) => open({ title: g.label, touchPointId: g.key })}
-                  openLabel={openLabel}
-                  testId="open-touch-point"
-                />
-              }
-            >
-              <ScoreBars groups={data.by_touch_point} onOpen={(g) => open({ title: g.label, touchPointId: g.key })} />
-            </ChartCard>
-            <ChartCard
-              id="org-staff"
-              testId="chart-staff"
-              title={t("insight.people")}
-              caption={caption}
-              wide
-              empty={data.by_staff.length === 0 ? noScores : undefined}
-              figures={
-                <ScoreTable
-                  groups={data.by_staff}
-                  nameHeader={t("insight.person")}
-                  onOpen={(g) => open({ title: g.label, staffId: g.key })}
-                  openLabel={openLabel}
-                  testId="open-staff"
-                />
-              }
-            >
-              <ScoreBars groups={data.by_staff} onOpen={(g) => open({ title: g.label, staffId: g.key })} />
-            </ChartCard>
+            {groupCards.map((c) => (
+              <ChartCard
+                key={c.id}
+                id={`org-${c.id}`}
+                testId={`chart-${c.id}`}
+                title={t(c.title)}
+                caption={caption}
+                wide
+                empty={c.groups.length === 0 ? noScores : undefined}
+                figures={
+                  <ScoreTable
+                    groups={c.groups}
+                    nameHeader={t(c.nameHeader)}
+                    onOpen={(g) => open(c.drill(g))}
+                    openLabel={openLabel}
+                    testId={c.openTestId}
+                  />
+                }
+              >
+                <ScoreBars groups={c.groups} onOpen={(g) => open(c.drill(g))} />
+              </ChartCard>
+            ))}
             <ChartCard
               id="org-weeks"
               testId="chart-weeks"
