@@ -10,6 +10,7 @@
 //!
 //!     make bench        # or: scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench org_insight
 //!     BENCH_CONVERSATIONS=1000000 BENCH_STORES=100 …   # a smaller chain
+//!     BENCH_EXPLAIN=1 …                                 # and the plans of the heaviest
 //!
 //! Budget (DESIGN.md): every dashboard p50 ≤ 300 ms at 10M conversations.
 
@@ -85,8 +86,14 @@ async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (
     .execute(pool)
     .await
     .expect("rollups");
-    sqlx::query("VACUUM ANALYZE insight_facts").execute(pool).await.expect("vacuum");
-    for t in ["insight_touch_point_days", "insight_staff_days", "insight_reason_days"] {
+    // What autovacuum does to a table in use: statistics (and the visibility map) for every
+    // table a dashboard reads, so the plans are the ones a running server gets.
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'insight\\_%' ORDER BY 1")
+            .fetch_all(pool)
+            .await
+            .expect("tables");
+    for t in tables {
         sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM ANALYZE {t}"))).execute(pool).await.expect("vacuum");
     }
     eprintln!("  rollups built in {:.0} s", start.elapsed().as_secs_f64());
@@ -149,6 +156,31 @@ async fn main() {
     let rollup_rows: i64 = server.count("SELECT (SELECT count(*) FROM insight_touch_point_days) + (SELECT count(*) FROM insight_staff_days) + (SELECT count(*) FROM insight_reason_days)").await;
     eprintln!("  {rollup_rows} rollup rows");
 
+    // BENCH_EXPLAIN=1: the plans of the heaviest dashboards (a year of one touch point, of the
+    // whole organisation), run twice so the second is warm.
+    if std::env::var_os("BENCH_EXPLAIN").is_some() {
+        let today = Utc::now().date_naive();
+        let from = today - chrono::Duration::days(364);
+        let (first, after) = touchpoint_server::db::insight::whole_weeks(from, today);
+        for (name, sql, tp) in [
+            ("one touch point, 365 days", touchpoint_server::db::insight::TOUCH_POINT_FROM_ROLLUPS, true),
+            ("organisation, 365 days", touchpoint_server::db::insight::ORG_FROM_ROLLUPS, false),
+        ] {
+            for _ in 0..2 {
+                let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {sql}");
+                let q = sqlx::query_scalar(sqlx::AssertSqlSafe(explain))
+                    .bind(server.org)
+                    .bind(from)
+                    .bind(today)
+                    .bind(None::<Uuid>)
+                    .bind(first)
+                    .bind(after);
+                let q = if tp { q.bind(tp_ids[0]) } else { q };
+                let plan: Vec<String> = q.fetch_all(&server.pool).await.expect("explain");
+                eprintln!("{name}\n{}", plan.join("\n"));
+            }
+        }
+    }
     touchpoint_server::admin::create_console_user(
         &server.pool,
         server.org,

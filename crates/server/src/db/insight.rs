@@ -335,6 +335,9 @@ macro_rules! from_rollups {
         from_rollups!("insight_staff", "insight_reason", $store)
     };
     ($staff:literal, $reason:literal, $store:literal) => {
+        from_rollups!($staff, $reason, $store, $store)
+    };
+    ($staff:literal, $reason:literal, $store:literal, $reason_filter:literal) => {
         concat!(
             "SELECT CASE WHEN grouping(store_id) = 0 THEN 1 WHEN grouping(touch_point_id) = 0 THEN 2
                          WHEN grouping(week) = 0 THEN 4 ELSE 0 END,
@@ -362,7 +365,7 @@ macro_rules! from_rollups {
             ),
             ") s GROUP BY staff_id
              UNION ALL SELECT 5, reason, sum(interactions), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (",
-            period_rows!(concat!($reason, "_days"), concat!($reason, "_weeks"), "reason, interactions", $store),
+            period_rows!(concat!($reason, "_days"), concat!($reason, "_weeks"), "reason, interactions", $reason_filter),
             ") r GROUP BY reason"
         )
     };
@@ -370,7 +373,7 @@ macro_rules! from_rollups {
 
 /// The whole organisation, from the rollups without the store (touch points, reasons) and the
 /// one by store: a few rows a week whatever the number of stores, people aside.
-const ORG_FROM_ROLLUPS: &str = concat!(
+pub const ORG_FROM_ROLLUPS: &str = concat!(
     "SELECT CASE WHEN grouping(touch_point_id) = 0 THEN 2 ELSE 0 END, coalesce(touch_point_id::text, ''), ",
     rollup_tally!(),
     ", sum(resolved), sum(escalated), sum(follow_up_needed), sum(unresolved) FROM (",
@@ -412,12 +415,21 @@ const ORG_FROM_ROLLUPS: &str = concat!(
 /// One store, from its own rows of the store rollups.
 const STORE_FROM_ROLLUPS: &str = from_rollups!(" AND store_id = $4");
 
-/// One touch point's figures (across stores, or in one: `$4`), from the rollups that keep it
-/// (`$7`) beside the store, the person and the reason.
-const TOUCH_POINT_FROM_ROLLUPS: &str = from_rollups!(
+/// One touch point's figures across the organisation, from the rollups that keep it (`$7`)
+/// beside the store and the person, and its reasons from the rollup without the store (a year
+/// of a busy touch point is a few hundred reason rows, not one per store).
+pub const TOUCH_POINT_FROM_ROLLUPS: &str = from_rollups!(
+    "insight_staff_touch_point",
+    "insight_org_reason_touch_point",
+    " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)",
+    " AND touch_point_id = $7"
+);
+
+/// One touch point's figures in one store (`$4`).
+pub const STORE_TOUCH_POINT_FROM_ROLLUPS: &str = from_rollups!(
     "insight_staff_touch_point",
     "insight_reason_touch_point",
-    " AND touch_point_id = $7 AND ($4::uuid IS NULL OR store_id = $4)"
+    " AND touch_point_id = $7 AND store_id = $4"
 );
 
 /// One person's figures (and, optionally, at one touch point: `$5`), from the facts in one
@@ -457,14 +469,16 @@ pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiRes
             .bind(q.store_id)
             .bind(q.touch_point_id)
             .bind(staff),
-        (Some(tp), None, _) => sqlx::query(TOUCH_POINT_FROM_ROLLUPS)
-            .bind(org)
-            .bind(q.from)
-            .bind(q.to)
-            .bind(q.store_id)
-            .bind(first)
-            .bind(after)
-            .bind(tp),
+        (Some(tp), None, store) => {
+            sqlx::query(if store.is_some() { STORE_TOUCH_POINT_FROM_ROLLUPS } else { TOUCH_POINT_FROM_ROLLUPS })
+                .bind(org)
+                .bind(q.from)
+                .bind(q.to)
+                .bind(q.store_id)
+                .bind(first)
+                .bind(after)
+                .bind(tp)
+        }
         (None, None, Some(_)) => {
             sqlx::query(STORE_FROM_ROLLUPS).bind(org).bind(q.from).bind(q.to).bind(q.store_id).bind(first).bind(after)
         }
