@@ -208,3 +208,145 @@ pub struct ConsoleAuditEntry {
     /// What was chosen, in words ("name": "Porto", "kind": "till").
     pub detail: std::collections::BTreeMap<String, String>,
 }
+
+/// Which of the organisation's lists (each goes out to every desk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgList {
+    /// Where conversations happen; each has the channel the log form starts with.
+    TouchPoints,
+    /// Reasons for contact the log form suggests.
+    Reasons,
+    /// The review scorecard's criteria (1–5 each).
+    Scorecard,
+}
+
+/// An entry of one of the organisation's lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgListEntry {
+    pub id: Uuid,
+    pub name: String,
+    /// Desks offer the active entries in this order.
+    pub sort_order: i32,
+    /// False once retired: desks stop offering it; what was logged with it keeps its name.
+    pub active: bool,
+    /// A touch point's channel (none for reasons and criteria).
+    pub default_channel: Option<crate::ContactChannel>,
+}
+
+/// A new entry, added at the end of its list.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewListEntry {
+    /// 1 to 80 characters, not only spaces.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80, pattern = r"\S"))]
+    pub name: String,
+    /// A touch point's channel (in person when left out); not for the other lists.
+    #[serde(default)]
+    pub default_channel: Option<crate::ContactChannel>,
+}
+
+/// A change to an entry; a field left out stays as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListEntryChange {
+    /// 1 to 80 characters, not only spaces.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80, pattern = r"\S"))]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub sort_order: Option<i32>,
+    /// False retires it, true brings it back.
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A touch point's channel; not for the other lists.
+    #[serde(default)]
+    pub default_channel: Option<crate::ContactChannel>,
+}
+
+/// Staff to add from a spreadsheet: CSV with a header row naming the columns `name`, `role`
+/// (frontline, supervisor or admin; frontline when empty) and `store` (a store's name; empty
+/// for someone who works across the organisation). At most 200 people a file.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffImportRequest {
+    pub csv: String,
+    /// Check every row and say what would happen, adding nobody.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// One row of an import: who it is, and either its problem or (once added) their id and first
+/// desk PIN, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffImportRow {
+    /// The line of the file (the header is line 1).
+    pub line: u32,
+    pub name: String,
+    pub role: Option<Role>,
+    pub home_store_id: Option<Uuid>,
+    /// What is wrong with the row ("store: No store called Braga."); nobody is added while
+    /// any row has one.
+    pub problem: Option<String>,
+    pub staff_id: Option<Uuid>,
+    pub pin: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffImport {
+    pub dry_run: bool,
+    /// Why the file as a whole cannot be read ("csv: The first row must name the columns…");
+    /// then there are no rows and nobody is added.
+    pub file_problem: Option<String>,
+    /// How many people were added (none on a dry run or when a row has a problem).
+    pub added: u32,
+    pub rows: Vec<StaffImportRow>,
+}
+
+/// Something a person did at a desk that stewardship records: viewed, changed, exported,
+/// imported, erased, merged a customer's record, or was paused after wrong PINs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeskAuditEntry {
+    /// Its place in the organisation's change log (newest first; page with `before`); well
+    /// within a JavaScript number.
+    #[specta(type = f64)]
+    pub seq: i64,
+    /// When the desk did it (its clock).
+    pub at: DateTime<Utc>,
+    pub staff_id: Uuid,
+    pub staff_name: Option<String>,
+    pub store_id: Uuid,
+    pub device_id: Uuid,
+    pub device_name: Option<String>,
+    pub action: crate::AuditAction,
+    /// `customer`, `customers` (an import), `follow_ups`…
+    pub entity: String,
+    pub customer_id: Option<Uuid>,
+    /// The customer's name as the server holds it (none once erased).
+    pub customer_name: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Two desks changed the same field of a customer while apart: the value kept (the later
+/// change) and the one not kept, with who made each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgConflict {
+    pub customer_id: Uuid,
+    pub customer_name: Option<String>,
+    pub field: String,
+    /// The kept value, as JSON text.
+    pub kept_value: String,
+    pub kept_staff_name: Option<String>,
+    pub kept_at: Option<DateTime<Utc>>,
+    /// The value that was not kept, as JSON text.
+    pub lost_value: String,
+    pub lost_staff_name: Option<String>,
+    pub lost_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+}

@@ -110,6 +110,20 @@ pub const DEFAULT_TOUCH_POINTS: &[(&str, ContactChannel)] = &[
     ("Live chat", ContactChannel::Chat),
 ];
 
+/// The reasons for contact a new organisation (and a desk before it enrolls) starts with.
+pub const DEFAULT_REASONS: &[&str] = &[
+    "Product question",
+    "Refund",
+    "Exchange",
+    "Complaint",
+    "Order status",
+    "Delivery problem",
+    "Repair or warranty",
+    "Loyalty account",
+    "Price query",
+    "Compliment",
+];
+
 /// How the conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

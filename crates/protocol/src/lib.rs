@@ -27,12 +27,13 @@ pub use sync::{
 };
 
 pub use domain::{
-    AuditAction, ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role, DEFAULT_TOUCH_POINTS,
+    AuditAction, ContactChannel, Feeling, FollowUpStatus, Outcome, ReviewKind, Role, DEFAULT_REASONS,
+    DEFAULT_TOUCH_POINTS,
 };
 pub use ops::{
     AmendmentRecord, AuditRecord, Consent, CriterionScore, CustomerPatch, CustomerRef, FeedbackRecord, FollowUpPatch,
-    InteractionChanges, InteractionRecord, MergeRecord, NotSameRecord, Op, OpBody, ReviewAck, ReviewCriterionRecord,
-    ReviewRecord, StaffRecord, StoreRecord, TouchPointRecord, UnmergeRecord,
+    InteractionChanges, InteractionRecord, MergeRecord, NotSameRecord, Op, OpBody, ReasonRecord, ReviewAck,
+    ReviewCriterionRecord, ReviewRecord, StaffRecord, StoreRecord, TouchPointRecord, UnmergeRecord,
 };
 pub use relationship::{
     ChannelConsent, ConsentSource, ContactRoute, DateKind, FollowUpKind, FollowUpRoute, ImportantDate, KeepInTouch,

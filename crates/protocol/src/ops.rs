@@ -56,6 +56,8 @@ pub enum OpBody {
     ReviewAcknowledged(ReviewAck),
     /// A criterion of the review scorecard, defined by an administrator on the server.
     ReviewCriterionUpsert(ReviewCriterionRecord),
+    /// A reason for contact the log form suggests, from the organisation's list.
+    ReasonUpsert(ReasonRecord),
     /// Stewardship: someone viewed, changed, exported, imported or erased something.
     AuditRecorded(AuditRecord),
     /// Two records are one person: the merged record redirects to the survivor, whose fields
@@ -85,6 +87,7 @@ impl OpBody {
             OpBody::ReviewRecorded(_) => "review_recorded",
             OpBody::ReviewAcknowledged(_) => "review_acknowledged",
             OpBody::ReviewCriterionUpsert(_) => "review_criterion_upsert",
+            OpBody::ReasonUpsert(_) => "reason_upsert",
             OpBody::AuditRecorded(_) => "audit_recorded",
             OpBody::CustomersMerged(_) => "customers_merged",
             OpBody::MergeUndone(_) => "merge_undone",
@@ -107,6 +110,7 @@ impl OpBody {
             OpBody::ReviewRecorded(r) => r.review_id,
             OpBody::ReviewAcknowledged(a) => a.review_id,
             OpBody::ReviewCriterionUpsert(c) => c.criterion_id,
+            OpBody::ReasonUpsert(r) => r.reason_id,
             OpBody::AuditRecorded(a) => a.entry_id,
             OpBody::CustomersMerged(m) => m.merge_id,
             OpBody::MergeUndone(u) => u.merge_id,
@@ -132,7 +136,8 @@ impl OpBody {
             OpBody::StoreUpsert(_)
             | OpBody::StaffUpsert(_)
             | OpBody::TouchPointUpsert(_)
-            | OpBody::ReviewCriterionUpsert(_) => None,
+            | OpBody::ReviewCriterionUpsert(_)
+            | OpBody::ReasonUpsert(_) => None,
         }
     }
 
@@ -179,6 +184,7 @@ impl OpBody {
                 | OpBody::StaffUpsert(_)
                 | OpBody::TouchPointUpsert(_)
                 | OpBody::ReviewCriterionUpsert(_)
+                | OpBody::ReasonUpsert(_)
         )
     }
 }
@@ -439,6 +445,18 @@ pub struct ReviewCriterionRecord {
     pub criterion_id: Uuid,
     /// "Greeted the customer", "Offered a solution"…
     pub name: String,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+/// A reason for contact on the organisation's list (the log form suggests the active ones, in
+/// order; what a conversation was about stays the text it was logged with).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonRecord {
+    pub reason_id: Uuid,
+    /// "Refund", "Delivery problem"…
+    pub label: String,
     pub sort_order: i32,
     pub active: bool,
 }

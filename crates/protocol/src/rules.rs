@@ -198,6 +198,7 @@ pub fn problem(body: &OpBody) -> Option<String> {
         OpBody::StaffUpsert(s) => field(&s.name, text::STAFF_NAME, "A staff member's name"),
         OpBody::TouchPointUpsert(t) => field(&t.name, text::TOUCH_POINT_NAME, "A touch point's name"),
         OpBody::ReviewCriterionUpsert(c) => field(&c.name, text::CRITERION_NAME, "A criterion's name"),
+        OpBody::ReasonUpsert(r) => field(&r.label, text::REASON_LABEL, "A reason"),
         OpBody::CustomersMerged(m) => merge(m),
         OpBody::MergeUndone(u) => two_customers(u.merged_id, u.survivor_id),
         OpBody::NotSamePerson(n) => two_customers(n.first_id, n.second_id),

@@ -51,6 +51,8 @@ pub const FOLLOW_UP_NOTE: TextRule = line(300);
 pub const RESOLUTION: TextRule = lines(2000);
 pub const REVIEW_COMMENT: TextRule = lines(2000);
 pub const CRITERION_NAME: TextRule = line(80);
+/// A reason on the organisation's list.
+pub const REASON_LABEL: TextRule = line(80);
 pub const STAFF_NAME: TextRule = line(80);
 pub const STORE_NAME: TextRule = line(120);
 pub const TOUCH_POINT_NAME: TextRule = line(80);
@@ -88,6 +90,7 @@ pub fn all() -> Vec<(&'static str, TextRule)> {
         ("resolution", RESOLUTION),
         ("review_comment", REVIEW_COMMENT),
         ("criterion_name", CRITERION_NAME),
+        ("reason_label", REASON_LABEL),
         ("staff_name", STAFF_NAME),
         ("store_name", STORE_NAME),
         ("touch_point_name", TOUCH_POINT_NAME),

@@ -6,25 +6,19 @@ use anyhow::{bail, Context, Result};
 use chrono::{Duration, Utc};
 use rand::RngExt;
 use sqlx::PgPool;
-use touchpoint_protocol::{ContactChannel, Op, OpBody, Role, StaffRecord, StoreRecord, TouchPointRecord};
+use touchpoint_protocol::{ContactChannel, Op, OpBody, Role, StaffRecord, StoreRecord};
 use uuid::Uuid;
 
+use crate::catalogue::{self, List};
 use crate::db;
 use crate::enroll::normalise_code;
 use crate::tokens::hash_secret;
 
 pub use touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 
-/// Appends a server-made op (catalogue) to the change log; every store pulls it.
-async fn append_server_op(pool: &PgPool, org: Uuid, body: OpBody) -> Result<i64> {
-    let mut tx = pool.begin().await?;
-    let seq = append_server_op_in(&mut tx, org, body).await?;
-    tx.commit().await?;
-    Ok(seq)
-}
-
-/// The same, inside the caller's transaction (the row it changes and the op land together).
-async fn append_server_op_in(conn: &mut sqlx::PgConnection, org: Uuid, body: OpBody) -> Result<i64> {
+/// Appends a server-made op (catalogue) to the change log inside the caller's transaction (the
+/// row it changes and the op land together); every store pulls it.
+pub(crate) async fn append_server_op_in(conn: &mut sqlx::PgConnection, org: Uuid, body: OpBody) -> Result<i64> {
     let seq = db::sequence::take(&mut *conn, org, 1).await.context("no such organisation")?;
     let now = Utc::now();
     let op = Op {
@@ -104,13 +98,28 @@ pub async fn create_staff(
     };
     let staff = Uuid::now_v7();
     let mut tx = pool.begin().await?;
-    db::admin::insert_staff(&mut tx, org, staff, name.trim(), role.as_str(), store, pin_hash.as_deref()).await?;
+    insert_staff_in(&mut tx, org, staff, store, name.trim(), role, pin_hash).await?;
+    tx.commit().await?;
+    Ok(staff)
+}
+
+/// Writes a checked staff member and the op desks pull, in the caller's transaction.
+pub(crate) async fn insert_staff_in(
+    conn: &mut sqlx::PgConnection,
+    org: Uuid,
+    staff: Uuid,
+    store: Option<Uuid>,
+    name: &str,
+    role: Role,
+    pin_hash: Option<String>,
+) -> Result<()> {
+    db::admin::insert_staff(&mut *conn, org, staff, name, role.as_str(), store, pin_hash.as_deref()).await?;
     append_server_op_in(
-        &mut tx,
+        conn,
         org,
         OpBody::StaffUpsert(StaffRecord {
             staff_id: staff,
-            name: name.trim().into(),
+            name: name.into(),
             role,
             home_store_id: store,
             pin_hash,
@@ -119,11 +128,10 @@ pub async fn create_staff(
         }),
     )
     .await?;
-    tx.commit().await?;
-    Ok(staff)
+    Ok(())
 }
 
-fn hash_pin(pin: &str) -> Result<String> {
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     Ok(argon2::Argon2::default()
         .hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng))
@@ -203,43 +211,12 @@ pub async fn create_touch_point(
     channel: ContactChannel,
     sort_order: i32,
 ) -> Result<Uuid> {
-    let id = Uuid::now_v7();
-    db::admin::insert_touch_point(pool, org, id, name.trim(), channel.as_str(), sort_order).await?;
-    append_server_op(
-        pool,
-        org,
-        OpBody::TouchPointUpsert(TouchPointRecord {
-            touch_point_id: id,
-            name: name.trim().into(),
-            default_channel: channel,
-            sort_order,
-            active: true,
-        }),
-    )
-    .await?;
-    Ok(id)
+    Ok(catalogue::add(pool, org, List::TouchPoints, name, Some(channel), Some(sort_order)).await?.id)
 }
 
 /// Adds a criterion to the review scorecard (1–5 each); every device pulls it.
 pub async fn create_review_criterion(pool: &PgPool, org: Uuid, name: &str, sort_order: i32) -> Result<Uuid> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        bail!("a criterion needs a name of 1 to 80 characters");
-    }
-    let id = Uuid::now_v7();
-    db::admin::insert_review_criterion(pool, org, id, name, sort_order).await?;
-    append_server_op(
-        pool,
-        org,
-        OpBody::ReviewCriterionUpsert(touchpoint_protocol::ReviewCriterionRecord {
-            criterion_id: id,
-            name: name.into(),
-            sort_order,
-            active: true,
-        }),
-    )
-    .await?;
-    Ok(id)
+    Ok(catalogue::add(pool, org, List::Scorecard, name, None, Some(sort_order)).await?.id)
 }
 
 /// Renames a scorecard criterion and/or takes it off the scorecard (`retire`); every device
@@ -251,24 +228,15 @@ pub async fn update_review_criterion(
     name: Option<&str>,
     retire: bool,
 ) -> Result<()> {
-    let name = name.map(str::trim);
-    if name.is_some_and(|n| n.is_empty() || n.chars().count() > 80) {
-        bail!("a criterion needs a name of 1 to 80 characters");
+    let change = catalogue::Change {
+        name: name.map(str::to_owned),
+        active: retire.then_some(false),
+        ..catalogue::Change::default()
+    };
+    match catalogue::change(pool, org, List::Scorecard, criterion, change).await {
+        Err(catalogue::Refused::NotFound) => bail!("no criterion {criterion} in this organisation"),
+        other => other.map(drop).map_err(Into::into),
     }
-    let row = db::admin::update_review_criterion(pool, org, criterion, name, retire).await?;
-    let Some((name, sort_order, active)) = row else { bail!("no criterion {criterion} in this organisation") };
-    append_server_op(
-        pool,
-        org,
-        OpBody::ReviewCriterionUpsert(touchpoint_protocol::ReviewCriterionRecord {
-            criterion_id: criterion,
-            name,
-            sort_order,
-            active,
-        }),
-    )
-    .await?;
-    Ok(())
 }
 
 /// A one-time code for enrolling a device into `store`: 8 characters from an alphabet without

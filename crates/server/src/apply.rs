@@ -160,7 +160,8 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
         OpBody::StoreUpsert(_)
         | OpBody::StaffUpsert(_)
         | OpBody::TouchPointUpsert(_)
-        | OpBody::ReviewCriterionUpsert(_) => Ok(()),
+        | OpBody::ReviewCriterionUpsert(_)
+        | OpBody::ReasonUpsert(_) => Ok(()),
     }
 }
 

@@ -74,6 +74,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Path segments with JSON errors (a list that does not exist, an id that is not one).
+pub struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Segments<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Segments(v))
+            .map_err(|e| Failure::new(ErrorCode::NotFound, format!("No such address: {}", e.body_text())))
+    }
+}
+
 /// The protocol version the client speaks; refuses ones this server does not serve, in words
 /// that tell the person which side to update.
 pub struct Protocol(pub u32);

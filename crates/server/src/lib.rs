@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod apply;
+pub mod catalogue;
 pub mod console;
 mod customers;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod push;
 pub mod serve;
 pub mod share;
 mod staff;
+pub mod staff_import;
 pub mod sync;
 mod tokens;
 
@@ -99,7 +101,10 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
     paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, sync::report, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin,
         console::sign_in, console::session, console::sign_out, console::stores, console::create_store, console::staff,
-        console::create_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations),
+        console::create_staff, console::import_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations,
+        console::lists::entries, console::lists::add, console::lists::change, console::lists::default_reasons,
+        console::stewardship::desk_audit, console::stewardship::conflicts),
+    components(schemas(touchpoint_protocol::console::OrgList)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;

@@ -33,6 +33,8 @@ use touchpoint_server::serve::ServeOptions;
 use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
 use uuid::Uuid;
 
+pub mod browser;
+
 pub use touchpoint_server;
 
 pub fn database_url() -> String {

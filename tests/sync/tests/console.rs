@@ -4,99 +4,16 @@
 //! enrolls with, sees the desk and revokes it; wrong passwords lock an account; everything is
 //! in the console's audit; hostile input is a 400 naming the field.
 
-use reqwest::{Client, Method, StatusCode};
-use serde_json::{json, Value};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 use touchpoint_protocol::console::{
     ConsoleRole, ConsoleSession, CreatedStaff, IssuedCode, NewPin, OrgDevice, OrgStaff, OrgStore,
 };
-use touchpoint_protocol::{ApiError, ErrorCode, Role};
+use touchpoint_protocol::{ErrorCode, Role};
 use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
 
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A browser, as far as the console cares: it keeps the session cookie and sends the CSRF
-/// token it was given.
-struct Browser {
-    client: Client,
-    base: String,
-    cookie: Option<String>,
-    csrf: Option<String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    set_cookie: Option<String>,
-    body: Value,
-}
-
-impl Answer {
-    fn error(&self) -> ApiError {
-        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-impl Browser {
-    fn new(server: &TestServer) -> Self {
-        Browser { client: Client::new(), base: server.url.clone(), cookie: None, csrf: None }
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<Value>, csrf: bool) -> Answer {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(c) = &self.cookie {
-            req = req.header("cookie", c);
-        }
-        if let (true, Some(t)) = (csrf, &self.csrf) {
-            req = req.header("x-csrf-token", t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("the server answers");
-        let status = resp.status();
-        let set_cookie = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let text = resp.text().await.expect("body");
-        let body =
-            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, set_cookie, body }
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        self.send(Method::GET, path, None, true).await
-    }
-    async fn post(&self, path: &str, body: Value) -> Answer {
-        self.send(Method::POST, path, Some(body), true).await
-    }
-
-    async fn sign_in(&mut self, login: &str, password: &str) -> Answer {
-        let answer = self
-            .send(Method::POST, "/v1/org/session", Some(json!({"login": login, "password": password})), false)
-            .await;
-        if answer.status == StatusCode::OK {
-            let set = answer.set_cookie.clone().expect("a session cookie");
-            self.cookie = Some(set.split(';').next().expect("name=value").to_owned());
-            self.csrf = Some(answer.json::<ConsoleSession>().csrf_token);
-        }
-        answer
-    }
-}
-
-async fn first_admin(server: &TestServer, login: &str) -> Uuid {
-    touchpoint_server::admin::create_console_user(
-        &server.pool,
-        server.org,
-        None,
-        Some("Helena Reis"),
-        login,
-        PASSWORD,
-        ConsoleRole::Admin,
-    )
-    .await
-    .expect("the first administrator")
-}
+use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_signs_in_sets_up_a_store_and_staff_and_desks_pull_them() {

@@ -99,6 +99,43 @@ try {
   const staff = await page.evaluate(() => fetch("/v1/org/staff").then((r) => r.json()));
   const rui = staff.find((s) => s.name === "Rui Santos");
 
+  // More staff from a spreadsheet: a row with a problem is told on its line and nobody is
+  // added; the corrected file adds everyone, each PIN shown once.
+  const csv = (rows) => ({ name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from(`name,role,store\n${rows}`) });
+  await page.getByTestId("import-file").setInputFiles(csv("Ana Costa,frontline,Porto Baixa\nJoão Reis,frontline,Braga\n"));
+  await page.getByTestId("import-checked").filter({ hasText: "1 row of 2 has a problem" }).waitFor();
+  await page.getByTestId("staff-import").getByText("No store called “Braga”.").waitFor();
+  assert.equal(await page.getByTestId("import-add").count(), 0, "nothing to add while a row is wrong");
+  await look("staff-import-problem");
+  await page.getByTestId("import-file").setInputFiles(csv("Ana Costa,frontline,Porto Baixa\nJoão Reis,supervisor,Porto Baixa\n"));
+  await page.getByTestId("import-checked").filter({ hasText: "2 people are ready to add" }).waitFor();
+  await page.getByTestId("import-add").click();
+  await page.getByTestId("import-done").filter({ hasText: "2 people added" }).waitFor();
+  assert.match(await page.getByTestId("import-pins").textContent(), /Ana Costa.*\d{6}.*João Reis.*\d{6}/s);
+  await rowOf("staff", "João Reis").getByText("Supervisor").waitFor();
+  await look("staff-import");
+
+  // The lists desks offer: a touch point added and one retired, the organisation's own reasons
+  // (from the built-in list, one added), a scorecard criterion.
+  await page.getByTestId("nav-lists").click();
+  await page.getByTestId("add-touch-points-name").fill("Fitting rooms");
+  await page.getByTestId("add-touch-points-submit").click();
+  await page.getByTestId("list-touch-points-said").filter({ hasText: "Fitting rooms added" }).waitFor();
+  await page.getByTestId("retire-Live chat").click();
+  await page.getByTestId("list-touch-points-said").filter({ hasText: "Live chat is retired" }).waitFor();
+  await page.getByTestId("reasons-defaults").click();
+  await page.getByTestId("list-reasons-said").filter({ hasText: "10 reasons added" }).waitFor();
+  await page.getByTestId("add-reasons-name").fill("Gift wrapping");
+  await page.getByTestId("add-reasons-submit").click();
+  await page.getByTestId("list-reasons").getByRole("cell", { name: "Gift wrapping", exact: true }).waitFor();
+  await page.getByTestId("add-scorecard-name").fill("Greeted the customer");
+  await page.getByTestId("add-scorecard-submit").click();
+  await page.getByTestId("list-scorecard").getByRole("cell", { name: "Greeted the customer", exact: true }).waitFor();
+  await page.getByTestId("add-scorecard-name").fill("greeted the customer");
+  await page.getByTestId("add-scorecard-submit").click();
+  await page.locator("#add-scorecard-name-error").filter({ hasText: "There is already a criterion called" }).waitFor();
+  await look("lists");
+
   // A till's code for that store, shown once.
   await page.getByTestId("nav-codes").click();
   await page.getByTestId("code-store").selectOption({ label: "Porto Baixa" });
@@ -116,6 +153,13 @@ try {
   assert.deepEqual(await desk.send("log 2"), { ok: true, logged: 2 });
   const synced = await desk.send("sync");
   assert.ok(synced.ok && synced.pushed >= 2, JSON.stringify(synced));
+  // The log form offers the organisation's lists.
+  const lists = await desk.send("lists");
+  assert.ok(lists.touch_points.includes("Fitting rooms") && !lists.touch_points.includes("Live chat"), JSON.stringify(lists));
+  assert.equal(lists.reasons.at(-1), "Gift wrapping", JSON.stringify(lists));
+  // Rui opens a customer's record: the head office sees who looked.
+  assert.ok((await desk.send("view Headless customer 1")).customer_id);
+  assert.ok((await desk.send("sync")).ok);
 
   // The console sees it: its store, its app version and an empty outbox.
   await page.getByTestId("nav-devices").click();
@@ -158,11 +202,26 @@ try {
 
   // Every change is in the audit, by whom.
   await page.getByTestId("nav-audit").click();
+  await page.getByTestId("audit-view-console").click();
   for (const action of ["signed_in", "sign_in_failed", "store_created", "staff_created", "code_issued", "device_revoked"]) {
     await page.locator(`[data-testid="audit"] td[data-action="${action}"]`).first().waitFor();
   }
-  await page.getByTestId("audit").locator("tr", { hasText: "Desk revoked" }).getByText("name: Till 1 Porto").waitFor();
+  // What people did at the desks, narrowed to one action; and the edits made apart (none).
+  await page.getByTestId("audit-view-desks").click();
+  await rowOf("desk-audit", "Rui Santos").getByText("Headless customer 1").waitFor();
+  await page.getByTestId("audit-action").selectOption("export");
+  await page.getByText("Nothing matches these filters.").waitFor();
+  await page.getByTestId("audit-action").selectOption("view");
+  await rowOf("desk-audit", "Rui Santos").getByText("Viewed").waitFor();
+  assert.match(await rowOf("desk-audit", "Rui Santos").textContent(), /Porto Baixa · Till 1 Porto/);
   await look("audit");
+  await page.getByTestId("audit-view-conflicts").click();
+  await page.getByText("No conflicting edits.").waitFor();
+  await look("audit-conflicts");
+  await page.getByTestId("audit-view-console").click();
+  await page.getByTestId("audit").locator("tr", { hasText: "Desk revoked" }).getByText("name: Till 1 Porto").waitFor();
+  await page.getByTestId("audit").locator('td[data-action="staff_imported"]').waitFor();
+  await look("audit-console");
 
   // In Portuguese too.
   await page.getByLabel("Language / Idioma").selectOption("pt");

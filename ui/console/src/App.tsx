@@ -9,12 +9,13 @@ import { AuditPage } from "./pages/Audit";
 import { CodesPage } from "./pages/Codes";
 import { DevicesPage } from "./pages/Devices";
 import { InsightPage } from "./pages/Insight";
+import { ListsPage } from "./pages/Lists";
 import { SignIn } from "./pages/SignIn";
 import { StaffPage } from "./pages/Staff";
 import { StoresPage } from "./pages/Stores";
 
-export type Page = "insight" | "devices" | "stores" | "staff" | "codes" | "audit";
-const PAGES: Page[] = ["insight", "devices", "stores", "staff", "codes", "audit"];
+export type Page = "insight" | "devices" | "stores" | "staff" | "lists" | "codes" | "audit";
+const PAGES: Page[] = ["insight", "devices", "stores", "staff", "lists", "codes", "audit"];
 
 function pageFromHash(): Page {
   const wanted = window.location.hash.replace(/^#\/?/, "");
@@ -123,6 +124,7 @@ function Console() {
         {page === "devices" && <DevicesPage admin={admin} />}
         {page === "stores" && <StoresPage admin={admin} />}
         {page === "staff" && <StaffPage admin={admin} me={me.staff_id} />}
+        {page === "lists" && <ListsPage admin={admin} />}
         {page === "codes" && admin && <CodesPage />}
         {page === "audit" && admin && <AuditPage />}
       </main>

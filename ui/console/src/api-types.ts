@@ -6,6 +6,15 @@ export type ApiError = {
 	message: string,
 };
 
+/**  What an audit entry records someone doing. */
+export type AuditAction = "view" | "change" | "export" | "erase" | "import" | 
+/**  Sign-in paused after wrong PINs (the entry names the person). */
+"sign_in_locked" | 
+/**  Two customer records merged into one (the detail names the values chosen). */
+"merge" | 
+/**  A merge undone. */
+"unmerge";
+
 /**  What a device enrolled with a code will be. */
 export type CodeKind = 
 /**  A frontline desk of one store. */
@@ -52,6 +61,12 @@ export type ConsoleSession = {
 	expires_at: string,
 };
 
+/**
+ *  How the conversation happened. Named `ContactChannel` because `Channel` clashes with the
+ *  tauri-specta runtime.
+ */
+export type ContactChannel = "in_person" | "phone" | "email" | "chat" | "video" | "social";
+
 export type Count = {
 	label: string,
 	count: number,
@@ -64,6 +79,32 @@ export type Count = {
 export type CreatedStaff = {
 	staff: OrgStaff,
 	pin: string,
+};
+
+/**
+ *  Something a person did at a desk that stewardship records: viewed, changed, exported,
+ *  imported, erased, merged a customer's record, or was paused after wrong PINs.
+ */
+export type DeskAuditEntry = {
+	/**
+	 *  Its place in the organisation's change log (newest first; page with `before`); well
+	 *  within a JavaScript number.
+	 */
+	seq: number | null,
+	/**  When the desk did it (its clock). */
+	at: string,
+	staff_id: string,
+	staff_name: string | null,
+	store_id: string,
+	device_id: string,
+	device_name: string | null,
+	action: AuditAction,
+	/**  `customer`, `customers` (an import), `follow_ups`… */
+	entity: string,
+	customer_id: string | null,
+	/**  The customer's name as the server holds it (none once erased). */
+	customer_name: string | null,
+	detail: string | null,
 };
 
 export type ErrorCode = 
@@ -121,6 +162,17 @@ export type IssuedCode = {
 	expires_at: string,
 };
 
+/**  A change to an entry; a field left out stays as it is. */
+export type ListEntryChange = {
+	/**  1 to 80 characters, not only spaces. */
+	name?: string | null,
+	sort_order?: number | null,
+	/**  False retires it, true brings it back. */
+	active?: boolean | null,
+	/**  A touch point's channel; not for the other lists. */
+	default_channel?: ContactChannel | null,
+};
+
 export type NewEnrollmentCode = {
 	store_id: string,
 	kind: CodeKind,
@@ -128,6 +180,14 @@ export type NewEnrollmentCode = {
 	also_reads?: string[],
 	/**  How long the code can be used (1 hour to 14 days). */
 	valid_hours: number,
+};
+
+/**  A new entry, added at the end of its list. */
+export type NewListEntry = {
+	/**  1 to 80 characters, not only spaces. */
+	name: string,
+	/**  A touch point's channel (in person when left out); not for the other lists. */
+	default_channel?: ContactChannel | null,
 };
 
 /**  A new desk PIN, made by the server and shown once. */
@@ -145,6 +205,25 @@ export type NewStaff = {
 export type NewStore = {
 	name: string,
 	timezone?: string | null,
+};
+
+/**
+ *  Two desks changed the same field of a customer while apart: the value kept (the later
+ *  change) and the one not kept, with who made each.
+ */
+export type OrgConflict = {
+	customer_id: string,
+	customer_name: string | null,
+	field: string,
+	/**  The kept value, as JSON text. */
+	kept_value: string,
+	kept_staff_name: string | null,
+	kept_at: string | null,
+	/**  The value that was not kept, as JSON text. */
+	lost_value: string,
+	lost_staff_name: string | null,
+	lost_at: string | null,
+	recorded_at: string,
 };
 
 /**
@@ -248,6 +327,27 @@ export type OrgInsightQuery = {
 	staff_id?: string | null,
 };
 
+/**  Which of the organisation's lists (each goes out to every desk). */
+export type OrgList = 
+/**  Where conversations happen; each has the channel the log form starts with. */
+"touch-points" | 
+/**  Reasons for contact the log form suggests. */
+"reasons" | 
+/**  The review scorecard's criteria (1–5 each). */
+"scorecard";
+
+/**  An entry of one of the organisation's lists. */
+export type OrgListEntry = {
+	id: string,
+	name: string,
+	/**  Desks offer the active entries in this order. */
+	sort_order: number,
+	/**  False once retired: desks stop offering it; what was logged with it keeps its name. */
+	active: boolean,
+	/**  A touch point's channel (none for reasons and criteria). */
+	default_channel: ContactChannel | null,
+};
+
 export type OrgStaff = {
 	staff_id: string,
 	name: string,
@@ -306,4 +406,46 @@ export type SignInRequest = {
  */
 export type StaffActive = {
 	active: boolean,
+};
+
+export type StaffImport = {
+	dry_run: boolean,
+	/**
+	 *  Why the file as a whole cannot be read ("csv: The first row must name the columns…");
+	 *  then there are no rows and nobody is added.
+	 */
+	file_problem: string | null,
+	/**  How many people were added (none on a dry run or when a row has a problem). */
+	added: number,
+	rows: StaffImportRow[],
+};
+
+/**
+ *  Staff to add from a spreadsheet: CSV with a header row naming the columns `name`, `role`
+ *  (frontline, supervisor or admin; frontline when empty) and `store` (a store's name; empty
+ *  for someone who works across the organisation). At most 200 people a file.
+ */
+export type StaffImportRequest = {
+	csv: string,
+	/**  Check every row and say what would happen, adding nobody. */
+	dry_run?: boolean,
+};
+
+/**
+ *  One row of an import: who it is, and either its problem or (once added) their id and first
+ *  desk PIN, shown once.
+ */
+export type StaffImportRow = {
+	/**  The line of the file (the header is line 1). */
+	line: number,
+	name: string,
+	role: Role | null,
+	home_store_id: string | null,
+	/**
+	 *  What is wrong with the row ("store: No store called Braga."); nobody is added while
+	 *  any row has one.
+	 */
+	problem: string | null,
+	staff_id: string | null,
+	pin: string | null,
 };

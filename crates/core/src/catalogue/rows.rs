@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use specta::Type;
-use touchpoint_protocol::{ContactChannel, StoreRecord, TouchPointRecord};
+use touchpoint_protocol::{ContactChannel, ReasonRecord, StoreRecord, TouchPointRecord};
 use uuid::Uuid;
 
 use crate::db::{enum_col, ts, uuid_col};
@@ -36,18 +36,7 @@ pub struct Reason {
 /// enrolling maps its history onto them.
 const SEED_TOUCH_POINTS: &[(&str, ContactChannel)] = touchpoint_protocol::DEFAULT_TOUCH_POINTS;
 
-const SEED_REASONS: &[&str] = &[
-    "Product question",
-    "Refund",
-    "Exchange",
-    "Complaint",
-    "Order status",
-    "Delivery problem",
-    "Repair or warranty",
-    "Loyalty account",
-    "Price query",
-    "Compliment",
-];
+const SEED_REASONS: &[&str] = touchpoint_protocol::DEFAULT_REASONS;
 
 /// What first start creates; kept so callers (and tests) can name them.
 #[derive(Debug, Clone)]
@@ -186,6 +175,20 @@ pub(crate) fn upsert_touch_point(tx: &Transaction<'_>, t: &TouchPointRecord) -> 
              sort_order = excluded.sort_order, active = excluded.active, origin = 'server'",
     )?
     .execute(params![t.touch_point_id.to_string(), t.name, t.default_channel.as_str(), t.sort_order, t.active])?;
+    Ok(())
+}
+
+/// A reason from the organisation's list. The first one sent replaces the built-in list this
+/// desk started with; a label the server now uses for another entry gives way to it.
+pub(crate) fn upsert_reason(tx: &Transaction<'_>, r: &ReasonRecord) -> Result<()> {
+    tx.prepare_cached("DELETE FROM reasons WHERE id != ?1 AND (origin = 'local' OR lower(label) = lower(?2))")?
+        .execute(params![r.reason_id.to_string(), r.label])?;
+    tx.prepare_cached(
+        "INSERT INTO reasons (id, label, sort_order, active, origin) VALUES (?1, ?2, ?3, ?4, 'server')
+         ON CONFLICT (id) DO UPDATE SET label = excluded.label, sort_order = excluded.sort_order,
+             active = excluded.active",
+    )?
+    .execute(params![r.reason_id.to_string(), r.label, r.sort_order, r.active])?;
     Ok(())
 }
 

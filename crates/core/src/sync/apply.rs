@@ -110,6 +110,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, op: &Op, page: &mut Page) -> Result<()
         }
         OpBody::AuditRecorded(e) => crate::audit::insert(tx, e, op.staff_id, op.device_id, at)?,
         OpBody::ReviewCriterionUpsert(c) => crate::reviews::upsert_pulled_criterion(tx, c)?,
+        OpBody::ReasonUpsert(r) => catalogue::rows::upsert_reason(tx, r)?,
         OpBody::CustomersMerged(m) => merge::apply_merge(tx, m, hlc, (op.staff_id, op.device_id), at)?,
         OpBody::MergeUndone(u) => merge::apply_unmerge(tx, u, hlc, op.staff_id, at)?,
         OpBody::NotSamePerson(n) => merge::apply_not_same(tx, n, hlc, op.staff_id, at)?,

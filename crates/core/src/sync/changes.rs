@@ -43,7 +43,9 @@ impl ChangeKind {
                 ChangeKind::Reviews
             }
             OpBody::AuditRecorded(_) => ChangeKind::Audit,
-            OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) => ChangeKind::Catalogue,
+            OpBody::StoreUpsert(_) | OpBody::StaffUpsert(_) | OpBody::TouchPointUpsert(_) | OpBody::ReasonUpsert(_) => {
+                ChangeKind::Catalogue
+            }
         }
     }
 }

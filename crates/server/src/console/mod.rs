@@ -5,20 +5,22 @@
 
 pub mod auth;
 pub mod insight;
+pub mod lists;
 mod static_files;
+pub mod stewardship;
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use touchpoint_protocol::console::{
     CodeKind, ConsoleAuditEntry, ConsoleRole, ConsoleSession, CreatedStaff, IssuedCode, NewEnrollmentCode, NewPin,
-    NewStaff, NewStore, OrgDevice, OrgStaff, OrgStore, SignInRequest, StaffActive,
+    NewStaff, NewStore, OrgDevice, OrgStaff, OrgStore, SignInRequest, StaffActive, StaffImport, StaffImportRequest,
 };
 use touchpoint_protocol::{ErrorCode, Role};
 use uuid::Uuid;
@@ -27,7 +29,7 @@ pub use auth::ConsoleUser;
 pub use static_files::{routes as static_routes, ConsoleFiles};
 
 use crate::error::{ApiResult, Failure};
-use crate::extract::{Body, Params};
+use crate::extract::{Body, Params, Segments};
 use crate::limits::{Call, ClientIp};
 use crate::{admin, db, AppState};
 
@@ -45,14 +47,20 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/org/session", post(sign_in).get(session).delete(sign_out))
         .route("/v1/org/stores", get(stores).post(create_store))
         .route("/v1/org/staff", get(staff).post(create_staff))
+        .route("/v1/org/staff/import", post(import_staff))
         .route("/v1/org/staff/{staff_id}/pin", post(reset_pin))
         .route("/v1/org/staff/{staff_id}/active", post(set_active))
         .route("/v1/org/devices", get(devices))
         .route("/v1/org/devices/{device_id}/revoke", post(revoke_device))
         .route("/v1/org/enrollment-codes", post(issue_code))
         .route("/v1/org/audit", get(audit))
+        .route("/v1/org/desk-audit", get(stewardship::desk_audit))
+        .route("/v1/org/conflicts", get(stewardship::conflicts))
         .route("/v1/org/insight", get(insight::insight))
         .route("/v1/org/insight/conversations", get(insight::conversations))
+        .route("/v1/org/lists/reasons/defaults", post(lists::default_reasons))
+        .route("/v1/org/lists/{list}", get(lists::entries).post(lists::add))
+        .route("/v1/org/lists/{list}/{id}", patch(lists::change))
 }
 
 fn session_of(user: &ConsoleUser) -> ConsoleSession {
@@ -270,7 +278,7 @@ pub async fn create_staff(
 pub async fn reset_pin(
     State(st): State<AppState>,
     user: ConsoleUser,
-    Path(staff): Path<Uuid>,
+    Segments(staff): Segments<Uuid>,
 ) -> ApiResult<Json<NewPin>> {
     user.admin()?;
     let pin = admin::generate_pin();
@@ -289,7 +297,7 @@ pub async fn reset_pin(
 pub async fn set_active(
     State(st): State<AppState>,
     user: ConsoleUser,
-    Path(staff): Path<Uuid>,
+    Segments(staff): Segments<Uuid>,
     Body(req): Body<StaffActive>,
 ) -> ApiResult<StatusCode> {
     user.admin()?;
@@ -346,7 +354,7 @@ pub async fn devices(State(st): State<AppState>, user: ConsoleUser) -> ApiResult
 pub async fn revoke_device(
     State(st): State<AppState>,
     user: ConsoleUser,
-    Path(device): Path<Uuid>,
+    Segments(device): Segments<Uuid>,
 ) -> ApiResult<StatusCode> {
     user.admin()?;
     let Some(name) = db::console::device_name(&st.pool, user.org_id, device).await? else {
@@ -459,4 +467,24 @@ pub async fn audit(
             })
             .collect(),
     ))
+}
+
+/// Adds staff from a CSV file (administrators): every row checked first; everyone added with a
+/// first desk PIN shown once, or nobody while a row (or the file) has a problem. `dry_run` only
+/// checks.
+#[utoipa::path(post, path = "/v1/org/staff/import", request_body = StaffImportRequest, tag = "organisation",
+    responses((status = 200, body = StaffImport, description = "Each row with its problem, or the person added and their PIN")))]
+pub async fn import_staff(
+    State(st): State<AppState>,
+    user: ConsoleUser,
+    Body(req): Body<StaffImportRequest>,
+) -> ApiResult<Json<StaffImport>> {
+    user.admin()?;
+    let done = crate::staff_import::import(&st.pool, user.org_id, &req.csv, req.dry_run)
+        .await
+        .map_err(|crate::staff_import::Refused::Failed(e)| internal(e))?;
+    if done.added > 0 {
+        user.audit(&st.pool, "staff_imported", None, serde_json::json!({ "added": done.added })).await?;
+    }
+    Ok(Json(done))
 }

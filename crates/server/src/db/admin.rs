@@ -136,67 +136,6 @@ pub async fn update_staff(
     Ok(())
 }
 
-/// Writes a new touch point, with the channel it defaults to.
-pub async fn insert_touch_point(
-    pool: &PgPool,
-    org: Uuid,
-    touch_point: Uuid,
-    name: &str,
-    channel: &str,
-    sort_order: i32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO touch_points (org_id, touch_point_id, name, default_channel, sort_order) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(org)
-    .bind(touch_point)
-    .bind(name)
-    .bind(channel)
-    .bind(sort_order)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// Writes a new review criterion.
-pub async fn insert_review_criterion(
-    pool: &PgPool,
-    org: Uuid,
-    criterion: Uuid,
-    name: &str,
-    sort_order: i32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO review_criteria (org_id, criterion_id, name, sort_order) VALUES ($1, $2, $3, $4)")
-        .bind(org)
-        .bind(criterion)
-        .bind(name)
-        .bind(sort_order)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Renames a criterion (when `name` is given) and retires it (when `retire`): its name, sort
-/// order and whether it is active afterwards, or none if `org` has no such criterion.
-pub async fn update_review_criterion(
-    pool: &PgPool,
-    org: Uuid,
-    criterion: Uuid,
-    name: Option<&str>,
-    retire: bool,
-) -> Result<Option<(String, i32, bool)>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE review_criteria SET name = coalesce($3, name), active = active AND NOT $4
-         WHERE org_id = $1 AND criterion_id = $2 RETURNING name, sort_order, active",
-    )
-    .bind(org)
-    .bind(criterion)
-    .bind(name)
-    .bind(retire)
-    .fetch_optional(pool)
-    .await
-}
-
 /// How many of `stores` are stores of `org`.
 pub async fn count_stores(pool: &PgPool, org: Uuid, stores: &[Uuid]) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM stores WHERE org_id = $1 AND store_id = ANY($2)")

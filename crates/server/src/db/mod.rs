@@ -4,6 +4,7 @@
 //! (`scripts/structure.py --check` holds it).
 
 pub mod admin;
+pub mod catalogue;
 pub mod console;
 pub mod customers;
 pub mod enroll;
@@ -14,4 +15,5 @@ pub mod push;
 pub mod records;
 pub mod sequence;
 pub mod staff;
+pub mod stewardship;
 pub mod tokens;

@@ -7,6 +7,8 @@
 //!   sign-in STAFF PIN    → {"ok":true}
 //!   log N                → {"ok":true,"logged":N}        (N conversations with a new customer each,
 //!                                                          happy with NPS 9 and unhappy with NPS 4 in turn)
+//!   view QUERY…          → {"ok":true,"customer_id":…}   (opens the first customer a search finds)
+//!   lists                → {"ok":true,"touch_points":[…],"reasons":[…]}  (what the log form offers)
 //!   sync                 → {"ok":true,"pushed":…,"pulled":…} or {"ok":false,"error":"…"}
 
 use std::io::{BufRead, Write};
@@ -45,6 +47,20 @@ async fn main() {
                 }
                 Err(e) => failure(e),
             },
+            // Opens the customer a search finds first, as someone at the desk would (audited).
+            ["view", query @ ..] => result(desk.with(|d| {
+                let hit = d.search_customers(&query.join(" "), 1)?.into_iter().next();
+                match hit {
+                    Some(h) => d.open_customer(h.customer.id).map(|_| json!({"customer_id": h.customer.id})),
+                    None => Ok(json!({"customer_id": null})),
+                }
+            })),
+            // What the log form offers: the touch points and the suggested reasons, in order.
+            ["lists"] => result(desk.with(|d| {
+                let touch_points: Vec<String> = d.touch_points()?.into_iter().map(|t| t.name).collect();
+                let reasons: Vec<String> = d.reasons()?.into_iter().map(|r| r.label).collect();
+                Ok(json!({"touch_points": touch_points, "reasons": reasons}))
+            })),
             ["sync"] => match desk.try_sync().await {
                 Ok(r) => json!({"ok": true, "pushed": r.pushed, "pulled": r.pulled}),
                 Err(e) => failure(e),

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { CreatedStaff, NewPin, NewStaff, OrgStaff, Role } from "../api-types";
 import { Done, Field, FormProblem, LoadProblem, fieldError, storeName, useStores } from "./common";
+import { ImportStaff } from "./StaffImport";
 
 const ROLES: Role[] = ["frontline", "supervisor", "admin"];
 
@@ -77,6 +78,7 @@ export function StaffPage({ admin, me }: { admin: boolean; me: string }) {
           </tbody>
         </table>
       )}
+      {admin && <ImportStaff />}
     </section>
   );
 }
