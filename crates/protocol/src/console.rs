@@ -350,3 +350,61 @@ pub struct OrgConflict {
     pub lost_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
 }
+
+/// What an API key may do: read the organisation API, or also change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyScope {
+    ReadOnly,
+    ReadWrite,
+}
+
+impl ApiKeyScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKeyScope::ReadOnly => "read_only",
+            ApiKeyScope::ReadWrite => "read_write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "read_only" => Some(ApiKeyScope::ReadOnly),
+            "read_write" => Some(ApiKeyScope::ReadWrite),
+            _ => None,
+        }
+    }
+}
+
+/// An integration's key (its secret is shown once, when made).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgApiKey {
+    pub key_id: Uuid,
+    /// What it is for ("Data warehouse").
+    pub name: String,
+    pub scope: ApiKeyScope,
+    /// The administrator who made it (what it does is done in their name).
+    pub created_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewApiKey {
+    /// 1 to 80 characters, not only spaces.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80, pattern = r"\S"))]
+    pub name: String,
+    pub scope: ApiKeyScope,
+}
+
+/// A new key and its secret, shown once: send it as `Authorization: Bearer …`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedApiKey {
+    pub key: OrgApiKey,
+    pub secret: String,
+}

@@ -103,7 +103,8 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
         console::sign_in, console::session, console::sign_out, console::stores, console::create_store, console::staff,
         console::create_staff, console::import_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations,
         console::lists::entries, console::lists::add, console::lists::change, console::lists::default_reasons,
-        console::stewardship::desk_audit, console::stewardship::conflicts),
+        console::stewardship::desk_audit, console::stewardship::conflicts,
+        console::api_keys::keys, console::api_keys::make, console::api_keys::revoke),
     components(schemas(touchpoint_protocol::console::OrgList)),
     modifiers(&Security)
 )]
@@ -126,6 +127,17 @@ impl utoipa::Modify for Security {
                     "The console's session, from POST /v1/org/session; changing requests also send x-csrf-token.",
                 ),
             )),
+        );
+        api.components.get_or_insert_with(Default::default).add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An integration's key (tpk_…), made in the console: read-only keys call GET only; no CSRF token.",
+                    ))
+                    .build(),
+            ),
         );
     }
 }

@@ -196,6 +196,9 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/org/lists/reasons/defaults", "post"),
         ("/v1/org/desk-audit", "get"),
         ("/v1/org/conflicts", "get"),
+        ("/v1/org/api-keys", "get"),
+        ("/v1/org/api-keys", "post"),
+        ("/v1/org/api-keys/{key_id}/revoke", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
         // And it is really served (anything but the fallback's 404).
@@ -204,6 +207,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .replace("{device_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{staff_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{list}", "reasons")
+            .replace("{key_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{id}", &uuid::Uuid::now_v7().to_string());
         let resp = Client::new()
             .request(method.parse().expect("method"), format!("{}{served}", server.url))
@@ -212,7 +216,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 29, "nothing documented that is not served");
+    assert_eq!(paths.len(), 31, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
     // Query parameters are in the query (they were once all declared as path parameters), and
     // every operation says it answers JSON errors.

@@ -151,3 +151,70 @@ async fn what_desks_did_is_listed_by_person_customer_and_action_and_edits_made_a
     assert_eq!(priya.get("/v1/org/desk-audit").await.status, StatusCode::FORBIDDEN);
     assert_eq!(priya.get("/v1/org/conflicts").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_integration_reads_with_a_read_only_key_changes_with_a_read_write_one_and_a_revoked_key_is_refused() {
+    use touchpoint_protocol::console::{ApiKeyScope, IssuedApiKey, OrgApiKey};
+    let server = TestServer::start().await;
+    first_admin(&server, "helena").await;
+    let mut helena = Browser::new(&server);
+    helena.sign_in("helena", PASSWORD).await;
+    let made = helena.post("/v1/org/api-keys", json!({"name": "Data warehouse", "scope": "read_only"})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let reader: IssuedApiKey = made.json();
+    assert!(reader.secret.starts_with("tpk_") && reader.secret.len() > 40, "{}", reader.secret);
+    assert_eq!(reader.key.created_by_name.as_deref(), Some("Helena Reis"));
+    let writer: IssuedApiKey =
+        helena.post("/v1/org/api-keys", json!({"name": "HR system", "scope": "read_write"})).await.json();
+    let (raw, hashed): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE secret_hash = convert_to($1, 'UTF8')),
+                count(*) FILTER (WHERE secret_hash = sha256(convert_to($1, 'UTF8'))) FROM api_keys",
+    )
+    .bind(&reader.secret)
+    .fetch_one(&server.pool)
+    .await
+    .expect("stored");
+    assert_eq!((raw, hashed), (0, 1), "only the hash of the secret is kept");
+
+    let machine = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str, key: &str, body: Option<serde_json::Value>| {
+        let mut req = machine.request(method, format!("{}{path}", server.url)).bearer_auth(key);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send()
+    };
+    let stores = call(reqwest::Method::GET, "/v1/org/stores", &reader.secret, None).await.expect("answer");
+    assert_eq!(stores.status(), StatusCode::OK, "a read-only key reads");
+    let refused = call(reqwest::Method::POST, "/v1/org/stores", &reader.secret, Some(json!({"name": "Faro"})))
+        .await
+        .expect("answer");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "and changes nothing");
+    let added = call(reqwest::Method::POST, "/v1/org/stores", &writer.secret, Some(json!({"name": "Faro"})))
+        .await
+        .expect("answer");
+    assert_eq!(added.status(), StatusCode::CREATED, "a read-write key changes, without a CSRF token");
+    let keys_by_key = call(reqwest::Method::GET, "/v1/org/api-keys", &writer.secret, None).await.expect("answer");
+    assert_eq!(keys_by_key.status(), StatusCode::FORBIDDEN, "a key cannot list or make keys");
+    let detail: serde_json::Value = sqlx::query_scalar(
+        "SELECT detail FROM console_audit WHERE org_id = $1 AND action = 'store_created' ORDER BY at DESC LIMIT 1",
+    )
+    .bind(server.org)
+    .fetch_one(&server.pool)
+    .await
+    .expect("audited");
+    assert_eq!(detail["api_key"], "HR system", "audited in its maker's name, saying which key");
+
+    let revoked = helena.post(&format!("/v1/org/api-keys/{}/revoke", writer.key.key_id), json!({})).await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.body);
+    let after = call(reqwest::Method::GET, "/v1/org/stores", &writer.secret, None).await.expect("answer");
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "a revoked key is refused");
+    let forged = call(reqwest::Method::GET, "/v1/org/stores", "tpk_not-a-key-at-all", None).await.expect("answer");
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let listed: Vec<OrgApiKey> = helena.get("/v1/org/api-keys").await.json();
+    let scopes: Vec<(ApiKeyScope, bool, bool)> =
+        listed.iter().map(|k| (k.scope, k.revoked_at.is_some(), k.last_used_at.is_some())).collect();
+    assert_eq!(scopes, [(ApiKeyScope::ReadWrite, true, true), (ApiKeyScope::ReadOnly, false, true)]);
+    let blank = helena.post("/v1/org/api-keys", json!({"name": "  ", "scope": "read_only"})).await;
+    assert!(blank.error().message.starts_with("name:"), "{}", blank.body);
+}

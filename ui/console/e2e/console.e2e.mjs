@@ -200,10 +200,28 @@ try {
   assert.equal(refused.ok, false);
   assert.match(refused.error, /revoked/i);
 
+  // An integration's key: made read-only, its secret shown once; it reads and cannot change.
+  await page.getByTestId("nav-keys").click();
+  await page.getByTestId("key-name").fill("Data warehouse");
+  await page.getByTestId("key-scope").selectOption("read_only");
+  await page.getByTestId("make-key").click();
+  const secret = (await page.getByTestId("key-secret").textContent())?.trim() ?? "";
+  assert.match(secret, /^tpk_/);
+  const asKey = (method, body) =>
+    fetch(`${CONSOLE_URL}/v1/org/stores`, {
+      method,
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then((r) => r.status);
+  assert.equal(await asKey("GET"), 200);
+  assert.equal(await asKey("POST", { name: "Faro" }), 403);
+  await rowOf("keys", "Data warehouse").getByText("Read only").waitFor();
+  await look("keys");
+
   // Every change is in the audit, by whom.
   await page.getByTestId("nav-audit").click();
   await page.getByTestId("audit-view-console").click();
-  for (const action of ["signed_in", "sign_in_failed", "store_created", "staff_created", "code_issued", "device_revoked"]) {
+  for (const action of ["signed_in", "sign_in_failed", "store_created", "staff_created", "code_issued", "device_revoked", "api_key_made"]) {
     await page.locator(`[data-testid="audit"] td[data-action="${action}"]`).first().waitFor();
   }
   // What people did at the desks, narrowed to one action; and the edits made apart (none).

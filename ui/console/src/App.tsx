@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { LANGUAGES, currentLanguage, setLanguage, type Language } from "../../src/i18n";
 import { api, ConsoleError, rememberSession } from "./api";
 import type { ConsoleSession } from "./api-types";
+import { ApiKeysPage } from "./pages/ApiKeys";
 import { AuditPage } from "./pages/Audit";
 import { CodesPage } from "./pages/Codes";
 import { DevicesPage } from "./pages/Devices";
@@ -14,8 +15,10 @@ import { SignIn } from "./pages/SignIn";
 import { StaffPage } from "./pages/Staff";
 import { StoresPage } from "./pages/Stores";
 
-export type Page = "insight" | "devices" | "stores" | "staff" | "lists" | "codes" | "audit";
-const PAGES: Page[] = ["insight", "devices", "stores", "staff", "lists", "codes", "audit"];
+export type Page = "insight" | "devices" | "stores" | "staff" | "lists" | "codes" | "keys" | "audit";
+const PAGES: Page[] = ["insight", "devices", "stores", "staff", "lists", "codes", "keys", "audit"];
+/** What only administrators see. */
+const ADMIN_PAGES: Page[] = ["codes", "keys", "audit"];
 
 function pageFromHash(): Page {
   const wanted = window.location.hash.replace(/^#\/?/, "");
@@ -103,7 +106,7 @@ function Console() {
         <span className="console-brand">Touchpoint</span>
         <span className="muted">{me.org_name}</span>
         <nav className="console-nav" aria-label={t("title")}>
-          {PAGES.filter((p) => admin || (p !== "codes" && p !== "audit")).map((p) => (
+          {PAGES.filter((p) => admin || !ADMIN_PAGES.includes(p)).map((p) => (
             <a key={p} href={`#/${p}`} aria-current={p === page ? "page" : undefined} data-testid={`nav-${p}`}>
               {t(`nav.${p}`)}
             </a>
@@ -126,6 +129,7 @@ function Console() {
         {page === "staff" && <StaffPage admin={admin} me={me.staff_id} />}
         {page === "lists" && <ListsPage admin={admin} />}
         {page === "codes" && admin && <CodesPage />}
+        {page === "keys" && admin && <ApiKeysPage />}
         {page === "audit" && admin && <AuditPage />}
       </main>
     </div>

@@ -6,6 +6,9 @@ export type ApiError = {
 	message: string,
 };
 
+/**  What an API key may do: read the organisation API, or also change it. */
+export type ApiKeyScope = "read_only" | "read_write";
+
 /**  What an audit entry records someone doing. */
 export type AuditAction = "view" | "change" | "export" | "erase" | "import" | 
 /**  Sign-in paused after wrong PINs (the entry names the person). */
@@ -154,6 +157,12 @@ export type HeatCell = {
 	count: number,
 };
 
+/**  A new key and its secret, shown once: send it as `Authorization: Bearer …`. */
+export type IssuedApiKey = {
+	key: OrgApiKey,
+	secret: string,
+};
+
 /**  A code, shown once: only its hash is kept. */
 export type IssuedCode = {
 	code: string,
@@ -171,6 +180,12 @@ export type ListEntryChange = {
 	active?: boolean | null,
 	/**  A touch point's channel; not for the other lists. */
 	default_channel?: ContactChannel | null,
+};
+
+export type NewApiKey = {
+	/**  1 to 80 characters, not only spaces. */
+	name: string,
+	scope: ApiKeyScope,
 };
 
 export type NewEnrollmentCode = {
@@ -205,6 +220,19 @@ export type NewStaff = {
 export type NewStore = {
 	name: string,
 	timezone?: string | null,
+};
+
+/**  An integration's key (its secret is shown once, when made). */
+export type OrgApiKey = {
+	key_id: string,
+	/**  What it is for ("Data warehouse"). */
+	name: string,
+	scope: ApiKeyScope,
+	/**  The administrator who made it (what it does is done in their name). */
+	created_by_name: string | null,
+	created_at: string,
+	last_used_at: string | null,
+	revoked_at: string | null,
 };
 
 /**

@@ -237,6 +237,9 @@ pub struct ConsoleUser {
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
     pub client_ip: IpAddr,
+    /// The API key the request came with (an integration, in its maker's name), or none for a
+    /// person's console session.
+    pub api_key: Option<(Uuid, String)>,
     session_hash: Vec<u8>,
 }
 
@@ -255,6 +258,15 @@ impl ConsoleUser {
         &self.session_hash
     }
 
+    /// Refuses an API key: a person signed in to the console must do this (make or revoke keys,
+    /// sign out).
+    pub fn person(&self) -> ApiResult<()> {
+        match self.api_key {
+            None => Ok(()),
+            Some(_) => Err(Failure::forbidden("An API key cannot do this: sign in to the console.")),
+        }
+    }
+
     /// Writes one line of the console's audit, as this person.
     pub async fn audit(
         &self,
@@ -270,7 +282,13 @@ impl ConsoleUser {
                 staff: Some(self.staff_id),
                 action,
                 subject,
-                detail,
+                detail: match (&self.api_key, detail) {
+                    (Some((_, key)), serde_json::Value::Object(mut map)) => {
+                        map.insert("api_key".into(), key.clone().into());
+                        serde_json::Value::Object(map)
+                    }
+                    (_, detail) => detail,
+                },
                 client_ip: Some(self.client_ip.to_string()),
             },
         )
@@ -284,6 +302,9 @@ impl FromRequestParts<AppState> for ConsoleUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ClientIp(client_ip) = ClientIp::from_request_parts(parts, state).await?;
+        if let Some(secret) = api_key_secret(&parts.headers) {
+            return from_api_key(&secret, &parts.method, client_ip, state).await;
+        }
         let signed_out = || Failure::unauthorized("Sign in to the console (the session ended or was never begun).");
         let secret = session_secret(&parts.headers).ok_or_else(signed_out)?;
         let hash = hash_secret(&secret);
@@ -316,7 +337,52 @@ impl FromRequestParts<AppState> for ConsoleUser {
             csrf_token: session.csrf_token,
             expires_at: session.expires_at,
             client_ip,
+            api_key: None,
             session_hash: hash,
         })
     }
+}
+
+/// The prefix of every API key's secret (so a leaked one is recognisable in a log or a scan).
+pub const API_KEY_PREFIX: &str = "tpk_";
+
+/// A new key's secret: the prefix and 32 random bytes.
+pub fn new_api_key_secret() -> String {
+    format!("{API_KEY_PREFIX}{}", random_token(32))
+}
+
+fn api_key_secret(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    token.starts_with(API_KEY_PREFIX).then(|| token.to_owned())
+}
+
+/// An integration's request: the key's maker acts, read-only keys only read. No CSRF token (a
+/// browser never sends this header by itself).
+async fn from_api_key(secret: &str, method: &Method, client_ip: IpAddr, state: &AppState) -> ApiResult<ConsoleUser> {
+    let refused = || Failure::unauthorized("This API key is not valid (it was revoked, or never existed).");
+    let (org, key) = db::api_keys::live(&state.pool, &hash_secret(secret)).await?.ok_or_else(refused)?;
+    let scope = touchpoint_protocol::console::ApiKeyScope::parse(&key.scope).ok_or_else(refused)?;
+    if scope == touchpoint_protocol::console::ApiKeyScope::ReadOnly && !matches!(*method, Method::GET | Method::HEAD) {
+        return Err(Failure::forbidden("This API key only reads: make a read-write key to change anything."));
+    }
+    let account = db::console::account(&state.pool, org, key.created_by).await?.ok_or_else(refused)?;
+    let now = Utc::now();
+    if key.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
+        db::api_keys::touch(&state.pool, key.key_id, now).await?;
+    }
+    Ok(ConsoleUser {
+        org_id: org,
+        staff_id: account.staff_id,
+        role: ConsoleRole::Admin,
+        name: format!("{} (API key {})", account.name, key.name),
+        org_name: account.org_name,
+        home_store_id: None,
+        login: account.login,
+        csrf_token: String::new(),
+        expires_at: now,
+        client_ip,
+        api_key: Some((key.key_id, key.name)),
+        session_hash: Vec::new(),
+    })
 }

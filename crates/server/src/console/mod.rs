@@ -3,6 +3,7 @@
 //! enrollment codes, and the console's audit. Set-up calls the same functions the `admin` CLI
 //! does, so every change goes out to desks on their next pull.
 
+pub mod api_keys;
 pub mod auth;
 pub mod insight;
 pub mod lists;
@@ -54,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/org/devices/{device_id}/revoke", post(revoke_device))
         .route("/v1/org/enrollment-codes", post(issue_code))
         .route("/v1/org/audit", get(audit))
+        .route("/v1/org/api-keys", get(api_keys::keys).post(api_keys::make))
+        .route("/v1/org/api-keys/{key_id}/revoke", post(api_keys::revoke))
         .route("/v1/org/desk-audit", get(stewardship::desk_audit))
         .route("/v1/org/conflicts", get(stewardship::conflicts))
         .route("/v1/org/insight", get(insight::insight))
@@ -115,6 +118,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/v1/org/session", tag = "organisation",
     responses((status = 200, body = ConsoleSession, description = "The session")))]
 pub async fn session(user: ConsoleUser) -> ApiResult<Response> {
+    user.person()?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(session_of(&user))).into_response())
 }
 
@@ -122,6 +126,7 @@ pub async fn session(user: ConsoleUser) -> ApiResult<Response> {
 #[utoipa::path(delete, path = "/v1/org/session", tag = "organisation",
     responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(State(st): State<AppState>, headers: HeaderMap, user: ConsoleUser) -> ApiResult<Response> {
+    user.person()?;
     db::console::end_session(&st.pool, user.session_hash()).await?;
     user.audit(&st.pool, "signed_out", Some(user.staff_id), serde_json::json!({})).await?;
     let cookie = auth::cleared_cookie(auth::is_https(&headers, &st));

@@ -4,6 +4,7 @@
 //! (`scripts/structure.py --check` holds it).
 
 pub mod admin;
+pub mod api_keys;
 pub mod catalogue;
 pub mod console;
 pub mod customers;
