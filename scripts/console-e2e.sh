@@ -30,7 +30,7 @@ db_url="${base%/*}/$name$query"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp -t touchpoint-console.XXXXXX)
 "$SERVER" --database-url "$db_url" serve --listen "127.0.0.1:$port" --token-secret console-e2e \
-  --console-dir ui/dist-console >"$log" 2>&1 &
+  --console-dir ui/dist-console --webhooks-allow-http >"$log" 2>&1 &
 server=$!
 stop() {
   kill "$server" 2>/dev/null || true

@@ -408,3 +408,115 @@ pub struct IssuedApiKey {
     pub key: OrgApiKey,
     pub secret: String,
 }
+
+/// What an outgoing webhook can be told about. Payloads carry ids, scores and times, never
+/// what a customer said or their contact details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookEvent {
+    /// A conversation was logged at a desk (and reached the server).
+    ConversationLogged,
+    /// Feedback came in unhappy or very unhappy, or with an NPS of 6 or less.
+    FeedbackUnhappy,
+    /// A follow-up passed its due time and is not done.
+    FollowUpOverdue,
+    /// A customer's personal data was erased.
+    CustomerErased,
+}
+
+impl WebhookEvent {
+    pub const ALL: [WebhookEvent; 4] = [
+        WebhookEvent::ConversationLogged,
+        WebhookEvent::FeedbackUnhappy,
+        WebhookEvent::FollowUpOverdue,
+        WebhookEvent::CustomerErased,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookEvent::ConversationLogged => "conversation_logged",
+            WebhookEvent::FeedbackUnhappy => "feedback_unhappy",
+            WebhookEvent::FollowUpOverdue => "follow_up_overdue",
+            WebhookEvent::CustomerErased => "customer_erased",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgWebhook {
+    pub webhook_id: Uuid,
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    /// False once turned off: nothing more is queued for it.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    /// Deliveries still being tried, and those given up on after every retry.
+    pub pending: u32,
+    pub failed: u32,
+    pub last_delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewWebhook {
+    /// Where to POST: https (plain http only where the server allows it), without a user name
+    /// or password.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 2000,
+            pattern = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+        )
+    )]
+    pub url: String,
+    /// At least one.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub events: Vec<WebhookEvent>,
+}
+
+/// A new webhook and the secret its deliveries are signed with, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedWebhook {
+    pub webhook: OrgWebhook,
+    /// `X-Touchpoint-Signature: t=UNIX_SECONDS,v1=HEX` is HMAC-SHA256 with this key of
+    /// `UNIX_SECONDS.BODY`.
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookActive {
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Not answered with 2xx yet; tried again later.
+    Pending,
+    Delivered,
+    /// Given up on after every retry.
+    Failed,
+}
+
+/// One event sent (or being sent) to a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub delivery_id: Uuid,
+    pub event: WebhookEvent,
+    pub created_at: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The HTTP status of the last answer, if there was one.
+    pub last_status: Option<u16>,
+    /// What went wrong last (no answer, a timeout, a status other than 2xx).
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}

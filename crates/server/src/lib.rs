@@ -18,6 +18,7 @@ mod staff;
 pub mod staff_import;
 pub mod sync;
 mod tokens;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     pub share: Arc<share::OrgShare>,
     pub console: Arc<console::ConsoleOptions>,
+    pub webhooks: Arc<webhooks::WebhookOptions>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
                 tls: false,
                 files: console::ConsoleFiles::find().map(|f| f.0),
             }),
+            webhooks: Arc::new(webhooks::WebhookOptions::default()),
         }
     }
 
@@ -78,6 +81,12 @@ impl AppState {
 
     pub fn with_rate_limits(mut self, config: limits::RateLimits) -> Self {
         self.limits = Arc::new(limits::Limits::new(config));
+        self
+    }
+
+    /// How outgoing webhooks are checked and retried.
+    pub fn with_webhooks(mut self, options: webhooks::WebhookOptions) -> Self {
+        self.webhooks = Arc::new(options);
         self
     }
 }
@@ -104,7 +113,8 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
         console::create_staff, console::import_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations,
         console::lists::entries, console::lists::add, console::lists::change, console::lists::default_reasons,
         console::stewardship::desk_audit, console::stewardship::conflicts,
-        console::api_keys::keys, console::api_keys::make, console::api_keys::revoke),
+        console::api_keys::keys, console::api_keys::make, console::api_keys::revoke,
+        console::webhooks::list, console::webhooks::add, console::webhooks::set_active, console::webhooks::deliveries),
     components(schemas(touchpoint_protocol::console::OrgList)),
     modifiers(&Security)
 )]

@@ -77,6 +77,9 @@ enum Command {
         /// Log as JSON lines (for log collectors) instead of text.
         #[arg(long, env = "TOUCHPOINT_LOG_JSON")]
         log_json: bool,
+        /// Accept plain-http webhook URLs (a receiver on a private network); https otherwise.
+        #[arg(long, env = "TOUCHPOINT_WEBHOOKS_ALLOW_HTTP")]
+        webhooks_allow_http: bool,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -225,6 +228,7 @@ async fn main() -> Result<()> {
             sign_in_per_minute,
             console_dir,
             log_json,
+            webhooks_allow_http,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
@@ -252,6 +256,10 @@ async fn main() -> Result<()> {
                 Some(n) => state.with_org_share(n),
                 None => state,
             };
+            let state = state.with_webhooks(touchpoint_server::webhooks::WebhookOptions {
+                allow_http: webhooks_allow_http,
+                ..Default::default()
+            });
             let tls = tls_cert.zip(tls_key);
             let files = console_dir.or_else(|| touchpoint_server::console::ConsoleFiles::find().map(|f| f.0));
             match &files {

@@ -72,6 +72,7 @@ pub async fn serve_with(
             limits.forget_quiet();
         }
     });
+    let deliveries = tokio::spawn(crate::webhooks::run(state.pool.clone(), (*state.webhooks).clone()));
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
     tokio::spawn(async move {
@@ -95,5 +96,6 @@ pub async fn serve_with(
         }
     };
     forget.abort();
+    deliveries.abort();
     served
 }

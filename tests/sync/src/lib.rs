@@ -195,7 +195,15 @@ impl TestServer {
                 .expect("server runtime");
             rt.block_on(async move {
                 let pool = PgPoolOptions::new().max_connections(pool_size).connect(&url).await.expect("server pool");
-                let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl)).with_rate_limits(limits);
+                // Webhooks to a receiver on loopback, retried within a test's patience.
+                let webhooks = touchpoint_server::webhooks::WebhookOptions {
+                    allow_http: true,
+                    retry_base: std::time::Duration::from_millis(50),
+                    poll: std::time::Duration::from_millis(100),
+                };
+                let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl))
+                    .with_rate_limits(limits)
+                    .with_webhooks(webhooks);
                 if let Some(n) = org_share {
                     state = state.with_org_share(n);
                 }

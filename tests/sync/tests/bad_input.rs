@@ -199,6 +199,10 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/org/api-keys", "get"),
         ("/v1/org/api-keys", "post"),
         ("/v1/org/api-keys/{key_id}/revoke", "post"),
+        ("/v1/org/webhooks", "get"),
+        ("/v1/org/webhooks", "post"),
+        ("/v1/org/webhooks/{webhook_id}/active", "post"),
+        ("/v1/org/webhooks/{webhook_id}/deliveries", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
         // And it is really served (anything but the fallback's 404).
@@ -208,6 +212,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .replace("{staff_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{list}", "reasons")
             .replace("{key_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{webhook_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{id}", &uuid::Uuid::now_v7().to_string());
         let resp = Client::new()
             .request(method.parse().expect("method"), format!("{}{served}", server.url))
@@ -216,7 +221,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 31, "nothing documented that is not served");
+    assert_eq!(paths.len(), 34, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
     // Query parameters are in the query (they were once all declared as path parameters), and
     // every operation says it answers JSON errors.

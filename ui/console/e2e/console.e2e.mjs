@@ -3,7 +3,9 @@
 // it. Run by scripts/console-e2e.sh, which starts all of that; axe-core checks every page.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -189,6 +191,43 @@ try {
   assert.match(await page.getByTestId("drill-rows").textContent(), /Porto Baixa.*Rui Santos.*Returns/s);
   await page.getByTestId("drill").getByText("Unhappy").waitFor();
   await look("insight-drill");
+
+  // A webhook to a receiver here: the desk's next conversation reaches it, signed with the
+  // secret shown once, and the delivery log says so.
+  const received = [];
+  const hookServer = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ signature: req.headers["x-touchpoint-signature"], event: req.headers["x-touchpoint-event"], body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((ok) => hookServer.listen(0, "127.0.0.1", ok));
+  try {
+    await page.getByTestId("nav-keys").click();
+    await page.getByTestId("hook-url").fill(`http://127.0.0.1:${hookServer.address().port}/hooks`);
+    await page.getByTestId("hook-event-feedback_unhappy").uncheck();
+    await page.getByTestId("hook-event-conversation_logged").check();
+    await page.getByTestId("add-hook").click();
+    const hookSecret = (await page.getByTestId("hook-secret").textContent())?.trim() ?? "";
+    assert.match(hookSecret, /^whsec_/);
+    assert.deepEqual(await desk.send("log 1"), { ok: true, logged: 1 });
+    assert.ok((await desk.send("sync")).ok);
+    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.equal(received.length, 1, "one delivery");
+    const [{ signature, event, body }] = received;
+    assert.equal(event, "conversation_logged");
+    const t = /^t=(\d+),v1=/.exec(signature)?.[1];
+    const expected = createHmac("sha256", hookSecret).update(`${t}.${body}`).digest("hex");
+    assert.equal(signature, `t=${t},v1=${expected}`, "signed with the webhook's secret");
+    await page.reload();
+    await page.getByTestId("hook-log").click();
+    await page.getByTestId("hook-deliveries").locator('tr[data-status="delivered"]').getByText("Conversation logged").waitFor();
+    await look("webhooks");
+  } finally {
+    hookServer.close();
+  }
 
   // Revoked from the console, the desk's next sync is refused.
   await page.getByTestId("nav-devices").click();

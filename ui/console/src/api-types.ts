@@ -84,6 +84,22 @@ export type CreatedStaff = {
 	pin: string,
 };
 
+/**  A new webhook and the secret its deliveries are signed with, shown once. */
+export type CreatedWebhook = {
+	webhook: OrgWebhook,
+	/**
+	 *  `X-Touchpoint-Signature: t=UNIX_SECONDS,v1=HEX` is HMAC-SHA256 with this key of
+	 *  `UNIX_SECONDS.BODY`.
+	 */
+	secret: string,
+};
+
+export type DeliveryStatus = 
+/**  Not answered with 2xx yet; tried again later. */
+"pending" | "delivered" | 
+/**  Given up on after every retry. */
+"failed";
+
 /**
  *  Something a person did at a desk that stewardship records: viewed, changed, exported,
  *  imported, erased, merged a customer's record, or was paused after wrong PINs.
@@ -220,6 +236,16 @@ export type NewStaff = {
 export type NewStore = {
 	name: string,
 	timezone?: string | null,
+};
+
+export type NewWebhook = {
+	/**
+	 *  Where to POST: https (plain http only where the server allows it), without a user name
+	 *  or password.
+	 */
+	url: string,
+	/**  At least one. */
+	events: WebhookEvent[],
 };
 
 /**  An integration's key (its secret is shown once, when made). */
@@ -400,6 +426,19 @@ export type OrgStore = {
 	devices: number,
 };
 
+export type OrgWebhook = {
+	webhook_id: string,
+	url: string,
+	events: WebhookEvent[],
+	/**  False once turned off: nothing more is queued for it. */
+	active: boolean,
+	created_at: string,
+	/**  Deliveries still being tried, and those given up on after every retry. */
+	pending: number,
+	failed: number,
+	last_delivered_at: string | null,
+};
+
 /**  How the conversation ended. */
 export type Outcome = "resolved" | "escalated" | "follow_up_needed" | "unresolved";
 
@@ -477,3 +516,36 @@ export type StaffImportRow = {
 	staff_id: string | null,
 	pin: string | null,
 };
+
+export type WebhookActive = {
+	active: boolean,
+};
+
+/**  One event sent (or being sent) to a webhook. */
+export type WebhookDelivery = {
+	delivery_id: string,
+	event: WebhookEvent,
+	created_at: string,
+	status: DeliveryStatus,
+	attempts: number,
+	next_attempt_at: string | null,
+	/**  The HTTP status of the last answer, if there was one. */
+	last_status: number | null,
+	/**  What went wrong last (no answer, a timeout, a status other than 2xx). */
+	last_error: string | null,
+	delivered_at: string | null,
+};
+
+/**
+ *  What an outgoing webhook can be told about. Payloads carry ids, scores and times, never
+ *  what a customer said or their contact details.
+ */
+export type WebhookEvent = 
+/**  A conversation was logged at a desk (and reached the server). */
+"conversation_logged" | 
+/**  Feedback came in unhappy or very unhappy, or with an NPS of 6 or less. */
+"feedback_unhappy" | 
+/**  A follow-up passed its due time and is not done. */
+"follow_up_overdue" | 
+/**  A customer's personal data was erased. */
+"customer_erased";

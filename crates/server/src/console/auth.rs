@@ -103,7 +103,7 @@ fn decoy_verifier() -> &'static str {
     DECOY.get_or_init(|| hash_password("not anyone's password at all").unwrap_or_default())
 }
 
-fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill(&mut buf[..]);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)

@@ -9,6 +9,7 @@ pub mod insight;
 pub mod lists;
 mod static_files;
 pub mod stewardship;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -57,6 +58,9 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/org/audit", get(audit))
         .route("/v1/org/api-keys", get(api_keys::keys).post(api_keys::make))
         .route("/v1/org/api-keys/{key_id}/revoke", post(api_keys::revoke))
+        .route("/v1/org/webhooks", get(webhooks::list).post(webhooks::add))
+        .route("/v1/org/webhooks/{webhook_id}/active", post(webhooks::set_active))
+        .route("/v1/org/webhooks/{webhook_id}/deliveries", get(webhooks::deliveries))
         .route("/v1/org/desk-audit", get(stewardship::desk_audit))
         .route("/v1/org/conflicts", get(stewardship::conflicts))
         .route("/v1/org/insight", get(insight::insight))

@@ -18,3 +18,4 @@ pub mod sequence;
 pub mod staff;
 pub mod stewardship;
 pub mod tokens;
+pub mod webhooks;

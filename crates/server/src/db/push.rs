@@ -136,6 +136,7 @@ pub struct Rows {
     scope_customer: Vec<Uuid>,
     scope_seq: Vec<i64>,
     insight: super::insight::InsightRows,
+    webhooks: crate::webhooks::Queued,
 }
 
 impl Rows {
@@ -165,6 +166,7 @@ impl Rows {
         self.log_op.push(serde_json::to_string(op).map_err(|e| Failure::bad_request(e.to_string()))?);
         self.log_hlc.push(op.hlc.to_string());
         self.insight.add(op);
+        self.webhooks.add(op);
         Ok(())
     }
 
@@ -203,6 +205,7 @@ impl Rows {
         .bind(&rows.rejected_result)
         .execute(&mut **tx)
         .await?;
+        crate::webhooks::enqueue(tx, org, rows.webhooks).await?;
         super::insight::write(tx, org, rows.insight).await
     }
 }

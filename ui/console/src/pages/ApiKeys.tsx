@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { ApiKeyScope, IssuedApiKey, NewApiKey, OrgApiKey } from "../api-types";
 import { Done, Field, FormProblem, LoadProblem, When, fieldError } from "./common";
+import { Webhooks } from "./Webhooks";
 
 const SCOPES: ApiKeyScope[] = ["read_only", "read_write"];
 
@@ -36,6 +37,7 @@ export function ApiKeysPage() {
   return (
     <section className="console-page" aria-labelledby="keys-heading">
       <h1 id="keys-heading">{t("keys.heading")}</h1>
+      <h2 className="console-subheading">{t("keys.keysHeading")}</h2>
       <p className="muted">{t("keys.about")}</p>
       <form
         className="card console-form"
@@ -133,6 +135,7 @@ export function ApiKeysPage() {
           </tbody>
         </table>
       )}
+      <Webhooks />
     </section>
   );
 }
