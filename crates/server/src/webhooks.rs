@@ -33,11 +33,18 @@ pub struct WebhookOptions {
     pub retry_base: Duration,
     /// How often the server looks for deliveries that are due.
     pub poll: Duration,
+    /// How often it looks for follow-ups that became overdue.
+    pub overdue_every: Duration,
 }
 
 impl Default for WebhookOptions {
     fn default() -> Self {
-        WebhookOptions { allow_http: false, retry_base: Duration::from_secs(30), poll: Duration::from_secs(2) }
+        WebhookOptions {
+            allow_http: false,
+            retry_base: Duration::from_secs(30),
+            poll: Duration::from_secs(2),
+            overdue_every: Duration::from_secs(60),
+        }
     }
 }
 
@@ -174,7 +181,7 @@ pub async fn run(pool: PgPool, options: WebhookOptions) {
     let mut last_scan = std::time::Instant::now() - Duration::from_secs(3600);
     loop {
         every.tick().await;
-        if last_scan.elapsed() >= Duration::from_secs(60) {
+        if last_scan.elapsed() >= options.overdue_every {
             last_scan = std::time::Instant::now();
             if let Err(e) = db::webhooks::queue_overdue(&pool).await {
                 tracing::warn!(error = %e, "webhooks: could not look for overdue follow-ups");

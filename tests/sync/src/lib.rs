@@ -200,6 +200,7 @@ impl TestServer {
                     allow_http: true,
                     retry_base: std::time::Duration::from_millis(50),
                     poll: std::time::Duration::from_millis(100),
+                    overdue_every: std::time::Duration::from_millis(200),
                 };
                 let mut state = AppState::new(pool, Tokens::new(TOKEN_SECRET, ttl))
                     .with_rate_limits(limits)

@@ -201,3 +201,46 @@ async fn a_receiver_that_never_answers_is_retried_with_backoff_then_given_up_on(
     let listed: Vec<OrgWebhook> = helena.get("/v1/org/webhooks").await.json();
     assert_eq!(listed[0].failed, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_past_its_due_time_is_told_once_however_many_scans_pass() {
+    use touchpoint_core::follow_ups::NewFollowUp;
+    let server = TestServer::start().await;
+    first_admin(&server, "helena").await;
+    let mut helena = Browser::new(&server);
+    helena.sign_in("helena", PASSWORD).await;
+    let (url, got) = receiver().await;
+    let CreatedWebhook { webhook, .. } =
+        helena.post("/v1/org/webhooks", json!({"url": url, "events": ["follow_up_overdue"]})).await.json();
+    let desk = TestDesk::enrolled(&server, server.supervisor).await;
+    let ana = desk.customer("Ana Souza");
+    // Due four minutes ago (the desk takes a due time up to five minutes back).
+    let late = desk
+        .with(|d| {
+            d.create_follow_up(&NewFollowUp {
+                customer_id: Some(ana.id),
+                interaction_id: None,
+                owner_staff_id: server.supervisor,
+                due_at: chrono::Utc::now() - chrono::Duration::minutes(4),
+                promise: "Call back about the refund".into(),
+                route: None,
+                kind: None,
+            })
+        })
+        .expect("follow-up");
+    desk.sync().await;
+
+    // The receiver refuses its first request, so the one event arrives on the retry.
+    until("the overdue follow-up is told", || got.lock().expect("lock").accepted.len() == 1).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let received = std::mem::take(&mut got.lock().expect("lock").accepted);
+    assert_eq!(received.len(), 1, "once, however many scans pass");
+    let doc: Value = serde_json::from_slice(&received[0].2).expect("json");
+    assert_eq!(received[0].0, "follow_up_overdue");
+    assert_eq!(doc["data"]["follow_up_id"], json!(late.id));
+    assert_eq!(doc["data"]["customer_id"], json!(ana.id));
+    assert!(!String::from_utf8_lossy(&received[0].2).contains("refund"), "not the promise's words");
+    let log: Vec<WebhookDelivery> =
+        helena.get(&format!("/v1/org/webhooks/{}/deliveries", webhook.webhook_id)).await.json();
+    assert_eq!(log.len(), 1);
+}
