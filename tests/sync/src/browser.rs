@@ -97,3 +97,21 @@ pub async fn first_admin(server: &TestServer, login: &str) -> Uuid {
     .await
     .expect("the first administrator")
 }
+
+/// The main store's supervisor with a console account of their own, signed in.
+pub async fn supervisor_signed_in(server: &TestServer, login: &str) -> Browser {
+    touchpoint_server::admin::create_console_user(
+        &server.pool,
+        server.org,
+        Some(server.supervisor),
+        None,
+        login,
+        PASSWORD,
+        ConsoleRole::Supervisor,
+    )
+    .await
+    .expect("a supervisor's account");
+    let mut browser = Browser::new(server);
+    browser.sign_in(login, PASSWORD).await;
+    browser
+}

@@ -13,7 +13,7 @@ use touchpoint_protocol::{ErrorCode, Role};
 use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
 
-use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
+use touchpoint_sync_tests::browser::{first_admin, supervisor_signed_in, Browser, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_signs_in_sets_up_a_store_and_staff_and_desks_pull_them() {
@@ -169,19 +169,7 @@ async fn wrong_passwords_say_nothing_about_the_login_and_lock_the_account_after_
 async fn a_supervisor_sees_but_cannot_change_and_hostile_input_is_a_field_error() {
     let server = TestServer::start().await;
     first_admin(&server, "helena").await;
-    touchpoint_server::admin::create_console_user(
-        &server.pool,
-        server.org,
-        Some(server.supervisor),
-        None,
-        "priya",
-        PASSWORD,
-        ConsoleRole::Supervisor,
-    )
-    .await
-    .expect("a supervisor's account");
-    let mut priya = Browser::new(&server);
-    priya.sign_in("priya", PASSWORD).await;
+    let priya = supervisor_signed_in(&server, "priya").await;
     assert_eq!(priya.get("/v1/org/stores").await.status, StatusCode::OK);
     let refused = priya.post("/v1/org/stores", json!({"name": "Faro"})).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);

@@ -6,9 +6,9 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use touchpoint_protocol::console::{ConsoleRole, OrgListEntry};
+use touchpoint_protocol::console::OrgListEntry;
 use touchpoint_protocol::ContactChannel;
-use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
+use touchpoint_sync_tests::browser::{first_admin, supervisor_signed_in, Browser, PASSWORD};
 use touchpoint_sync_tests::{TestDesk, TestServer};
 use uuid::Uuid;
 
@@ -121,19 +121,7 @@ async fn an_administrator_sets_up_the_lists_and_a_desk_offers_exactly_the_active
 async fn a_supervisor_reads_the_lists_and_hostile_changes_are_refused_by_field() {
     let server = TestServer::start().await;
     first_admin(&server, "helena").await;
-    touchpoint_server::admin::create_console_user(
-        &server.pool,
-        server.org,
-        Some(server.supervisor),
-        None,
-        "priya",
-        PASSWORD,
-        ConsoleRole::Supervisor,
-    )
-    .await
-    .expect("a supervisor's account");
-    let mut priya = Browser::new(&server);
-    priya.sign_in("priya", PASSWORD).await;
+    let priya = supervisor_signed_in(&server, "priya").await;
     let listed = priya.get("/v1/org/lists/touch-points").await;
     assert_eq!(listed.status, StatusCode::OK);
     let first = listed.json::<Vec<OrgListEntry>>()[0].id;

@@ -7,9 +7,9 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use touchpoint_core::customers::CustomerEdit;
-use touchpoint_protocol::console::{ConsoleRole, DeskAuditEntry, OrgConflict, OrgStaff, OrgStore, StaffImport};
+use touchpoint_protocol::console::{DeskAuditEntry, OrgConflict, OrgStaff, OrgStore, StaffImport};
 use touchpoint_protocol::{AuditAction, Role};
-use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
+use touchpoint_sync_tests::browser::{first_admin, supervisor_signed_in, Browser, PASSWORD};
 use touchpoint_sync_tests::{TestDesk, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,19 +135,7 @@ async fn what_desks_did_is_listed_by_person_customer_and_action_and_edits_made_a
     );
 
     // These name customers across every store: for administrators.
-    touchpoint_server::admin::create_console_user(
-        &server.pool,
-        server.org,
-        Some(server.supervisor),
-        None,
-        "priya",
-        PASSWORD,
-        ConsoleRole::Supervisor,
-    )
-    .await
-    .expect("a supervisor's account");
-    let mut priya = Browser::new(&server);
-    priya.sign_in("priya", PASSWORD).await;
+    let priya = supervisor_signed_in(&server, "priya").await;
     assert_eq!(priya.get("/v1/org/desk-audit").await.status, StatusCode::FORBIDDEN);
     assert_eq!(priya.get("/v1/org/conflicts").await.status, StatusCode::FORBIDDEN);
 }
