@@ -203,7 +203,7 @@ async fn a_receiver_that_never_answers_is_retried_with_backoff_then_given_up_on(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_follow_up_past_its_due_time_is_told_once_however_many_scans_pass() {
+async fn a_follow_up_past_its_due_time_is_told_once_however_many_scans_pass_and_a_done_one_never() {
     use touchpoint_core::follow_ups::NewFollowUp;
     let server = TestServer::start().await;
     first_admin(&server, "helena").await;
@@ -214,7 +214,27 @@ async fn a_follow_up_past_its_due_time_is_told_once_however_many_scans_pass() {
         helena.post("/v1/org/webhooks", json!({"url": url, "events": ["follow_up_overdue"]})).await.json();
     let desk = TestDesk::enrolled(&server, server.supervisor).await;
     let ana = desk.customer("Ana Souza");
-    // Due four minutes ago (the desk takes a due time up to five minutes back).
+    // Due four minutes ago (the desk takes a due time up to five minutes back); a second one,
+    // as late, is done before it reaches the server, so it is never overdue.
+    let done = desk
+        .with(|d| {
+            let f = d.create_follow_up(&NewFollowUp {
+                customer_id: Some(ana.id),
+                interaction_id: None,
+                owner_staff_id: server.supervisor,
+                due_at: chrono::Utc::now() - chrono::Duration::minutes(4),
+                promise: "Send the voucher".into(),
+                route: None,
+                kind: None,
+            })?;
+            d.close_follow_up(&touchpoint_core::follow_ups::CloseFollowUp {
+                follow_up_id: f.id,
+                status: touchpoint_core::protocol::FollowUpStatus::Done,
+                resolution: "Voucher sent".into(),
+                feeling_after: Some(Feeling::Happy),
+            })
+        })
+        .expect("a follow-up done");
     let late = desk
         .with(|d| {
             d.create_follow_up(&NewFollowUp {
@@ -237,7 +257,7 @@ async fn a_follow_up_past_its_due_time_is_told_once_however_many_scans_pass() {
     assert_eq!(received.len(), 1, "once, however many scans pass");
     let doc: Value = serde_json::from_slice(&received[0].2).expect("json");
     assert_eq!(received[0].0, "follow_up_overdue");
-    assert_eq!(doc["data"]["follow_up_id"], json!(late.id));
+    assert_eq!(doc["data"]["follow_up_id"], json!(late.id), "not the one done ({})", done.id);
     assert_eq!(doc["data"]["customer_id"], json!(ana.id));
     assert!(!String::from_utf8_lossy(&received[0].2).contains("refund"), "not the promise's words");
     let log: Vec<WebhookDelivery> =
