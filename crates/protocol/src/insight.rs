@@ -27,6 +27,21 @@ pub const DETRACTOR_TO: u8 = 6;
 /// an NPS of −100 or +100, which says nothing yet about a touch point or a person.
 pub const MIN_SAMPLE: u32 = 10;
 
+/// `part` of `whole` in whole percent, rounded to the nearest: 17 of 28 is 61%. Never 0% when
+/// some are, never 100% when not all are (1 of 300 is 1%, 299 of 300 is 99%).
+pub fn percent(part: u32, whole: u32) -> Option<u32> {
+    if whole == 0 {
+        return None;
+    }
+    let (part, whole) = (u64::from(part.min(whole)), u64::from(whole));
+    let nearest = ((part * 200 + whole) / (whole * 2)) as u32;
+    Some(match nearest {
+        0 if part > 0 => 1,
+        100 if part < whole => 99,
+        p => p,
+    })
+}
+
 /// The sums a group's scores are made from (what SQL adds up).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {

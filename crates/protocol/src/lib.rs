@@ -13,6 +13,7 @@ pub mod insight;
 mod ops;
 pub mod pin;
 pub mod relationship;
+pub mod risk;
 pub mod rules;
 mod sync;
 pub mod text;

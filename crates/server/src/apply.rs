@@ -139,7 +139,8 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, org: Uuid, op: &Op, seq: 
             changed.remove("change_note");
             changed.remove("only_if_new");
             let conflicts = merge(&mut record, changed, &hlc, op.staff_id, seq, known_seq);
-            records::save_follow_up(tx, org, f.follow_up_id, op.store_id, f.customer_id, record).await?;
+            let at = chrono::DateTime::from_timestamp_millis(op.hlc.wall_ms).unwrap_or_else(chrono::Utc::now);
+            records::save_follow_up(tx, org, f.follow_up_id, op.store_id, f.customer_id, record, at).await?;
             records::record_conflicts(tx, org, "follow_up", f.follow_up_id, seq, conflicts).await
         }
         OpBody::ReviewRecorded(r) => {

@@ -110,7 +110,7 @@ pub async fn connect_with(database_url: &str, connections: u32) -> anyhow::Resul
     info(title = "Touchpoint sync API", description = "Enrollment, tokens, push and pull. Every request sends x-touchpoint-protocol."),
     paths(health, openapi_json, enroll::enroll, enroll::token, push::push, sync::pull, sync::report, customers::search, customers::adopt, customers::conflicts, customers::recent_conflicts, staff::check_pin,
         console::sign_in, console::session, console::sign_out, console::stores, console::create_store, console::staff,
-        console::create_staff, console::import_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations,
+        console::create_staff, console::import_staff, console::reset_pin, console::set_active, console::devices, console::revoke_device, console::issue_code, console::audit, console::insight::insight, console::insight::conversations, console::insight::closed_loop, console::insight::at_risk,
         console::lists::entries, console::lists::add, console::lists::change, console::lists::default_reasons,
         console::stewardship::desk_audit, console::stewardship::conflicts,
         console::api_keys::keys, console::api_keys::make, console::api_keys::revoke,

@@ -189,6 +189,8 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/org/audit", "get"),
         ("/v1/org/insight", "get"),
         ("/v1/org/insight/conversations", "get"),
+        ("/v1/org/insight/closed-loop", "get"),
+        ("/v1/org/insight/at-risk", "get"),
         ("/v1/org/staff/import", "post"),
         ("/v1/org/lists/{list}", "get"),
         ("/v1/org/lists/{list}", "post"),
@@ -221,7 +223,7 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
             .expect("answer");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path} is served");
     }
-    assert_eq!(paths.len(), 34, "nothing documented that is not served");
+    assert_eq!(paths.len(), 36, "nothing documented that is not served");
     assert!(doc["components"]["schemas"]["Op"].is_object());
     // Query parameters are in the query (they were once all declared as path parameters), and
     // every operation says it answers JSON errors.
@@ -231,6 +233,8 @@ async fn the_openapi_document_describes_every_endpoint_the_server_answers() {
         ("/v1/conflicts", vec!["limit"]),
         ("/v1/org/desk-audit", vec!["staff_id", "store_id", "customer_id", "action", "before", "limit"]),
         ("/v1/org/conflicts", vec!["limit"]),
+        ("/v1/org/insight/closed-loop", vec!["from", "to", "store_id"]),
+        ("/v1/org/insight/at-risk", vec!["store_id", "limit"]),
     ] {
         let params = doc["paths"][path]["get"]["parameters"].as_array().expect("parameters");
         for name in names {

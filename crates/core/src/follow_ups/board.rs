@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::follow_ups::{self, DueState, FollowUp};
 
 /// A follow-up done within this long of the conversation counts as within the SLA.
-pub const SLA: Duration = Duration::hours(48);
+pub const SLA: Duration = Duration::hours(touchpoint_protocol::risk::SLA_HOURS);
 
 /// Which follow-ups the board shows.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, Type)]

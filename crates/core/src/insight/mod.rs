@@ -21,20 +21,7 @@ use crate::db::{opt_ts_col, parse_uuid, ts, uuid_col};
 use crate::error::{CoreError, Result};
 use risk::RiskReason;
 
-/// `part` of `whole` in whole percent, rounded to the nearest: 17 of 28 is 61%. Never 0% when
-/// some are, never 100% when not all are (1 of 300 is 1%, 299 of 300 is 99%).
-pub fn percent(part: u32, whole: u32) -> Option<u32> {
-    if whole == 0 {
-        return None;
-    }
-    let (part, whole) = (u64::from(part.min(whole)), u64::from(whole));
-    let nearest = ((part * 200 + whole) / (whole * 2)) as u32;
-    Some(match nearest {
-        0 if part > 0 => 1,
-        100 if part < whole => 99,
-        p => p,
-    })
-}
+pub use touchpoint_protocol::insight::percent;
 
 /// The population of a dashboard. `from`/`to` are required: every chart names its period.
 #[derive(Debug, Clone, Deserialize, Serialize, Type)]

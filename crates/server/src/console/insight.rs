@@ -6,8 +6,12 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::Json;
+use chrono::Utc;
 use touchpoint_protocol::insight::{
     Count, Group, HeatCell, OrgConversation, OrgConversationsQuery, OrgInsight, OrgInsightQuery, MAX_INSIGHT_DAYS,
+};
+use touchpoint_protocol::risk::{
+    self, OrgAtRiskCustomer, OrgAtRiskQuery, OrgClosedLoop, OrgClosedLoopQuery, StoreLoop, SLA_HOURS,
 };
 use touchpoint_protocol::{Feeling, Outcome};
 use uuid::Uuid;
@@ -26,7 +30,7 @@ const MAX_REASONS: usize = 30;
 const OUTCOMES: [Outcome; 4] = [Outcome::Resolved, Outcome::Escalated, Outcome::FollowUpNeeded, Outcome::Unresolved];
 
 /// The period must be a real one, and a supervisor who looks after one store sees only it.
-fn population(
+pub(super) fn population(
     user: &ConsoleUser,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
@@ -153,4 +157,80 @@ pub async fn conversations(
         return Err(field("limit", "Between 1 and 200."));
     }
     Ok(Json(db::insight::conversations(&st.pool, user.org_id, &q, limit).await?))
+}
+
+/// The closed loop store by store: unhappy conversations of the period, how many were
+/// followed up and within the SLA, the median time to recover, how customers felt after, and
+/// the promises overdue now (the definitions in [`touchpoint_protocol::risk::LoopFigures`]).
+#[utoipa::path(get, path = "/v1/org/insight/closed-loop", tag = "organisation", params(OrgClosedLoopQuery),
+    responses((status = 200, body = OrgClosedLoop, description = "Every store together and side by side")))]
+pub async fn closed_loop(
+    State(st): State<AppState>,
+    user: ConsoleUser,
+    Params(q): Params<OrgClosedLoopQuery>,
+) -> ApiResult<Json<OrgClosedLoop>> {
+    let store = population(&user, q.from, q.to, q.store_id)?;
+    let mut rows = db::closed_loop::figures(&st.pool, user.org_id, q.from, q.to, store, Utc::now()).await?;
+    let names = db::insight::names(&st.pool, user.org_id, &[]).await?;
+    let overall = rows.remove(&None).unwrap_or_default();
+    let mut by_store: Vec<StoreLoop> = rows
+        .into_iter()
+        .filter_map(|(id, figures)| {
+            let id = id?;
+            Some(StoreLoop {
+                store_id: id,
+                store: names.get(&id).cloned().unwrap_or_else(|| "Another store".to_owned()),
+                figures,
+            })
+        })
+        .collect();
+    by_store.sort_by(|a, b| {
+        b.figures
+            .unhappy
+            .cmp(&a.figures.unhappy)
+            .then(b.figures.overdue_now.cmp(&a.figures.overdue_now))
+            .then(a.store.cmp(&b.store))
+    });
+    Ok(Json(OrgClosedLoop { from: q.from, to: q.to, sla_hours: SLA_HOURS as u32, overall, by_store }))
+}
+
+/// Customers at risk now across the organisation (or of one store), each with why in the
+/// desks' words, their open follow-up and the channels they refused; the most recently seen
+/// first. Viewing the list is audited (it names customers).
+#[utoipa::path(get, path = "/v1/org/insight/at-risk", tag = "organisation", params(OrgAtRiskQuery),
+    responses((status = 200, body = Vec<OrgAtRiskCustomer>, description = "The most recently seen first")))]
+pub async fn at_risk(
+    State(st): State<AppState>,
+    user: ConsoleUser,
+    Params(q): Params<OrgAtRiskQuery>,
+) -> ApiResult<Json<Vec<OrgAtRiskCustomer>>> {
+    let limit = q.limit.unwrap_or(200);
+    if !(1..=500).contains(&limit) {
+        return Err(field("limit", "Between 1 and 500."));
+    }
+    let today = Utc::now().date_naive();
+    let store = population(&user, today, today, q.store_id)?;
+    let now = Utc::now();
+    let mut list: Vec<OrgAtRiskCustomer> = db::closed_loop::candidates(&st.pool, user.org_id, store, now)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let reasons = risk::decide(&c.evidence, now).reasons;
+            (!reasons.is_empty()).then(|| OrgAtRiskCustomer {
+                customer_id: c.customer_id,
+                name: c.name,
+                home_store_id: c.home_store_id,
+                home_store: c.home_store,
+                reasons,
+                open_follow_up_due: c.open_follow_up.as_ref().map(|(_, due)| *due),
+                open_follow_up: c.open_follow_up.map(|(promise, _)| promise),
+                last_seen_at: c.last_seen_at,
+                refused: c.refused,
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at).then(a.customer_id.cmp(&b.customer_id)));
+    list.truncate(usize::from(limit));
+    user.audit(&st.pool, "at_risk_viewed", store, serde_json::json!({ "customers": list.len() })).await?;
+    Ok(Json(list))
 }

@@ -65,6 +65,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/org/conflicts", get(stewardship::conflicts))
         .route("/v1/org/insight", get(insight::insight))
         .route("/v1/org/insight/conversations", get(insight::conversations))
+        .route("/v1/org/insight/closed-loop", get(insight::closed_loop))
+        .route("/v1/org/insight/at-risk", get(insight::at_risk))
         .route("/v1/org/lists/reasons/defaults", post(lists::default_reasons))
         .route("/v1/org/lists/{list}", get(lists::entries).post(lists::add))
         .route("/v1/org/lists/{list}/{id}", patch(lists::change))

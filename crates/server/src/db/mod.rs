@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod catalogue;
+pub mod closed_loop;
 pub mod console;
 pub mod customers;
 pub mod enroll;

@@ -105,7 +105,8 @@ pub async fn follow_up_for_merge(tx: Tx<'_, '_>, org: Uuid, follow_up: Uuid) -> 
     Ok(row.map(|(fields, clocks)| Fields::from_row(fields, clocks)).unwrap_or_default())
 }
 
-/// Writes a follow-up's merged fields.
+/// Writes a follow-up's merged fields, and the ones the closed-loop figures read as columns;
+/// `at` is when the change was made (a new follow-up was opened then).
 pub async fn save_follow_up(
     tx: Tx<'_, '_>,
     org: Uuid,
@@ -113,17 +114,36 @@ pub async fn save_follow_up(
     store: Uuid,
     customer: Option<Uuid>,
     merged: Fields,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<()> {
+    fn field<T: serde::de::DeserializeOwned>(fields: &Map<String, Value>, name: &str) -> Option<T> {
+        fields.get(name).and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+    let f = &merged.fields;
+    let status: String = field(f, "status").unwrap_or_else(|| "open".to_owned());
+    let feeling_after = field::<touchpoint_protocol::Feeling>(f, "feeling_after").map(|x| i16::from(x.score()));
     sqlx::query(
-        "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (org_id, follow_up_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
+        "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, clocks,
+                                 interaction_id, status, due_at, closed_at, feeling_after, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (org_id, follow_up_id) DO UPDATE SET
+             fields = excluded.fields, clocks = excluded.clocks, interaction_id = excluded.interaction_id,
+             status = excluded.status, due_at = excluded.due_at, closed_at = excluded.closed_at,
+             feeling_after = excluded.feeling_after,
+             created_at = least(follow_ups.created_at, excluded.created_at)",
     )
     .bind(org)
     .bind(follow_up)
     .bind(store)
     .bind(customer)
-    .bind(Value::Object(merged.fields))
+    .bind(Value::Object(f.clone()))
     .bind(Value::Object(merged.clocks))
+    .bind(field::<Uuid>(f, "interaction_id"))
+    .bind(status)
+    .bind(field::<chrono::DateTime<chrono::Utc>>(f, "due_at"))
+    .bind(field::<chrono::DateTime<chrono::Utc>>(f, "closed_at"))
+    .bind(feeling_after)
+    .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,0 +1,311 @@
+//! The closed loop and at-risk customers across the organisation, computed in PostgreSQL, give
+//! the same figures and the same customers (with the same reasons) as each store's desk: one
+//! data set of named customers with varied visits, follow-ups opened from conversations and
+//! from customers' pages, some done (with a feeling after), some not reached, some overdue, is
+//! made on real desks, synced to the real server and compared store by store.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
+use reqwest::StatusCode;
+use touchpoint_core::follow_ups::board::LoopMetrics;
+use touchpoint_core::follow_ups::{CloseFollowUp, NewFollowUp};
+use touchpoint_core::interactions::LogInteraction;
+use touchpoint_protocol::risk::{LoopFigures, OrgAtRiskCustomer, OrgClosedLoop, RiskReason};
+use touchpoint_protocol::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
+use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
+use touchpoint_sync_tests::{TestDesk, TestServer};
+use uuid::Uuid;
+
+/// A small deterministic generator, so a failure names the data that made it.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % sides
+    }
+}
+
+/// What the desk knows about how the loop closed, in the server's form.
+fn as_figures(m: &LoopMetrics) -> LoopFigures {
+    let mut feelings_after = vec![0; 5];
+    for c in &m.feeling_after {
+        feelings_after[usize::from(c.feeling.score()) - 1] = c.count;
+    }
+    LoopFigures {
+        unhappy: m.unhappy,
+        followed_up: m.followed_up,
+        within_sla: m.within_sla,
+        within_sla_percent: m.within_sla_percent,
+        median_hours_to_recover: m.median_hours_to_recover,
+        feelings_after,
+        overdue_now: m.overdue_now,
+    }
+}
+
+fn same_figures(what: &str, desk: &LoopFigures, server: &LoopFigures) {
+    let hours = |f: &LoopFigures| f.median_hours_to_recover.map(|h| (h * 1e6).round() / 1e6);
+    assert_eq!(hours(desk), hours(server), "{what}: median hours to recover");
+    let plain = |f: &LoopFigures| LoopFigures { median_hours_to_recover: None, ..f.clone() };
+    assert_eq!(plain(desk), plain(server), "{what}");
+}
+
+/// Named customers with one to four visits each over the 20 days before `now` (whole seconds,
+/// as both sides store them), follow-ups opened from some unhappy visits and from some
+/// customers' pages: due in a few seconds (overdue by the time the figures are read) or in a
+/// week. Returns the follow-ups opened.
+fn make_history(desk: &TestDesk, staff: Uuid, dice: &mut Dice, prefix: &str, now: DateTime<Utc>) -> Vec<Uuid> {
+    let touch_point = desk.with(|d| d.touch_points()).expect("touch points")[0].id;
+    let outcomes =
+        [Outcome::Resolved, Outcome::Resolved, Outcome::Escalated, Outcome::FollowUpNeeded, Outcome::Unresolved];
+    let mut opened = Vec::new();
+    for n in 0..16 {
+        let customer = desk.customer(&format!("{prefix} customer {n}")).id;
+        let visits = 1 + dice.roll(4);
+        // Visits from up to 20 days ago, the later ones closer together.
+        let mut at = now - Duration::hours(1 + dice.roll(24 * 20) as i64);
+        for _ in 0..visits {
+            at += Duration::hours(1 + dice.roll(24 * 5) as i64);
+            let at = at.min(now - Duration::minutes(30));
+            let feeling = (dice.roll(5) > 0).then(|| Feeling::ALL[dice.roll(5) as usize]);
+            let nps = (dice.roll(2) == 0).then(|| dice.roll(11) as u8);
+            let csat = (dice.roll(3) == 0).then(|| 1 + dice.roll(5) as u8);
+            let logged = desk
+                .with(|d| {
+                    d.log_interaction(&LogInteraction {
+                        submission_id: Uuid::now_v7(),
+                        customer_id: Some(customer),
+                        touch_point_id: touch_point,
+                        channel: ContactChannel::InPerson,
+                        reason: Some("Returns".into()),
+                        outcome: outcomes[dice.roll(5) as usize],
+                        duration_secs: Some(60),
+                        summary: None,
+                        occurred_at: Some(at),
+                        feeling,
+                        csat,
+                        nps,
+                        ces: None,
+                        verbatim: None,
+                        check_in: None,
+                    })
+                })
+                .expect("logged");
+            let unhappy =
+                feeling.is_some_and(|f| f.score() <= 2) || nps.is_some_and(|n| n <= 6) || csat.is_some_and(|c| c <= 2);
+            if unhappy && dice.roll(3) > 0 {
+                opened.push(follow_up(desk, staff, dice, Some(customer), Some(logged.interaction_id)));
+            }
+        }
+        if dice.roll(5) == 0 {
+            opened.push(follow_up(desk, staff, dice, Some(customer), None)); // from the customer's page
+        }
+    }
+    opened
+}
+
+fn follow_up(desk: &TestDesk, staff: Uuid, dice: &mut Dice, customer: Option<Uuid>, from: Option<Uuid>) -> Uuid {
+    let due = if dice.roll(3) == 0 { Duration::seconds(2) } else { Duration::days(7) };
+    desk.with(|d| {
+        d.create_follow_up(&NewFollowUp {
+            customer_id: customer,
+            interaction_id: from,
+            owner_staff_id: staff,
+            due_at: (Utc::now() + due).duration_trunc(Duration::seconds(1)).expect("whole seconds"),
+            promise: "Call back about the refund".into(),
+            route: None,
+            kind: None,
+        })
+    })
+    .expect("follow-up opened")
+    .id
+}
+
+/// Closes about half of them: most done (some with how the customer felt after), some not reached.
+fn close_some(desk: &TestDesk, dice: &mut Dice, opened: &[Uuid]) {
+    for id in opened {
+        if dice.roll(2) == 0 {
+            continue;
+        }
+        let (status, feeling_after) = match dice.roll(4) {
+            0 => (FollowUpStatus::CouldNotReach, None),
+            1 => (FollowUpStatus::Done, None),
+            _ => (FollowUpStatus::Done, Some(Feeling::ALL[dice.roll(5) as usize])),
+        };
+        desk.with(|d| {
+            d.close_follow_up(&CloseFollowUp {
+                follow_up_id: *id,
+                status,
+                resolution: "Spoke to them".into(),
+                feeling_after,
+            })
+        })
+        .expect("closed");
+    }
+}
+
+/// Reasons keyed by customer, for comparing lists made in different orders.
+fn by_customer<'a>(list: impl Iterator<Item = (Uuid, &'a [RiskReason])>) -> BTreeMap<Uuid, Vec<RiskReason>> {
+    list.map(|(id, reasons)| (id, reasons.to_vec())).collect()
+}
+
+fn days(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    (midnight(from), midnight(to + Duration::days(1)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_closed_loop_and_the_customers_at_risk_on_the_server_match_each_stores_desk() {
+    let server = TestServer::start().await;
+    let (braga, _) = server.another_store("Braga", "Carla Dias").await;
+    let braga_supervisor = touchpoint_server::admin::create_staff(
+        &server.pool,
+        server.org,
+        Some(braga),
+        "Duarte Lima",
+        Role::Supervisor,
+        None,
+    )
+    .await
+    .expect("supervisor");
+    let lisbon_desk = TestDesk::enrolled(&server, server.supervisor).await;
+    let braga_desk = TestDesk::new(&server.url);
+    let code = touchpoint_server::admin::issue_enrollment_code_as(
+        &server.pool,
+        server.org,
+        braga,
+        Role::Supervisor,
+        &[],
+        false,
+        Duration::hours(1),
+    )
+    .await
+    .expect("code");
+    braga_desk.enroll_as(&server, &code, braga_supervisor).await;
+
+    let now = Utc::now().duration_trunc(Duration::seconds(1)).expect("whole seconds");
+    let mut dice = Dice(29);
+    let lisbon_opened = make_history(&lisbon_desk, server.supervisor, &mut dice, "Lisbon", now);
+    let braga_opened = make_history(&braga_desk, braga_supervisor, &mut dice, "Braga", now);
+    assert!(lisbon_opened.len() >= 6 && braga_opened.len() >= 6, "follow-ups at both stores");
+    close_some(&lisbon_desk, &mut dice, &lisbon_opened);
+    close_some(&braga_desk, &mut dice, &braga_opened);
+    // The follow-ups due in seconds are overdue from here on, on both sides (the desks'
+    // clocks read the time again).
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    for desk in [&lisbon_desk, &braga_desk] {
+        desk.clock.set(Utc::now());
+    }
+    lisbon_desk.sync().await;
+    braga_desk.sync().await;
+    assert_eq!(lisbon_desk.pending() + braga_desk.pending(), 0, "everything pushed");
+
+    first_admin(&server, "helena").await;
+    let mut console = Browser::new(&server);
+    assert_eq!(console.sign_in("helena", PASSWORD).await.status, StatusCode::OK);
+    let (to, from) = (now.date_naive(), (now - Duration::days(21)).date_naive());
+    let (start, end) = days(from, to);
+
+    let org: OrgClosedLoop = {
+        let a = console.get(&format!("/v1/org/insight/closed-loop?from={from}&to={to}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        a.json()
+    };
+    assert_eq!(org.sla_hours, 48);
+    let mut unhappy = 0;
+    for (name, desk, store) in [("Lisbon", &lisbon_desk, server.store), ("Braga", &braga_desk, braga)] {
+        let at_desk = as_figures(&desk.with(|d| d.loop_metrics(start, end)).expect("desk's loop figures"));
+        assert!(
+            at_desk.within_sla > 0 && at_desk.median_hours_to_recover.is_some() && at_desk.overdue_now > 0,
+            "{name}: a loop to compare: {at_desk:?}"
+        );
+        let side = org.by_store.iter().find(|s| s.store_id == store).expect("the store is listed");
+        same_figures(name, &at_desk, &side.figures);
+        let one: OrgClosedLoop =
+            console.get(&format!("/v1/org/insight/closed-loop?from={from}&to={to}&store_id={store}")).await.json();
+        assert_eq!(one.by_store.len(), 1, "{name}: only that store");
+        same_figures(&format!("{name} alone"), &at_desk, &one.overall);
+        unhappy += at_desk.unhappy;
+    }
+    assert_eq!(org.overall.unhappy, unhappy, "every store's unhappy conversations");
+    assert!(org.overall.overdue_now > 0, "some promises are overdue");
+    assert!(org.overall.feelings_after.iter().sum::<u32>() > 0, "some feelings after");
+
+    // At risk: each store's list on the server is its desk's, reason for reason.
+    let mut everyone = BTreeMap::new();
+    for (name, desk, store) in [("Lisbon", &lisbon_desk, server.store), ("Braga", &braga_desk, braga)] {
+        let at_desk = desk.with(|d| d.at_risk_customers()).expect("desk's at-risk list");
+        assert!(!at_desk.is_empty(), "{name}: someone at risk");
+        let a = console.get(&format!("/v1/org/insight/at-risk?store_id={store}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let on_server: Vec<OrgAtRiskCustomer> = a.json();
+        assert_eq!(
+            by_customer(on_server.iter().map(|c| (c.customer_id, c.reasons.as_slice()))),
+            by_customer(at_desk.iter().map(|c| (c.customer_id, c.reasons.as_slice()))),
+            "{name}"
+        );
+        for c in &on_server {
+            let same = at_desk.iter().find(|d| d.customer_id == c.customer_id).expect("listed at the desk");
+            assert_eq!(c.name, same.name);
+            assert_eq!(c.open_follow_up, same.open_follow_up, "{}", c.name);
+            assert_eq!(c.open_follow_up_due, same.open_follow_up_due, "{}", c.name);
+            assert_eq!(c.home_store_id, Some(store));
+        }
+        everyone.extend(by_customer(at_desk.iter().map(|c| (c.customer_id, c.reasons.as_slice()))));
+    }
+    let all: Vec<OrgAtRiskCustomer> = console.get("/v1/org/insight/at-risk").await.json();
+    assert_eq!(
+        by_customer(all.iter().map(|c| (c.customer_id, c.reasons.as_slice()))),
+        everyone,
+        "the organisation's list"
+    );
+    assert!(all.windows(2).all(|w| w[0].last_seen_at >= w[1].last_seen_at), "the most recently seen first");
+    let audited = server.count("SELECT count(*) FROM console_audit WHERE action = 'at_risk_viewed'").await;
+    assert_eq!(audited, 3, "every view of the list is audited");
+
+    // A server upgraded with follow-ups already pushed fills their columns from their fields
+    // (the migration, run again on emptied columns) and makes the same figures.
+    sqlx::raw_sql(
+        "UPDATE follow_ups SET interaction_id = NULL, status = 'open', due_at = NULL, closed_at = NULL,
+                               feeling_after = NULL, created_at = NULL",
+    )
+    .execute(&server.pool)
+    .await
+    .expect("emptied");
+    let migration = include_str!("../../../crates/server/migrations/0017_closed_loop.sql");
+    let update = &migration[migration.find("UPDATE follow_ups").expect("the backfill")..];
+    let update = &update[..update.find("CREATE INDEX").expect("then the indexes")];
+    sqlx::raw_sql(update).execute(&server.pool).await.expect("backfill runs");
+    let again: OrgClosedLoop = console.get(&format!("/v1/org/insight/closed-loop?from={from}&to={to}")).await.json();
+    // (A time read back from its text is rounded to the microsecond, not cut: hence the
+    // comparison to a millionth of an hour.)
+    same_figures("after the backfill", &org.overall, &again.overall);
+    assert_eq!(again.by_store.len(), org.by_store.len());
+    for (a, b) in org.by_store.iter().zip(&again.by_store) {
+        assert_eq!(a.store_id, b.store_id);
+        same_figures(&format!("{} after the backfill", a.store), &a.figures, &b.figures);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_only_their_stores_loop_and_customers_and_a_bad_limit_is_refused() {
+    let server = TestServer::start().await;
+    let (braga, _) = server.another_store("Braga", "Carla Dias").await;
+    let supervisor = touchpoint_sync_tests::browser::supervisor_signed_in(&server, "sofia").await;
+    let a =
+        supervisor.get(&format!("/v1/org/insight/closed-loop?from=2026-11-01&to=2026-11-30&store_id={braga}")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    let a = supervisor.get(&format!("/v1/org/insight/at-risk?store_id={braga}")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    let own: OrgClosedLoop = supervisor.get("/v1/org/insight/closed-loop?from=2026-11-01&to=2026-11-30").await.json();
+    assert!(own.by_store.iter().all(|s| s.store_id == server.store));
+    let a = supervisor.get("/v1/org/insight/at-risk?limit=0").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.error().message.starts_with("limit:"), "{}", a.body);
+    let a = supervisor.get("/v1/org/insight/closed-loop?from=2026-11-30&to=2026-11-01").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.error().message.starts_with("from:"), "{}", a.body);
+    let signed_out = reqwest::get(format!("{}/v1/org/insight/at-risk", server.url)).await.expect("get");
+    assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+}
