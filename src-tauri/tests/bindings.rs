@@ -66,9 +66,13 @@ fn committed_console_types_match_the_organisation_api() {
         .register::<touchpoint_protocol::insight::OrgInsight>()
         .register::<touchpoint_protocol::insight::OrgConversationsQuery>()
         .register::<touchpoint_protocol::insight::OrgConversation>()
+        .register::<touchpoint_protocol::risk::OrgClosedLoopQuery>()
+        .register::<touchpoint_protocol::risk::OrgClosedLoop>()
+        .register::<touchpoint_protocol::risk::OrgAtRiskQuery>()
+        .register::<touchpoint_protocol::risk::OrgAtRiskCustomer>()
         .register::<touchpoint_protocol::ApiError>();
     let generated = Typescript::default()
-        .header("// Generated from crates/protocol/src/{console,insight}.rs. Do not edit: run `make bindings`.\n")
+        .header("// Generated from crates/protocol/src/{console,insight,risk}.rs. Do not edit: run `make bindings`.\n")
         .export(&types, specta_serde::Format)
         .expect("console types export");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {

@@ -33,7 +33,12 @@ const DAYS: i64 = 730;
 
 /// A chain's history, written straight into the tables a push keeps (facts, then every
 /// store-day's rollups by the same `insight_refresh` a push calls).
-async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>) {
+async fn populate(
+    server: &TestServer,
+    stores: usize,
+    conversations: usize,
+    customers: usize,
+) -> (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>) {
     let pool = &server.pool;
     let org = server.org;
     let store_ids: Vec<Uuid> = (0..stores).map(|_| Uuid::now_v7()).collect();
@@ -49,11 +54,28 @@ async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (
         .bind(org).bind(&staff_ids).bind(names("Person", staff_ids.len())).bind(&homes).execute(pool).await.expect("staff");
 
     let start = Instant::now();
-    // Busier stores and touch points, a weekly rhythm, and feedback on about 60% of conversations.
+    // Customers (named, each with a home store), their ids made from their number so the
+    // conversations below can name them without a lookup.
+    sqlx::query(
+        "INSERT INTO customers (org_id, customer_id, fields, home_store_id)
+         SELECT $1, md5($1::text || 'c' || g)::uuid, jsonb_build_object('name', 'Customer ' || g), $2[1 + g % $3]
+         FROM generate_series(1, $4) AS g",
+    )
+    .bind(org)
+    .bind(&store_ids)
+    .bind(i32::try_from(stores).expect("stores"))
+    .bind(i64::try_from(customers).expect("customers"))
+    .execute(pool)
+    .await
+    .expect("customers");
+    // Busier stores and touch points, a weekly rhythm, feedback on about 60% of conversations,
+    // and a named customer on 70% of them (a few customers come often, most rarely).
     sqlx::query(
         "INSERT INTO insight_facts (org_id, interaction_id, logged, store_id, staff_id, customer_id, touch_point_id,
                                     reason, outcome, occurred_at, day, feeling, nps, csat, ces)
-         SELECT $1, gen_random_uuid(), true, $2[s + 1], $3[s * $6 + (g % $6) + 1], NULL, $4[tp + 1],
+         SELECT $1, gen_random_uuid(), true, $2[s + 1], $3[s * $6 + (g % $6) + 1],
+                CASE WHEN g % 10 < 7 THEN md5($1::text || 'c' || (1 + floor(power(random(), 2) * $9)::int))::uuid END,
+                $4[tp + 1],
                 (ARRAY['Returns', 'Billing', 'Delivery late', 'Product question', 'Complaint', NULL])[(g % 6) + 1],
                 (ARRAY['resolved', 'resolved', 'resolved', 'escalated', 'follow_up_needed', 'unresolved'])[(g % 7 % 6) + 1],
                 at, (at AT TIME ZONE 'Europe/Lisbon')::date,
@@ -73,10 +95,38 @@ async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (
     .bind(i32::try_from(STAFF_PER_STORE).expect("staff"))
     .bind(i32::try_from(stores).expect("stores"))
     .bind(DAYS as f64)
+    .bind(i32::try_from(customers).expect("customers"))
     .execute(pool)
     .await
     .expect("facts");
     eprintln!("  {conversations} conversations written in {:.0} s", start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    // Follow-ups for half the unhappy conversations with a customer (one in ten opened from the
+    // customer's page rather than from the conversation): opened an hour after, due two days after; most done (some with a feeling after, within 0–4 days), some not reached;
+    // those of the last two weeks partly still open (and some of them overdue).
+    let follow_ups = sqlx::query(
+        "INSERT INTO follow_ups (org_id, follow_up_id, store_id, customer_id, fields, interaction_id, status, due_at,
+                                 closed_at, feeling_after, created_at)
+         SELECT org_id, gen_random_uuid(), store_id, customer_id, '{\"promise\": \"Call back\"}',
+                CASE WHEN r2 >= 0.1 THEN interaction_id END, st,
+                occurred_at + interval '2 days',
+                CASE WHEN st IN ('done', 'could_not_reach') THEN occurred_at + make_interval(secs => r * 96 * 3600) END,
+                CASE WHEN st = 'done' AND r < 0.7 THEN 1 + floor(r * 70)::int % 5 END,
+                occurred_at + interval '1 hour'
+         FROM (SELECT f.*, random() AS r, random() AS r2,
+                      CASE WHEN f.occurred_at > now() - interval '14 days' AND random() < 0.4
+                           THEN (ARRAY['open', 'in_progress'])[1 + floor(random() * 2)::int]
+                           WHEN random() < 0.12 THEN 'could_not_reach' ELSE 'done' END AS st
+               FROM insight_facts f
+               WHERE f.org_id = $1 AND f.customer_id IS NOT NULL AND (f.feeling <= 2 OR f.nps <= 6 OR f.csat <= 2)
+                 AND random() < 0.5) x",
+    )
+    .bind(org)
+    .execute(pool)
+    .await
+    .expect("follow-ups")
+    .rows_affected();
+    eprintln!("  {customers} customers, {follow_ups} follow-ups written in {:.0} s", start.elapsed().as_secs_f64());
     let start = Instant::now();
     sqlx::query(
         "SELECT insight_refresh($1, array_agg(store_id), array_agg(day))
@@ -86,10 +136,24 @@ async fn populate(server: &TestServer, stores: usize, conversations: usize) -> (
     .execute(pool)
     .await
     .expect("rollups");
+    // Planned on statistics, as the migration's rebuild is.
+    sqlx::raw_sql("ANALYZE insight_facts; ANALYZE follow_ups").execute(pool).await.expect("analyze");
+    sqlx::query(
+        "SELECT insight_loop_refresh($1, array_agg(store_id), array_agg(day), $2)
+         FROM (SELECT DISTINCT store_id, day FROM insight_facts WHERE org_id = $1 AND logged) d",
+    )
+    .bind(org)
+    .bind(touchpoint_protocol::risk::SLA_HOURS as i32)
+    .execute(pool)
+    .await
+    .expect("closed-loop rollups");
     // What autovacuum does to a table in use: statistics (and the visibility map) for every
     // table a dashboard reads, so the plans are the ones a running server gets.
     let tables: Vec<String> =
-        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'insight\\_%' ORDER BY 1")
+        sqlx::query_scalar(
+            "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'insight\\_%' OR tablename IN ('customers', 'follow_ups')
+             ORDER BY 1",
+        )
             .fetch_all(pool)
             .await
             .expect("tables");
@@ -147,12 +211,13 @@ async fn main() {
     let conversations = env_usize("BENCH_CONVERSATIONS", 10_000_000);
     let stores = env_usize("BENCH_STORES", 500);
     let samples = env_usize("BENCH_SAMPLES", 300);
+    let customers = env_usize("BENCH_CUSTOMERS", 1_000_000);
     eprintln!(
-        "org insight: {conversations} conversations, {stores} stores, {TOUCH_POINTS} touch points, {} people",
+        "org insight: {conversations} conversations, {stores} stores, {TOUCH_POINTS} touch points, {} people, {customers} customers",
         stores * STAFF_PER_STORE
     );
     let server = TestServer::start().await;
-    let (store_ids, tp_ids, staff_ids) = populate(&server, stores, conversations).await;
+    let (store_ids, tp_ids, staff_ids) = populate(&server, stores, conversations, customers).await;
     let rollup_rows: i64 = server.count("SELECT (SELECT count(*) FROM insight_touch_point_days) + (SELECT count(*) FROM insight_staff_days) + (SELECT count(*) FROM insight_reason_days)").await;
     eprintln!("  {rollup_rows} rollup rows");
 
@@ -179,6 +244,28 @@ async fn main() {
                 let plan: Vec<String> = q.fetch_all(&server.pool).await.expect("explain");
                 eprintln!("{name}\n{}", plan.join("\n"));
             }
+        }
+        let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {}", touchpoint_server::db::closed_loop::MEDIAN_SQL);
+        let recovered: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(recovered), 0)::bigint FROM insight_loop_days WHERE org_id = $1 AND day BETWEEN $2 AND $3",
+        )
+        .bind(server.org)
+        .bind(from)
+        .bind(today)
+        .fetch_one(&server.pool)
+        .await
+        .expect("recovered");
+        for _ in 0..2 {
+            let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(explain.clone()))
+                .bind(server.org)
+                .bind(from)
+                .bind(today)
+                .bind(recovered)
+                .persistent(false)
+                .fetch_all(&server.pool)
+                .await
+                .expect("explain");
+            eprintln!("closed loop's median, organisation, 365 days ({recovered} recovered)\n{}", plan.join("\n"));
         }
     }
     touchpoint_server::admin::create_console_user(
@@ -353,5 +440,99 @@ async fn main() {
         .expect("from facts")
         .get::<i64, _>(0);
         println!("{:<30} {:>9} ms ({groups} groups)", format!("organisation, {days} days"), ms(start.elapsed()));
+    }
+
+    // The closed loop and customers at risk: each beside the same statements run straight to
+    // PostgreSQL (the floor), the organisation or one store.
+    let get = |path: String| {
+        let (client, cookie, url) = (client.clone(), cookie.clone(), server.url.clone());
+        async move {
+            let start = Instant::now();
+            let resp = client.get(format!("{url}{path}")).header("cookie", cookie).send().await.expect("get");
+            assert!(resp.status().is_success(), "{path}: {}", resp.status());
+            std::hint::black_box(resp.bytes().await.expect("body").len());
+            start.elapsed()
+        }
+    };
+    let per = (samples / 8).max(5);
+    let now = Utc::now();
+    let mut loop_rows: Vec<(String, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    let mut loop_cold: Vec<(String, Duration)> = Vec::new();
+    for days in [7i64, 30, 90, 365] {
+        for scope in ["organisation", "one store"] {
+            let (mut s, mut f) = (Vec::new(), Vec::new());
+            for i in 0..=per {
+                let store = (scope == "one store").then(|| store_ids[roll(store_ids.len() as u64) as usize]);
+                let from = today - chrono::Duration::days(days - 1);
+                let mut path = format!("/v1/org/insight/closed-loop?from={from}&to={today}");
+                if let Some(id) = store {
+                    path.push_str(&format!("&store_id={id}"));
+                }
+                let took = get(path).await;
+                if i == 0 {
+                    loop_cold.push((format!("closed loop, {scope}, {days} days"), took));
+                    continue;
+                }
+                s.push(took);
+                let start = Instant::now();
+                let figures =
+                    touchpoint_server::db::closed_loop::figures(&server.pool, server.org, from, today, store, now)
+                        .await
+                        .expect("figures");
+                std::hint::black_box(figures.len());
+                f.push(start.elapsed());
+            }
+            s.sort();
+            f.sort();
+            loop_rows.push((format!("closed loop, {scope}, {days} d"), s, f));
+        }
+    }
+    for scope in ["organisation", "one store"] {
+        let (mut s, mut f) = (Vec::new(), Vec::new());
+        for i in 0..=per {
+            let store = (scope == "one store").then(|| store_ids[roll(store_ids.len() as u64) as usize]);
+            let path = match store {
+                Some(id) => format!("/v1/org/insight/at-risk?store_id={id}"),
+                None => "/v1/org/insight/at-risk".to_owned(),
+            };
+            let took = get(path).await;
+            if i == 0 {
+                loop_cold.push((format!("at risk, {scope}"), took));
+                continue;
+            }
+            s.push(took);
+            let start = Instant::now();
+            let found = touchpoint_server::db::closed_loop::candidates(&server.pool, server.org, store, now)
+                .await
+                .expect("candidates");
+            std::hint::black_box(found.len());
+            f.push(start.elapsed());
+        }
+        s.sort();
+        f.sort();
+        loop_rows.push((format!("at risk, {scope}"), s, f));
+    }
+    println!();
+    println!("closed loop and at risk over HTTP ({customers} customers), {per} of each, warm after the first");
+    println!(
+        "{:<30} {:>4} {:>9} {:>9} {:>9} {:>11} {:>7}",
+        "view", "n", "p50 ms", "p99 ms", "max ms", "floor p50", "ratio"
+    );
+    for (name, s, f) in &loop_rows {
+        let warm = &s[..];
+        println!(
+            "{:<30} {:>4} {:>9} {:>9} {:>9} {:>11} {:>6.2}x",
+            name,
+            warm.len(),
+            ms(pct(warm, 0.5)),
+            ms(pct(warm, 0.99)),
+            ms(*warm.last().expect("one")),
+            ms(pct(f, 0.5)),
+            pct(warm, 0.5).as_secs_f64() / pct(f, 0.5).as_secs_f64().max(1e-9)
+        );
+    }
+    println!("cold (the first of each)");
+    for (name, d) in &loop_cold {
+        println!("{:<30} {:>9} ms", name, ms(*d));
     }
 }

@@ -203,6 +203,11 @@ async fn an_integration_reads_with_a_read_only_key_changes_with_a_read_write_one
     let scopes: Vec<(ApiKeyScope, bool, bool)> =
         listed.iter().map(|k| (k.scope, k.revoked_at.is_some(), k.last_used_at.is_some())).collect();
     assert_eq!(scopes, [(ApiKeyScope::ReadWrite, true, true), (ApiKeyScope::ReadOnly, false, true)]);
-    let blank = helena.post("/v1/org/api-keys", json!({"name": "  ", "scope": "read_only"})).await;
-    assert!(blank.error().message.starts_with("name:"), "{}", blank.body);
+    for bad in ["  ".to_owned(), "Data\u{0}warehouse".to_owned(), "k".repeat(500)] {
+        let refused = helena.post("/v1/org/api-keys", json!({"name": bad, "scope": "read_only"})).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.error().message.starts_with("name:"), "{}", refused.body);
+    }
+    let listed: Vec<OrgApiKey> = helena.get("/v1/org/api-keys").await.json();
+    assert_eq!(listed.len(), 2, "nothing half-made");
 }

@@ -70,13 +70,20 @@ async fn a_desks_push_reaches_a_webhook_signed_retried_after_a_failure_and_logge
     let (url, got) = receiver().await;
 
     for (body, field) in [
-        (json!({"url": "ftp://example.com/x", "events": ["feedback_unhappy"]}), "url"),
-        (json!({"url": "https://user:pw@example.com/x", "events": ["feedback_unhappy"]}), "url"),
-        (json!({"url": url, "events": []}), "events"),
+        (json!({"url": "ftp://example.com/x", "events": ["feedback_unhappy"]}), "url:"),
+        (json!({"url": "https://user:pw@example.com/x", "events": ["feedback_unhappy"]}), "url:"),
+        (json!({"url": format!("{url}\u{0}"), "events": ["feedback_unhappy"]}), "url:"),
+        (json!({"url": format!("https://{}.example.com/x", "h".repeat(2000)), "events": ["feedback_unhappy"]}), "url:"),
+        (json!({"url": url, "events": []}), "events:"),
+        // Not one of the events: refused as the body is read, saying which ones there are.
+        (
+            json!({"url": url, "events": ["conversation_logged\u{0}"]}),
+            "The request body was not understood: unknown variant",
+        ),
     ] {
         let refused = helena.post("/v1/org/webhooks", body.clone()).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{body}: {}", refused.body);
-        assert!(refused.error().message.starts_with(&format!("{field}:")), "{}", refused.body);
+        assert!(refused.error().message.starts_with(field), "{}", refused.body);
     }
     let added = helena
         .post("/v1/org/webhooks", json!({"url": url, "events": ["feedback_unhappy", "conversation_logged"]}))

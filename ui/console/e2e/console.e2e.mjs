@@ -192,6 +192,15 @@ try {
   await page.getByTestId("drill").getByText("Unhappy").waitFor();
   await look("insight-drill");
 
+  // The same conversations close the loop: Porto Baixa's unhappy one waits for a follow-up,
+  // and the detractor is on the list of customers at risk, in the desks' words.
+  await page.getByTestId("nav-loop").click();
+  await page.getByTestId("loop-stores").locator("tr[data-store]").filter({ hasText: "Porto Baixa" }).waitFor();
+  await page.getByTestId("at-risk").getByText("Headless customer 2").waitFor();
+  assert.match(await page.getByTestId("at-risk").textContent(), /Headless customer 2.*Detractor: NPS 4/s);
+  assert.doesNotMatch(await page.getByTestId("at-risk").textContent(), /Headless customer 1/, "the happy one is not");
+  await look("loop");
+
   // A webhook to a receiver here: the desk's next conversation reaches it, signed with the
   // secret shown once, and the delivery log says so.
   const received = [];

@@ -7,6 +7,7 @@ import { api, ConsoleError, rememberSession } from "./api";
 import type { ConsoleSession } from "./api-types";
 import { ApiKeysPage } from "./pages/ApiKeys";
 import { AuditPage } from "./pages/Audit";
+import { ClosedLoopPage } from "./pages/ClosedLoop";
 import { CodesPage } from "./pages/Codes";
 import { DevicesPage } from "./pages/Devices";
 import { InsightPage } from "./pages/Insight";
@@ -15,8 +16,8 @@ import { SignIn } from "./pages/SignIn";
 import { StaffPage } from "./pages/Staff";
 import { StoresPage } from "./pages/Stores";
 
-export type Page = "insight" | "devices" | "stores" | "staff" | "lists" | "codes" | "keys" | "audit";
-const PAGES: Page[] = ["insight", "devices", "stores", "staff", "lists", "codes", "keys", "audit"];
+export type Page = "insight" | "loop" | "devices" | "stores" | "staff" | "lists" | "codes" | "keys" | "audit";
+const PAGES: Page[] = ["insight", "loop", "devices", "stores", "staff", "lists", "codes", "keys", "audit"];
 /** What only administrators see. */
 const ADMIN_PAGES: Page[] = ["codes", "keys", "audit"];
 
@@ -124,6 +125,7 @@ function Console() {
       <main className="console-main">
         {!admin && <p className="console-note">{t("readOnly")}</p>}
         {page === "insight" && <InsightPage />}
+        {page === "loop" && <ClosedLoopPage />}
         {page === "devices" && <DevicesPage admin={admin} />}
         {page === "stores" && <StoresPage admin={admin} />}
         {page === "staff" && <StaffPage admin={admin} me={me.staff_id} />}

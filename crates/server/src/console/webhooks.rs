@@ -42,6 +42,10 @@ fn url_problem(url: &str, allow_http: bool) -> Option<String> {
     if url.len() > 2000 {
         return Some("A URL of at most 2,000 characters.".into());
     }
+    // The parser would quietly drop or escape them; the address kept is the one typed.
+    if url.chars().any(char::is_control) {
+        return Some("A URL has no control characters (tabs, line breaks, NUL).".into());
+    }
     let Ok(parsed) = reqwest::Url::parse(url) else {
         return Some("Not a URL (like https://example.com/touchpoint).".into());
     };
@@ -161,7 +165,7 @@ mod tests {
     use super::url_problem;
 
     #[test]
-    fn a_webhook_url_is_https_with_a_host_and_no_credentials() {
+    fn a_webhook_url_is_https_with_a_host_no_credentials_and_no_control_characters() {
         assert_eq!(url_problem("https://hooks.example.com/touchpoint", false), None);
         assert_eq!(url_problem("http://127.0.0.1:9000/in", true), None);
         for bad in [
@@ -170,6 +174,9 @@ mod tests {
             "not a url",
             "https://user:pw@example.com/",
             "file:///etc/passwd",
+            "https://hooks.example.com/in\0",
+            "https://hooks.example.com/a\tb",
+            "https://hooks.example.com/a\nb",
         ] {
             assert!(url_problem(bad, false).is_some(), "{bad}");
         }

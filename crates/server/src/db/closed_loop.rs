@@ -2,11 +2,11 @@
 //! written in [`touchpoint_protocol::risk`]: conversations from the insight facts (as last
 //! corrected, with their feedback), follow-ups from their columns (migration 0017).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
-use sqlx::{PgPool, Row};
+use sqlx::{PgPool, Postgres, Row, Transaction};
 use touchpoint_protocol::risk::{self, Evidence, LoopFigures, Visits, SLA_HOURS};
 use touchpoint_protocol::{ChannelConsent, ContactRoute, Outcome};
 use uuid::Uuid;
@@ -25,8 +25,87 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Recomputes the closed loop of the store-days a push touched: those of the conversations it
+/// logged, scored or corrected (`touched`), and those its follow-ups answer (the conversation a
+/// follow-up was opened from; for one opened from a customer's page, the customer's unhappy
+/// conversations until then).
+pub async fn refresh(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    mut touched: HashSet<(Uuid, NaiveDate)>,
+    follow_ups: &[Uuid],
+) -> ApiResult<()> {
+    if !follow_ups.is_empty() {
+        // Only constants of this module are formatted in.
+        let answered: Vec<(Uuid, NaiveDate)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT f.store_id, f.day FROM follow_ups fu
+             JOIN insight_facts f ON f.org_id = fu.org_id AND f.interaction_id = fu.interaction_id AND f.logged
+             WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2)
+             UNION
+             SELECT f.store_id, f.day FROM follow_ups fu
+             JOIN insight_facts f ON f.org_id = fu.org_id AND f.customer_id = fu.customer_id AND f.logged
+                                 AND f.occurred_at <= fu.created_at AND {UNHAPPY}
+             WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2) AND fu.interaction_id IS NULL"
+        )))
+        .bind(org)
+        .bind(follow_ups)
+        .fetch_all(&mut **tx)
+        .await?;
+        touched.extend(answered);
+    }
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.into_iter().unzip();
+    sqlx::query("SELECT insight_loop_refresh($1, $2, $3, $4)")
+        .bind(org)
+        .bind(&stores)
+        .bind(&days)
+        .bind(SLA_HOURS as i32)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The closed loop's sums of a period, store by store (binds: org, from, to, and the store
+/// when `store`).
+fn sums_sql(store: bool) -> String {
+    let narrow = if store { " AND store_id = $4" } else { "" };
+    format!(
+        "SELECT store_id, sum(unhappy) AS unhappy, sum(followed_up) AS followed_up, sum(within_sla) AS within_sla,
+                sum(recovered) AS recovered, sum(after_1) AS a1, sum(after_2) AS a2, sum(after_3) AS a3,
+                sum(after_4) AS a4, sum(after_5) AS a5
+         FROM insight_loop_days WHERE org_id = $1 AND day BETWEEN $2 AND $3{narrow}
+         GROUP BY store_id"
+    )
+}
+
+/// Each store's median hours to recover in a period: its rows of the period, found by store
+/// and day (binds as [`sums_sql`]).
+fn store_medians_sql(store: bool) -> String {
+    let narrow = if store { " AND store_id = $4" } else { "" };
+    format!(
+        "SELECT s.store_id, m.median FROM stores s
+         CROSS JOIN LATERAL (
+             SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.hours) AS median FROM insight_loop_recovered r
+             WHERE r.org_id = $1 AND r.store_id = s.store_id AND r.day BETWEEN $2 AND $3) m
+         WHERE s.org_id = $1{narrow} AND m.median IS NOT NULL"
+    )
+}
+
+/// The organisation's median hours to recover in a period holding `$4` recovered
+/// conversations: the middle one (or the two in the middle, averaged, as `percentile_cont(0.5)`
+/// does), skipped to in order of hours. For a long period PostgreSQL walks the index in that
+/// order and never sorts; for a short one it sorts the period's few rows. Public so the bench
+/// can print its plan.
+pub const MEDIAN_SQL: &str = "SELECT avg(hours) FROM (
+         SELECT hours FROM insight_loop_recovered WHERE org_id = $1 AND day BETWEEN $2 AND $3
+         ORDER BY hours OFFSET ($4 - 1) / 2 LIMIT 2 - $4 % 2) m";
+
 /// The closed-loop figures of the days `from`–`to` (each store's own calendar), per store and
-/// for all of them together; `store` narrows to one.
+/// for all of them together (under `None`); `store` narrows to one. Read from the rollups the
+/// push keeps (`insight_loop_refresh`, migration 0018), but for what is overdue now; the
+/// statements run side by side on their own connections.
 pub async fn figures(
     pool: &PgPool,
     org: Uuid,
@@ -35,76 +114,85 @@ pub async fn figures(
     store: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> ApiResult<LoopRows> {
+    let narrow = store.is_some();
+    let sums = async {
+        let sql = sums_sql(narrow);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(from).bind(to).bind(store);
+        q.fetch_all(pool).await
+    };
+    let medians = async {
+        let sql = store_medians_sql(narrow);
+        let q = sqlx::query_as::<_, (Uuid, f64)>(sqlx::AssertSqlSafe(sql)).bind(org).bind(from).bind(to).bind(store);
+        q.fetch_all(pool).await
+    };
+    let (sums, medians, overdue) = tokio::try_join!(sums, medians, overdue(pool, org, store, now))?;
+
     let mut out: LoopRows = HashMap::new();
-    let blank = LoopFigures::default;
-    // Only constants of this module are formatted in.
-    let handled = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH unhappy AS (
-             SELECT f.interaction_id, f.store_id, f.customer_id, f.occurred_at FROM insight_facts f
-             WHERE f.org_id = $1 AND f.logged AND f.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR f.store_id = $4)
-               AND {UNHAPPY}
-         ),
-         -- A conversation's follow-ups: those opened from it, and those opened for the same
-         -- customer from their page (linked to no conversation) at or after it.
-         answered AS (
-             SELECT u.interaction_id, fu.status, fu.closed_at FROM unhappy u
-             JOIN follow_ups fu ON fu.org_id = $1 AND fu.interaction_id = u.interaction_id
-             UNION ALL
-             SELECT u.interaction_id, fu.status, fu.closed_at FROM unhappy u
-             JOIN follow_ups fu ON fu.org_id = $1 AND fu.customer_id = u.customer_id AND fu.interaction_id IS NULL
-                               AND fu.created_at >= u.occurred_at
-         ),
-         per AS (
-             SELECT interaction_id,
-                    min(closed_at) FILTER (WHERE status IN ('done', 'could_not_reach')) AS closed_at,
-                    bool_or(status = 'done') AS recovered
-             FROM answered GROUP BY interaction_id
-         )
-         SELECT u.store_id, count(*) AS unhappy, count(p.interaction_id) AS followed_up,
-                count(*) FILTER (WHERE p.closed_at - u.occurred_at <= make_interval(hours => $5)) AS within_sla,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.closed_at - u.occurred_at)::float8 / 3600)
-                    FILTER (WHERE p.closed_at IS NOT NULL AND p.recovered) AS median_hours
-         FROM unhappy u LEFT JOIN per p USING (interaction_id)
-         GROUP BY GROUPING SETS ((u.store_id), ())"
-    )))
-    .bind(org)
-    .bind(from)
-    .bind(to)
-    .bind(store)
-    .bind(SLA_HOURS as i32)
-    .fetch_all(pool)
-    .await?;
-    for r in handled {
-        let f = out.entry(r.try_get("store_id")?).or_insert_with(blank);
-        f.unhappy = count(r.try_get("unhappy")?);
-        f.followed_up = count(r.try_get("followed_up")?);
-        f.within_sla = count(r.try_get("within_sla")?);
-        f.within_sla_percent = touchpoint_protocol::insight::percent(f.within_sla, f.unhappy);
-        f.median_hours_to_recover = r.try_get("median_hours")?;
-    }
-
-    let after: Vec<(Option<Uuid>, i16, i64)> = sqlx::query_as(
-        "SELECT f.store_id, fu.feeling_after, count(*) FROM follow_ups fu
-         JOIN insight_facts f ON f.org_id = fu.org_id AND f.interaction_id = fu.interaction_id AND f.logged
-         WHERE fu.org_id = $1 AND fu.status = 'done' AND fu.feeling_after IS NOT NULL
-           AND f.day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR f.store_id = $4)
-         GROUP BY GROUPING SETS ((f.store_id, fu.feeling_after), (fu.feeling_after))",
-    )
-    .bind(org)
-    .bind(from)
-    .bind(to)
-    .bind(store)
-    .fetch_all(pool)
-    .await?;
-    for (s, feeling, n) in after {
-        if let Some(slot) = usize::try_from(feeling).ok().and_then(|i| i.checked_sub(1)).filter(|i| *i < 5) {
-            out.entry(s).or_insert_with(blank).feelings_after[slot] = count(n);
+    let mut all = LoopFigures::default();
+    let mut recovered: i64 = 0;
+    for r in sums {
+        let sum = |name: &str| -> Result<u32, sqlx::Error> { Ok(r.try_get::<Option<i64>, _>(name)?.map_or(0, count)) };
+        let mut f = LoopFigures {
+            unhappy: sum("unhappy")?,
+            followed_up: sum("followed_up")?,
+            within_sla: sum("within_sla")?,
+            ..LoopFigures::default()
+        };
+        for (slot, name) in f.feelings_after.iter_mut().zip(["a1", "a2", "a3", "a4", "a5"]) {
+            *slot = sum(name)?;
         }
+        recovered += r.try_get::<Option<i64>, _>("recovered")?.unwrap_or(0);
+        all.unhappy += f.unhappy;
+        all.followed_up += f.followed_up;
+        all.within_sla += f.within_sla;
+        for (a, b) in all.feelings_after.iter_mut().zip(&f.feelings_after) {
+            *a += b;
+        }
+        out.insert(Some(r.try_get("store_id")?), f);
     }
+    for (s, median) in &medians {
+        out.entry(Some(*s)).or_default().median_hours_to_recover = Some(*median);
+    }
+    all.median_hours_to_recover = match (store, recovered) {
+        (_, 0) => None,
+        // One store's middle value is its own.
+        (Some(_), _) => medians.first().map(|(_, m)| *m),
+        // A statement of its own, planned for its values (the skip decides the plan).
+        (None, n) => {
+            sqlx::query_scalar(MEDIAN_SQL)
+                .bind(org)
+                .bind(from)
+                .bind(to)
+                .bind(n)
+                .persistent(false)
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    for (s, n) in overdue {
+        out.entry(s).or_default().overdue_now = count(n);
+    }
+    let overall = out.entry(None).or_default();
+    overall.unhappy = all.unhappy;
+    overall.followed_up = all.followed_up;
+    overall.within_sla = all.within_sla;
+    overall.feelings_after = all.feelings_after;
+    overall.median_hours_to_recover = all.median_hours_to_recover;
+    for f in out.values_mut() {
+        f.within_sla_percent = touchpoint_protocol::insight::percent(f.within_sla, f.unhappy);
+    }
+    Ok(out)
+}
 
-    // An open follow-up past due counts at the store it was opened at and at its customer's
-    // home store; once among all of them.
-    let overdue: Vec<(Option<Uuid>, i64)> = sqlx::query_as(
+/// Open follow-ups past due now, by store and overall (under `None`). One counts at the store it
+/// was opened at and at its customer's home store; once among all of them.
+async fn overdue(
+    pool: &PgPool,
+    org: Uuid,
+    store: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Option<Uuid>, i64)>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT s.store_id, count(DISTINCT fu.follow_up_id) FROM follow_ups fu
          LEFT JOIN customers c ON c.org_id = fu.org_id AND c.customer_id = fu.customer_id
          CROSS JOIN LATERAL (VALUES (fu.store_id), (c.home_store_id)) AS s (store_id)
@@ -116,12 +204,7 @@ pub async fn figures(
     .bind(now)
     .bind(store)
     .fetch_all(pool)
-    .await?;
-    for (s, n) in overdue {
-        out.entry(s).or_insert_with(blank).overdue_now = count(n);
-    }
-    out.entry(None).or_insert_with(blank);
-    Ok(out)
+    .await
 }
 
 /// An at-risk customer as found: who, their evidence, and what the list shows beside it.
@@ -170,9 +253,16 @@ pub async fn candidates(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Candidate>> {
     let since = now - Duration::days(risk::DETRACTOR_WINDOW_DAYS);
-    // Only constants of this module are formatted in.
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH events AS (
+    let newest = match store {
+        None => newest_in_organisation(pool, org, since, now).await?,
+        Some(_) => None,
+    };
+    let chosen: Vec<Uuid> = match newest {
+        Some(ids) => ids,
+        None => {
+            // Only constants of this module are formatted in.
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "WITH events AS (
              SELECT f.customer_id, f.occurred_at AS at FROM insight_facts f
              WHERE f.org_id = $1 AND f.logged AND f.customer_id IS NOT NULL AND f.occurred_at >= $2
                AND ({UNHAPPY} OR f.outcome IN ('unresolved', 'escalated'))
@@ -191,8 +281,95 @@ pub async fn candidates(
              JOIN follow_ups fu ON fu.org_id = c.org_id AND fu.customer_id = c.customer_id
              WHERE $4::uuid IS NOT NULL AND c.org_id = $1 AND c.home_store_id = $4
                AND fu.status IN ('open', 'in_progress') AND fu.due_at < $3
-         ),
-         cand AS (SELECT customer_id FROM events GROUP BY customer_id ORDER BY max(at) DESC LIMIT $5)
+         )
+         SELECT customer_id FROM events GROUP BY customer_id ORDER BY max(at) DESC LIMIT $5"
+            )))
+            .bind(org)
+            .bind(since)
+            .bind(now)
+            .bind(store)
+            .bind(CANDIDATES)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    evidence(pool, org, &chosen, now).await
+}
+
+/// How many of the organisation's newest events are read to find the customers to assess.
+const NEWEST_EVENTS: i64 = 4 * CANDIDATES;
+
+/// The organisation's customers whose latest event (an unhappy or unresolved conversation of
+/// the window, an open follow-up past due) is newest: read from the newest events down, which
+/// an index gives in that order, rather than by grouping the whole window. `None` when the
+/// newest events name too few customers (then the window is grouped).
+async fn newest_in_organisation(
+    pool: &PgPool,
+    org: Uuid,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<Vec<Uuid>>> {
+    let conversations: Vec<(Uuid, DateTime<Utc>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT f.customer_id, f.occurred_at FROM insight_facts f
+         WHERE f.org_id = $1 AND f.logged AND f.customer_id IS NOT NULL AND f.occurred_at >= $2
+           AND ({UNHAPPY} OR f.outcome IN ('unresolved', 'escalated'))
+         ORDER BY f.occurred_at DESC LIMIT $3"
+    )))
+    .bind(org)
+    .bind(since)
+    .bind(NEWEST_EVENTS)
+    .fetch_all(pool)
+    .await?;
+    let promises: Vec<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT customer_id, max(due_at) FROM follow_ups
+         WHERE org_id = $1 AND customer_id IS NOT NULL AND status IN ('open', 'in_progress') AND due_at < $2
+         GROUP BY customer_id ORDER BY 2 DESC LIMIT $3",
+    )
+    .bind(org)
+    .bind(now)
+    .bind(CANDIDATES)
+    .fetch_all(pool)
+    .await?;
+    let whole_window = i64::try_from(conversations.len()).unwrap_or(i64::MAX) < NEWEST_EVENTS;
+    Ok(newest_customers(&conversations, &promises, usize::try_from(CANDIDATES).unwrap_or(usize::MAX), whole_window))
+}
+
+/// Merges two lists of events, each newest first, and takes the first `limit` customers met;
+/// `None` when `conversations` (a prefix of all of them, unless `whole`) runs out first: a
+/// customer further down could be newer than a promise taken.
+fn newest_customers(
+    conversations: &[(Uuid, DateTime<Utc>)],
+    promises: &[(Uuid, DateTime<Utc>)],
+    limit: usize,
+    whole: bool,
+) -> Option<Vec<Uuid>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let (mut a, mut b) = (conversations.iter().peekable(), promises.iter().peekable());
+    while out.len() < limit {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.1 >= y.1 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) if whole => b.next(),
+            (None, Some(_)) => return None,
+            (None, None) if whole => break,
+            (None, None) => return None,
+        };
+        let Some((customer, _)) = next else { break };
+        if seen.insert(*customer) {
+            out.push(*customer);
+        }
+    }
+    Some(out)
+}
+
+/// What the rules read about each of `chosen`, with what the list shows beside it (customers
+/// erased or deleted are left out).
+async fn evidence(pool: &PgPool, org: Uuid, chosen: &[Uuid], now: DateTime<Utc>) -> ApiResult<Vec<Candidate>> {
+    // Only constants of this module are formatted in.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH cand AS (SELECT DISTINCT unnest($2::uuid[]) AS customer_id)
          SELECT cu.customer_id, cu.fields, cu.home_store_id, st.name AS home_store,
                 u.n AS unhappy_n, u.last AS unhappy_last, gu.n AS good_u_n, gu.last AS good_u_last,
                 od.promise AS overdue_promise, od.due_at AS overdue_due,
@@ -206,7 +383,7 @@ pub async fn candidates(
          CROSS JOIN LATERAL (
              SELECT count(*) AS n, max(f.occurred_at) AS last FROM insight_facts f
              WHERE f.org_id = $1 AND f.customer_id = cu.customer_id AND f.logged
-               AND f.occurred_at >= $3 - make_interval(days => $6) AND {UNHAPPY}) u
+               AND f.occurred_at >= $3 - make_interval(days => $4) AND {UNHAPPY}) u
          CROSS JOIN LATERAL (
              SELECT count(*) AS n, max(f.occurred_at) AS last FROM insight_facts f
              WHERE f.org_id = $1 AND f.customer_id = cu.customer_id AND f.logged
@@ -233,10 +410,8 @@ pub async fn candidates(
              ORDER BY fu.due_at LIMIT 1) op ON true"
     )))
     .bind(org)
-    .bind(since)
+    .bind(chosen)
     .bind(now)
-    .bind(store)
-    .bind(CANDIDATES)
     .bind(risk::UNHAPPY_WINDOW_DAYS as i32)
     .fetch_all(pool)
     .await?;
@@ -270,4 +445,33 @@ pub async fn candidates(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + Duration::minutes(minute)
+    }
+
+    #[test]
+    fn the_newest_customers_come_from_both_lists_newest_first_each_once() {
+        let (a, b, c, d) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3), Uuid::from_u128(4));
+        let conversations = [(a, at(50)), (b, at(40)), (a, at(30)), (c, at(10))];
+        let promises = [(d, at(45)), (c, at(20))];
+        assert_eq!(newest_customers(&conversations, &promises, 3, false), Some(vec![a, d, b]));
+        assert_eq!(newest_customers(&conversations, &promises, 4, true), Some(vec![a, d, b, c]));
+        assert_eq!(newest_customers(&conversations, &promises, 9, true), Some(vec![a, d, b, c]));
+    }
+
+    #[test]
+    fn newest_events_that_run_out_before_enough_customers_ask_for_the_whole_window() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        // Only a prefix of the conversations was read: a promise older than its last one could
+        // be outranked by a customer further down.
+        assert_eq!(newest_customers(&[(a, at(50)), (a, at(40))], &[(b, at(10))], 2, false), None);
+        assert_eq!(newest_customers(&[(a, at(50))], &[], 2, false), None);
+        assert_eq!(newest_customers(&[(a, at(50))], &[(b, at(10))], 2, true), Some(vec![a, b]));
+    }
 }

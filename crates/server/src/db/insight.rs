@@ -53,6 +53,8 @@ pub struct InsightRows {
     logged_ids: HashSet<Uuid>,
     scored: HashMap<Uuid, Scored>,
     corrected: HashMap<Uuid, Corrected>,
+    /// Follow-ups changed: the closed loop of the conversations they answer is recomputed.
+    follow_ups: HashSet<Uuid>,
 }
 
 /// 1 very unhappy … 5 very happy, as the facts store a feeling.
@@ -110,12 +112,15 @@ impl InsightRows {
                     newer(&mut c.outcome, outcome.as_str(), &hlc);
                 }
             }
+            OpBody::FollowUpPatch(f) => {
+                self.follow_ups.insert(f.follow_up_id);
+            }
             _ => {}
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.logged.is_empty() && self.scored.is_empty() && self.corrected.is_empty()
+        self.logged.is_empty() && self.scored.is_empty() && self.corrected.is_empty() && self.follow_ups.is_empty()
     }
 }
 
@@ -130,7 +135,8 @@ fn local_day(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
         .unwrap_or(utc)
 }
 
-/// Writes the batch's facts and recomputes the rollups of every store-day they touched.
+/// Writes the batch's facts and recomputes the rollups of every store-day they touched (and the
+/// closed loop of those and of the store-days its follow-ups answer).
 pub async fn write(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: InsightRows) -> ApiResult<()> {
     if rows.is_empty() {
         return Ok(());
@@ -237,12 +243,17 @@ pub async fn write(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: InsightR
         collect(found);
     }
 
-    if touched.is_empty() {
-        return Ok(());
+    if !touched.is_empty() {
+        let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.iter().copied().unzip();
+        sqlx::query("SELECT insight_refresh($1, $2, $3)")
+            .bind(org)
+            .bind(&stores)
+            .bind(&days)
+            .execute(&mut **tx)
+            .await?;
     }
-    let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.into_iter().unzip();
-    sqlx::query("SELECT insight_refresh($1, $2, $3)").bind(org).bind(&stores).bind(&days).execute(&mut **tx).await?;
-    Ok(())
+    let follow_ups: Vec<Uuid> = rows.follow_ups.into_iter().collect();
+    super::closed_loop::refresh(tx, org, touched, &follow_ups).await
 }
 
 /// Which chart a row of a dashboard's query feeds.

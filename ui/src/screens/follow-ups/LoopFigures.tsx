@@ -98,7 +98,8 @@ export function LoopFigures({
   );
 }
 
-function LoopBody({ m }: { m: LoopMetrics }) {
+/** The figures of one period (the console shows an organisation's or a store's the same way). */
+export function LoopBody({ m }: { m: LoopMetrics }) {
   const { t } = useTranslation();
   const counts = new Map(m.feeling_after.map((f) => [f.feeling, f.count]));
   const most = Math.max(1, ...m.feeling_after.map((f) => f.count));
