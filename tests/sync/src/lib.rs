@@ -302,6 +302,41 @@ impl TestServer {
     }
 }
 
+/// Two stores, each with its supervisor at an enrolled desk: the first store's
+/// (`server.supervisor`) and Braga (made here, with Carla Dias at the desk and Duarte Lima, its
+/// supervisor, signed in).
+pub struct TwoStores {
+    pub braga: Uuid,
+    pub braga_supervisor: Uuid,
+    pub lisbon_desk: TestDesk,
+    pub braga_desk: TestDesk,
+}
+
+impl TestServer {
+    pub async fn two_supervised_stores(&self) -> TwoStores {
+        let (braga, _) = self.another_store("Braga", "Carla Dias").await;
+        let braga_supervisor =
+            admin::create_staff(&self.pool, self.org, Some(braga), "Duarte Lima", Role::Supervisor, None)
+                .await
+                .expect("supervisor");
+        let lisbon_desk = TestDesk::enrolled(self, self.supervisor).await;
+        let braga_desk = TestDesk::new(&self.url);
+        let code = admin::issue_enrollment_code_as(
+            &self.pool,
+            self.org,
+            braga,
+            Role::Supervisor,
+            &[],
+            false,
+            chrono::Duration::hours(1),
+        )
+        .await
+        .expect("code");
+        braga_desk.enroll_as(self, &code, braga_supervisor).await;
+        TwoStores { braga, braga_supervisor, lisbon_desk, braga_desk }
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.kill();

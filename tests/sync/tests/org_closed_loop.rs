@@ -12,9 +12,9 @@ use touchpoint_core::follow_ups::board::LoopMetrics;
 use touchpoint_core::follow_ups::{CloseFollowUp, NewFollowUp};
 use touchpoint_core::interactions::LogInteraction;
 use touchpoint_protocol::risk::{LoopFigures, OrgAtRiskCustomer, OrgClosedLoop, RiskReason};
-use touchpoint_protocol::{ContactChannel, Feeling, FollowUpStatus, Outcome, Role};
+use touchpoint_protocol::{ContactChannel, Feeling, FollowUpStatus, Outcome};
 use touchpoint_sync_tests::browser::{first_admin, Browser, PASSWORD};
-use touchpoint_sync_tests::{TestDesk, TestServer};
+use touchpoint_sync_tests::{TestDesk, TestServer, TwoStores};
 use uuid::Uuid;
 
 /// A small deterministic generator, so a failure names the data that made it.
@@ -158,31 +158,7 @@ fn days(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_closed_loop_and_the_customers_at_risk_on_the_server_match_each_stores_desk() {
     let server = TestServer::start().await;
-    let (braga, _) = server.another_store("Braga", "Carla Dias").await;
-    let braga_supervisor = touchpoint_server::admin::create_staff(
-        &server.pool,
-        server.org,
-        Some(braga),
-        "Duarte Lima",
-        Role::Supervisor,
-        None,
-    )
-    .await
-    .expect("supervisor");
-    let lisbon_desk = TestDesk::enrolled(&server, server.supervisor).await;
-    let braga_desk = TestDesk::new(&server.url);
-    let code = touchpoint_server::admin::issue_enrollment_code_as(
-        &server.pool,
-        server.org,
-        braga,
-        Role::Supervisor,
-        &[],
-        false,
-        Duration::hours(1),
-    )
-    .await
-    .expect("code");
-    braga_desk.enroll_as(&server, &code, braga_supervisor).await;
+    let TwoStores { braga, braga_supervisor, lisbon_desk, braga_desk } = server.two_supervised_stores().await;
 
     let now = Utc::now().duration_trunc(Duration::seconds(1)).expect("whole seconds");
     let mut dice = Dice(29);

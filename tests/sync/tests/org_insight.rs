@@ -13,8 +13,8 @@ use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::interactions::LogInteraction;
 use touchpoint_protocol::console::ConsoleRole;
 use touchpoint_protocol::insight::{Count, Group, HeatCell, OrgConversation, OrgInsight, Scores};
-use touchpoint_protocol::{ContactChannel, Feeling, InteractionChanges, Outcome, Role};
-use touchpoint_sync_tests::{TestDesk, TestServer};
+use touchpoint_protocol::{ContactChannel, Feeling, InteractionChanges, Outcome};
+use touchpoint_sync_tests::{TestDesk, TestServer, TwoStores};
 use uuid::Uuid;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -173,31 +173,7 @@ async fn the_organisations_insight_on_the_server_matches_each_desks_to_the_last_
     // The desk groups weeks on the computer's calendar, the server on the store's; both UTC here.
     std::env::set_var("TZ", "UTC");
     let server = TestServer::start().await;
-    let (braga, _) = server.another_store("Braga", "Carla Dias").await;
-    let braga_supervisor = touchpoint_server::admin::create_staff(
-        &server.pool,
-        server.org,
-        Some(braga),
-        "Duarte Lima",
-        Role::Supervisor,
-        None,
-    )
-    .await
-    .expect("supervisor");
-    let lisbon_desk = TestDesk::enrolled(&server, server.supervisor).await;
-    let braga_desk = TestDesk::new(&server.url);
-    let code = touchpoint_server::admin::issue_enrollment_code_as(
-        &server.pool,
-        server.org,
-        braga,
-        Role::Supervisor,
-        &[],
-        false,
-        chrono::Duration::hours(1),
-    )
-    .await
-    .expect("code");
-    braga_desk.enroll_as(&server, &code, braga_supervisor).await;
+    let TwoStores { braga, lisbon_desk, braga_desk, .. } = server.two_supervised_stores().await;
 
     let now = Utc::now();
     let mut dice = Dice(13);

@@ -10,10 +10,7 @@ import { LoopBody, recoveryTime } from "../../../src/screens/follow-ups/LoopFigu
 import "../../../src/screens/follow-ups/follow-ups.css";
 import { api } from "../api";
 import type { LoopFigures, OrgAtRiskCustomer, OrgClosedLoop } from "../api-types";
-import { LoadProblem, useStores, When } from "./common";
-
-const PERIODS = [7, 30, 90, 365] as const;
-type Period = (typeof PERIODS)[number];
+import { LoadProblem, type Period, PeriodAndStore, When } from "./common";
 
 function day(d: Date): string {
   return format(d, "yyyy-MM-dd");
@@ -39,7 +36,6 @@ function asMetrics(f: LoopFigures, loop: OrgClosedLoop): LoopMetrics {
 export function ClosedLoopPage() {
   const { t } = useTranslation("console");
   const desk = useTranslation().t;
-  const stores = useStores();
   const [days, setDays] = useState<Period>(30);
   const [storeId, setStoreId] = useState("");
   const to = day(new Date());
@@ -62,41 +58,7 @@ export function ClosedLoopPage() {
     <section className="console-page" aria-labelledby="loop-heading">
       <div className="console-page-head">
         <h1 id="loop-heading">{t("loop.heading")}</h1>
-        <div className="console-filters">
-          <label className="field-label" htmlFor="loop-period">
-            {t("insight.period")}
-          </label>
-          <select
-            id="loop-period"
-            className="input"
-            value={days}
-            onChange={(e) => setDays(Number(e.target.value) as Period)}
-            data-testid="loop-period"
-          >
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                {t("insight.lastDays", { count: p })}
-              </option>
-            ))}
-          </select>
-          <label className="field-label" htmlFor="loop-store">
-            {t("insight.store")}
-          </label>
-          <select
-            id="loop-store"
-            className="input"
-            value={storeId}
-            onChange={(e) => setStoreId(e.target.value)}
-            data-testid="loop-store"
-          >
-            <option value="">{t("insight.allStores")}</option>
-            {stores.data?.map((s) => (
-              <option key={s.store_id} value={s.store_id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PeriodAndStore id="loop" days={days} storeId={storeId} onDays={setDays} onStore={setStoreId} />
       </div>
       <LoadProblem error={loop.error} />
       {data && (

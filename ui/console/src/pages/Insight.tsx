@@ -12,10 +12,8 @@ import { countText, weekText } from "../../../src/screens/insight/figures";
 import "../../../src/screens/insight/insight.css";
 import { api } from "../api";
 import type { Feeling, Group, OrgConversation, OrgInsight } from "../api-types";
-import { LoadProblem, useStores } from "./common";
+import { LoadProblem, type Period, PeriodAndStore, useStores } from "./common";
 
-const PERIODS = [7, 30, 90, 365] as const;
-type Period = (typeof PERIODS)[number];
 const PAGE = 50;
 
 /** What a click on a figure opens: the conversations behind it. */
@@ -103,47 +101,19 @@ export function InsightPage() {
     <section className="console-page insight-page" aria-labelledby="insight-heading">
       <div className="console-page-head">
         <h1 id="insight-heading">{t("insight.heading")}</h1>
-        <div className="console-filters">
-          <label className="field-label" htmlFor="insight-period">
-            {t("insight.period")}
-          </label>
-          <select
-            id="insight-period"
-            className="input"
-            value={days}
-            onChange={(e) => {
-              setDays(Number(e.target.value) as Period);
-              setDrill(null);
-            }}
-            data-testid="insight-period"
-          >
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                {t("insight.lastDays", { count: p })}
-              </option>
-            ))}
-          </select>
-          <label className="field-label" htmlFor="insight-store">
-            {t("insight.store")}
-          </label>
-          <select
-            id="insight-store"
-            className="input"
-            value={storeId}
-            onChange={(e) => {
-              setStoreId(e.target.value);
-              setDrill(null);
-            }}
-            data-testid="insight-store"
-          >
-            <option value="">{t("insight.allStores")}</option>
-            {stores.data?.map((s) => (
-              <option key={s.store_id} value={s.store_id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PeriodAndStore
+          id="insight"
+          days={days}
+          storeId={storeId}
+          onDays={(d) => {
+            setDays(d);
+            setDrill(null);
+          }}
+          onStore={(id) => {
+            setStoreId(id);
+            setDrill(null);
+          }}
+        />
       </div>
       <LoadProblem error={insight.error} />
       {data && (

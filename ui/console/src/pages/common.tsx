@@ -6,6 +6,66 @@ import { absoluteTime, relativeTime } from "../../../src/format";
 import { api, ConsoleError } from "../api";
 import type { OrgStore } from "../api-types";
 
+/** The periods the organisation's figures are read for, in days. */
+export const PERIODS = [7, 30, 90, 365] as const;
+export type Period = (typeof PERIODS)[number];
+
+/** The period and store pickers above the organisation's figures; `id` prefixes the fields'
+ * ids and test ids (`{id}-period`, `{id}-store`). */
+export function PeriodAndStore({
+  id,
+  days,
+  storeId,
+  onDays,
+  onStore,
+}: {
+  id: string;
+  days: Period;
+  storeId: string;
+  onDays: (days: Period) => void;
+  onStore: (storeId: string) => void;
+}) {
+  const { t } = useTranslation("console");
+  const stores = useStores();
+  return (
+    <div className="console-filters">
+      <label className="field-label" htmlFor={`${id}-period`}>
+        {t("insight.period")}
+      </label>
+      <select
+        id={`${id}-period`}
+        className="input"
+        value={days}
+        onChange={(e) => onDays(Number(e.target.value) as Period)}
+        data-testid={`${id}-period`}
+      >
+        {PERIODS.map((p) => (
+          <option key={p} value={p}>
+            {t("insight.lastDays", { count: p })}
+          </option>
+        ))}
+      </select>
+      <label className="field-label" htmlFor={`${id}-store`}>
+        {t("insight.store")}
+      </label>
+      <select
+        id={`${id}-store`}
+        className="input"
+        value={storeId}
+        onChange={(e) => onStore(e.target.value)}
+        data-testid={`${id}-store`}
+      >
+        <option value="">{t("insight.allStores")}</option>
+        {stores.data?.map((s) => (
+          <option key={s.store_id} value={s.store_id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The organisation's stores, which most pages name. */
 export function useStores() {
   return useQuery({ queryKey: ["stores"], queryFn: () => api.get<OrgStore[]>("stores") });
