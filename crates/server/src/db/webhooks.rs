@@ -28,16 +28,16 @@ pub async fn enqueue(
 }
 
 /// Queues "overdue" for follow-ups past their due time and not done, once per due time, for the
-/// organisations with a webhook that wants it.
+/// organisations with a webhook that wants it: only those organisations' open follow-ups are
+/// read, through their index by due time (migration 0017), not every follow-up's fields.
 pub async fn queue_overdue(pool: &PgPool) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "WITH due AS (
              INSERT INTO webhook_overdue_sent (org_id, follow_up_id, due_at)
-             SELECT f.org_id, f.follow_up_id, f.fields->>'due_at' FROM follow_ups f
-             WHERE f.fields->>'due_at' IS NOT NULL AND (f.fields->>'due_at')::timestamptz < now()
-               AND coalesce(f.fields->>'status', 'open') IN ('open', 'in_progress')
-               AND EXISTS (SELECT 1 FROM webhooks w WHERE w.org_id = f.org_id AND w.active
-                           AND 'follow_up_overdue' = ANY(w.events))
+             SELECT f.org_id, f.follow_up_id, f.fields->>'due_at'
+             FROM (SELECT DISTINCT org_id FROM webhooks WHERE active AND 'follow_up_overdue' = ANY(events)) o
+             JOIN follow_ups f ON f.org_id = o.org_id AND f.status IN ('open', 'in_progress') AND f.due_at < now()
+             WHERE f.fields->>'due_at' IS NOT NULL
              ON CONFLICT DO NOTHING
              RETURNING org_id, follow_up_id, due_at
          )
