@@ -273,6 +273,9 @@ pub async fn candidates(
              WHERE f.org_id = $1 AND f.logged AND f.customer_id IS NOT NULL AND f.occurred_at >= $2
                AND ({UNHAPPY} OR f.outcome IN ('unresolved', 'escalated'))
                AND ($4::uuid IS NULL OR f.store_id = $4)
+               -- The store's days by their index (a day either side of the window's start in
+               -- any time zone; the time above decides).
+               AND f.day >= ($2::timestamptz - interval '1 day')::date
              UNION ALL
              SELECT fu.customer_id, fu.due_at FROM follow_ups fu
              WHERE fu.org_id = $1 AND fu.customer_id IS NOT NULL AND fu.status IN ('open', 'in_progress')
@@ -295,6 +298,8 @@ pub async fn candidates(
             .bind(now)
             .bind(store)
             .bind(CANDIDATES)
+            // Planned for its store each time: a plan for any store would read every one's.
+            .persistent(false)
             .fetch_all(pool)
             .await?
         }
