@@ -144,6 +144,23 @@ pub fn describe(reason: &RiskReason) -> String {
     }
 }
 
+/// The median of `hours` (in any order): the middle value, or the two in the middle averaged
+/// (as SQL's `percentile_cont(0.5)`); none of none. The desk and the server take the median
+/// hours to recover by this one function.
+pub fn median(mut hours: Vec<f64>) -> Option<f64> {
+    let n = hours.len();
+    if n == 0 {
+        return None;
+    }
+    let (below, mid, _) = hours.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let mid = *mid;
+    if n % 2 == 1 {
+        return Some(mid);
+    }
+    let lower = below.iter().copied().max_by(f64::total_cmp).unwrap_or(mid);
+    Some((lower + mid) / 2.0)
+}
+
 /// How the loop closed for a population over a period.
 ///
 /// - `unhappy`: conversations of the period that left the customer unhappy.
@@ -256,6 +273,15 @@ pub struct OrgAtRiskCustomer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_median_is_the_middle_value_or_the_two_middle_ones_averaged() {
+        assert_eq!(super::median(vec![]), None);
+        assert_eq!(super::median(vec![5.0]), Some(5.0));
+        assert_eq!(super::median(vec![9.0, 1.0, 4.0]), Some(4.0));
+        assert_eq!(super::median(vec![9.0, 1.0, 4.0, 2.0]), Some(3.0));
+        assert_eq!(super::median(vec![2.5, 2.5, 7.0, 1.0, 30.0, 2.5]), Some(2.5));
+    }
+
     use super::*;
 
     fn at(days_ago: i64) -> DateTime<Utc> {

@@ -147,21 +147,45 @@ async fn populate(
     .execute(pool)
     .await
     .expect("closed-loop rollups");
-    // What autovacuum does to a table in use: statistics (and the visibility map) for every
-    // table a dashboard reads, so the plans are the ones a running server gets.
-    let tables: Vec<String> =
-        sqlx::query_scalar(
-            "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'insight\\_%' OR tablename IN ('customers', 'follow_ups')
-             ORDER BY 1",
-        )
-            .fetch_all(pool)
-            .await
-            .expect("tables");
+    sqlx::query(
+        "SELECT insight_loop_weeks_refresh($1, array_agg(store_id), array_agg(day))
+         FROM (SELECT DISTINCT store_id, day FROM insight_facts WHERE org_id = $1 AND logged) d",
+    )
+    .bind(org)
+    .execute(pool)
+    .await
+    .expect("closed-loop week rollups");
+    vacuum(pool).await;
+    eprintln!("  rollups built in {:.0} s", start.elapsed().as_secs_f64());
+    (store_ids, tp_ids, staff_ids)
+}
+
+/// What autovacuum does to a table in use: statistics (and the visibility map) for every table
+/// a dashboard reads, so the plans are the ones a running server gets.
+async fn vacuum(pool: &sqlx::PgPool) {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'insight\\_%' OR tablename IN ('customers', 'follow_ups')
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tables");
     for t in tables {
         sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM ANALYZE {t}"))).execute(pool).await.expect("vacuum");
     }
-    eprintln!("  rollups built in {:.0} s", start.elapsed().as_secs_f64());
-    (store_ids, tp_ids, staff_ids)
+}
+
+/// The stores, touch points and people an earlier run's `populate` made.
+async fn populated(server: &TestServer) -> (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>) {
+    let ids = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, Uuid>(sql).bind(server.org).fetch_all(&server.pool).await.expect(sql)
+    };
+    (
+        ids("SELECT store_id FROM stores WHERE org_id = $1 AND name LIKE 'Store %' ORDER BY name").await,
+        ids("SELECT touch_point_id FROM touch_points WHERE org_id = $1 AND name LIKE 'Touch point %' ORDER BY name")
+            .await,
+        ids("SELECT staff_id FROM staff WHERE org_id = $1 AND name LIKE 'Person %' ORDER BY name").await,
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -216,8 +240,24 @@ async fn main() {
         "org insight: {conversations} conversations, {stores} stores, {TOUCH_POINTS} touch points, {} people, {customers} customers",
         stores * STAFF_PER_STORE
     );
-    let server = TestServer::start().await;
-    let (store_ids, tp_ids, staff_ids) = populate(&server, stores, conversations, customers).await;
+    // BENCH_DATABASE=name: the data set an earlier run left in that database (on a PostgreSQL
+    // of your own: scripts/with-postgres.sh removes its cluster), migrated to now.
+    let (server, (store_ids, tp_ids, staff_ids)) = match std::env::var("BENCH_DATABASE") {
+        Ok(name) => {
+            let server = TestServer::start_on_existing(&name).await;
+            vacuum(&server.pool).await;
+            let ids = populated(&server).await;
+            (server, ids)
+        }
+        Err(_) => {
+            let server = TestServer::start().await;
+            let ids = populate(&server, stores, conversations, customers).await;
+            (server, ids)
+        }
+    };
+    let database: String =
+        sqlx::query_scalar("SELECT current_database()::text").fetch_one(&server.pool).await.expect("name");
+    eprintln!("  data in database {database} (BENCH_DATABASE={database} measures it again)");
     let rollup_rows: i64 = server.count("SELECT (SELECT count(*) FROM insight_touch_point_days) + (SELECT count(*) FROM insight_staff_days) + (SELECT count(*) FROM insight_reason_days)").await;
     eprintln!("  {rollup_rows} rollup rows");
 
@@ -245,35 +285,37 @@ async fn main() {
                 eprintln!("{name}\n{}", plan.join("\n"));
             }
         }
-        let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {}", touchpoint_server::db::closed_loop::MEDIAN_SQL);
-        let recovered: i64 = sqlx::query_scalar(
-            "SELECT coalesce(sum(recovered), 0)::bigint FROM insight_loop_days WHERE org_id = $1 AND day BETWEEN $2 AND $3",
-        )
-        .bind(server.org)
-        .bind(from)
-        .bind(today)
-        .fetch_one(&server.pool)
-        .await
-        .expect("recovered");
-        for _ in 0..2 {
-            let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(explain.clone()))
-                .bind(server.org)
-                .bind(from)
-                .bind(today)
-                .bind(recovered)
-                .persistent(false)
-                .fetch_all(&server.pool)
-                .await
-                .expect("explain");
-            eprintln!("closed loop's median, organisation, 365 days ({recovered} recovered)\n{}", plan.join("\n"));
+        for (name, sql) in [
+            ("closed loop's rows, organisation, 365 days", touchpoint_server::db::closed_loop::LOOP_ROWS),
+            ("closed loop's edge days, organisation, 365 days", touchpoint_server::db::closed_loop::EDGE_HOURS),
+        ] {
+            for _ in 0..2 {
+                let plan: Vec<String> =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("EXPLAIN (ANALYZE, BUFFERS) {sql}")))
+                        .bind(server.org)
+                        .bind(from)
+                        .bind(today)
+                        .bind(None::<Uuid>)
+                        .bind(first)
+                        .bind(after)
+                        .fetch_all(&server.pool)
+                        .await
+                        .expect("explain");
+                eprintln!(
+                    "{name}
+{}",
+                    plan.join("\n")
+                );
+            }
         }
     }
+    let bench_login = format!("bench-{}", Uuid::now_v7().simple());
     touchpoint_server::admin::create_console_user(
         &server.pool,
         server.org,
         None,
         Some("Bench"),
-        "bench",
+        &bench_login,
         "correct horse battery staple",
         ConsoleRole::Admin,
     )
@@ -282,7 +324,7 @@ async fn main() {
     let client = reqwest::Client::new();
     let signed = client
         .post(format!("{}/v1/org/session", server.url))
-        .json(&json!({"login": "bench", "password": "correct horse battery staple"}))
+        .json(&json!({"login": bench_login, "password": "correct horse battery staple"}))
         .send()
         .await
         .expect("sign in");

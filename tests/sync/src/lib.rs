@@ -52,7 +52,11 @@ pub async fn fresh_database() -> (PgPool, String) {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create database");
     admin.close().await;
     let url = with_database(&admin_url, &name);
-    let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.expect("connect to the test database");
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(touchpoint_server::connect_options(&url).expect("database URL"))
+        .await
+        .expect("connect to the test database");
     MIGRATOR.run(&pool).await.expect("migrate");
     (pool, url)
 }
@@ -130,6 +134,50 @@ impl TestServer {
         Self::start_full(chrono::Duration::minutes(15), generous_limits(), options, pool, org_share).await
     }
 
+    /// A server on a database an earlier run left (`name`, on the server `DATABASE_URL` names),
+    /// brought up to the newest migrations: for benches that re-measure a data set that takes
+    /// long to build. The organisation, store and people are those `start` made there.
+    pub async fn start_on_existing(name: &str) -> TestServer {
+        let database_url = with_database(&database_url(), name);
+        let options = touchpoint_server::connect_options(&database_url).expect("database URL");
+        let pool =
+            PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect to the database");
+        MIGRATOR.run(&pool).await.expect("migrate");
+        let org: Uuid = sqlx::query_scalar("SELECT org_id FROM organisations WHERE name = 'Test Retail'")
+            .fetch_one(&pool)
+            .await
+            .expect("the test organisation");
+        let id = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query_scalar::<_, Uuid>(sql).bind(org).fetch_one(&pool).await.expect(sql) }
+        };
+        let store = id("SELECT store_id FROM stores WHERE org_id = $1 AND name = 'High Street'").await;
+        let supervisor = id("SELECT staff_id FROM staff WHERE org_id = $1 AND name = 'Priya Shah'").await;
+        let frontline = id("SELECT staff_id FROM staff WHERE org_id = $1 AND name = 'Maria Lopes'").await;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let addr = listener.local_addr().expect("address");
+        drop(listener);
+        let mut server = TestServer {
+            url: format!("http://{addr}"),
+            database_url,
+            pool,
+            faults: Arc::new(Faults::default()),
+            org,
+            store,
+            supervisor,
+            frontline,
+            addr,
+            access_ttl: chrono::Duration::minutes(15),
+            limits: generous_limits(),
+            options: ServeOptions::default(),
+            pool_size: 8,
+            org_share: None,
+            running: None,
+        };
+        server.run();
+        server
+    }
+
     async fn start_with(access_ttl: chrono::Duration, limits: RateLimits) -> TestServer {
         Self::start_full(access_ttl, limits, ServeOptions::default(), 8, None).await
     }
@@ -194,7 +242,8 @@ impl TestServer {
                 .build()
                 .expect("server runtime");
             rt.block_on(async move {
-                let pool = PgPoolOptions::new().max_connections(pool_size).connect(&url).await.expect("server pool");
+                let connect = touchpoint_server::connect_options(&url).expect("database URL");
+                let pool = PgPoolOptions::new().max_connections(pool_size).connect_with(connect).await.expect("server pool");
                 // Webhooks to a receiver on loopback, retried within a test's patience.
                 let webhooks = touchpoint_server::webhooks::WebhookOptions {
                     allow_http: true,

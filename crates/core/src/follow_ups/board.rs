@@ -134,16 +134,11 @@ pub fn metrics(
     let mut stmt = conn.prepare_cached(&format!(
         "{UNHAPPY}
          SELECT (julianday(h.closed_at) - julianday(h.occurred_at)) * 24 FROM handled h
-         WHERE h.closed_at IS NOT NULL AND h.recovered
-         ORDER BY 1"
+         WHERE h.closed_at IS NOT NULL AND h.recovered"
     ))?;
     let hours: Vec<f64> =
         stmt.query_map(params![store.to_string(), ts(from), ts(to)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let median = match hours.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(hours[n / 2]),
-        n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
-    };
+    let median = touchpoint_protocol::risk::median(hours);
     let mut stmt = conn.prepare_cached(
         "SELECT f.feeling_after, count(*) FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
          WHERE i.store_id = ?1 AND i.occurred_at >= ?2 AND i.occurred_at < ?3

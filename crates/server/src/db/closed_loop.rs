@@ -64,48 +64,36 @@ pub async fn refresh(
         .bind(SLA_HOURS as i32)
         .execute(&mut **tx)
         .await?;
+    sqlx::query("SELECT insight_loop_weeks_refresh($1, $2, $3)")
+        .bind(org)
+        .bind(&stores)
+        .bind(&days)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
-/// The closed loop's sums of a period, store by store (binds: org, from, to, and the store
-/// when `store`).
-fn sums_sql(store: bool) -> String {
-    let narrow = if store { " AND store_id = $4" } else { "" };
-    format!(
-        "SELECT store_id, sum(unhappy) AS unhappy, sum(followed_up) AS followed_up, sum(within_sla) AS within_sla,
-                sum(recovered) AS recovered, sum(after_1) AS a1, sum(after_2) AS a2, sum(after_3) AS a3,
-                sum(after_4) AS a4, sum(after_5) AS a5
-         FROM insight_loop_days WHERE org_id = $1 AND day BETWEEN $2 AND $3{narrow}
-         GROUP BY store_id"
-    )
-}
+/// The closed loop's rows of a period (binds: org, from, to, the store or null, the first whole
+/// week and the Monday after the last, as [`super::insight::whole_weeks`] gives them): its whole
+/// weeks from the week rows, with their recovered hours; the days at either end from the day
+/// rows (their hours from [`EDGE_HOURS`]).
+pub const LOOP_ROWS: &str = "SELECT store_id, unhappy, followed_up, within_sla, after_1, after_2, after_3, after_4, after_5, hours
+     FROM insight_loop_weeks
+     WHERE org_id = $1 AND week >= $5 AND week < $6 AND ($4::uuid IS NULL OR store_id = $4)
+     UNION ALL
+     SELECT store_id, unhappy, followed_up, within_sla, after_1, after_2, after_3, after_4, after_5, NULL
+     FROM insight_loop_days
+     WHERE org_id = $1 AND ((day >= $2 AND day < $5) OR (day >= $6 AND day <= $3)) AND ($4::uuid IS NULL OR store_id = $4)";
 
-/// Each store's median hours to recover in a period: its rows of the period, found by store
-/// and day (binds as [`sums_sql`]).
-fn store_medians_sql(store: bool) -> String {
-    let narrow = if store { " AND store_id = $4" } else { "" };
-    format!(
-        "SELECT s.store_id, m.median FROM stores s
-         CROSS JOIN LATERAL (
-             SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.hours) AS median FROM insight_loop_recovered r
-             WHERE r.org_id = $1 AND r.store_id = s.store_id AND r.day BETWEEN $2 AND $3) m
-         WHERE s.org_id = $1{narrow} AND m.median IS NOT NULL"
-    )
-}
-
-/// The organisation's median hours to recover in a period holding `$4` recovered
-/// conversations: the middle one (or the two in the middle, averaged, as `percentile_cont(0.5)`
-/// does), skipped to in order of hours. For a long period PostgreSQL walks the index in that
-/// order and never sorts; for a short one it sorts the period's few rows. Public so the bench
-/// can print its plan.
-pub const MEDIAN_SQL: &str = "SELECT avg(hours) FROM (
-         SELECT hours FROM insight_loop_recovered WHERE org_id = $1 AND day BETWEEN $2 AND $3
-         ORDER BY hours OFFSET ($4 - 1) / 2 LIMIT 2 - $4 % 2) m";
+/// The hours to recover of the days at either end of a period (binds as [`LOOP_ROWS`]).
+pub const EDGE_HOURS: &str = "SELECT store_id, hours FROM insight_loop_recovered
+     WHERE org_id = $1 AND ((day >= $2 AND day < $5) OR (day >= $6 AND day <= $3)) AND ($4::uuid IS NULL OR store_id = $4)";
 
 /// The closed-loop figures of the days `from`–`to` (each store's own calendar), per store and
 /// for all of them together (under `None`); `store` narrows to one. Read from the rollups the
-/// push keeps (`insight_loop_refresh`, migration 0018), but for what is overdue now; the
-/// statements run side by side on their own connections.
+/// push keeps (migrations 0018 and 0019), but for what is overdue now; the statements run side
+/// by side on their own connections. Medians are taken here, by [`risk::median`], from every
+/// recovered conversation's hours: a median cannot be summed.
 pub async fn figures(
     pool: &PgPool,
     org: Uuid,
@@ -114,70 +102,57 @@ pub async fn figures(
     store: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> ApiResult<LoopRows> {
-    let narrow = store.is_some();
-    let sums = async {
-        let sql = sums_sql(narrow);
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(from).bind(to).bind(store);
+    let (first, after) = super::insight::whole_weeks(from, to);
+    let rows = async {
+        let q = sqlx::query(LOOP_ROWS).bind(org).bind(from).bind(to).bind(store).bind(first).bind(after);
         q.fetch_all(pool).await
     };
-    let medians = async {
-        let sql = store_medians_sql(narrow);
-        let q = sqlx::query_as::<_, (Uuid, f64)>(sqlx::AssertSqlSafe(sql)).bind(org).bind(from).bind(to).bind(store);
-        q.fetch_all(pool).await
+    let edges = async {
+        let q = sqlx::query_as::<_, (Uuid, f64)>(EDGE_HOURS);
+        q.bind(org).bind(from).bind(to).bind(store).bind(first).bind(after).fetch_all(pool).await
     };
-    let (sums, medians, overdue) = tokio::try_join!(sums, medians, overdue(pool, org, store, now))?;
+    let (rows, edges, overdue) = tokio::try_join!(rows, edges, overdue(pool, org, store, now))?;
 
     let mut out: LoopRows = HashMap::new();
-    let mut all = LoopFigures::default();
-    let mut recovered: i64 = 0;
-    for r in sums {
-        let sum = |name: &str| -> Result<u32, sqlx::Error> { Ok(r.try_get::<Option<i64>, _>(name)?.map_or(0, count)) };
-        let mut f = LoopFigures {
-            unhappy: sum("unhappy")?,
-            followed_up: sum("followed_up")?,
-            within_sla: sum("within_sla")?,
-            ..LoopFigures::default()
-        };
-        for (slot, name) in f.feelings_after.iter_mut().zip(["a1", "a2", "a3", "a4", "a5"]) {
-            *slot = sum(name)?;
+    let mut hours: HashMap<Uuid, Vec<f64>> = HashMap::new();
+    for r in rows {
+        let store_id: Uuid = r.try_get("store_id")?;
+        let f = out.entry(Some(store_id)).or_default();
+        let n = |name: &str| -> Result<u32, sqlx::Error> { Ok(count(r.try_get::<i32, _>(name)?.into())) };
+        f.unhappy += n("unhappy")?;
+        f.followed_up += n("followed_up")?;
+        f.within_sla += n("within_sla")?;
+        for (slot, name) in f.feelings_after.iter_mut().zip(["after_1", "after_2", "after_3", "after_4", "after_5"]) {
+            *slot += n(name)?;
         }
-        recovered += r.try_get::<Option<i64>, _>("recovered")?.unwrap_or(0);
+        if let Some(h) = r.try_get::<Option<Vec<f64>>, _>("hours")? {
+            hours.entry(store_id).or_default().extend(h);
+        }
+    }
+    for (s, h) in edges {
+        hours.entry(s).or_default().push(h);
+    }
+    let mut all = LoopFigures::default();
+    for f in out.values() {
         all.unhappy += f.unhappy;
         all.followed_up += f.followed_up;
         all.within_sla += f.within_sla;
         for (a, b) in all.feelings_after.iter_mut().zip(&f.feelings_after) {
             *a += b;
         }
-        out.insert(Some(r.try_get("store_id")?), f);
     }
-    for (s, median) in &medians {
-        out.entry(Some(*s)).or_default().median_hours_to_recover = Some(*median);
+    let mut everyone = Vec::with_capacity(hours.values().map(Vec::len).sum());
+    for (s, h) in hours {
+        everyone.extend_from_slice(&h);
+        out.entry(Some(s)).or_default().median_hours_to_recover = risk::median(h);
     }
-    all.median_hours_to_recover = match (store, recovered) {
-        (_, 0) => None,
-        // One store's middle value is its own.
-        (Some(_), _) => medians.first().map(|(_, m)| *m),
-        // A statement of its own, planned for its values (the skip decides the plan).
-        (None, n) => {
-            sqlx::query_scalar(MEDIAN_SQL)
-                .bind(org)
-                .bind(from)
-                .bind(to)
-                .bind(n)
-                .persistent(false)
-                .fetch_one(pool)
-                .await?
-        }
-    };
+    all.median_hours_to_recover = risk::median(everyone);
     for (s, n) in overdue {
         out.entry(s).or_default().overdue_now = count(n);
     }
     let overall = out.entry(None).or_default();
-    overall.unhappy = all.unhappy;
-    overall.followed_up = all.followed_up;
-    overall.within_sla = all.within_sla;
-    overall.feelings_after = all.feelings_after;
-    overall.median_hours_to_recover = all.median_hours_to_recover;
+    all.overdue_now = overall.overdue_now;
+    *overall = all;
     for f in out.values_mut() {
         f.within_sla_percent = touchpoint_protocol::insight::percent(f.within_sla, f.unhappy);
     }
@@ -192,6 +167,25 @@ async fn overdue(
     store: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Option<Uuid>, i64)>, sqlx::Error> {
+    if let Some(store) = store {
+        // One store's: those opened there and those of its home customers, each by its index.
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (
+                 SELECT fu.follow_up_id FROM follow_ups fu
+                 WHERE fu.org_id = $1 AND fu.store_id = $3 AND fu.status IN ('open', 'in_progress') AND fu.due_at < $2
+                 UNION
+                 SELECT fu.follow_up_id FROM customers c
+                 JOIN follow_ups fu ON fu.org_id = c.org_id AND fu.customer_id = c.customer_id
+                 WHERE c.org_id = $1 AND c.home_store_id = $3 AND fu.status IN ('open', 'in_progress') AND fu.due_at < $2
+             ) due",
+        )
+        .bind(org)
+        .bind(now)
+        .bind(store)
+        .fetch_one(pool)
+        .await?;
+        return Ok(vec![(Some(store), n), (None, n)]);
+    }
     sqlx::query_as(
         // The customer's home store by one probe each (joined, the plan read every customer).
         "WITH due AS (
@@ -203,12 +197,11 @@ async fn overdue(
          )
          SELECT s.store_id, count(DISTINCT d.follow_up_id) FROM due d
          CROSS JOIN LATERAL (VALUES (d.store_id), (d.home_store_id)) AS s (store_id)
-         WHERE s.store_id IS NOT NULL AND ($3::uuid IS NULL OR s.store_id = $3)
+         WHERE s.store_id IS NOT NULL
          GROUP BY GROUPING SETS ((s.store_id), ())",
     )
     .bind(org)
     .bind(now)
-    .bind(store)
     .fetch_all(pool)
     .await
 }
