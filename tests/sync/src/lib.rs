@@ -107,6 +107,16 @@ pub fn generous_limits() -> RateLimits {
     }
 }
 
+/// A test database with its organisation, store and the store's two people.
+struct Made {
+    pool: PgPool,
+    database_url: String,
+    org: Uuid,
+    store: Uuid,
+    supervisor: Uuid,
+    frontline: Uuid,
+}
+
 struct Running {
     kill: tokio::sync::oneshot::Sender<()>,
     thread: std::thread::JoinHandle<()>,
@@ -154,28 +164,8 @@ impl TestServer {
         let store = id("SELECT store_id FROM stores WHERE org_id = $1 AND name = 'High Street'").await;
         let supervisor = id("SELECT staff_id FROM staff WHERE org_id = $1 AND name = 'Priya Shah'").await;
         let frontline = id("SELECT staff_id FROM staff WHERE org_id = $1 AND name = 'Maria Lopes'").await;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let addr = listener.local_addr().expect("address");
-        drop(listener);
-        let mut server = TestServer {
-            url: format!("http://{addr}"),
-            database_url,
-            pool,
-            faults: Arc::new(Faults::default()),
-            org,
-            store,
-            supervisor,
-            frontline,
-            addr,
-            access_ttl: chrono::Duration::minutes(15),
-            limits: generous_limits(),
-            options: ServeOptions::default(),
-            pool_size: 8,
-            org_share: None,
-            running: None,
-        };
-        server.run();
-        server
+        let made = Made { pool, database_url, org, store, supervisor, frontline };
+        Self::launch(made, chrono::Duration::minutes(15), generous_limits(), ServeOptions::default(), 8, None)
     }
 
     async fn start_with(access_ttl: chrono::Duration, limits: RateLimits) -> TestServer {
@@ -198,11 +188,25 @@ impl TestServer {
         let frontline = admin::create_staff(&pool, org, Some(store), "Maria Lopes", Role::Frontline, None)
             .await
             .expect("frontline");
+        let made = Made { pool, database_url, org, store, supervisor, frontline };
+        Self::launch(made, access_ttl, limits, options, pool_size, org_share)
+    }
+
+    /// Starts the server on a port of its own over what `made` holds.
+    fn launch(
+        made: Made,
+        access_ttl: chrono::Duration,
+        limits: RateLimits,
+        options: ServeOptions,
+        pool_size: u32,
+        org_share: Option<usize>,
+    ) -> TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let addr = listener.local_addr().expect("address");
         drop(listener);
         let scheme = if options.tls.is_some() { "https" } else { "http" };
         let host = if options.tls.is_some() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
+        let Made { pool, database_url, org, store, supervisor, frontline } = made;
         let mut server = TestServer {
             url: format!("{scheme}://{host}"),
             database_url,
