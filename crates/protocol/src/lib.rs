@@ -10,6 +10,7 @@ mod domain;
 mod error;
 pub mod hlc;
 pub mod insight;
+pub mod merges;
 mod ops;
 pub mod pin;
 pub mod relationship;

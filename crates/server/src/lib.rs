@@ -36,6 +36,13 @@ pub use tokens::Tokens;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Brings the database up to date: the migrations, then what they leave for the server's own
+/// rules to work out (the survivors of merges made before the server kept them).
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::Error> {
+    MIGRATOR.run(pool).await?;
+    db::merges::settle_unsettled(pool).await
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use touchpoint_protocol::{ContactChannel, Role};
 use touchpoint_server::limits::RateLimits;
 use touchpoint_server::serve::{serve_with, ServeOptions};
-use touchpoint_server::{admin, connect, connect_with, AppState, Tokens, MIGRATOR};
+use touchpoint_server::{admin, connect, connect_with, AppState, Tokens};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -238,7 +238,7 @@ async fn main() -> Result<()> {
                 tracing_subscriber::fmt().with_env_filter(filter).init();
             }
             let pool = connect_with(&url, db_connections).await?;
-            MIGRATOR.run(&pool).await?;
+            touchpoint_server::migrate(&pool).await?;
             let secret = token_secret.unwrap_or_else(|| {
                 tracing::warn!("no token secret set: access tokens will not survive a restart (devices refresh them)");
                 Uuid::now_v7().to_string()
@@ -287,12 +287,12 @@ async fn main() -> Result<()> {
         }
         Command::Migrate => {
             let pool = connect(&url).await?;
-            MIGRATOR.run(&pool).await?;
+            touchpoint_server::migrate(&pool).await?;
             println!("database is up to date");
         }
         Command::Admin(a) => {
             let pool = connect(&url).await?;
-            MIGRATOR.run(&pool).await?;
+            touchpoint_server::migrate(&pool).await?;
             run_admin(&pool, a).await?;
         }
     }

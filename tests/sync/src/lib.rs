@@ -30,7 +30,7 @@ use touchpoint_protocol::{
 };
 use touchpoint_server::limits::RateLimits;
 use touchpoint_server::serve::ServeOptions;
-use touchpoint_server::{admin, AppState, Faults, Tokens, MIGRATOR};
+use touchpoint_server::{admin, AppState, Faults, Tokens};
 use uuid::Uuid;
 
 pub mod browser;
@@ -57,7 +57,7 @@ pub async fn fresh_database() -> (PgPool, String) {
         .connect_with(touchpoint_server::connect_options(&url).expect("database URL"))
         .await
         .expect("connect to the test database");
-    MIGRATOR.run(&pool).await.expect("migrate");
+    touchpoint_server::migrate(&pool).await.expect("migrate");
     (pool, url)
 }
 
@@ -152,7 +152,7 @@ impl TestServer {
         let options = touchpoint_server::connect_options(&database_url).expect("database URL");
         let pool =
             PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect to the database");
-        MIGRATOR.run(&pool).await.expect("migrate");
+        touchpoint_server::migrate(&pool).await.expect("migrate");
         let org: Uuid = sqlx::query_scalar("SELECT org_id FROM organisations WHERE name = 'Test Retail'")
             .fetch_one(&pool)
             .await

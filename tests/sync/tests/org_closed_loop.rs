@@ -328,3 +328,132 @@ async fn a_supervisor_sees_only_their_stores_loop_and_customers_and_a_bad_limit_
     let signed_out = reqwest::get(format!("{}/v1/org/insight/at-risk", server.url)).await.expect("get");
     assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// One visit at the desk, `hours_ago`, with how the customer felt.
+fn visit(desk: &TestDesk, customer: Uuid, feeling: Feeling, hours_ago: i64) {
+    let touch_point = desk.with(|d| d.touch_points()).expect("touch points")[0].id;
+    let at = Utc::now().duration_trunc(Duration::seconds(1)).expect("whole seconds") - Duration::hours(hours_ago);
+    desk.with(|d| {
+        d.log_interaction(&LogInteraction {
+            submission_id: Uuid::now_v7(),
+            customer_id: Some(customer),
+            touch_point_id: touch_point,
+            channel: ContactChannel::InPerson,
+            reason: Some("Returns".into()),
+            outcome: Outcome::Resolved,
+            duration_secs: Some(60),
+            summary: None,
+            occurred_at: Some(at),
+            feeling: Some(feeling),
+            csat: None,
+            nps: None,
+            ces: None,
+            verbatim: None,
+            check_in: None,
+        })
+    })
+    .expect("logged");
+}
+
+/// The store's at-risk list on the server, checked against its desk's (reasons, names, open
+/// follow-ups) and its overdue count against the desk's; returns who is listed.
+async fn same_at_risk(what: &str, console: &Browser, desk: &TestDesk, store: Uuid) -> BTreeSet<Uuid> {
+    let at_desk = desk.with(|d| d.at_risk_customers()).expect("desk's at-risk list");
+    let a = console.get(&format!("/v1/org/insight/at-risk?store_id={store}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let on_server: Vec<OrgAtRiskCustomer> = a.json();
+    assert_eq!(
+        by_customer(on_server.iter().map(|c| (c.customer_id, c.reasons.as_slice()))),
+        by_customer(at_desk.iter().map(|c| (c.customer_id, c.reasons.as_slice()))),
+        "{what}"
+    );
+    for c in &on_server {
+        let same = at_desk.iter().find(|d| d.customer_id == c.customer_id).expect("listed at the desk");
+        assert_eq!((&c.name, &c.open_follow_up), (&same.name, &same.open_follow_up), "{what}");
+    }
+    let all: Vec<OrgAtRiskCustomer> = console.get("/v1/org/insight/at-risk").await.json();
+    assert_eq!(
+        all.iter().map(|c| c.customer_id).collect::<BTreeSet<_>>(),
+        on_server.iter().map(|c| c.customer_id).collect::<BTreeSet<_>>(),
+        "{what}: the organisation's list (one store)"
+    );
+    let today = Utc::now().date_naive();
+    let (start, end) = days(today - Duration::days(6), today);
+    let overdue = desk.with(|d| d.loop_metrics(start, end)).expect("desk's loop figures").overdue_now;
+    let org: OrgClosedLoop =
+        console.get(&format!("/v1/org/insight/closed-loop?from={}&to={today}", today - Duration::days(6))).await.json();
+    assert_eq!(org.overall.overdue_now, overdue, "{what}: overdue now");
+    on_server.iter().map(|c| c.customer_id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_merged_at_a_desk_is_one_customer_at_risk_on_the_server_as_at_the_desk() {
+    use touchpoint_core::customers::merge::MergeRequest;
+    use touchpoint_core::customers::NewCustomer;
+
+    let server = TestServer::start().await;
+    let desk = TestDesk::enrolled(&server, server.supervisor).await;
+    let walk_in = |name: &str| {
+        desk.with(|d| {
+            d.create_customer(&NewCustomer { name: name.into(), allow_duplicate: true, ..Default::default() })
+        })
+        .expect("customer")
+        .id
+    };
+    // Ana was entered twice: one unhappy visit on each record (one is not enough to be at
+    // risk; two are), and a promise to her second record that falls overdue. Rui too, but
+    // nobody merges his records: each has a single unhappy visit.
+    let (ana, ana_again, rui, rui_again) =
+        (walk_in("Ana Costa"), walk_in("Ana Costa"), walk_in("Rui Sousa"), walk_in("Rui Sousa"));
+    visit(&desk, ana, Feeling::VeryUnhappy, 50);
+    visit(&desk, ana_again, Feeling::Unhappy, 26);
+    visit(&desk, rui, Feeling::Unhappy, 40);
+    visit(&desk, rui_again, Feeling::VeryUnhappy, 20);
+    desk.with(|d| {
+        d.create_follow_up(&NewFollowUp {
+            customer_id: Some(ana_again),
+            interaction_id: None,
+            owner_staff_id: server.supervisor,
+            due_at: (Utc::now() + Duration::seconds(2)).duration_trunc(Duration::seconds(1)).expect("whole seconds"),
+            promise: "Call back about the refund".into(),
+            route: None,
+            kind: None,
+        })
+    })
+    .expect("follow-up opened");
+    desk.sync().await;
+    first_admin(&server, "helena").await;
+    let mut console = Browser::new(&server);
+    assert_eq!(console.sign_in("helena", PASSWORD).await.status, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    desk.clock.set(Utc::now());
+
+    let before = same_at_risk("before the merge", &console, &desk, server.store).await;
+    assert!(!before.contains(&ana) && !before.contains(&rui) && !before.contains(&rui_again), "{before:?}");
+
+    let merged = desk
+        .with(|d| d.merge_customers(&MergeRequest { survivor_id: ana, merged_id: ana_again, take_from_merged: vec![] }))
+        .expect("merged");
+    let merge_id = merged.merged.iter().find(|m| m.merged_id == ana_again).expect("the merge holds").merge_id;
+    desk.sync().await;
+    let after = same_at_risk("after the merge", &console, &desk, server.store).await;
+    assert_eq!(after, BTreeSet::from([ana]), "Ana once, on the record she is shown on");
+
+    // A server upgraded with merges already pushed works them out when it starts.
+    sqlx::raw_sql("DELETE FROM customer_survivors; DELETE FROM customer_merges")
+        .execute(&server.pool)
+        .await
+        .expect("emptied");
+    let migration = include_str!("../../../crates/server/migrations/0021_customer_merges.sql");
+    let backfill = &migration[migration.find("INSERT INTO customer_merges").expect("the backfill")..];
+    sqlx::raw_sql(backfill).execute(&server.pool).await.expect("backfill runs");
+    touchpoint_server::migrate(&server.pool).await.expect("migrations, then the survivors");
+    assert_eq!(server.count("SELECT count(*) FROM customer_merges_unsettled").await, 0);
+    let upgraded = same_at_risk("after the upgrade", &console, &desk, server.store).await;
+    assert_eq!(upgraded, after);
+
+    desk.with(|d| d.undo_merge(merge_id)).expect("undone");
+    desk.sync().await;
+    let undone = same_at_risk("after the undo", &console, &desk, server.store).await;
+    assert_eq!(undone, before, "two records again, as before");
+}

@@ -13,12 +13,13 @@
 //! or that would close a loop, is void. A shown field is the newest of the record's own value
 //! and the values that holding merges chose for it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use touchpoint_protocol::merges::{holding, root_of};
 use touchpoint_protocol::{CustomerPatch, MergeRecord, NotSameRecord, OpBody, UnmergeRecord};
 use uuid::Uuid;
 
@@ -233,37 +234,6 @@ fn merges_of(tx: &Transaction<'_>, members: &BTreeSet<Uuid>) -> Result<Vec<Merge
     }
     out.sort_by(|a, b| (&a.hlc, a.id).cmp(&(&b.hlc, b.id)));
     Ok(out)
-}
-
-/// Which merges hold, from the merges alone: in stamp order, a merge holds unless it was
-/// undone, names an erased record, merges a record an earlier holding merge already merged, or
-/// would make a loop. Returns, per merged record, its survivor.
-pub fn holding(merges: &[(Uuid, Uuid, bool)], erased: &dyn Fn(Uuid) -> bool) -> (Vec<bool>, HashMap<Uuid, Uuid>) {
-    let mut parent: HashMap<Uuid, Uuid> = HashMap::new();
-    let mut holds = Vec::with_capacity(merges.len());
-    for &(merged, survivor, undone) in merges {
-        let root = {
-            let mut r = survivor;
-            while let Some(p) = parent.get(&r) {
-                r = *p;
-            }
-            r
-        };
-        let ok = !undone && !erased(merged) && !erased(survivor) && !parent.contains_key(&merged) && root != merged;
-        if ok {
-            parent.insert(merged, survivor);
-        }
-        holds.push(ok);
-    }
-    (holds, parent)
-}
-
-fn root_of(parent: &HashMap<Uuid, Uuid>, id: Uuid) -> Uuid {
-    let mut r = id;
-    while let Some(p) = parent.get(&r) {
-        r = *p;
-    }
-    r
 }
 
 /// Brings the records linked to `seeds` in step with their merges: which merges hold, where
@@ -624,50 +594,5 @@ impl Desk {
             apply_not_same(&w.tx, &record, op.hlc, w.actor.staff_id, w.now)?;
             audit::record(w, AuditAction::Change, "customer", Some(b), Some(a), Some("not the same person"))
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids() -> [Uuid; 3] {
-        [Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()]
-    }
-
-    #[test]
-    fn of_two_desks_merging_each_record_into_the_other_the_earlier_merge_holds() {
-        let [a, b, _] = ids();
-        let (holds, parent) = holding(&[(a, b, false), (b, a, false)], &|_| false);
-        assert_eq!(holds, [true, false], "the later one would close a loop");
-        assert_eq!(parent.get(&a), Some(&b));
-    }
-
-    #[test]
-    fn a_record_merged_into_two_survivors_goes_to_the_earlier() {
-        let [a, b, c] = ids();
-        let (holds, parent) = holding(&[(a, b, false), (a, c, false)], &|_| false);
-        assert_eq!(holds, [true, false]);
-        assert_eq!(root_of(&parent, a), b);
-    }
-
-    #[test]
-    fn an_undone_merge_frees_the_record_for_a_later_one_and_a_chain_ends_at_its_last_survivor() {
-        let [a, b, c] = ids();
-        let (holds, parent) = holding(&[(a, b, true), (a, c, false)], &|_| false);
-        assert_eq!(holds, [false, true]);
-        assert_eq!(root_of(&parent, a), c);
-        let (holds, parent) = holding(&[(a, b, false), (b, c, false)], &|_| false);
-        assert_eq!(holds, [true, true]);
-        assert_eq!((root_of(&parent, a), root_of(&parent, b)), (c, c));
-        let (holds, _) = holding(&[(a, b, false), (b, c, false), (c, a, false)], &|_| false);
-        assert_eq!(holds, [true, true, false], "C into A would loop through B");
-    }
-
-    #[test]
-    fn a_merge_naming_an_erased_record_does_not_hold() {
-        let [a, b, c] = ids();
-        let (holds, _) = holding(&[(a, b, false), (c, b, false)], &|id| id == a);
-        assert_eq!(holds, [false, true]);
     }
 }

@@ -129,13 +129,11 @@ pub async fn history(conn: &mut PgConnection, org: Uuid, customers: &[Uuid]) -> 
 /// out which hold), so a store that brings one in gets them all.
 pub async fn merge_linked(conn: &mut PgConnection, org: Uuid, customer: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
-        "WITH RECURSIVE edges AS (
-             SELECT customer_id AS a, (op->'body'->>'merged_id')::uuid AS b FROM change_log
-             WHERE org_id = $1 AND entity = 'customers_merged'
-         ), linked(id) AS (
+        "WITH RECURSIVE linked(id) AS (
              SELECT $2::uuid
              UNION
-             SELECT CASE WHEN e.a = l.id THEN e.b ELSE e.a END FROM edges e JOIN linked l ON e.a = l.id OR e.b = l.id
+             SELECT CASE WHEN m.merged_id = l.id THEN m.survivor_id ELSE m.merged_id END
+             FROM linked l JOIN customer_merges m ON m.org_id = $1 AND (m.merged_id = l.id OR m.survivor_id = l.id)
          )
          SELECT id FROM linked",
     )

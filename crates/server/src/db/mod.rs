@@ -12,6 +12,7 @@ pub mod customers;
 pub mod enroll;
 pub mod health;
 pub mod insight;
+pub mod merges;
 pub mod pull;
 pub mod push;
 pub mod records;

@@ -137,6 +137,9 @@ pub struct Rows {
     scope_seq: Vec<i64>,
     insight: super::insight::InsightRows,
     webhooks: crate::webhooks::Queued,
+    merges: Vec<super::merges::MergeChange>,
+    /// Customers whose survivors may have changed (merged, unmerged, erased).
+    settle: Vec<Uuid>,
 }
 
 impl Rows {
@@ -167,7 +170,19 @@ impl Rows {
         self.log_hlc.push(op.hlc.to_string());
         self.insight.add(op);
         self.webhooks.add(op);
+        let hlc = op.hlc.to_string();
+        match &op.body {
+            OpBody::CustomersMerged(m) => self.merge(m.merge_id, m.merged_id, m.survivor_id, hlc, false),
+            OpBody::MergeUndone(u) => self.merge(u.merge_id, u.merged_id, u.survivor_id, hlc, true),
+            OpBody::CustomerErased(c) => self.settle.push(c.customer_id),
+            _ => {}
+        }
         Ok(())
+    }
+
+    fn merge(&mut self, merge_id: Uuid, merged_id: Uuid, survivor_id: Uuid, hlc: String, undone: bool) {
+        self.merges.push(super::merges::MergeChange { merge_id, merged_id, survivor_id, hlc, undone });
+        self.settle.extend([merged_id, survivor_id]);
     }
 
     /// Writes the rows gathered so far and starts again empty.
@@ -205,6 +220,8 @@ impl Rows {
         .bind(&rows.rejected_result)
         .execute(&mut **tx)
         .await?;
+        super::merges::record(tx, org, &rows.merges).await?;
+        super::merges::settle(tx, org, &rows.settle).await?;
         crate::webhooks::enqueue(tx, org, rows.webhooks).await?;
         super::insight::write(tx, org, rows.insight).await
     }
