@@ -30,6 +30,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0017_relationship.sql"),
     include_str!("../migrations/0018_desk_notifications.sql"),
     include_str!("../migrations/0019_reasons_from_the_server.sql"),
+    include_str!("../migrations/0020_latest_scores.sql"),
 ];
 
 /// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).
