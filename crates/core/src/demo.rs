@@ -489,6 +489,10 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
     let conn = desk.connection_mut();
     conn.pragma_update(None, "cache_size", -262_144)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // The desk leaves checkpoints to its background thread, which a build has not: copied back
+    // after every batch, or the write-ahead log grows to many times the database (11.7 GB
+    // against 2.4 GB at a million customers).
+    conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
     const BATCH: usize = 20_000;
     for start in (0..customers).step_by(BATCH) {
         let tx = conn.transaction()?;
