@@ -128,19 +128,7 @@ pub async fn history(conn: &mut PgConnection, org: Uuid, customers: &[Uuid]) -> 
 /// The customer and every record linked to them by a merge (held or undone: each desk works
 /// out which hold), so a store that brings one in gets them all.
 pub async fn merge_linked(conn: &mut PgConnection, org: Uuid, customer: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE linked(id) AS (
-             SELECT $2::uuid
-             UNION
-             SELECT CASE WHEN m.merged_id = l.id THEN m.survivor_id ELSE m.merged_id END
-             FROM linked l JOIN customer_merges m ON m.org_id = $1 AND (m.merged_id = l.id OR m.survivor_id = l.id)
-         )
-         SELECT id FROM linked",
-    )
-    .bind(org)
-    .bind(customer)
-    .fetch_all(conn)
-    .await
+    super::merges::linked(conn, org, &[customer]).await
 }
 
 /// Whether a device reading `reads` (or, with `reads_org`, everything) reads `customer`.

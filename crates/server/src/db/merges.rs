@@ -42,13 +42,9 @@ pub async fn record(conn: &mut PgConnection, org: Uuid, changes: &[MergeChange])
     Ok(())
 }
 
-/// Brings the survivors of every record linked to `seeds` by a merge in step with the merges
-/// (after a merge, an undo or an erasure among them). Idempotent.
-pub async fn settle(conn: &mut PgConnection, org: Uuid, seeds: &[Uuid]) -> Result<(), sqlx::Error> {
-    if seeds.is_empty() {
-        return Ok(());
-    }
-    let members: Vec<Uuid> = sqlx::query_scalar(
+/// `seeds` and every record linked to them by a merge, held or undone.
+pub async fn linked(conn: &mut PgConnection, org: Uuid, seeds: &[Uuid]) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
         "WITH RECURSIVE linked(id) AS (
              SELECT unnest($2::uuid[])
              UNION
@@ -59,8 +55,17 @@ pub async fn settle(conn: &mut PgConnection, org: Uuid, seeds: &[Uuid]) -> Resul
     )
     .bind(org)
     .bind(seeds)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(conn)
+    .await
+}
+
+/// Brings the survivors of every record linked to `seeds` by a merge in step with the merges
+/// (after a merge, an undo or an erasure among them). Idempotent.
+pub async fn settle(conn: &mut PgConnection, org: Uuid, seeds: &[Uuid]) -> Result<(), sqlx::Error> {
+    if seeds.is_empty() {
+        return Ok(());
+    }
+    let members = linked(&mut *conn, org, seeds).await?;
     // Every merge of the component merges one of its members; in stamp order, as on a desk.
     let merges: Vec<(Uuid, Uuid, bool)> = sqlx::query_as(
         "SELECT merged_id, survivor_id, undone FROM customer_merges

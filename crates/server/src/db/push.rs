@@ -170,10 +170,9 @@ impl Rows {
         self.log_hlc.push(op.hlc.to_string());
         self.insight.add(op);
         self.webhooks.add(op);
-        let hlc = op.hlc.to_string();
         match &op.body {
-            OpBody::CustomersMerged(m) => self.merge(m.merge_id, m.merged_id, m.survivor_id, hlc, false),
-            OpBody::MergeUndone(u) => self.merge(u.merge_id, u.merged_id, u.survivor_id, hlc, true),
+            OpBody::CustomersMerged(m) => self.merge(m.merge_id, m.merged_id, m.survivor_id, op.hlc.to_string(), false),
+            OpBody::MergeUndone(u) => self.merge(u.merge_id, u.merged_id, u.survivor_id, op.hlc.to_string(), true),
             OpBody::CustomerErased(c) => self.settle.push(c.customer_id),
             _ => {}
         }
