@@ -31,10 +31,12 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0018_desk_notifications.sql"),
     include_str!("../migrations/0019_reasons_from_the_server.sql"),
     include_str!("../migrations/0020_latest_scores.sql"),
+    include_str!("../migrations/0021_insight_rollups.sql"),
 ];
 
 /// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).
 const SEARCH_VARIANTS_STEP: usize = 13;
+const INSIGHT_ROLLUPS_STEP: usize = 20;
 
 /// The schema version a fully migrated database has.
 pub const SCHEMA_VERSION: usize = STEPS.len();
@@ -47,6 +49,10 @@ pub fn migrations() -> Migrations<'static> {
             .map(|(i, sql)| match i {
                 SEARCH_VARIANTS_STEP => M::up_with_hook(sql, |tx: &rusqlite::Transaction<'_>| {
                     crate::customers::index::reindex_search_variants(tx)
+                        .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+                }),
+                INSIGHT_ROLLUPS_STEP => M::up_with_hook(sql, |tx: &rusqlite::Transaction<'_>| {
+                    crate::insight::rollup::schema::install(tx)
                         .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
                 }),
                 _ => M::up(sql),
@@ -65,6 +71,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     )?;
     configure(&conn)?;
     migrations().to_latest(&mut conn)?;
+    crate::insight::rollup::schema::follow_zone(&mut conn)?;
     Ok(conn)
 }
 

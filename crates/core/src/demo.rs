@@ -468,8 +468,14 @@ pub fn generate_with(
     Ok(summary)
 }
 
-/// A desk at benchmark scale: `customers` customers and `interactions` interactions (with
-/// feedback on most), written through the same row and search-index code as real use but in
+/// Which data [`populate_at_scale`] builds: benches name their kept files with it, so a change
+/// to what is built is never measured on a file built the old way.
+pub const SCALE_DATA: &str = "v2";
+
+/// A desk at benchmark scale: `customers` customers and `interactions` interactions over the
+/// last year (feedback on 70%, with CSAT, NPS and effort scores on some; a team of twelve;
+/// one in five outcomes not resolved at once; 1% corrected afterwards), written through the
+/// same row and search-index code as real use (the Insight rollups' triggers included) but in
 /// large transactions and without outbox ops (as if already synced).
 pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, seed: u64) -> Result<()> {
     use crate::customers::{apply_patch, Author};
@@ -481,7 +487,6 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
     let mut desk = Desk::open(path, &DeskOptions { region: Some("GB".into()) }, Arc::new(crate::clock::SystemClock))?;
     let info = desk.info()?;
     let touch_points: Vec<Uuid> = desk.touch_points()?.into_iter().map(|t| t.id).collect();
-    let actor = Actor { staff_id: info.staff.id, store_id: info.store.id, device_id: info.device_id };
     let author = Author { staff_id: info.staff.id, device_id: info.device_id };
     let mut rng = StdRng::seed_from_u64(seed);
     let mut hlc = crate::hlc::HlcClock::resume(info.device_id, None);
@@ -493,6 +498,14 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
     // after every batch, or the write-ahead log grows to many times the database (11.7 GB
     // against 2.4 GB at a million customers).
     conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+    // A store's team: the manager and eleven people on the floor, each serving their share.
+    let mut team = vec![info.staff.id];
+    let tx = conn.transaction()?;
+    for n in 1..=11 {
+        let name = format!("Team member {n}");
+        team.push(crate::staff::rows::insert(&tx, &name, Role::Frontline, None, info.store.id, now)?);
+    }
+    tx.commit()?;
     const BATCH: usize = 20_000;
     for start in (0..customers).step_by(BATCH) {
         let tx = conn.transaction()?;
@@ -524,13 +537,20 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
             let who = ids[(rng.random_range(0.0f64..1.0).powi(3) * ids.len() as f64) as usize % ids.len()];
             let at = now - Duration::minutes(rng.random_range(0..525_600));
             let (reason, notes, tone) = *pick(&mut rng, STORIES);
+            let actor = Actor { staff_id: *pick(&mut rng, &team), store_id: info.store.id, device_id: info.device_id };
+            let outcome = match rng.random_range(0..100) {
+                0..80 => Outcome::Resolved,
+                80..88 => Outcome::FollowUpNeeded,
+                88..93 => Outcome::Escalated,
+                _ => Outcome::Unresolved,
+            };
             let record = InteractionRecord {
                 interaction_id: Uuid::now_v7(),
                 customer_id: Some(who),
                 touch_point_id: *pick(&mut rng, &touch_points),
                 channel: ContactChannel::InPerson,
                 reason: Some(reason.into()),
-                outcome: Outcome::Resolved,
+                outcome,
                 duration_secs: Some(rng.random_range(60..1200)),
                 summary: Some(pick(&mut rng, notes).to_string()),
                 occurred_at: at,
@@ -544,12 +564,23 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
                     customer_id: Some(who),
                     feeling: Some(feeling_for(&mut rng, tone)),
                     csat: rng.random_bool(0.3).then(|| rng.random_range(1..=5)),
-                    nps: None,
-                    ces: None,
+                    nps: rng.random_bool(0.2).then(|| rng.random_range(0..=10)),
+                    ces: rng.random_bool(0.1).then(|| rng.random_range(1..=7)),
                     verbatim: None,
                     occurred_at: at,
                 };
                 insert_feedback(&tx, &f, actor, &stamp, now)?;
+            }
+            // One conversation in a hundred is corrected afterwards (the outcome, usually).
+            if rng.random_bool(0.01) {
+                let a = touchpoint_protocol::AmendmentRecord {
+                    amendment_id: Uuid::now_v7(),
+                    interaction_id: record.interaction_id,
+                    customer_id: Some(who),
+                    changes: InteractionChanges { outcome: Some(Outcome::Resolved), ..InteractionChanges::default() },
+                    note: Some("Sorted out the next day".into()),
+                };
+                crate::interactions::amendments::insert(&tx, &a, actor, &hlc.tick(now).to_string(), now)?;
             }
         }
         tx.commit()?;

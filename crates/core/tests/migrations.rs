@@ -69,6 +69,16 @@ fn every_earlier_version_migrates_forward_keeping_its_data() {
                 )
                 .expect("old customer");
             }
+            if from >= 3 {
+                conn.execute(
+                    "INSERT INTO interactions (id, customer_id, store_id, staff_id, device_id, touch_point_id, channel,
+                                               reason, outcome, occurred_at, recorded_at, hlc)
+                     VALUES ('i1', 'c1', 's1', 'st1', 'd1', 'tp1', 'in_person', 'Refund', 'resolved',
+                             '2025-01-02T10:00:00.000Z', '2025-01-02T10:00:00.000Z', '0000000000001-000000-d1')",
+                    [],
+                )
+                .expect("old conversation");
+            }
         }
         let conn = db::open(&path).expect("migrates forward");
         assert_eq!(user_version(&conn), SCHEMA_VERSION, "from version {from}");
@@ -83,6 +93,26 @@ fn every_earlier_version_migrates_forward_keeping_its_data() {
             let name: String =
                 conn.query_row("SELECT name FROM customers WHERE id = 'c1'", [], |r| r.get(0)).expect("kept");
             assert_eq!(name, "Old Customer");
+        }
+        if from >= 3 {
+            // Insight's rollups (step 21) count what the desk held before them.
+            let counted: (String, i64) = conn
+                .query_row(
+                    "SELECT period, interactions FROM insight_buckets WHERE grain = 'day' AND store_id = 's1'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .expect("rolled up");
+            assert_eq!(counted.1, 1, "from version {from}");
+            let reason: i64 = conn
+                .query_row(
+                    "SELECT n FROM insight_labels WHERE kind = 'reason' AND label = 'Refund' AND grain = 'week'
+                       AND store_id = '' AND touch_point_id = '' AND staff_id = ''",
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("reason rolled up");
+            assert_eq!(reason, 1);
         }
     }
 }

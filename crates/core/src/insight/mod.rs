@@ -4,6 +4,7 @@
 //! loaded to be counted), and every dashboard exports as CSV.
 
 pub mod risk;
+pub mod rollup;
 use crate::access::Permission;
 use crate::customers::record::ExportedFile;
 use crate::desk::Desk;
@@ -145,8 +146,20 @@ pub fn population_plan(conn: &Connection, f: &InsightFilter) -> Result<Vec<Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every chart of the Insight room for one population.
+/// Every chart of the Insight room for one population: from the rollups when the period is
+/// whole local days (every period the screen offers), else from the rows.
 pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
+    if f.from >= f.to {
+        return Err(CoreError::field("from", "The period must start before it ends."));
+    }
+    match rollup::dashboard(conn, f)? {
+        Some(d) => Ok(d),
+        None => dashboard_from_rows(conn, f),
+    }
+}
+
+/// Every chart of the Insight room counted from the conversations of the period themselves.
+pub fn dashboard_from_rows(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     if f.from >= f.to {
         return Err(CoreError::field("from", "The period must start before it ends."));
     }
@@ -166,21 +179,21 @@ fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
         "pop.touch_point_id",
         "coalesce(tp.name, 'Unknown touch point')",
         "LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id",
-        "count(*) DESC",
+        "count(*) DESC, 1",
     )?;
     let by_staff = groups(
         conn,
         "pop.staff_id",
         "coalesce(s.name, 'Unknown staff member')",
         "LEFT JOIN staff s ON s.id = pop.staff_id",
-        "count(*) DESC",
+        "count(*) DESC, 1",
     )?;
     let by_store = groups(
         conn,
         "pop.store_id",
         "coalesce(st.name, 'Another store')",
         "LEFT JOIN stores st ON st.id = pop.store_id",
-        "count(*) DESC",
+        "count(*) DESC, 1",
     )?;
     // Weeks start on Monday, on this computer's calendar (as the screen's dates and the
     // drill-down's days are): SQLite's 'weekday 0' is the next Sunday, so step back six days.
@@ -198,7 +211,7 @@ fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
     let mut stmt = conn.prepare_cached(
         "SELECT pop.touch_point_id, coalesce(tp.name, 'Unknown touch point'), pop.feeling, count(*)
          FROM temp.insight_pop pop LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id
-         WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3",
+         WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3, 1",
     )?;
     let heat_map = stmt
         .query_map([], |r| {

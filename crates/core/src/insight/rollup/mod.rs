@@ -1,0 +1,274 @@
+//! The Insight rollups (migration 0021), kept by triggers in the transaction of every write, so
+//! a year's dashboards read a few thousand rows instead of every conversation:
+//! - `insight_buckets`: per week and per day × store × touch point × person, the scores and
+//!   feelings summed. A period reads its whole weeks from the week rows and the days before
+//!   and after them from the day rows.
+//! - `insight_labels`: reason and outcome counts per week and per day, for each filter the
+//!   screen offers (`insight_slices`): everyone, a store, a touch point or a person.
+//!
+//! Each trigger takes away what a conversation counted for before a change and adds what it
+//! counts for after, both read from the views over `insight_rows` (the conversation as
+//! corrected, with its feedback). Where a row is inserted, the "before" is the view with the
+//! new row left out through `insight_hidden` (a BEFORE INSERT trigger would also fire for an
+//! insert that then does nothing on conflict, as a pulled page's repeated op does).
+//!
+//! The triggers live in [`schema`]; this module reads the rollups.
+
+pub(crate) mod schema;
+
+use rusqlite::{Connection, OptionalExtension};
+use schema::{BUCKET_KEY, LABEL_KEY};
+
+use super::{scores_from, Count, Dashboard, Group, HeatCell, InsightFilter};
+use crate::db::{ts, uuid_col};
+use crate::error::Result;
+
+/// The periods of a filter whose ends are both local midnights (what the screen's periods
+/// are): its first day, the day after its last, and its whole weeks (from the first Monday on
+/// or after the start to the last Monday on or before the end; both the end when it has no
+/// whole week). `None` for any other period.
+fn periods(conn: &Connection, f: &InsightFilter) -> Result<Option<[String; 4]>> {
+    let found: Option<[String; 4]> = conn
+        .prepare_cached(
+            "SELECT date(?1, 'localtime'), date(?2, 'localtime'), date(?1, 'localtime', 'weekday 1'),
+                    date(?2, 'localtime', 'weekday 0', '-6 days')
+             WHERE time(?1, 'localtime') = '00:00:00' AND time(?2, 'localtime') = '00:00:00'",
+        )?
+        .query_row([ts(f.from), ts(f.to)], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .optional()?;
+    Ok(found.map(|[first, after, monday, last_monday]| {
+        if monday < last_monday {
+            [first, after, monday, last_monday]
+        } else {
+            [first, after.clone(), after.clone(), after]
+        }
+    }))
+}
+
+/// The values every statement takes (see [`statements`]).
+pub type Values = [Option<String>; 10];
+
+/// The rows of `table` for a period: its whole weeks (`?6`..`?7`) and the days before and
+/// after them (`?1`..`?6`, `?7`..`?2`); `slice` narrows them further.
+fn period_rows(table: &str, slice: &str) -> String {
+    format!(
+        "(SELECT * FROM {table} WHERE {slice} grain = 'week' AND period >= ?6 AND period < ?7
+          UNION ALL SELECT * FROM {table} WHERE {slice} grain = 'day' AND period >= ?1 AND period < ?6
+          UNION ALL SELECT * FROM {table} WHERE {slice} grain = 'day' AND period >= ?7 AND period < ?2)"
+    )
+}
+
+/// `?3`..`?5`: the store, touch point and person (or NULL).
+const FILTER: &str =
+    "(?3 IS NULL OR d.store_id = ?3) AND (?4 IS NULL OR d.touch_point_id = ?4) AND (?5 IS NULL OR d.staff_id = ?5)";
+
+/// The summed columns, in the order `SCORES` has them.
+const SUMMED: [&str; 13] = [
+    "interactions",
+    "promoters",
+    "detractors",
+    "nps_responses",
+    "csat_sum",
+    "csat_responses",
+    "ces_sum",
+    "ces_responses",
+    "very_unhappy",
+    "unhappy",
+    "neutral",
+    "happy",
+    "very_happy",
+];
+
+fn sums(of: &str, named: bool) -> String {
+    let each = |c: &&str| if named { format!("sum({of}.{c}) AS {c}") } else { format!("sum({of}.{c})") };
+    SUMMED.iter().map(each).collect::<Vec<_>>().join(", ")
+}
+
+/// One chart's groups: the buckets summed by `key` first, then named (a lookup per group,
+/// not per bucket).
+fn grouped(key: &str, label: &str, join: &str, order: &str) -> String {
+    let from = period_rows("insight_buckets", "");
+    let inner = sums("d", true);
+    let outer = SUMMED.iter().map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", ");
+    format!(
+        "SELECT g.key, {label}, {outer}
+         FROM (SELECT {key} AS key, {inner} FROM {from} d WHERE {FILTER} GROUP BY 1 HAVING sum(d.interactions) > 0) g
+         {join} ORDER BY {order} LIMIT 200"
+    )
+}
+
+/// Every statement a dashboard from rollups runs, in order (each takes the first of the
+/// [`Values`] it names):
+/// overall, by touch point, person, store and week, reasons, outcomes, the heat map.
+pub fn statements() -> Vec<String> {
+    let labels = |kind: &str| {
+        let slice = format!("kind = '{kind}' AND store_id = ?8 AND touch_point_id = ?9 AND staff_id = ?10 AND");
+        let from = period_rows("insight_labels", &slice);
+        format!(
+            "SELECT d.label, sum(d.n) FROM {from} d GROUP BY d.label HAVING sum(d.n) > 0 ORDER BY 2 DESC, 1 LIMIT 30"
+        )
+    };
+    let week = "CASE d.grain WHEN 'week' THEN d.period ELSE date(d.period, 'weekday 0', '-6 days') END";
+    let from = period_rows("insight_buckets", "");
+    vec![
+        format!("SELECT {} FROM {from} d WHERE {FILTER}", sums("d", false)),
+        grouped(
+            "d.touch_point_id",
+            "coalesce(tp.name, 'Unknown touch point')",
+            "LEFT JOIN touch_points tp ON tp.id = g.key",
+            "g.interactions DESC, 1",
+        ),
+        grouped(
+            "d.staff_id",
+            "coalesce(s.name, 'Unknown staff member')",
+            "LEFT JOIN staff s ON s.id = g.key",
+            "g.interactions DESC, 1",
+        ),
+        grouped(
+            "d.store_id",
+            "coalesce(st.name, 'Another store')",
+            "LEFT JOIN stores st ON st.id = g.key",
+            "g.interactions DESC, 1",
+        ),
+        grouped(week, "g.key", "", "1"),
+        labels("reason"),
+        labels("outcome"),
+        format!(
+            "SELECT t.id, coalesce(tp.name, 'Unknown touch point'), f.feeling,
+                    CASE f.feeling WHEN 'very_unhappy' THEN t.very_unhappy WHEN 'unhappy' THEN t.unhappy
+                        WHEN 'neutral' THEN t.neutral WHEN 'happy' THEN t.happy ELSE t.very_happy END AS n
+             FROM (SELECT d.touch_point_id AS id, sum(d.very_unhappy) AS very_unhappy, sum(d.unhappy) AS unhappy,
+                          sum(d.neutral) AS neutral, sum(d.happy) AS happy, sum(d.very_happy) AS very_happy
+                   FROM {from} d WHERE {FILTER} GROUP BY 1) t
+             CROSS JOIN (SELECT column1 AS feeling FROM (VALUES ('very_unhappy'), ('unhappy'), ('neutral'),
+                                                                ('happy'), ('very_happy'))) f
+             LEFT JOIN touch_points tp ON tp.id = t.id
+             WHERE n > 0 ORDER BY 2, 3, 1"
+        ),
+    ]
+}
+
+/// The values the statements take for a filter, or `None` if the rollups cannot answer it:
+/// a period that is not whole local days, or a touch point and a person at once.
+pub fn values(conn: &Connection, f: &InsightFilter) -> Result<Option<Values>> {
+    if f.touch_point_id.is_some() && f.staff_id.is_some() {
+        return Ok(None);
+    }
+    let id = |v: Option<uuid::Uuid>| v.map(|v| v.to_string());
+    Ok(periods(conn, f)?.map(|[first, after, monday, last_monday]| {
+        [
+            Some(first),
+            Some(after),
+            id(f.store_id),
+            id(f.touch_point_id),
+            id(f.staff_id),
+            Some(monday),
+            Some(last_monday),
+            Some(id(f.store_id).unwrap_or_default()),
+            Some(id(f.touch_point_id).unwrap_or_default()),
+            Some(id(f.staff_id).unwrap_or_default()),
+        ]
+    }))
+}
+
+/// Every chart of the Insight room from the rollups, or `None` if they cannot answer the
+/// filter (see [`values`]; then the rows are counted, [`super::dashboard_from_rows`]).
+pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboard>> {
+    let Some(values) = values(conn, f)? else { return Ok(None) };
+    let sql = statements();
+    // Each statement takes the first of the values it names.
+    let prepared = |i: usize| -> Result<(rusqlite::CachedStatement<'_>, usize)> {
+        let stmt = conn.prepare_cached(&sql[i])?;
+        let n = stmt.parameter_count();
+        Ok((stmt, n))
+    };
+    let args = |n: usize| rusqlite::params_from_iter(values.iter().take(n));
+    let (mut stmt, n) = prepared(0)?;
+    let overall = stmt.query_row(args(n), |r| scores_from(r, 0))?;
+    let groups = |i: usize| -> Result<Vec<Group>> {
+        let (mut stmt, n) = prepared(i)?;
+        let rows = stmt.query_map(args(n), |r| {
+            Ok(Group {
+                key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                scores: scores_from(r, 2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let counts = |i: usize| -> Result<Vec<Count>> {
+        let (mut stmt, n) = prepared(i)?;
+        let rows = stmt.query_map(args(n), |r| Ok(Count { label: r.get(0)?, count: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let (mut stmt, n) = prepared(7)?;
+    let heat_map = stmt
+        .query_map(args(n), |r| {
+            Ok(HeatCell {
+                touch_point_id: uuid_col(r, 0)?,
+                touch_point: r.get(1)?,
+                feeling: crate::db::enum_col(r, 2)?,
+                count: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(Dashboard {
+        from: f.from,
+        to: f.to,
+        overall,
+        by_touch_point: groups(1)?,
+        by_staff: groups(2)?,
+        by_store: groups(3)?,
+        by_week: groups(4)?,
+        reasons: counts(5)?,
+        outcomes: counts(6)?,
+        heat_map,
+    }))
+}
+
+/// The rollups as they stand, row by row, and as counted afresh from the conversations with
+/// plain aggregates (no upsert, no trigger): for tests.
+pub fn compare_with_rows(conn: &Connection) -> Result<(Vec<String>, Vec<String>)> {
+    let rows = |sql: &str| -> Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let out = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| Ok(format!("{:?}", r.get_ref(i)?)))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|v| v.join("|"))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(out)
+    };
+    let kept = [
+        rows(&format!("SELECT * FROM insight_buckets ORDER BY {BUCKET_KEY}"))?,
+        rows(&format!("SELECT * FROM insight_labels ORDER BY {LABEL_KEY}"))?,
+    ]
+    .concat();
+    let grains = "(SELECT 'day' AS grain UNION ALL SELECT 'week')";
+    let slices = "(SELECT 0 AS st, 0 AS tp, 0 AS sf UNION ALL SELECT 1, 0, 0 UNION ALL SELECT 0, 1, 0
+                   UNION ALL SELECT 0, 0, 1 UNION ALL SELECT 1, 1, 0 UNION ALL SELECT 1, 0, 1)";
+    let fresh = [
+        rows(&format!(
+            "SELECT g.grain, CASE g.grain WHEN 'day' THEN r.day ELSE r.week END, r.store_id, r.touch_point_id,
+                    r.staff_id, count(*), coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0), count(nps),
+                    coalesce(sum(csat), 0), count(csat), coalesce(sum(ces), 0), count(ces),
+                    coalesce(sum(feeling = 'very_unhappy'), 0), coalesce(sum(feeling = 'unhappy'), 0),
+                    coalesce(sum(feeling = 'neutral'), 0), coalesce(sum(feeling = 'happy'), 0),
+                    coalesce(sum(feeling = 'very_happy'), 0)
+             FROM insight_rows r, {grains} g GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+        ))?,
+        rows(&format!(
+            "SELECT k.kind, CASE WHEN s.st THEN r.store_id ELSE '' END,
+                    CASE WHEN s.tp THEN r.touch_point_id ELSE '' END, CASE WHEN s.sf THEN r.staff_id ELSE '' END,
+                    g.grain, CASE g.grain WHEN 'day' THEN r.day ELSE r.week END,
+                    CASE k.kind WHEN 'reason' THEN r.reason ELSE r.outcome END, count(*)
+             FROM insight_rows r, {grains} g, {slices} s, (SELECT 'reason' AS kind UNION ALL SELECT 'outcome') k
+             GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+        ))?,
+    ]
+    .concat();
+    Ok((kept, fresh))
+}
