@@ -1,7 +1,7 @@
 -- Insight from rollups (issue 14): the dashboards of a period read buckets — one row per week
--- (or day, for a period's first and last days) × store × touch point × person with its scores
--- and feelings summed, and reason and outcome counts per week or day for each filter the
--- screen offers — instead of every conversation of the period. A year of a busy store is a
+-- (or day, for a period's first and last days) × store × touch point × person with its scores,
+-- feelings and outcomes summed, and reason counts per week or day for each filter the screen
+-- offers — instead of every conversation of the period. A year of a busy store is a
 -- few thousand rows, not a million.
 --
 -- The rollups are kept by triggers (installed by this step's Rust hook, `insight::rollup`), so
@@ -74,42 +74,41 @@ CREATE TABLE insight_buckets (
     neutral         INTEGER NOT NULL,
     happy           INTEGER NOT NULL,
     very_happy      INTEGER NOT NULL,
+    -- Outcomes, by the four an outcome can be.
+    resolved          INTEGER NOT NULL,
+    escalated         INTEGER NOT NULL,
+    follow_up_needed  INTEGER NOT NULL,
+    unresolved        INTEGER NOT NULL,
     PRIMARY KEY (grain, period, store_id, touch_point_id, staff_id)
 ) WITHOUT ROWID;
 
--- Which filters the reason and outcome counts are kept for ('' = any): everyone; a store; a
--- touch point or a person, in every store or in one. (A touch point and a person at once is
--- counted from the conversations.)
-CREATE TABLE insight_slices (
-    by_store        INTEGER NOT NULL,
-    by_touch_point  INTEGER NOT NULL,
-    by_staff        INTEGER NOT NULL,
-    PRIMARY KEY (by_store, by_touch_point, by_staff)
-) WITHOUT ROWID;
-INSERT INTO insight_slices VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1);
-
-CREATE VIEW insight_label_rows AS
-SELECT r.interaction_id, k.kind,
-       CASE WHEN s.by_store THEN r.store_id ELSE '' END AS store_id,
-       CASE WHEN s.by_touch_point THEN r.touch_point_id ELSE '' END AS touch_point_id,
-       CASE WHEN s.by_staff THEN r.staff_id ELSE '' END AS staff_id,
-       r.grain, r.period,
-       CASE k.kind WHEN 'reason' THEN r.reason ELSE r.outcome END AS label
+-- Reasons ("" for none given) are open-ended, so they are counted in rows: per week or day
+-- and store, for everyone there (slice 'store', slice_id ''), or by touch point or person
+-- (slice_id its id): the filters the screen offers. A touch point and a person at once is counted from the
+-- conversations.
+CREATE VIEW insight_reason_rows AS
+SELECT r.interaction_id, b.slice, r.grain, r.period, r.store_id,
+       CASE b.slice WHEN 'store' THEN '' WHEN 'touch_point' THEN r.touch_point_id ELSE r.staff_id END AS slice_id,
+       r.reason
 FROM insight_bucket_rows r
-CROSS JOIN insight_slices s
-CROSS JOIN (SELECT 'reason' AS kind UNION ALL SELECT 'outcome') k;
+CROSS JOIN (SELECT 'store' AS slice UNION ALL SELECT 'touch_point' UNION ALL SELECT 'staff') b;
 
--- Reasons ("" for none given) and outcomes ("unknown" for none), by slice and period.
-CREATE TABLE insight_labels (
-    kind            TEXT NOT NULL CHECK (kind IN ('reason', 'outcome')),
-    store_id        TEXT NOT NULL,
-    touch_point_id  TEXT NOT NULL,
-    staff_id        TEXT NOT NULL,
+CREATE TABLE insight_reasons (
+    slice           TEXT NOT NULL CHECK (slice IN ('store', 'touch_point', 'staff')),
     grain           TEXT NOT NULL CHECK (grain IN ('day', 'week')),
     period          TEXT NOT NULL,
-    label           TEXT NOT NULL,
+    store_id        TEXT NOT NULL,
+    slice_id        TEXT NOT NULL,
+    reason          TEXT NOT NULL,
     n               INTEGER NOT NULL,
-    PRIMARY KEY (kind, store_id, touch_point_id, staff_id, grain, period, label)
+    PRIMARY KEY (slice, grain, period, store_id, slice_id, reason)
+) WITHOUT ROWID;
+
+-- Conversations logged since the rollups last counted (see `insight::rollup::schema`): a
+-- log adds one short row here instead of eight bucket rows, and the wait ends in the same
+-- transaction as a pulled page, before the dashboards are read, or when 500 wait.
+CREATE TABLE insight_pending (
+    interaction_id  TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
 -- The time zone the days were cut in (UTC offsets at fixed dates), to notice it changing.

@@ -583,6 +583,7 @@ pub fn populate_at_scale(path: &Path, customers: usize, interactions: usize, see
                 crate::interactions::amendments::insert(&tx, &a, actor, &hlc.tick(now).to_string(), now)?;
             }
         }
+        crate::insight::rollup::schema::settle(&tx)?;
         tx.commit()?;
     }
     Ok(())

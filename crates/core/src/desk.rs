@@ -188,6 +188,10 @@ impl Desk {
         let out = f(&mut w)?;
         let Write { tx, hlc, .. } = w;
         device::set_last_hlc(&tx, &hlc.last())?;
+        // Insight's rollups count the conversations logged since they last did, now and then.
+        if crate::insight::rollup::schema::many_waiting(&tx)? {
+            crate::insight::rollup::schema::settle(&tx)?;
+        }
         tx.commit()?;
         Ok(out)
     }

@@ -66,6 +66,8 @@ enum Step {
         which: usize,
         scores: Scores,
     },
+    /// A supervisor opens Insight (the conversations waiting to be counted are counted).
+    Look,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (0..3usize, proptest::option::of(scores()), ago, any::<bool>())
             .prop_map(|(tp, feedback, minutes_ago, twice)| Step::Pull { tp, feedback, minutes_ago, twice }),
         1 => (any::<usize>(), scores()).prop_map(|(which, scores)| Step::SecondFeedback { which, scores }),
+        2 => Just(Step::Look),
     ]
 }
 
@@ -242,6 +245,18 @@ impl World {
                 let (ops, last) = self.other.desk.outbox_batch_after(self.sent, 1000, 1 << 24).expect("outbox");
                 self.sent = last.max(self.sent);
                 self.pull(ops, *twice);
+                assert_eq!(self.here.count("insight_pending"), 0, "a pulled page is counted in its own transaction");
+            }
+            Step::Look => {
+                let f = InsightFilter {
+                    from: local_midnight(2026, 11, 1),
+                    to: local_midnight(2026, 12, 1),
+                    store_id: None,
+                    touch_point_id: None,
+                    staff_id: None,
+                };
+                self.here.desk.insight(&f).expect("dashboard");
+                assert_eq!(self.here.count("insight_pending"), 0, "reading the dashboards counts what waited");
             }
             Step::SecondFeedback { which, scores } => {
                 if self.pulled_conversations.is_empty() {
@@ -384,4 +399,28 @@ fn a_new_time_zone_cuts_the_days_again_on_opening() {
     let (kept, fresh) = rollup::compare_with_rows(t.desk.connection()).expect("compare");
     assert_eq!(kept, fresh);
     assert!(!kept.is_empty());
+}
+
+#[test]
+fn a_logged_conversation_waits_to_be_counted_until_the_dashboards_are_read_or_many_wait() {
+    in_zone();
+    let mut t = TestDesk::new();
+    t.log(visit(&t, None).nps(10).at(t0() - Duration::days(1)));
+    assert_eq!(t.count("insight_pending"), 1, "the log wrote one short row, not the buckets");
+    assert_eq!(t.count("insight_buckets"), 0);
+    let month = InsightFilter {
+        from: local_midnight(2026, 11, 1),
+        to: local_midnight(2026, 12, 1),
+        store_id: None,
+        touch_point_id: None,
+        staff_id: None,
+    };
+    assert_eq!(t.desk.insight(&month).expect("dashboard").overall.interactions, 1);
+    assert_eq!(t.count("insight_pending"), 0);
+    for _ in 0..600 {
+        t.log(visit(&t, None).at(t0() - Duration::hours(2)));
+    }
+    assert!(t.count("insight_pending") < 500, "a write counts them once 500 wait: {}", t.count("insight_pending"));
+    let (kept, fresh) = rollup::compare_with_rows(t.desk.connection()).expect("compare");
+    assert_eq!(kept, fresh);
 }

@@ -106,8 +106,8 @@ fn every_earlier_version_migrates_forward_keeping_its_data() {
             assert_eq!(counted.1, 1, "from version {from}");
             let reason: i64 = conn
                 .query_row(
-                    "SELECT n FROM insight_labels WHERE kind = 'reason' AND label = 'Refund' AND grain = 'week'
-                       AND store_id = '' AND touch_point_id = '' AND staff_id = ''",
+                    "SELECT n FROM insight_reasons WHERE reason = 'Refund' AND grain = 'week' AND slice = 'store'
+                       AND store_id = 's1' AND slice_id = ''",
                     [],
                     |r| r.get(0),
                 )

@@ -35,11 +35,13 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    /// Once a page's ops are in: its customers' "last seen", and Insight's rollups count the
+    /// page's conversations in the same transaction.
     pub(crate) fn finish(self, tx: &Transaction<'_>) -> Result<()> {
         for (customer, at) in self.last_seen {
             customers::touch_last_seen(tx, customer, at)?;
         }
-        Ok(())
+        crate::insight::rollup::schema::settle(tx)
     }
 
     /// Makes sure a customer row exists before an event points at it (the history of a

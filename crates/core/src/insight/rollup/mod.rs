@@ -1,10 +1,14 @@
 //! The Insight rollups (migration 0021), kept by triggers in the transaction of every write, so
 //! a year's dashboards read a few thousand rows instead of every conversation:
-//! - `insight_buckets`: per week and per day × store × touch point × person, the scores and
-//!   feelings summed. A period reads its whole weeks from the week rows and the days before
-//!   and after them from the day rows.
-//! - `insight_labels`: reason and outcome counts per week and per day, for each filter the
-//!   screen offers (`insight_slices`): everyone, a store, a touch point or a person.
+//! - `insight_buckets`: per week and per day × store × touch point × person, the scores,
+//!   feelings and outcomes summed. A period reads its whole weeks from the week rows and the
+//!   days before and after them from the day rows.
+//! - `insight_reasons`: reason counts per week and per day and store, for each filter the
+//!   screen offers: everyone there, a touch point or a person.
+//!
+//! A conversation counts for two bucket rows and six reason rows (its day and week). A logged
+//! one waits in `insight_pending` (one short row on the log's path) until a pulled page ends,
+//! the dashboards are read or 500 wait; the dashboards of a year read a few thousand rows.
 //!
 //! Each trigger takes away what a conversation counted for before a change and adds what it
 //! counts for after, both read from the views over `insight_rows` (the conversation as
@@ -17,7 +21,7 @@
 pub(crate) mod schema;
 
 use rusqlite::{Connection, OptionalExtension};
-use schema::{BUCKET_KEY, LABEL_KEY};
+use schema::{BUCKET_KEY, COUNTED, REASON_KEY};
 
 use super::{scores_from, Count, Dashboard, Group, HeatCell, InsightFilter};
 use crate::db::{ts, uuid_col};
@@ -46,7 +50,7 @@ fn periods(conn: &Connection, f: &InsightFilter) -> Result<Option<[String; 4]>> 
 }
 
 /// The values every statement takes (see [`statements`]).
-pub type Values = [Option<String>; 10];
+pub type Values = [Option<String>; 9];
 
 /// The rows of `table` for a period: its whole weeks (`?6`..`?7`) and the days before and
 /// after them (`?1`..`?6`, `?7`..`?2`); `slice` narrows them further.
@@ -101,13 +105,11 @@ fn grouped(key: &str, label: &str, join: &str, order: &str) -> String {
 /// [`Values`] it names):
 /// overall, by touch point, person, store and week, reasons, outcomes, the heat map.
 pub fn statements() -> Vec<String> {
-    let labels = |kind: &str| {
-        let slice = format!("kind = '{kind}' AND store_id = ?8 AND touch_point_id = ?9 AND staff_id = ?10 AND");
-        let from = period_rows("insight_labels", &slice);
-        format!(
-            "SELECT d.label, sum(d.n) FROM {from} d GROUP BY d.label HAVING sum(d.n) > 0 ORDER BY 2 DESC, 1 LIMIT 30"
-        )
-    };
+    // `?8`, `?9`: which counts (everyone in the store, a touch point's or a person's) and whose.
+    let reasons = period_rows("insight_reasons", "slice = ?8 AND slice_id = ?9 AND (?3 IS NULL OR store_id = ?3) AND");
+    let outcomes = ["resolved", "escalated", "follow_up_needed", "unresolved"]
+        .map(|o| format!("SELECT '{o}' AS label, {o} AS n FROM t"))
+        .join(" UNION ALL ");
     let week = "CASE d.grain WHEN 'week' THEN d.period ELSE date(d.period, 'weekday 0', '-6 days') END";
     let from = period_rows("insight_buckets", "");
     vec![
@@ -131,8 +133,16 @@ pub fn statements() -> Vec<String> {
             "g.interactions DESC, 1",
         ),
         grouped(week, "g.key", "", "1"),
-        labels("reason"),
-        labels("outcome"),
+        format!(
+            "SELECT d.reason, sum(d.n) FROM {reasons} d GROUP BY d.reason HAVING sum(d.n) > 0
+             ORDER BY 2 DESC, 1 LIMIT 30"
+        ),
+        format!(
+            "WITH t AS (SELECT sum(d.resolved) AS resolved, sum(d.escalated) AS escalated,
+                               sum(d.follow_up_needed) AS follow_up_needed, sum(d.unresolved) AS unresolved
+                        FROM {from} d WHERE {FILTER})
+             SELECT label, n FROM ({outcomes}) WHERE n > 0 ORDER BY 2 DESC, 1 LIMIT 30"
+        ),
         format!(
             "SELECT t.id, coalesce(tp.name, 'Unknown touch point'), f.feeling,
                     CASE f.feeling WHEN 'very_unhappy' THEN t.very_unhappy WHEN 'unhappy' THEN t.unhappy
@@ -164,9 +174,12 @@ pub fn values(conn: &Connection, f: &InsightFilter) -> Result<Option<Values>> {
             id(f.staff_id),
             Some(monday),
             Some(last_monday),
-            Some(id(f.store_id).unwrap_or_default()),
-            Some(id(f.touch_point_id).unwrap_or_default()),
-            Some(id(f.staff_id).unwrap_or_default()),
+            Some(match (f.touch_point_id, f.staff_id) {
+                (Some(_), _) => "touch_point".into(),
+                (_, Some(_)) => "staff".into(),
+                _ => "store".into(),
+            }),
+            Some(id(f.touch_point_id).or(id(f.staff_id)).unwrap_or_default()),
         ]
     }))
 }
@@ -175,6 +188,7 @@ pub fn values(conn: &Connection, f: &InsightFilter) -> Result<Option<Values>> {
 /// filter (see [`values`]; then the rows are counted, [`super::dashboard_from_rows`]).
 pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboard>> {
     let Some(values) = values(conn, f)? else { return Ok(None) };
+    settle(conn)?;
     let sql = statements();
     // Each statement takes the first of the values it names.
     let prepared = |i: usize| -> Result<(rusqlite::CachedStatement<'_>, usize)> {
@@ -226,9 +240,23 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboar
     }))
 }
 
-/// The rollups as they stand, row by row, and as counted afresh from the conversations with
+/// Counts the conversations logged since the rollups last did (in a transaction of its own
+/// unless the caller is in one).
+pub fn settle(conn: &Connection) -> Result<()> {
+    if conn.is_autocommit() {
+        let tx = conn.unchecked_transaction()?;
+        schema::settle(&tx)?;
+        tx.commit()?;
+        Ok(())
+    } else {
+        schema::settle(conn)
+    }
+}
+
+/// The rollups as they stand (once what waits is counted), row by row, and as counted afresh from the conversations with
 /// plain aggregates (no upsert, no trigger): for tests.
 pub fn compare_with_rows(conn: &Connection) -> Result<(Vec<String>, Vec<String>)> {
+    settle(conn)?;
     let rows = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = conn.prepare(sql)?;
         let n = stmt.column_count();
@@ -244,29 +272,24 @@ pub fn compare_with_rows(conn: &Connection) -> Result<(Vec<String>, Vec<String>)
     };
     let kept = [
         rows(&format!("SELECT * FROM insight_buckets ORDER BY {BUCKET_KEY}"))?,
-        rows(&format!("SELECT * FROM insight_labels ORDER BY {LABEL_KEY}"))?,
+        rows(&format!("SELECT * FROM insight_reasons ORDER BY {REASON_KEY}"))?,
     ]
     .concat();
     let grains = "(SELECT 'day' AS grain UNION ALL SELECT 'week')";
-    let slices = "(SELECT 0 AS st, 0 AS tp, 0 AS sf UNION ALL SELECT 1, 0, 0 UNION ALL SELECT 0, 1, 0
-                   UNION ALL SELECT 0, 0, 1 UNION ALL SELECT 1, 1, 0 UNION ALL SELECT 1, 0, 1)";
+    let sums = COUNTED.iter().map(|(_, e)| format!("sum({e})")).collect::<Vec<_>>().join(", ");
     let fresh = [
         rows(&format!(
             "SELECT g.grain, CASE g.grain WHEN 'day' THEN r.day ELSE r.week END, r.store_id, r.touch_point_id,
-                    r.staff_id, count(*), coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0), count(nps),
-                    coalesce(sum(csat), 0), count(csat), coalesce(sum(ces), 0), count(ces),
-                    coalesce(sum(feeling = 'very_unhappy'), 0), coalesce(sum(feeling = 'unhappy'), 0),
-                    coalesce(sum(feeling = 'neutral'), 0), coalesce(sum(feeling = 'happy'), 0),
-                    coalesce(sum(feeling = 'very_happy'), 0)
+                    r.staff_id, {sums}
              FROM insight_rows r, {grains} g GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
         ))?,
         rows(&format!(
-            "SELECT k.kind, CASE WHEN s.st THEN r.store_id ELSE '' END,
-                    CASE WHEN s.tp THEN r.touch_point_id ELSE '' END, CASE WHEN s.sf THEN r.staff_id ELSE '' END,
-                    g.grain, CASE g.grain WHEN 'day' THEN r.day ELSE r.week END,
-                    CASE k.kind WHEN 'reason' THEN r.reason ELSE r.outcome END, count(*)
-             FROM insight_rows r, {grains} g, {slices} s, (SELECT 'reason' AS kind UNION ALL SELECT 'outcome') k
-             GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+            "SELECT s.slice, g.grain, CASE g.grain WHEN 'day' THEN r.day ELSE r.week END, r.store_id,
+                    CASE s.slice WHEN 'store' THEN '' WHEN 'touch_point' THEN r.touch_point_id ELSE r.staff_id END,
+                    r.reason, count(*)
+             FROM insight_rows r, {grains} g,
+                  (SELECT 'store' AS slice UNION ALL SELECT 'touch_point' UNION ALL SELECT 'staff') s
+             GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6"
         ))?,
     ]
     .concat();
