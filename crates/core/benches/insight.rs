@@ -118,7 +118,7 @@ fn main() {
     let touch_points: Vec<_> = desk.touch_points().expect("touch points").into_iter().map(|t| t.id).collect();
     let team: Vec<_> = desk.list_staff().expect("staff").into_iter().map(|s| s.id).collect();
     let buckets: (i64, i64) = raw
-        .query_row("SELECT (SELECT count(*) FROM insight_buckets), (SELECT count(*) FROM insight_labels)", [], |r| {
+        .query_row("SELECT (SELECT count(*) FROM insight_buckets), (SELECT count(*) FROM insight_reasons)", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .expect("buckets");
@@ -238,7 +238,7 @@ fn main() {
     println!();
     println!(
         "Supervisor rooms on a store with {interactions} conversations over a year, release build \
-         ({} week and day buckets, {} reason and outcome counts)",
+         ({} week and day buckets, {} reason counts)",
         buckets.0, buckets.1
     );
     println!();
