@@ -101,6 +101,25 @@ fn scores_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Scores> {
     Ok(tally.scores())
 }
 
+/// A chart's group from a row of (key, label, the `SCORES` columns).
+fn group_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Group> {
+    Ok(Group {
+        key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+        label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        scores: scores_from(r, 2)?,
+    })
+}
+
+/// A heat-map cell from a row of (touch point id, its name, feeling, count).
+fn heat_cell_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<HeatCell> {
+    Ok(HeatCell {
+        touch_point_id: uuid_col(r, 0)?,
+        touch_point: r.get(1)?,
+        feeling: crate::db::enum_col(r, 2)?,
+        count: r.get(3)?,
+    })
+}
+
 fn args(f: &InsightFilter) -> [Option<String>; 5] {
     [
         Some(ts(f.from)),
@@ -117,13 +136,7 @@ fn groups(conn: &Connection, key: &str, label: &str, join: &str, order: &str) ->
         "SELECT {key}, {label}, {SCORES} FROM temp.insight_pop pop {join} GROUP BY {key} ORDER BY {order} LIMIT 200"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Group {
-            key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-            label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            scores: scores_from(r, 2)?,
-        })
-    })?;
+    let rows = stmt.query_map([], group_from)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -213,16 +226,7 @@ fn charts(conn: &Connection, f: &InsightFilter) -> Result<Dashboard> {
          FROM temp.insight_pop pop LEFT JOIN touch_points tp ON tp.id = pop.touch_point_id
          WHERE pop.feeling IS NOT NULL GROUP BY 1, 3 ORDER BY 2, 3, 1",
     )?;
-    let heat_map = stmt
-        .query_map([], |r| {
-            Ok(HeatCell {
-                touch_point_id: uuid_col(r, 0)?,
-                touch_point: r.get(1)?,
-                feeling: crate::db::enum_col(r, 2)?,
-                count: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let heat_map = stmt.query_map([], heat_cell_from)?.collect::<rusqlite::Result<_>>()?;
     Ok(Dashboard {
         from: f.from,
         to: f.to,

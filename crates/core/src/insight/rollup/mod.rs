@@ -23,8 +23,8 @@ pub(crate) mod schema;
 use rusqlite::{Connection, OptionalExtension};
 use schema::{BUCKET_KEY, COUNTED, REASON_KEY};
 
-use super::{scores_from, Count, Dashboard, Group, HeatCell, InsightFilter};
-use crate::db::{ts, uuid_col};
+use super::{group_from, heat_cell_from, scores_from, Count, Dashboard, Group, InsightFilter};
+use crate::db::ts;
 use crate::error::Result;
 
 /// The periods of a filter whose ends are both local midnights (what the screen's periods
@@ -201,13 +201,7 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboar
     let overall = stmt.query_row(args(n), |r| scores_from(r, 0))?;
     let groups = |i: usize| -> Result<Vec<Group>> {
         let (mut stmt, n) = prepared(i)?;
-        let rows = stmt.query_map(args(n), |r| {
-            Ok(Group {
-                key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                scores: scores_from(r, 2)?,
-            })
-        })?;
+        let rows = stmt.query_map(args(n), group_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
     let counts = |i: usize| -> Result<Vec<Count>> {
@@ -216,16 +210,7 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboar
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
     let (mut stmt, n) = prepared(7)?;
-    let heat_map = stmt
-        .query_map(args(n), |r| {
-            Ok(HeatCell {
-                touch_point_id: uuid_col(r, 0)?,
-                touch_point: r.get(1)?,
-                feeling: crate::db::enum_col(r, 2)?,
-                count: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let heat_map = stmt.query_map(args(n), heat_cell_from)?.collect::<rusqlite::Result<_>>()?;
     Ok(Some(Dashboard {
         from: f.from,
         to: f.to,
