@@ -32,6 +32,19 @@ describe("Dialogs", () => {
     await waitFor(() => expect(closed()).toBe(1));
   });
 
+  it("send a key typed before the focus reaches the first field into it, not to the page", async () => {
+    openNewFollowUp();
+    const user = userEvent.setup();
+    const promise = await screen.findByRole("textbox", { name: "What was promised" });
+    await waitFor(() => expect(promise).toHaveFocus());
+    // As when the key comes before the dialog has taken the focus: it is on the page behind.
+    promise.blur();
+    expect(promise).not.toHaveFocus();
+    await user.keyboard("Ring back");
+    expect(promise).toHaveFocus();
+    expect(promise).toHaveValue("Ring back");
+  });
+
   it("ask before Esc drops what was typed, and keep it when asked to", async () => {
     const { closed } = openNewFollowUp();
     const user = userEvent.setup();

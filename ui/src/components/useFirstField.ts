@@ -4,6 +4,10 @@ import { useEffect, type RefObject } from "react";
 export const FIRST_FIELD =
   "input:not([type=hidden]):not([disabled]):not([type=checkbox]):not([type=radio]), textarea:not([disabled]), [role=radio], select";
 
+/** A field that takes typed characters. */
+const TEXT_FIELD =
+  "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea";
+
 /** What a dialog without fields offers first (its main button): marked `data-autofocus`. */
 const CHOSEN = "[data-autofocus]";
 
@@ -14,7 +18,11 @@ const CHOSEN = "[data-autofocus]";
  * So: after the dialog has focused itself, move into the first field; and whenever the focus
  * lands on the dialog itself, pass it on. A task, not an animation frame: a web view that is not
  * being painted (a window behind others) runs no frames, and a focus moved from inside a focus
- * event does not take. */
+ * event does not take.
+ *
+ * Until the focus is there, a character typed anywhere outside the dialog's fields is sent into
+ * its first text field: the focus moves in the key's own keydown, so the key types there. (A
+ * person who presses F and starts typing at once lost the first letter to the page.) */
 export function useFirstField(dialogEl: HTMLElement | null, body: RefObject<HTMLElement | null>) {
   useEffect(() => {
     if (!dialogEl) return undefined;
@@ -31,10 +39,19 @@ export function useFirstField(dialogEl: HTMLElement | null, body: RefObject<HTML
       window.clearTimeout(timer);
       timer = window.setTimeout(intoFirstField, 0);
     };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const active = document.activeElement;
+      if (active && active !== dialogEl && dialogEl.contains(active)) return;
+      const first = body.current?.querySelector<HTMLElement>(CHOSEN) ?? body.current?.querySelector<HTMLElement>(FIRST_FIELD);
+      if (first?.matches(TEXT_FIELD)) first.focus();
+    };
     dialogEl.addEventListener("focusin", onFocusIn);
+    document.addEventListener("keydown", onKeyDown, true);
     return () => {
       window.clearTimeout(timer);
       dialogEl.removeEventListener("focusin", onFocusIn);
+      document.removeEventListener("keydown", onKeyDown, true);
     };
   }, [dialogEl, body]);
 }
