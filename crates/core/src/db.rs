@@ -32,6 +32,7 @@ const STEPS: &[&str] = &[
     include_str!("../migrations/0019_reasons_from_the_server.sql"),
     include_str!("../migrations/0020_latest_scores.sql"),
     include_str!("../migrations/0021_insight_rollups.sql"),
+    include_str!("../migrations/0022_at_risk_candidates.sql"),
 ];
 
 /// Steps that also run Rust after their SQL (by position in `STEPS`, from 0).

@@ -2,7 +2,8 @@
 //! (with and without feedback), corrections, erasures, rows moved between stores, feedback and
 //! corrections removed, and pages pulled from another desk (repeated, and with a second
 //! feedback for a conversation), every bucket equals a recount from the rows and every
-//! dashboard of whole days from the rollups equals the one counted from the conversations.
+//! dashboard of whole days from the rollups equals the one counted from the conversations,
+//! and the review queue, which reads only the days the rollups name, lists what a scan lists.
 //!
 //! Days are local days: the tests run in a zone with summer time (Lisbon's rules, as a POSIX
 //! string so no zone database is needed), over the October change.
@@ -17,6 +18,7 @@ use support::{t0, visit, LogExt, TestDesk};
 use touchpoint_core::insight::{self, rollup, InsightFilter};
 use touchpoint_core::interactions::amendments::AmendInteraction;
 use touchpoint_core::protocol::{Change, Feeling, Op, OpBody, Outcome, PullResponse};
+use touchpoint_core::reviews::{self, ReviewQueueFilter, ScoreSignal};
 use uuid::Uuid;
 
 const ZONE: &str = "WET0WEST,M3.5.0/1,M10.5.0";
@@ -348,6 +350,78 @@ fn assert_rollups_hold(w: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The review queue (and Insight's drill-down, which is the queue with every conversation)
+/// reads only the days the rollups say may hold a match: it must list exactly what reading
+/// every conversation lists, for any filter, period and length.
+fn assert_queue_reads_the_right_days(w: &World) -> Result<(), TestCaseError> {
+    let desk = &w.here.desk;
+    let conn = desk.connection();
+    let me = desk.info().expect("info").staff.id;
+    let stores: Vec<Option<Uuid>> =
+        std::iter::once(None).chain(desk.stores().expect("stores").into_iter().map(|s| Some(s.id))).collect();
+    let tps: Vec<Option<Uuid>> = std::iter::once(None)
+        .chain(desk.touch_points().expect("tps").into_iter().take(2).map(|t| Some(t.id)))
+        .collect();
+    let periods = [
+        (None, None),
+        (Some(local_midnight(2026, 10, 25)), Some(local_midnight(2026, 11, 2))),
+        // Not at midnight: the first and last days are cut.
+        (Some(t0() - Duration::hours(10 * 24 + 7)), Some(t0() - Duration::hours(30))),
+    ];
+    let reasons = [None, Some("Refund"), Some(" Exchange"), Some(""), Some("No such reason")];
+    let mut filters = Vec::new();
+    for (from, to) in periods {
+        for store_id in &stores {
+            for touch_point_id in &tps {
+                for reason in reasons {
+                    filters.push(ReviewQueueFilter {
+                        store_id: *store_id,
+                        touch_point_id: *touch_point_id,
+                        from,
+                        to,
+                        reason: reason.map(str::to_owned),
+                        include_own: true,
+                        limit: Some(3),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        for feeling in FEELINGS {
+            filters.push(ReviewQueueFilter {
+                feeling: Some(feeling),
+                from,
+                to,
+                include_own: true,
+                ..Default::default()
+            });
+        }
+        for outcome in OUTCOMES {
+            filters.push(ReviewQueueFilter {
+                outcome: Some(outcome),
+                reason: Some("Refund".into()),
+                from,
+                to,
+                include_own: true,
+                limit: Some(2),
+                ..Default::default()
+            });
+        }
+        for signal in [ScoreSignal::Detractor, ScoreSignal::LowCsat, ScoreSignal::HighEffort] {
+            filters.push(ReviewQueueFilter { signal: Some(signal), from, to, include_own: true, ..Default::default() });
+        }
+        filters.push(ReviewQueueFilter { staff_id: Some(me), from, to, include_own: true, ..Default::default() });
+        filters.push(ReviewQueueFilter { staff_id: Some(me), from, to, ..Default::default() });
+        filters.push(ReviewQueueFilter { unreviewed_only: true, from, to, include_own: true, ..Default::default() });
+    }
+    for f in filters {
+        let pruned = reviews::queue(conn, &f, me).expect("queue");
+        let scanned = reviews::queue_by_scan(conn, &f, me).expect("scan");
+        prop_assert_eq!(pruned, scanned, "the same conversations for {:?}", f);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 200, ..ProptestConfig::default() })]
 
@@ -358,6 +432,8 @@ proptest! {
         for s in &steps {
             w.run(s);
         }
+        // The queue first: conversations may still wait to be counted.
+        assert_queue_reads_the_right_days(&w)?;
         assert_rollups_hold(&w)?;
     }
 }

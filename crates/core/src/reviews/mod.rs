@@ -396,9 +396,74 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Review> {
 /// scores and how many reviews it has; the reviewer's own are left out (nobody reviews their
 /// own work) unless `include_own` asks for every conversation behind a figure. Every filter
 /// is a bound parameter of one query.
+///
+/// The newest are read day by day, newest first, over only the days the Insight rollups say
+/// may hold a match, so a filter that matches little (or nothing) reads those days' rows, not
+/// every conversation: see [`crate::insight::rollup::each_day`].
 pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result<Vec<QueueItem>> {
     let limit = f.sample.or(f.limit).unwrap_or(50).clamp(1, QUEUE_MAX);
+    if f.sample.is_some() {
+        return queue_rows(conn, f, reviewer, limit, None);
+    }
+    let mut columns = Vec::new();
+    if let Some(feeling) = f.feeling {
+        columns.push(feeling.as_str());
+    }
+    if let Some(outcome) = f.outcome {
+        columns.push(outcome.as_str());
+    }
+    if f.signal == Some(ScoreSignal::Detractor) {
+        columns.push("detractors");
+    }
+    let question = crate::insight::rollup::DayQuestion {
+        store_id: f.store_id,
+        touch_point_id: f.touch_point_id,
+        staff_id: f.staff_id,
+        columns,
+        reason: f.reason.as_deref(),
+        from: f.from,
+        to: f.to,
+    };
+    let (from, to) = (f.from.map(ts), f.to.map(ts));
+    let mut out: Vec<QueueItem> = Vec::new();
+    crate::insight::rollup::each_day(conn, &question, |start, end| {
+        // Both in the one stored form, so the text compares as the instants do.
+        let lo = from.as_deref().map_or(start, |f| f.max(start));
+        let hi = to.as_deref().map_or(end, |t| t.min(end));
+        if lo < hi {
+            let left = limit - out.len() as u32;
+            out.extend(queue_rows(conn, f, reviewer, left, Some((lo, hi)))?);
+        }
+        Ok((out.len() as u32) < limit)
+    })?;
+    Ok(out)
+}
+
+/// The queue read from every conversation in one query, without the rollups' days: what
+/// [`queue`] must always answer (tests compare the two).
+#[doc(hidden)]
+pub fn queue_by_scan(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result<Vec<QueueItem>> {
+    let limit = f.sample.or(f.limit).unwrap_or(50).clamp(1, QUEUE_MAX);
+    queue_rows(conn, f, reviewer, limit, None)
+}
+
+/// Conversations of the queue straight from the rows: within `range` (of one day, newest
+/// first) or, without one, all of them (a random sample's way).
+fn queue_rows(
+    conn: &Connection,
+    f: &ReviewQueueFilter,
+    reviewer: Uuid,
+    limit: u32,
+    range: Option<(&str, &str)>,
+) -> Result<Vec<QueueItem>> {
     let order = if f.sample.is_some() { "random()" } else { "i.occurred_at DESC, i.rowid DESC" };
+    // Plain bounds, so the day's rows are read by the time index; without a range the two
+    // values are bound as NULL and say nothing.
+    let within = if range.is_some() {
+        "AND i.occurred_at >= ?14 AND i.occurred_at < ?15"
+    } else {
+        "AND ?14 IS NULL AND ?15 IS NULL"
+    };
     let sql = format!(
         "SELECT i.id, i.occurred_at, coalesce(s.name, 'Another store'), coalesce(tp.name, 'Unknown touch point'),
                 i.cur_channel, i.staff_id, coalesce(st.name, 'Unknown staff member'), i.customer_id, c.name,
@@ -423,6 +488,7 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
            AND (?9 = 0 OR NOT EXISTS (SELECT 1 FROM reviews r WHERE r.interaction_id = i.id))
            AND (?13 OR i.staff_id <> ?11)
            AND (?12 IS NULL OR coalesce(trim(i.cur_reason), '') = trim(?12))
+           {within}
          ORDER BY {order}
          LIMIT ?10"
     );
@@ -447,6 +513,8 @@ pub fn queue(conn: &Connection, f: &ReviewQueueFilter, reviewer: Uuid) -> Result
             reviewer.to_string(),
             f.reason.as_deref(),
             f.include_own,
+            range.map(|r| r.0),
+            range.map(|r| r.1),
         ],
         |r| {
             let customer = match (opt_uuid_col(r, 7)?, r.get::<_, Option<String>>(8)?) {

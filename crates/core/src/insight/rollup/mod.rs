@@ -225,6 +225,81 @@ pub fn dashboard(conn: &Connection, f: &InsightFilter) -> Result<Option<Dashboar
     }))
 }
 
+/// What a list of conversations (the review queue, Insight's drill-down) asks for, as far as
+/// the rollups can tell which days hold such conversations.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DayQuestion<'a> {
+    pub store_id: Option<uuid::Uuid>,
+    pub touch_point_id: Option<uuid::Uuid>,
+    pub staff_id: Option<uuid::Uuid>,
+    /// Bucket columns that must be above zero: a feeling, `detractors`, an outcome.
+    pub columns: Vec<&'static str>,
+    /// The reason as corrected (`""` for none), trimmed as the rollups keep it.
+    pub reason: Option<&'a str>,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Calls `visit` with the local days, newest first, on which the rollups count a conversation
+/// that may match `q`, each as the instants it runs between (UTC, as conversations are
+/// stored), until it returns `false`. A day not visited holds none: a count the question
+/// names is zero there. (A visited day may still hold none, when the filters only match apart;
+/// the caller reads its rows to see.) The days come from the rollup's key in order, so the
+/// first is there at once, however long the history.
+pub(crate) fn each_day(
+    conn: &Connection,
+    q: &DayQuestion<'_>,
+    mut visit: impl FnMut(&str, &str) -> Result<bool>,
+) -> Result<()> {
+    settle(conn)?;
+    // Column names come from the list the rollups count, never from input.
+    let mut having = String::from("sum(interactions) > 0");
+    for column in &q.columns {
+        let Some((known, _)) = COUNTED.iter().find(|(c, _)| c == column) else {
+            return Err(crate::error::CoreError::Storage { message: format!("no rollup column {column}") });
+        };
+        having.push_str(&format!(" AND sum({known}) > 0"));
+    }
+    let (slice, slice_id) = match (q.staff_id, q.touch_point_id) {
+        (Some(s), _) => ("staff", s.to_string()),
+        (None, Some(t)) => ("touch_point", t.to_string()),
+        _ => ("store", String::new()),
+    };
+    let sql = format!(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', period, 'utc'), strftime('%Y-%m-%dT%H:%M:%fZ', period, '+1 day', 'utc')
+         FROM insight_buckets b
+         WHERE grain = 'day' AND (?1 IS NULL OR store_id = ?1) AND (?2 IS NULL OR touch_point_id = ?2)
+           AND (?3 IS NULL OR staff_id = ?3)
+           AND (?4 IS NULL OR period >= date(?4, 'localtime')) AND (?5 IS NULL OR period <= date(?5, 'localtime'))
+         GROUP BY period
+         HAVING {having}
+            AND (?8 IS NULL OR EXISTS (
+                 SELECT 1 FROM insight_reasons r
+                 WHERE r.slice = ?6 AND r.grain = 'day' AND r.period = b.period AND (?1 IS NULL OR r.store_id = ?1)
+                   AND r.slice_id = ?7 AND r.reason = trim(?8) AND r.n > 0))
+         ORDER BY period DESC"
+    );
+    let id = |v: Option<uuid::Uuid>| v.map(|v| v.to_string());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![
+        id(q.store_id),
+        id(q.touch_point_id),
+        id(q.staff_id),
+        q.from.map(ts),
+        q.to.map(ts),
+        slice,
+        slice_id,
+        q.reason,
+    ])?;
+    while let Some(row) = rows.next()? {
+        let (start, end): (String, String) = (row.get(0)?, row.get(1)?);
+        if !visit(&start, &end)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Counts the conversations logged since the rollups last did (in a transaction of its own
 /// unless the caller is in one).
 pub fn settle(conn: &Connection) -> Result<()> {
