@@ -92,6 +92,8 @@ bench: setup
 	cargo bench -p touchpoint-core --bench merge
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench sync_throughput
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench org_insight
+	cargo build --release -q -p touchpoint-server
+	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench server_load
 
 OUT ?= .shots/touchpoint.png
 screenshot: app

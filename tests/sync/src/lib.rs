@@ -34,6 +34,7 @@ use touchpoint_server::{admin, AppState, Faults, Tokens};
 use uuid::Uuid;
 
 pub mod browser;
+pub mod chain;
 
 pub use touchpoint_server;
 
