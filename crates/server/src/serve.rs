@@ -73,6 +73,17 @@ pub async fn serve_with(
         }
     });
     let deliveries = tokio::spawn(crate::webhooks::run(state.pool.clone(), (*state.webhooks).clone()));
+    // The organisations' own insight rollups, counted from the days pushes marked.
+    let settle_pool = state.pool.clone();
+    let insight = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            every.tick().await;
+            if let Err(e) = crate::db::insight::settle_all(&settle_pool).await {
+                tracing::warn!("counting the organisations' insight rollups failed: {e}");
+            }
+        }
+    });
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
     tokio::spawn(async move {
@@ -97,5 +108,6 @@ pub async fn serve_with(
     };
     forget.abort();
     deliveries.abort();
+    insight.abort();
     served
 }

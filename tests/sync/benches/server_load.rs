@@ -180,6 +180,8 @@ struct Tally {
     refused: usize,
     rows: usize,
     failed: usize,
+    /// Why requests failed: the status, or the transport's error.
+    why: std::collections::BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -190,6 +192,14 @@ impl Tally {
         self.refused += other.refused;
         self.rows += other.rows;
         self.failed += other.failed;
+        for (k, n) in other.why {
+            *self.why.entry(k).or_default() += n;
+        }
+    }
+
+    fn fail(&mut self, what: &str, why: String) {
+        self.failed += 1;
+        *self.why.entry(format!("{what}: {why}")).or_default() += 1;
     }
 }
 
@@ -321,9 +331,10 @@ impl Desk {
                         }
                         self.outbox.clear();
                     }
-                    Err(_) => tally.failed += 1,
+                    Err(e) => tally.fail("push", e.to_string()),
                 },
-                _ => tally.failed += 1,
+                Ok(r) => tally.fail("push", r.status().to_string()),
+                Err(e) => tally.fail("push", if e.is_timeout() { "timed out".into() } else { e.to_string() }),
             }
         }
         loop {
@@ -336,12 +347,16 @@ impl Desk {
                 .send()
                 .await;
             let page = match resp {
-                Ok(r) if r.status().is_success() => r.json::<PullResponse>().await.ok(),
-                _ => None,
+                Ok(r) if r.status().is_success() => r.json::<PullResponse>().await.map_err(|e| e.to_string()),
+                Ok(r) => Err(r.status().to_string()),
+                Err(e) => Err(if e.is_timeout() { "timed out".into() } else { e.to_string() }),
             };
-            let Some(page) = page else {
-                tally.failed += 1;
-                return;
+            let page = match page {
+                Ok(page) => page,
+                Err(why) => {
+                    tally.fail("pull", why);
+                    return;
+                }
             };
             tally.pull.push(started.elapsed().as_secs_f64() * 1000.0);
             tally.rows += page.changes.len();
@@ -455,7 +470,10 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn row(phase: &str, org: &str, desks: usize, mut t: Tally, seconds: f64) -> (f64, f64) {
+fn row(phase: &str, org: &str, desks: usize, mut t: Tally, seconds: f64, failures: &mut Vec<String>) -> (f64, f64) {
+    for (why, n) in std::mem::take(&mut t.why) {
+        failures.push(format!("  {phase}, {org}: {n} × {why}"));
+    }
     t.push.sort_by(f64::total_cmp);
     t.pull.sort_by(f64::total_cmp);
     let (push99, pull99) = (pct(&t.push, 0.99), pct(&t.pull, 0.99));
@@ -616,6 +634,7 @@ async fn main() {
         "|----------------------------|--------------|-------|--------|--------|---------|---------|--------|--------|--------|---------|---------|---------|------|------|"
     );
     let mut resources = Vec::new();
+    let mut failures = Vec::new();
     let mut second: Option<Instance> = None;
     let mut goal = (0.0f64, 0.0f64);
     let mut other_alone = (0.0f64, 0.0f64);
@@ -655,9 +674,9 @@ async fn main() {
                 chain_t.add(t);
             }
         }
-        let o = row(phase, "second", other_n, other_t, seconds);
+        let o = row(phase, "second", other_n, other_t, seconds, &mut failures);
         if with_chain {
-            goal = row(phase, "chain", desks.len() - other_n, chain_t, seconds);
+            goal = row(phase, "chain", desks.len() - other_n, chain_t, seconds, &mut failures);
             other_loaded.push(o);
         } else {
             other_alone = o;
@@ -672,6 +691,13 @@ async fn main() {
         other_fleet = others;
         if with_chain {
             chain_fleet = chains;
+        }
+    }
+    if !failures.is_empty() {
+        println!();
+        println!("Failed requests:");
+        for f in &failures {
+            println!("{f}");
         }
     }
     println!();

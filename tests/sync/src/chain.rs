@@ -117,6 +117,7 @@ pub async fn populate(
     .execute(pool)
     .await
     .expect("rollups");
+    touchpoint_server::db::insight::settle(pool, org).await.expect("the organisation's rollups");
     // Planned on statistics, as the migration's rebuild is.
     sqlx::raw_sql("ANALYZE insight_facts; ANALYZE follow_ups").execute(pool).await.expect("analyze");
     sqlx::query(

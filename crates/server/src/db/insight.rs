@@ -1,6 +1,7 @@
 //! The organisation's insight in PostgreSQL. The push keeps one fact row per conversation up
 //! to date (as logged, as corrected, with its feedback) and recomputes the day rollups of the
-//! store-days it touched (`insight_refresh`, migration 0011), all in its transaction; the
+//! store-days it touched (`insight_refresh`, migration 0011), all in its transaction, marking
+//! their days for the organisation's own rollups, which are counted apart ([`settle`]); the
 //! dashboards read the rollups, or the facts when they are narrowed to one touch point or one
 //! person. Scores are made from sums by `touchpoint_protocol::insight::Tally`, as on a desk.
 
@@ -469,8 +470,25 @@ pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, after.max(first))
 }
 
+/// Counts the days pushes have marked since into the organisation's own rollups (migration
+/// 0022): before its dashboards are read, and in the background ([`settle_all`]).
+pub async fn settle(pool: &PgPool, org: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT insight_org_settle($1)").bind(org).execute(pool).await.map(|_| ())
+}
+
+/// Settles every organisation with marked days (the server does this every few seconds, so a
+/// dashboard seldom has to).
+pub async fn settle_all(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let orgs: Vec<Uuid> = sqlx::query_scalar("SELECT DISTINCT org_id FROM insight_org_dirty").fetch_all(pool).await?;
+    for org in orgs {
+        settle(pool, org).await?;
+    }
+    Ok(())
+}
+
 /// Every group's sums for a dashboard.
 pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiResult<Vec<GroupSums>> {
+    settle(pool, org).await?;
     let (first, after) = whole_weeks(q.from, q.to);
     let query = match (q.touch_point_id, q.staff_id, q.store_id) {
         (_, Some(staff), _) => sqlx::query(FACTS_OF_PERSON)
