@@ -73,10 +73,10 @@ pub async fn serve_with(
         }
     });
     let deliveries = tokio::spawn(crate::webhooks::run(state.pool.clone(), (*state.webhooks).clone()));
-    // The organisations' own insight rollups, counted from the days pushes marked.
+    // The insight rollups and the closed loop, counted from the store-days pushes marked.
     let settle_pool = state.pool.clone();
     let insight = tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(2));
+        let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
             every.tick().await;
             if let Err(e) = crate::db::insight::settle_all(&settle_pool).await {

@@ -13,7 +13,7 @@ pub const STAFF_PER_STORE: usize = 10;
 pub const DAYS: i64 = 730;
 
 /// A chain's history, written straight into the tables a push keeps (facts, then every
-/// store-day's rollups by the same `insight_refresh` a push calls).
+/// store-day's rollups by the same `insight_refresh_by_store` the settle runs after pushes).
 pub async fn populate(
     server: &TestServer,
     stores: usize,

@@ -457,3 +457,160 @@ async fn a_duplicate_merged_at_a_desk_is_one_customer_at_risk_on_the_server_as_a
     let undone = same_at_risk("after the undo", &console, &desk, server.store).await;
     assert_eq!(undone, before, "two records again, as before");
 }
+
+/// Every rollup the settle keeps (the insight's and the closed loop's, the stores' and the
+/// organisation's), of one organisation, as text in order.
+const ROLLUPS: [&str; 21] = [
+    "insight_touch_point_days",
+    "insight_touch_point_weeks",
+    "insight_staff_days",
+    "insight_staff_weeks",
+    "insight_reason_days",
+    "insight_reason_weeks",
+    "insight_store_days",
+    "insight_store_weeks",
+    "insight_staff_touch_point_days",
+    "insight_staff_touch_point_weeks",
+    "insight_reason_touch_point_days",
+    "insight_reason_touch_point_weeks",
+    "insight_org_touch_point_days",
+    "insight_org_touch_point_weeks",
+    "insight_org_reason_days",
+    "insight_org_reason_weeks",
+    "insight_org_reason_touch_point_days",
+    "insight_org_reason_touch_point_weeks",
+    "insight_loop_days",
+    "insight_loop_recovered",
+    "insight_loop_weeks",
+];
+
+async fn rollups(server: &TestServer) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for table in ROLLUPS {
+        let rows: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM {table} t WHERE org_id = $1"
+        )))
+        .bind(server.org)
+        .fetch_one(&server.pool)
+        .await
+        .expect("a rollup");
+        out.push((table, rows));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_settled_while_desks_push_equal_a_recount_from_the_facts() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let server = TestServer::start().await;
+    let TwoStores { braga_supervisor, lisbon_desk, braga_desk, .. } = server.two_supervised_stores().await;
+    let now = Utc::now().duration_trunc(Duration::seconds(1)).expect("whole seconds");
+    let mut dice = Dice(41);
+    // Settles run back to back the whole time (besides the server's own, every second), so
+    // pushes commit while a settle reads, recomputes and deletes its marks.
+    let stop = Arc::new(AtomicBool::new(false));
+    let settles = Arc::new(AtomicUsize::new(0));
+    let hammer = tokio::spawn({
+        let (pool, org, stop, settles) = (server.pool.clone(), server.org, stop.clone(), settles.clone());
+        async move {
+            while !stop.load(Ordering::SeqCst) {
+                touchpoint_server::db::insight::settle(&pool, org).await.expect("a settle");
+                settles.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    for round in 0..5 {
+        let lisbon = make_history(&lisbon_desk, server.supervisor, &mut dice, &format!("Lisbon {round}"), now);
+        let braga = make_history(&braga_desk, braga_supervisor, &mut dice, &format!("Braga {round}"), now);
+        tokio::join!(lisbon_desk.sync(), braga_desk.sync());
+        // Closing follow-ups changes the closed loop of days already counted.
+        close_some(&lisbon_desk, &mut dice, &lisbon);
+        close_some(&braga_desk, &mut dice, &braga);
+        tokio::join!(lisbon_desk.sync(), braga_desk.sync());
+    }
+    stop.store(true, Ordering::SeqCst);
+    hammer.await.expect("the settles ran");
+    assert_eq!(lisbon_desk.pending() + braga_desk.pending(), 0, "everything pushed");
+    assert!(settles.load(Ordering::SeqCst) > 10, "settles raced the pushes");
+    touchpoint_server::db::insight::settle(&server.pool, server.org).await.expect("the last settle");
+    assert_eq!(server.count("SELECT count(*) FROM insight_dirty").await, 0, "every mark counted");
+    let settled = rollups(&server).await;
+    for (table, rows) in &settled {
+        assert!(!rows.is_empty(), "{table}: rows to compare");
+    }
+
+    // Recounted from scratch: every store-day the facts hold, then every day of the organisation.
+    for table in ROLLUPS {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE org_id = $1")))
+            .bind(server.org)
+            .execute(&server.pool)
+            .await
+            .expect("emptied");
+    }
+    let store_days = "FROM (SELECT DISTINCT store_id, day FROM insight_facts WHERE org_id = $1 AND logged) d";
+    for recount in [
+        format!("SELECT insight_refresh_by_store($1, array_agg(store_id), array_agg(day)) {store_days}"),
+        format!("SELECT insight_loop_refresh($1, array_agg(store_id), array_agg(day), 48) {store_days}"),
+        format!("SELECT insight_loop_weeks_refresh($1, array_agg(store_id), array_agg(day)) {store_days}"),
+        format!("INSERT INTO insight_org_dirty SELECT $1, day, 0 {store_days} GROUP BY day"),
+        "SELECT insight_org_settle($1)".to_owned(),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(recount)).bind(server.org).execute(&server.pool).await.expect("recounted");
+    }
+    for ((table, settled), (_, recounted)) in settled.iter().zip(rollups(&server).await) {
+        assert_eq!(settled, &recounted, "{table}: settled as the desks pushed, against recounted");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_committed_while_a_settle_counts_is_counted_by_the_next() {
+    let server = TestServer::start().await;
+    let desk = TestDesk::enrolled(&server, server.supervisor).await;
+    let customer = desk.customer("Rita Gomes").id;
+    let mut paused = false;
+    // The server's own settle (every second) may count the first conversation before the
+    // paused one reads it: then the paused one has nothing to pause over, and the round is
+    // made again.
+    for round in 0..5 {
+        desk.log_visit(Some(customer), &format!("First of round {round}"));
+        desk.sync().await;
+        // This settle reads the mark of today's store-day, counts it, then waits two seconds
+        // before deleting the marks it read.
+        let mut conn = server.pool.acquire().await.expect("a connection");
+        sqlx::query("SET touchpoint.settle_pause = '2'").execute(&mut *conn).await.expect("the pause");
+        let org = server.org;
+        let settle = tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            sqlx::query("SELECT insight_settle($1, 48)").bind(org).execute(&mut *conn).await.expect("settled");
+            sqlx::query("RESET touchpoint.settle_pause").execute(&mut *conn).await.expect("reset");
+            started.elapsed()
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        // Meanwhile a second conversation of the same store-day commits, marking it again.
+        desk.log_visit(Some(customer), &format!("Second of round {round}"));
+        desk.sync().await;
+        if settle.await.expect("the settle") >= std::time::Duration::from_secs(2) {
+            paused = true;
+            break;
+        }
+    }
+    assert!(paused, "a settle paused between its count and its marks' deletion");
+    touchpoint_server::db::insight::settle(&server.pool, server.org).await.expect("the next settle");
+    let logged = desk.query_i64("SELECT count(*) FROM interactions");
+    let counted = server
+        .count(&format!(
+            "SELECT coalesce(sum(interactions), 0)::bigint FROM insight_store_days WHERE org_id = '{}'",
+            server.org
+        ))
+        .await;
+    assert_eq!(counted, logged, "every conversation counted, the one pushed during the settle too");
+    let in_org = server
+        .count(&format!(
+            "SELECT coalesce(sum(interactions), 0)::bigint FROM insight_org_touch_point_days WHERE org_id = '{}'",
+            server.org
+        ))
+        .await;
+    assert_eq!(in_org, logged, "and in the organisation's own rollups");
+}

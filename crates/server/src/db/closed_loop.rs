@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgPool, Postgres, Row, Transaction};
-use touchpoint_protocol::risk::{self, Evidence, LoopFigures, Visits, SLA_HOURS};
+use touchpoint_protocol::risk::{self, Evidence, LoopFigures, Visits};
 use touchpoint_protocol::{ChannelConsent, ContactRoute, Outcome};
 use uuid::Uuid;
 
@@ -28,52 +28,34 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Recomputes the closed loop of the store-days a push touched: those of the conversations it
-/// logged, scored or corrected (`touched`), and those its follow-ups answer (the conversation a
-/// follow-up was opened from; for one opened from a customer's page, the customer's unhappy
-/// conversations until then).
-pub async fn refresh(
+/// The store-days whose closed loop a push's follow-ups change: the conversation a follow-up
+/// was opened from; for one opened from a customer's page, the customer's unhappy
+/// conversations until then. The push marks them with the store-days it logged, scored or
+/// corrected, for [`super::insight::settle`] to recompute (`insight_loop_refresh`).
+pub async fn answered(
     tx: &mut Transaction<'_, Postgres>,
     org: Uuid,
-    mut touched: HashSet<(Uuid, NaiveDate)>,
     follow_ups: &[Uuid],
-) -> ApiResult<()> {
-    if !follow_ups.is_empty() {
-        // Only constants of this module are formatted in.
-        let answered: Vec<(Uuid, NaiveDate)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT f.store_id, f.day FROM follow_ups fu
-             JOIN insight_facts f ON f.org_id = fu.org_id AND f.interaction_id = fu.interaction_id AND f.logged
-             WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2)
-             UNION
-             SELECT f.store_id, f.day FROM follow_ups fu
-             JOIN insight_facts f ON f.org_id = fu.org_id AND f.customer_id = fu.customer_id AND f.logged
-                                 AND f.occurred_at <= fu.created_at AND {UNHAPPY}
-             WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2) AND fu.interaction_id IS NULL"
-        )))
-        .bind(org)
-        .bind(follow_ups)
-        .fetch_all(&mut **tx)
-        .await?;
-        touched.extend(answered);
+) -> ApiResult<Vec<(Uuid, NaiveDate)>> {
+    if follow_ups.is_empty() {
+        return Ok(Vec::new());
     }
-    if touched.is_empty() {
-        return Ok(());
-    }
-    let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.into_iter().unzip();
-    sqlx::query("SELECT insight_loop_refresh($1, $2, $3, $4)")
-        .bind(org)
-        .bind(&stores)
-        .bind(&days)
-        .bind(SLA_HOURS as i32)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("SELECT insight_loop_weeks_refresh($1, $2, $3)")
-        .bind(org)
-        .bind(&stores)
-        .bind(&days)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    // Only constants of this module are formatted in.
+    let answered = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT f.store_id, f.day FROM follow_ups fu
+         JOIN insight_facts f ON f.org_id = fu.org_id AND f.interaction_id = fu.interaction_id AND f.logged
+         WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2)
+         UNION
+         SELECT f.store_id, f.day FROM follow_ups fu
+         JOIN insight_facts f ON f.org_id = fu.org_id AND f.customer_id = fu.customer_id AND f.logged
+                             AND f.occurred_at <= fu.created_at AND {UNHAPPY}
+         WHERE fu.org_id = $1 AND fu.follow_up_id = ANY($2) AND fu.interaction_id IS NULL"
+    )))
+    .bind(org)
+    .bind(follow_ups)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(answered)
 }
 
 /// The closed loop's rows of a period (binds: org, from, to, the store or null, the first whole
@@ -93,8 +75,8 @@ pub const EDGE_HOURS: &str = "SELECT store_id, hours FROM insight_loop_recovered
      WHERE org_id = $1 AND ((day >= $2 AND day < $5) OR (day >= $6 AND day <= $3)) AND ($4::uuid IS NULL OR store_id = $4)";
 
 /// The closed-loop figures of the days `from`–`to` (each store's own calendar), per store and
-/// for all of them together (under `None`); `store` narrows to one. Read from the rollups the
-/// push keeps (migrations 0018 and 0019), but for what is overdue now; the statements run side
+/// for all of them together (under `None`); `store` narrows to one. Read from the rollups
+/// (migrations 0018 and 0019, settled first: 0023), but for what is overdue now; the statements run side
 /// by side on their own connections. Medians are taken here, by [`risk::median`], from every
 /// recovered conversation's hours: a median cannot be summed.
 pub async fn figures(
@@ -105,6 +87,7 @@ pub async fn figures(
     store: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> ApiResult<LoopRows> {
+    super::insight::settle(pool, org).await?;
     let (first, after) = super::insight::whole_weeks(from, to);
     let rows = async {
         let q = sqlx::query(LOOP_ROWS).bind(org).bind(from).bind(to).bind(store).bind(first).bind(after);

@@ -1,9 +1,9 @@
 //! The organisation's insight in PostgreSQL. The push keeps one fact row per conversation up
-//! to date (as logged, as corrected, with its feedback) and recomputes the day rollups of the
-//! store-days it touched (`insight_refresh`, migration 0011), all in its transaction, marking
-//! their days for the organisation's own rollups, which are counted apart ([`settle`]); the
-//! dashboards read the rollups, or the facts when they are narrowed to one touch point or one
-//! person. Scores are made from sums by `touchpoint_protocol::insight::Tally`, as on a desk.
+//! to date (as logged, as corrected, with its feedback) in its transaction and marks the
+//! store-days it touched; [`settle`] counts the marked store-days into the day rollups
+//! (`insight_refresh_by_store`, migration 0011) and the closed loop, then the organisation's own
+//! rows of their days, apart from any push (migrations 0022, 0023). The dashboards read the
+//! rollups (settled first), or the facts when they are narrowed to one person. Scores are made from sums by `touchpoint_protocol::insight::Tally`, as on a desk.
 
 use std::collections::{HashMap, HashSet};
 
@@ -136,8 +136,8 @@ fn local_day(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
         .unwrap_or(utc)
 }
 
-/// Writes the batch's facts and recomputes the rollups of every store-day they touched (and the
-/// closed loop of those and of the store-days its follow-ups answer).
+/// Writes the batch's facts and marks every store-day they touched, and those its follow-ups
+/// answer, for [`settle`] to count into the rollups and the closed loop (migration 0023).
 pub async fn write(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: InsightRows) -> ApiResult<()> {
     if rows.is_empty() {
         return Ok(());
@@ -244,17 +244,13 @@ pub async fn write(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: InsightR
         collect(found);
     }
 
-    if !touched.is_empty() {
-        let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.iter().copied().unzip();
-        sqlx::query("SELECT insight_refresh($1, $2, $3)")
-            .bind(org)
-            .bind(&stores)
-            .bind(&days)
-            .execute(&mut **tx)
-            .await?;
-    }
     let follow_ups: Vec<Uuid> = rows.follow_ups.into_iter().collect();
-    super::closed_loop::refresh(tx, org, touched, &follow_ups).await
+    touched.extend(super::closed_loop::answered(tx, org, &follow_ups).await?);
+    if !touched.is_empty() {
+        let (stores, days): (Vec<Uuid>, Vec<NaiveDate>) = touched.into_iter().unzip();
+        sqlx::query("SELECT insight_mark($1, $2, $3)").bind(org).bind(&stores).bind(&days).execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Which chart a row of a dashboard's query feeds.
@@ -470,16 +466,26 @@ pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, after.max(first))
 }
 
-/// Counts the days pushes have marked since into the organisation's own rollups (migration
-/// 0022): before its dashboards are read, and in the background ([`settle_all`]).
+/// Counts the store-days pushes have marked into the rollups and the closed loop, then the
+/// organisation's own rows of their days (migrations 0022 and 0023): before a dashboard that
+/// reads rollups is answered, and in the background ([`settle_all`]). Settles of one
+/// organisation take turns; pushes never wait for one.
 pub async fn settle(pool: &PgPool, org: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT insight_org_settle($1)").bind(org).execute(pool).await.map(|_| ())
+    sqlx::query("SELECT insight_settle($1, $2)")
+        .bind(org)
+        .bind(touchpoint_protocol::risk::SLA_HOURS as i32)
+        .execute(pool)
+        .await
+        .map(|_| ())
 }
 
-/// Settles every organisation with marked days (the server does this every few seconds, so a
-/// dashboard seldom has to).
+/// Settles every organisation with marks (the server does this every second, so a dashboard
+/// seldom finds much to count).
 pub async fn settle_all(pool: &PgPool) -> Result<(), sqlx::Error> {
-    let orgs: Vec<Uuid> = sqlx::query_scalar("SELECT DISTINCT org_id FROM insight_org_dirty").fetch_all(pool).await?;
+    let orgs: Vec<Uuid> =
+        sqlx::query_scalar("SELECT org_id FROM insight_dirty UNION SELECT org_id FROM insight_org_dirty")
+            .fetch_all(pool)
+            .await?;
     for org in orgs {
         settle(pool, org).await?;
     }
@@ -488,9 +494,9 @@ pub async fn settle_all(pool: &PgPool) -> Result<(), sqlx::Error> {
 
 /// Every group's sums for a dashboard.
 pub async fn group_sums(pool: &PgPool, org: Uuid, q: &OrgInsightQuery) -> ApiResult<Vec<GroupSums>> {
-    // Without a store or a person the figures come from the organisation's own rollups
-    // (`ORG_FROM_ROLLUPS`, `TOUCH_POINT_FROM_ROLLUPS`): the days pushes marked are counted first.
-    if q.store_id.is_none() && q.staff_id.is_none() {
+    // But for one person's (read from the facts), the figures come from rollups: what pushes
+    // marked is counted first.
+    if q.staff_id.is_none() {
         settle(pool, org).await?;
     }
     let (first, after) = whole_weeks(q.from, q.to);
