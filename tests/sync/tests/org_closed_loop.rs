@@ -599,18 +599,15 @@ async fn a_push_committed_while_a_settle_counts_is_counted_by_the_next() {
     assert!(paused, "a settle paused between its count and its marks' deletion");
     touchpoint_server::db::insight::settle(&server.pool, server.org).await.expect("the next settle");
     let logged = desk.query_i64("SELECT count(*) FROM interactions");
-    let counted = server
-        .count(&format!(
-            "SELECT coalesce(sum(interactions), 0)::bigint FROM insight_store_days WHERE org_id = '{}'",
-            server.org
-        ))
-        .await;
+    let counted = interactions_in(&server, "insight_store_days").await;
     assert_eq!(counted, logged, "every conversation counted, the one pushed during the settle too");
-    let in_org = server
-        .count(&format!(
-            "SELECT coalesce(sum(interactions), 0)::bigint FROM insight_org_touch_point_days WHERE org_id = '{}'",
-            server.org
-        ))
-        .await;
+    let in_org = interactions_in(&server, "insight_org_touch_point_days").await;
     assert_eq!(in_org, logged, "and in the organisation's own rollups");
+}
+
+/// The conversations one rollup table counts for the test's organisation.
+async fn interactions_in(server: &TestServer, table: &str) -> i64 {
+    server
+        .count(&format!("SELECT coalesce(sum(interactions), 0)::bigint FROM {table} WHERE org_id = '{}'", server.org))
+        .await
 }
