@@ -12,7 +12,7 @@ DEMO ?=
 # Every process a run starts inherits this mark, so what outlives the run can be found.
 export TOUCHPOINT_RUN ?= $(shell date +%s%N)-$$$$
 
-.PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui test-console lint bindings e2e screenshot server bench clean
+.PHONY: help setup run dev app test test-rust test-api test-fuzz fuzz test-ui test-console lint bindings e2e screenshot server bench bench-app clean
 
 help:
 	@echo "make run         build and open Touchpoint (DATA_DIR=dir: another data folder; DEMO=1: demo store)"
@@ -94,6 +94,12 @@ bench: setup
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench org_insight
 	cargo build --release -q -p touchpoint-server
 	scripts/with-postgres.sh cargo bench -p touchpoint-sync-tests --bench server_load
+	$(MAKE) bench-app
+
+# The release app's start and memory beside a blank WebKitGTK window's.
+bench-app: setup
+	$(TAURI) build --no-bundle
+	TOUCHPOINT_APP=$(CARGO_TARGET_DIR)/release/touchpoint cargo bench -p touchpoint-e2e --bench app
 
 OUT ?= .shots/touchpoint.png
 screenshot: app

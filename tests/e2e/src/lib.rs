@@ -162,6 +162,11 @@ fn running_in_group(pgid: i32) -> Vec<String> {
 /// Every running process carrying `MARK_VAR=mark` ("pid name"), whatever its group: what a
 /// window's harness started and did not stop.
 pub fn processes_marked(mark: &str) -> Vec<String> {
+    marked(mark).into_iter().map(|p| format!("{} {}", p.pid, p.name)).collect()
+}
+
+/// The running processes carrying `MARK_VAR=mark`.
+fn marked(mark: &str) -> Vec<ProcInfo> {
     let needle = format!("{MARK_VAR}={mark}");
     processes()
         .into_iter()
@@ -170,7 +175,6 @@ pub fn processes_marked(mark: &str) -> Vec<String> {
             std::fs::read(format!("/proc/{}/environ", p.pid))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
         })
-        .map(|p| format!("{} {}", p.pid, p.name))
         .collect()
 }
 
@@ -192,6 +196,8 @@ pub struct Desk {
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     /// What every process started for this window carries (see [`processes_marked`]).
     pub mark: String,
+    /// From the WebDriver session's request (the app's launch) to the search box in the page.
+    pub started: Duration,
 }
 
 impl Desk {
@@ -261,7 +267,7 @@ impl Desk {
         // A session now and then fails to start on a loaded machine (WebKitWebDriver drops the
         // first request): start the driver again, twice at most, before calling it a failure.
         let mut attempt = 0;
-        let (client, driver) = loop {
+        let (client, driver, requested) = loop {
             attempt += 1;
             let port = free_port();
             let native_port = free_port();
@@ -280,12 +286,13 @@ impl Desk {
                 .expect("tauri-driver must be installed (make setup installs it)");
             wait_for_port(port, &mut driver);
             let driver = Driver(driver);
+            let requested = Instant::now();
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&format!("http://127.0.0.1:{port}"))
                 .await
             {
-                Ok(client) => break (client, driver),
+                Ok(client) => break (client, driver, requested),
                 Err(e) if attempt < 3 => {
                     eprintln!("e2e: the WebDriver session did not start ({e}); starting the driver again");
                     drop(driver);
@@ -293,9 +300,18 @@ impl Desk {
                 Err(e) => panic!("a WebDriver session with the Touchpoint window: {e}"),
             }
         };
-        let desk =
-            Desk { client, data_dir, _driver: driver, _display: display, _web_home: web_home, _turn: turn, mark };
+        let mut desk = Desk {
+            client,
+            data_dir,
+            _driver: driver,
+            _display: display,
+            _web_home: web_home,
+            _turn: turn,
+            mark,
+            started: Duration::ZERO,
+        };
         desk.find("[data-testid=search-input]").await;
+        desk.started = requested.elapsed();
         desk
     }
 
@@ -699,6 +715,79 @@ impl Desk {
         // Dropping the rest stops tauri-driver and the display.
         self.data_dir
     }
+}
+
+/// WebKitGTK's own browser (MiniBrowser) on a blank page, on a display of its own, driven by
+/// WebKitWebDriver as the app's window is: the floor a Touchpoint window's start and memory
+/// are measured against (the same engine and processes, with nothing of ours in them).
+pub struct BlankWindow {
+    pub client: Client,
+    /// From the WebDriver session's request to the blank page loaded.
+    pub started: Duration,
+    pub mark: String,
+    _driver: Driver,
+    _display: Display,
+    _web_home: TempDir,
+}
+
+/// Where Debian's WebKitGTK keeps MiniBrowser.
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+impl BlankWindow {
+    pub async fn start() -> BlankWindow {
+        let mark = uuid::Uuid::now_v7().to_string();
+        let display = Display::start(&mark);
+        let web_home = tempfile::tempdir().expect("temp web view home");
+        let port = free_port();
+        let mut driver = in_own_group("WebKitWebDriver", &mark)
+            .arg(format!("--port={port}"))
+            .env("DISPLAY", &display.name)
+            .env("XDG_DATA_HOME", web_home.path().join("data"))
+            .env("XDG_CACHE_HOME", web_home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", web_home.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("WebKitWebDriver must be installed (make setup installs webkit2gtk-driver)");
+        wait_for_port(port, &mut driver);
+        let driver = Driver(driver);
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            serde_json::json!({ "binary": MINIBROWSER, "args": ["--automation"] }),
+        );
+        let requested = Instant::now();
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with MiniBrowser");
+        client.goto("about:blank").await.expect("the blank page");
+        let started = requested.elapsed();
+        BlankWindow { client, started, mark, _driver: driver, _display: display, _web_home: web_home }
+    }
+
+    pub async fn close(self) {
+        self.client.clone().close().await.expect("session closes");
+    }
+}
+
+/// The proportional set size (KiB) of a window's own processes: the app (or MiniBrowser) and
+/// WebKit's web, network and GPU processes, not the driver or the display; each with its name.
+pub fn window_pss_kib(mark: &str) -> Vec<(String, u64)> {
+    marked(mark)
+        .into_iter()
+        .filter(|p| !["Xvfb", "setpriv", "tauri-driver", "WebKitWebDriver"].contains(&p.name.as_str()))
+        .filter_map(|p| {
+            let rollup = std::fs::read_to_string(format!("/proc/{}/smaps_rollup", p.pid)).ok()?;
+            let kib = rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())?;
+            Some((p.name, kib))
+        })
+        .collect()
 }
 
 /// Text as keystrokes: WebDriver sends "\n" as nothing, so newlines become the Enter key.

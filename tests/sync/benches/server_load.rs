@@ -132,6 +132,15 @@ fn postgres_ticks() -> u64 {
         .sum()
 }
 
+/// The machine's CPU time taken by the hypervisor for others (`steal` in `/proc/stat`): a
+/// phase with much of it measured a slower machine than the others.
+fn steal_ticks() -> u64 {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|stat| stat.lines().next().and_then(|cpu| cpu.split_whitespace().nth(8)?.parse().ok()))
+        .unwrap_or(0)
+}
+
 fn rss_mb(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -684,6 +693,8 @@ async fn main() {
         let pids: Vec<u32> = std::iter::once(first.pid()).chain(second.as_ref().map(Instance::pid)).collect();
         let server_before: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum();
         let pg_before = postgres_ticks();
+        let desks_before = cpu_ticks(std::process::id());
+        let steal_before = steal_ticks();
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = watch_connections(server.pool.clone(), stop.clone());
         let t0 = Instant::now();
@@ -693,6 +704,8 @@ async fn main() {
         let (conns, active) = watcher.await.expect("watcher");
         let server_cpu = (pids.iter().map(|p| cpu_ticks(*p)).sum::<u64>() - server_before) as f64 / ticks / seconds;
         let pg_cpu = (postgres_ticks() - pg_before) as f64 / ticks / seconds;
+        let desks_cpu = (cpu_ticks(std::process::id()) - desks_before) as f64 / ticks / seconds;
+        let steal = (steal_ticks() - steal_before) as f64 / ticks / seconds;
         let rss: Vec<String> =
             pids.iter().map(|p| format!("{:.0} MB (peak {:.0})", rss_mb(*p, "VmRSS:"), rss_mb(*p, "VmHWM:"))).collect();
         let (mut other_t, mut chain_t) = (Tally::default(), Tally::default());
@@ -714,9 +727,11 @@ async fn main() {
             other_alone = o;
         }
         resources.push(format!(
-            "| {phase:<26} | {:>5.0}% | {:>5.0}% | {conns:>5} ({active:>3} active) | {} |",
+            "| {phase:<26} | {:>9.0}% | {:>13.0}% | {:>8.0}% | {:>10.0}% | {conns:>5} ({active:>3} active) | {} |",
             server_cpu * 100.0,
             pg_cpu * 100.0,
+            desks_cpu * 100.0,
+            steal * 100.0,
             rss.join(", ")
         ));
         let (others, chains): (Vec<Desk>, Vec<Desk>) = desks.drain(..).partition(|d| d.place.org == 1);
@@ -738,14 +753,19 @@ async fn main() {
         }
     }
     println!();
-    println!("| phase                      | server CPU | PostgreSQL CPU | database connections (most) | server RSS |");
-    println!("|----------------------------|------------|----------------|-----------------------------|------------|");
+    println!(
+        "| phase                      | server CPU | PostgreSQL CPU | desks CPU | host steal | database connections (most) | server RSS |"
+    );
+    println!(
+        "|----------------------------|------------|----------------|-----------|------------|-----------------------------|------------|"
+    );
     for r in resources {
         println!("{r}");
     }
     println!();
     println!(
-        "CPU is a share of one core (this machine has {}); the desks' own work runs in this bench's process, beside them.",
+        "CPU is a share of one core (this machine has {}); the desks' own work runs in this bench's process, beside them; \
+         host steal is CPU the virtual machine's host gave to others (a phase with much of it ran on a slower machine).",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     // The floor: the same desks' requests on the same server with nothing else running (the
