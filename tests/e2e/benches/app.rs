@@ -37,8 +37,18 @@ async fn memory(mark: &str) -> (f64, String) {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let parts = window_pss_kib(mark);
     let total = mb(parts.iter().map(|(_, k)| k).sum());
-    let each = parts.iter().map(|(n, k)| format!("{n} {:.0}", mb(*k))).collect::<Vec<_>>().join(", ");
+    let each = parts.iter().map(|(n, k)| format!("{} {:.0}", role(n), mb(*k))).collect::<Vec<_>>().join(", ");
     (total, each)
+}
+
+/// What a window's process is, from its (truncated) name.
+fn role(name: &str) -> &str {
+    match name {
+        n if n.starts_with("WebKitWebProc") => "web",
+        n if n.starts_with("WebKitNetwork") => "network",
+        n if n.starts_with("WebKitGPU") => "GPU",
+        n => n,
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -79,7 +89,11 @@ async fn main() {
     eprintln!("  store of {} customers made in {:.1} s", opened + 50, made.elapsed().as_secs_f64());
     let names: Vec<String> = {
         let conn = rusqlite::Connection::open(&database).expect("store");
-        let mut stmt = conn.prepare("SELECT name FROM customers ORDER BY customer_id LIMIT ?1").expect("names");
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM customers WHERE deleted_at IS NULL AND merged_into IS NULL ORDER BY rowid LIMIT ?1",
+            )
+            .expect("names");
         let rows = stmt.query_map([opened as i64], |r| r.get(0)).expect("names");
         rows.collect::<Result<_, _>>().expect("names")
     };
