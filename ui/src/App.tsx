@@ -32,8 +32,10 @@ import { useShortcuts } from "./shortcuts";
 export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      // Local data: no background refetch storms, no retry on a typed refusal.
-      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0 },
+      // Local data: no background refetch storms, no retry on a typed refusal. What no screen
+      // shows is dropped after a minute (not React Query's five): asking the desk again is
+      // instant, and a day of customers opened one after another must not pile up in the page.
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0, gcTime: 60_000 },
       mutations: { retry: false },
     },
   });

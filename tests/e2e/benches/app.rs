@@ -10,7 +10,7 @@
 //!     BENCH_STARTS=8 BENCH_CUSTOMERS=300 …   # more starts, more customers opened
 //!
 //! Starts are told apart: the run's first (the binary and WebKit's libraries may not be in
-//! memory yet) and the warm ones after it. Memory is read after 0, 25, 50, 100 and every
+//! memory yet) and the warm ones after it. Memory is read after 0, 1, 5, 10, 25, 50, 100 and every
 //! further 100 customers opened, and again after 30 s without input.
 
 use std::time::{Duration, Instant};
@@ -115,7 +115,7 @@ async fn main() {
     let desk = Desk::start_in(copy_of(&database)).await;
     app_starts.push(desk.started.as_secs_f64() * 1000.0);
     let mut readings = vec![("at start".to_string(), memory(&desk.mark).await)];
-    let marks: Vec<usize> = [25, 50].into_iter().chain((100..=opened).step_by(100)).collect();
+    let marks: Vec<usize> = [1, 5, 10, 25, 50].into_iter().chain((100..=opened).step_by(100)).collect();
     let opening = Instant::now();
     for (i, name) in names.iter().enumerate() {
         desk.open_customer(name, name).await;

@@ -40,6 +40,8 @@ export function useCustomerSearch(query: string, enabled = true) {
     queryKey: customerKeys.search(query.trim()),
     queryFn: () => api.searchCustomers(query),
     placeholderData: keepPreviousData,
+    // One query per keystroke, twenty customers each: kept only while the box may go back.
+    gcTime: 5_000,
     enabled,
   });
 }
