@@ -157,7 +157,7 @@ async fn main() {
         "≤ 1,000 ms",
     );
     row("start to the search box: warm, slowest", max(&warm_floor), max(&warm_app), "ms", "≤ 1,000 ms");
-    row("first answer to what is typed, median", f64::NAN, median(answers.clone()), "ms", "");
+    row("first answer, typed over WebDriver, median", f64::NAN, median(answers.clone()), "ms", "");
     row("first start with the demo, to the desk", f64::NAN, demo_ms, "ms", "≤ 2,000 ms");
     for (what, (total, _)) in &readings {
         let goal = if what.starts_with("after 100 ") { "≤ floor + 100 MB" } else { "" };
