@@ -276,9 +276,7 @@ impl Desk {
                 .env("DISPLAY", &display.name)
                 // Phone numbers typed without a country code are read as UK numbers in these tests.
                 .env("LANG", "en_GB.UTF-8")
-                .env("XDG_DATA_HOME", web_home.path().join("data"))
-                .env("XDG_CACHE_HOME", web_home.path().join("cache"))
-                .env("XDG_CONFIG_HOME", web_home.path().join("config"))
+                .envs(web_home_env(web_home.path()))
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -730,6 +728,15 @@ pub struct BlankWindow {
     _web_home: TempDir,
 }
 
+/// A web view's storage (local storage, caches, settings) in `home`, private to one window.
+fn web_home_env(home: &Path) -> [(&'static str, PathBuf); 3] {
+    [
+        ("XDG_DATA_HOME", home.join("data")),
+        ("XDG_CACHE_HOME", home.join("cache")),
+        ("XDG_CONFIG_HOME", home.join("config")),
+    ]
+}
+
 /// Where Debian's WebKitGTK keeps MiniBrowser.
 const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
@@ -742,9 +749,7 @@ impl BlankWindow {
         let mut driver = in_own_group("WebKitWebDriver", &mark)
             .arg(format!("--port={port}"))
             .env("DISPLAY", &display.name)
-            .env("XDG_DATA_HOME", web_home.path().join("data"))
-            .env("XDG_CACHE_HOME", web_home.path().join("cache"))
-            .env("XDG_CONFIG_HOME", web_home.path().join("config"))
+            .envs(web_home_env(web_home.path()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
